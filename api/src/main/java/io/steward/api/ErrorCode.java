@@ -1,0 +1,37 @@
+package io.steward.api;
+
+import java.util.Optional;
+
+/** The one error vocabulary: the stable {@code code} of API problems, CLI messages and client exceptions. */
+public enum ErrorCode {
+    NOT_FOUND("not-found"),
+    INVALID_INPUT("invalid-input"),
+    ALREADY_ATTACHED("already-attached"),
+    TOO_LARGE("too-large"),
+    QUOTA("quota"),
+    CONFLICT("conflict"),
+    CLOSED("closed"),
+    UNSUPPORTED("unsupported"),
+    FORBIDDEN("forbidden"),
+    INTERNAL("internal");
+
+    private final String wire;
+
+    ErrorCode(String wire) {
+        this.wire = wire;
+    }
+
+    /** The code as it appears on the wire, e.g. {@code not-found}. */
+    public String wire() {
+        return wire;
+    }
+
+    public static Optional<ErrorCode> fromWire(String code) {
+        for (ErrorCode c : values()) {
+            if (c.wire.equals(code)) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+}

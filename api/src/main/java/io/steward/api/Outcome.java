@@ -1,0 +1,21 @@
+package io.steward.api;
+
+/** How a process ended relative to a stop request. */
+public enum Outcome {
+    /** It exited with no stop requested. */
+    NATURAL_EXIT("natural-exit"),
+    /** It exited after the soft signal, within the grace (plus 250 ms of slack). */
+    SOFT_EXIT("soft-exit"),
+    /** It had to be killed with SIGKILL after the grace ran out. */
+    HARD_KILLED("hard-killed");
+
+    private final String wire;
+
+    Outcome(String wire) {
+        this.wire = wire;
+    }
+
+    public String wire() {
+        return wire;
+    }
+}

@@ -1,0 +1,196 @@
+package io.steward.core;
+
+import io.steward.sys.Epoll;
+import io.steward.sys.Errno;
+import io.steward.sys.Libc;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * One parent-side descriptor on the I/O loop: it reads child output into a ring, writes queued
+ * stdin, or both (a pty master). Loop thread only, except {@link #wake}.
+ */
+final class Channel implements IoLoop.Handler {
+    private final IoLoop loop;
+    private final int fd;
+    private final Ring ring;
+    private final StdinSink sink;
+    private final boolean pty;
+    private final Runnable onEnd;
+    private boolean reading;
+    private boolean registered;
+    private boolean open = true;
+    private int interest = -1;
+    /** Set while a full backpressure ring keeps us from reading; a consumer's release then wakes us. */
+    private volatile boolean paused;
+    private volatile long lastOutputNanos = System.nanoTime();
+
+    /**
+     * @param ring where output goes, or null for a write-only channel
+     * @param sink where stdin comes from, or null for a read-only channel
+     * @param onEnd run on the loop once the output side reached end of stream
+     */
+    Channel(IoLoop loop, int fd, Ring ring, StdinSink sink, boolean pty, Runnable onEnd) {
+        this.loop = loop;
+        this.fd = fd;
+        this.ring = ring;
+        this.sink = sink;
+        this.pty = pty;
+        this.onEnd = onEnd;
+        this.reading = ring != null;
+        if (ring != null) {
+            ring.onRelease(() -> {
+                if (paused) {
+                    wake();
+                }
+            });
+        }
+    }
+
+    void start() {
+        update();
+    }
+
+    /** Asks the loop to re-evaluate interest: stdin got bytes or EOF, or a consumer freed ring space. */
+    void wake() {
+        loop.execute(this::update);
+    }
+
+    long lastOutputNanos() {
+        return lastOutputNanos;
+    }
+
+    @Override
+    public void ready(int events) {
+        if (!open) {
+            return;
+        }
+        if (reading && (events & (Epoll.IN | Epoll.HUP | Epoll.ERR)) != 0) {
+            pump();
+        }
+        if (open && sink != null && (events & (Epoll.OUT | Epoll.ERR)) != 0) {
+            if (!pty && (events & Epoll.ERR) != 0) {
+                sink.abandon();
+                shutdown();
+                return;
+            }
+            flush();
+        }
+        if (open) {
+            update();
+        }
+    }
+
+    private void pump() {
+        MemorySegment buf = loop.staging();
+        int room = ring.writable();
+        if (room <= 0) {
+            return;
+        }
+        long n = Libc.read(fd, buf, Math.min(room, IoLoop.STAGING_BYTES));
+        if (n > 0) {
+            ring.append(buf, 0, (int) n);
+            lastOutputNanos = System.nanoTime();
+        } else if (n == 0 || (n != -Errno.EAGAIN && n != -Errno.EINTR)) {
+            // EOF on a pipe; EIO on a pty master once the last slave fd closed.
+            reading = false;
+            ring.close();
+            if (sink != null) {
+                sink.abandon();
+            }
+            shutdown();
+            onEnd.run();
+        }
+    }
+
+    private void flush() {
+        MemorySegment buf = loop.staging();
+        byte[] head;
+        while ((head = sink.head()) != null) {
+            int off = sink.headOffset();
+            int len = Math.min(head.length - off, IoLoop.STAGING_BYTES);
+            MemorySegment.copy(head, off, buf, ValueLayout.JAVA_BYTE, 0, len);
+            long n = Libc.write(fd, buf, len);
+            if (n == -Errno.EAGAIN || n == -Errno.EINTR) {
+                return;
+            }
+            if (n < 0) {
+                sink.abandon();
+                if (ring == null) {
+                    shutdown();
+                }
+                return;
+            }
+            sink.advance((int) n);
+        }
+        if (!pty && sink.drainedForEof()) {
+            sink.abandon();
+            shutdown();
+        } else if (pty && sink.drainedForEof()) {
+            // A terminal has no half-close: EOF is the VEOF character (Ctrl-D), as a person would type it.
+            buf.set(ValueLayout.JAVA_BYTE, 0, (byte) 4);
+            Libc.write(fd, buf, 1);
+            sink.abandon();
+        }
+    }
+
+    private void update() {
+        if (!open) {
+            return;
+        }
+        if (sink != null && ring == null && !sink.isOpen() && sink.head() == null) {
+            sink.abandon();
+            shutdown();
+            return;
+        }
+        int want = 0;
+        if (reading) {
+            boolean room = ring.writable() > 0;
+            if (!room) {
+                paused = true;
+                // Re-check after publishing: a release racing with the flag must not be missed.
+                room = ring.writable() > 0;
+            }
+            if (room) {
+                paused = false;
+                want |= Epoll.IN;
+            }
+        }
+        if (sink != null && (sink.head() != null || sink.drainedForEof())) {
+            want |= Epoll.OUT;
+        }
+        if (want == interest) {
+            return;
+        }
+        // A descriptor with no interest leaves the set: epoll reports hang-ups regardless of the mask,
+        // which would spin the loop while a backpressured ring is full.
+        if (want == 0) {
+            if (registered) {
+                loop.unregister(fd);
+                registered = false;
+            }
+        } else if (!registered) {
+            loop.register(fd, want, this);
+            registered = true;
+        } else {
+            loop.interest(fd, want);
+        }
+        interest = want;
+    }
+
+    /** Closes the descriptor; the output ring, if any, is closed too. */
+    void shutdown() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        if (ring != null && !ring.closed()) {
+            ring.close();
+        }
+        if (registered) {
+            loop.unregister(fd);
+            registered = false;
+        }
+        Libc.close(fd);
+    }
+}

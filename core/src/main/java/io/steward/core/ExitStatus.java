@@ -1,0 +1,33 @@
+package io.steward.core;
+
+import io.steward.api.Outcome;
+import io.steward.sys.Signal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * How a process ended.
+ *
+ * @param code exit code, or -1 when a signal ended it
+ * @param signal the terminating signal number, or 0
+ * @param outcome natural exit, or how a stop request ended it
+ * @param cpuMicros user plus system CPU time of the process and its reaped children
+ * @param peakRssBytes the largest resident set it reached
+ * @param leftovers descendants still alive when it exited; the runtime killed them
+ */
+public record ExitStatus(int code, int signal, boolean coreDumped, Outcome outcome, Instant exitedAt, long cpuMicros,
+        long peakRssBytes, List<Leftover> leftovers) {
+
+    /** A descendant found alive after the main process exited. */
+    public record Leftover(int pid, List<String> argv) {}
+
+    /** The shell convention: the exit code, or 128 + signal. */
+    public int shellCode() {
+        return signal != 0 ? 128 + signal : code;
+    }
+
+    public String describe() {
+        return signal != 0 ? "killed by SIG" + Signal.nameOf(signal) + (coreDumped ? " (core dumped)" : "")
+                : "exited with code " + code;
+    }
+}

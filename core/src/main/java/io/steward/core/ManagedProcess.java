@@ -1,0 +1,294 @@
+package io.steward.core;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.Outcome;
+import io.steward.api.StewardException;
+import io.steward.sys.Libc;
+import io.steward.sys.Pidfd;
+import io.steward.sys.Pty;
+import io.steward.sys.Signal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A child owned by the runtime, from spawn to reap. Its life is a small state machine driven on
+ * the I/O loop:
+ *
+ * <pre>
+ *   RUNNING --stop--> STOPPING --grace expires: SIGKILL--> STOPPING
+ *   RUNNING | STOPPING --exit observed on the pidfd--> EXITED (survivors killed, child reaped)
+ * </pre>
+ */
+public final class ManagedProcess {
+    /** Exits this long after the grace still count as soft: the kill and a voluntary exit can race. */
+    static final long SOFT_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    public enum Phase { RUNNING, STOPPING, EXITED }
+
+    private final ProcessRuntime runtime;
+    private final ProcessSpec spec;
+    private final Launcher.Spawned spawned;
+    private final ProcessTree tree;
+    private final Instant startedAt = Instant.now();
+    private final long startedNanos = System.nanoTime();
+    private final Ring stdout;
+    private final Ring stderr;
+    private final StdinSink stdin;
+    private final Channel stdinChannel;
+    private final Channel outChannel;
+    private final Channel errChannel;
+    private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+
+    // Loop-thread state.
+    private volatile Phase phase = Phase.RUNNING;
+    private long stopStartedNanos;
+    private long graceNanos;
+    private boolean hardKillSent;
+    private IoLoop.Timer hardKillTimer;
+
+    ManagedProcess(ProcessRuntime runtime, ProcessSpec spec, Launcher.Spawned spawned) {
+        this.runtime = runtime;
+        this.spec = spec;
+        this.spawned = spawned;
+        this.tree = new ProcessTree(spawned.pid(), spawned.startTicks(),
+                spec.grouping() == ProcessSpec.Grouping.NEW_SESSION, spawned.originator());
+        IoLoop loop = runtime.loop();
+        this.stdout = new Ring(spec.ringBytes(), spec.overflow());
+        this.stderr = spawned.stderr() >= 0 ? new Ring(spec.ringBytes(), spec.overflow()) : null;
+        if (spawned.pty()) {
+            Channel[] self = new Channel[1];
+            this.stdin = new StdinSink(StdinSink.DEFAULT_LIMIT, () -> self[0].wake());
+            this.outChannel = self[0] = new Channel(loop, spawned.stdout(), stdout, stdin, true, () -> { });
+            this.stdinChannel = null;
+        } else {
+            Channel[] self = new Channel[1];
+            this.stdin = spawned.stdin() >= 0 ? new StdinSink(StdinSink.DEFAULT_LIMIT, () -> self[0].wake()) : null;
+            this.stdinChannel = self[0] = stdin != null
+                    ? new Channel(loop, spawned.stdin(), null, stdin, false, () -> { }) : null;
+            this.outChannel = new Channel(loop, spawned.stdout(), stdout, null, false, () -> { });
+        }
+        this.errChannel = stderr != null ? new Channel(loop, spawned.stderr(), stderr, null, false, () -> { }) : null;
+    }
+
+    /** Registers the descriptors with the loop; the exit watch goes last so output is wired before it can end. */
+    void start() {
+        runtime.loop().execute(() -> {
+            outChannel.start();
+            if (errChannel != null) {
+                errChannel.start();
+            }
+            if (stdinChannel != null) {
+                stdinChannel.start();
+            }
+            runtime.loop().register(spawned.pidfd(), io.steward.sys.Epoll.IN, events -> exited());
+        });
+    }
+
+    public int pid() {
+        return spawned.pid();
+    }
+
+    public ProcessSpec spec() {
+        return spec;
+    }
+
+    /** The tag exported to the child as {@code STEWARD_ORIGINATOR}. */
+    public String originator() {
+        return spawned.originator();
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    /** Start time in clock ticks after boot, from /proc: with the pid, a unique identity. */
+    public long startTicks() {
+        return spawned.startTicks();
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    public boolean isPty() {
+        return spawned.pty();
+    }
+
+    /** Output: stdout, stdout and stderr merged, or the terminal for a pty. */
+    public Ring stdout() {
+        return stdout;
+    }
+
+    /** Separate stderr, or empty when merged or a pty. */
+    public Optional<Ring> stderr() {
+        return Optional.ofNullable(stderr);
+    }
+
+    /** The stdin queue, or empty when stdin is not a pipe or terminal. */
+    public Optional<StdinSink> stdin() {
+        return Optional.ofNullable(stdin);
+    }
+
+    /** Nanos (System.nanoTime) of the last byte of output, or of the start. */
+    public long lastOutputNanos() {
+        long t = outChannel.lastOutputNanos();
+        return errChannel == null ? t : Math.max(t, errChannel.lastOutputNanos());
+    }
+
+    public CompletableFuture<ExitStatus> onExit() {
+        return exit;
+    }
+
+    public Optional<ExitStatus> exitStatus() {
+        return Optional.ofNullable(exit.getNow(null));
+    }
+
+    /** Waits for the exit; empty when the timeout passes first. */
+    public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException {
+        try {
+            return Optional.of(exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    public ExitStatus waitFor() throws InterruptedException {
+        try {
+            return exit.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Sends a signal to the process group. */
+    public void signal(Signal signal) {
+        requireRunning();
+        runtime.loop().execute(() -> {
+            if (phase != Phase.EXITED) {
+                Libc.kill(-spawned.pid(), signal.number());
+            }
+        });
+    }
+
+    /**
+     * Soft then hard: SIGTERM to the whole tree now, SIGKILL to what is left after {@code grace}.
+     * Returns at once; the future completes with the exit, whose outcome says which step ended it.
+     * A second stop while one is running keeps the first deadline.
+     */
+    public CompletableFuture<ExitStatus> stop(Duration grace) {
+        runtime.loop().execute(() -> {
+            if (phase != Phase.RUNNING) {
+                return;
+            }
+            phase = Phase.STOPPING;
+            stopStartedNanos = System.nanoTime();
+            graceNanos = grace.toNanos();
+            runtime.offLoop(() -> tree.signal(Signal.TERM));
+            hardKillTimer = runtime.loop().schedule(graceNanos, this::hardKill);
+        });
+        return exit;
+    }
+
+    /** SIGKILL to the whole tree at once. */
+    public CompletableFuture<ExitStatus> kill() {
+        runtime.loop().execute(() -> {
+            if (phase == Phase.EXITED) {
+                return;
+            }
+            if (phase == Phase.RUNNING) {
+                phase = Phase.STOPPING;
+                stopStartedNanos = System.nanoTime();
+                graceNanos = 0;
+            }
+            hardKill();
+        });
+        return exit;
+    }
+
+    private void hardKill() {
+        if (phase == Phase.EXITED) {
+            return;
+        }
+        hardKillSent = true;
+        runtime.offLoop(tree::killAll);
+    }
+
+    /** Sets the terminal size; the child gets SIGWINCH. */
+    public void resize(int rows, int cols) {
+        if (!spawned.pty()) {
+            throw new StewardException(ErrorCode.UNSUPPORTED, "not a terminal session: cannot resize");
+        }
+        new ProcessSpec.PtySize(rows, cols);
+        requireRunning();
+        Pty.resize(spawned.stdout(), rows, cols);
+    }
+
+    /** Live descendants, found by a fresh scan. */
+    public List<ProcStat> descendants() {
+        return tree.members();
+    }
+
+    private void requireRunning() {
+        if (phase == Phase.EXITED) {
+            throw new StewardException(ErrorCode.CONFLICT, "process " + spawned.pid() + " has exited");
+        }
+    }
+
+    /** The pidfd is readable: the child is a zombie. Kill survivors while the group id is still ours, then reap. */
+    private void exited() {
+        runtime.loop().unregister(spawned.pidfd());
+        List<ExitStatus.Leftover> leftovers = runtime.orphansPresent() ? survivors() : List.of();
+        Pidfd.Exit e = Pidfd.reap(spawned.pidfd());
+        Libc.close(spawned.pidfd());
+        tree.rootReaped();
+        if (hardKillTimer != null) {
+            hardKillTimer.cancel();
+        }
+        phase = Phase.EXITED;
+        ExitStatus status = new ExitStatus(e.code(), e.signal(), e.coreDumped(), outcome(e), Instant.now(),
+                e.userMicros() + e.systemMicros(), e.maxRssKiB() * 1024, leftovers);
+        if (stdin != null && stdinChannel != null) {
+            stdinChannel.shutdown();
+            stdin.abandon();
+        }
+        runtime.exited(this, status);
+        exit.complete(status);
+    }
+
+    private List<ExitStatus.Leftover> survivors() {
+        List<ProcStat> alive = tree.members();
+        if (alive.isEmpty()) {
+            return List.of();
+        }
+        List<ExitStatus.Leftover> out = alive.stream()
+                .map(p -> new ExitStatus.Leftover(p.pid(), ProcStat.cmdline(p.pid())))
+                .toList();
+        tree.killAll();
+        runtime.adoptZombies();
+        return out;
+    }
+
+    private Outcome outcome(Pidfd.Exit e) {
+        if (stopStartedNanos == 0) {
+            return Outcome.NATURAL_EXIT;
+        }
+        if (!hardKillSent) {
+            return Outcome.SOFT_EXIT;
+        }
+        boolean killed = e.signal() == Signal.KILL.number();
+        long elapsed = System.nanoTime() - stopStartedNanos;
+        return !killed && elapsed <= graceNanos + SOFT_SLACK_NANOS ? Outcome.SOFT_EXIT : Outcome.HARD_KILLED;
+    }
+
+    long ageNanos() {
+        return System.nanoTime() - startedNanos;
+    }
+}

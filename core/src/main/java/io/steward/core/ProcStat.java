@@ -1,0 +1,118 @@
+package io.steward.core;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One line of {@code /proc/PID/stat}: the identity (pid + start time, which together never repeat)
+ * and the family (parent, group, session) of a process.
+ *
+ * @param startTicks clock ticks after boot when the process started; guards against pid reuse
+ * @param cpuTicks user plus system time, in clock ticks
+ */
+public record ProcStat(int pid, String comm, char state, int ppid, int pgrp, int session, long startTicks,
+        long cpuTicks, long rssPages) {
+
+    public boolean zombie() {
+        return state == 'Z' || state == 'X';
+    }
+
+    /** Reads the stat of one process; empty when it is gone. */
+    public static Optional<ProcStat> read(int pid) {
+        try {
+            return Optional.ofNullable(parse(pid, Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "stat"))));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Every process visible in /proc. */
+    public static List<ProcStat> all() {
+        List<ProcStat> out = new ArrayList<>(256);
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc"))) {
+            for (Path p : dir) {
+                String name = p.getFileName().toString();
+                if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
+                    read(Integer.parseInt(name)).ifPresent(out::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    static ProcStat parse(int pid, byte[] raw) {
+        String s = new String(raw, StandardCharsets.ISO_8859_1);
+        // comm may hold spaces and parentheses: it ends at the last ')'.
+        int open = s.indexOf('(');
+        int close = s.lastIndexOf(')');
+        if (open < 0 || close < open || close + 2 >= s.length()) {
+            return null;
+        }
+        String comm = s.substring(open + 1, close);
+        String[] f = s.substring(close + 2).trim().split(" ");
+        // f[0] is field 3 (state); field N is f[N - 3].
+        return new ProcStat(pid, comm, f[0].charAt(0), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
+                Integer.parseInt(f[3]), Long.parseLong(f[19]), Long.parseLong(f[11]) + Long.parseLong(f[12]),
+                Long.parseLong(f[21]));
+    }
+
+    /** The command line of a process, for reports; empty for zombies and kernel threads. */
+    public static List<String> cmdline(int pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "cmdline"));
+            List<String> args = new ArrayList<>();
+            int from = 0;
+            for (int i = 0; i < raw.length; i++) {
+                if (raw[i] == 0) {
+                    args.add(new String(raw, from, i - from, StandardCharsets.UTF_8));
+                    from = i + 1;
+                }
+            }
+            return args;
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** True when the process's environment holds exactly {@code entry} ({@code KEY=value}). */
+    public static boolean environContains(int pid, byte[] entry) {
+        byte[] env;
+        try {
+            env = Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "environ"));
+        } catch (IOException e) {
+            return false;
+        }
+        outer:
+        for (int i = 0; i + entry.length <= env.length; ) {
+            for (int j = 0; j < entry.length; j++) {
+                if (env[i + j] != entry[j]) {
+                    // skip to the next NUL-separated entry
+                    while (i < env.length && env[i] != 0) {
+                        i++;
+                    }
+                    i++;
+                    continue outer;
+                }
+            }
+            if (i + entry.length == env.length || env[i + entry.length] == 0) {
+                return true;
+            }
+            while (i < env.length && env[i] != 0) {
+                i++;
+            }
+            i++;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,204 @@
+package io.steward.core;
+
+import io.steward.sys.Epoll;
+import io.steward.sys.Libc;
+import io.steward.sys.NativeException;
+import io.steward.sys.Pidfd;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The process runtime: spawns children, serves all their I/O on one loop thread, and makes sure
+ * none of their descendants outlives them. The JVM becomes a child subreaper, so orphans of a
+ * tree are re-parented here rather than to init; they are reaped by pid, never with
+ * {@code wait(-1)}, which would steal the statuses of the JVM's own children.
+ */
+public final class ProcessRuntime implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ProcessRuntime.class.getName());
+    private static final long ORPHAN_SWEEP_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final IoLoop loop = new IoLoop();
+    private final ExecutorService treeWorker = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("steward-tree").daemon(true).factory());
+    private final String id = HexFormat.of().formatHex(SecureRandom.getSeed(6));
+    private final AtomicLong sequence = new AtomicLong();
+    private final Set<ManagedProcess> live = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<LifecycleEvent>> observers = new CopyOnWriteArrayList<>();
+    private final Path leaderChildren;
+    /** Orphans whose pidfd is being watched, loop thread only. */
+    private final Set<Integer> watchedOrphans = new HashSet<>();
+    private volatile boolean closed;
+
+    private ProcessRuntime() {
+        int self = Libc.getpid();
+        // Orphans are re-parented to the subreaper's thread-group leader; the JVM spawns from other threads.
+        leaderChildren = Path.of("/proc/self/task/" + self + "/children");
+        Libc.check("prctl(PR_SET_CHILD_SUBREAPER)", Libc.prctl(Libc.PR_SET_CHILD_SUBREAPER, 1));
+        loop.execute(this::sweepOrphans);
+    }
+
+    public static ProcessRuntime create() {
+        return new ProcessRuntime();
+    }
+
+    /**
+     * Starts a process.
+     *
+     * @throws SpawnException when the program or working directory cannot be used; nothing is left behind
+     */
+    public ManagedProcess spawn(ProcessSpec spec) {
+        if (closed) {
+            throw new IllegalStateException("runtime closed");
+        }
+        String originator = spec.originator() != null ? spec.originator() : id + "-" + sequence.incrementAndGet();
+        Launcher.Spawned spawned = Launcher.spawn(spec, originator);
+        ManagedProcess p = new ManagedProcess(this, spec, spawned);
+        live.add(p);
+        if (!observers.isEmpty()) {
+            emit(new LifecycleEvent(LifecycleEvent.Kind.STARTED, p.pid(), p.startedAt(), originator, spec.argv(), null));
+        }
+        p.start();
+        return p;
+    }
+
+    /** Processes not yet reaped. */
+    public List<ManagedProcess> processes() {
+        return List.copyOf(live);
+    }
+
+    /**
+     * Subscribes to lifecycle events. Observation is off until the first subscription and costs one
+     * emptiness check per start and exit while off. Listeners run on runtime threads and must not block.
+     */
+    public AutoCloseable observe(Consumer<LifecycleEvent> listener) {
+        observers.add(listener);
+        return () -> observers.remove(listener);
+    }
+
+    IoLoop loop() {
+        return loop;
+    }
+
+    /** Runs tree work (/proc scans, kill passes) off the I/O loop so output keeps flowing meanwhile. */
+    void offLoop(Runnable work) {
+        treeWorker.execute(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "process tree operation failed", e);
+            }
+            loop.execute(this::adoptZombies);
+        });
+    }
+
+    void exited(ManagedProcess p, ExitStatus status) {
+        live.remove(p);
+        if (!observers.isEmpty()) {
+            emit(new LifecycleEvent(LifecycleEvent.Kind.EXITED, p.pid(), status.exitedAt(), p.originator(),
+                    p.spec().argv(), status));
+        }
+    }
+
+    private void emit(LifecycleEvent event) {
+        for (Consumer<LifecycleEvent> o : observers) {
+            try {
+                o.accept(event);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "lifecycle observer failed", e);
+            }
+        }
+    }
+
+    /** True when some orphan has been re-parented to us: only then can a tree have survivors. */
+    boolean orphansPresent() {
+        return !orphans().isEmpty();
+    }
+
+    private List<Integer> orphans() {
+        try {
+            String text = Files.readString(leaderChildren).trim();
+            if (text.isEmpty()) {
+                return List.of();
+            }
+            return java.util.Arrays.stream(text.split("\\s+")).map(Integer::valueOf).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** Watches every adopted orphan's pidfd so it is reaped the moment it dies. Loop thread only. */
+    void adoptZombies() {
+        for (int pid : orphans()) {
+            if (watchedOrphans.contains(pid)) {
+                continue;
+            }
+            int pidfd = Pidfd.open(pid);
+            if (pidfd < 0) {
+                continue;
+            }
+            watchedOrphans.add(pid);
+            loop.register(pidfd, Epoll.IN, events -> {
+                loop.unregister(pidfd);
+                try {
+                    Pidfd.reap(pidfd);
+                } catch (NativeException e) {
+                    // ECHILD: another runtime in this JVM reaped it first.
+                }
+                Libc.close(pidfd);
+                watchedOrphans.remove(pid);
+            });
+        }
+    }
+
+    private void sweepOrphans() {
+        adoptZombies();
+        if (!closed) {
+            loop.schedule(ORPHAN_SWEEP_NANOS, this::sweepOrphans);
+        }
+    }
+
+    /** Kills every tree this runtime owns, waits for them, and stops the loop. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (ManagedProcess p : List.copyOf(live)) {
+            p.kill();
+        }
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        for (ManagedProcess p : List.copyOf(live)) {
+            try {
+                p.waitFor(Duration.between(Instant.now(), deadline).abs());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        treeWorker.shutdown();
+        try {
+            treeWorker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        loop.close();
+    }
+}

@@ -1,0 +1,152 @@
+package io.steward.core;
+
+import io.steward.sys.Libc;
+import io.steward.sys.Pidfd;
+import io.steward.sys.Signal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Finds and signals everything a process started, including what left its group: members are
+ * found by process group, session, parentage, the originator tag in their environment, and
+ * membership seen in earlier scans. Every signal goes through a pidfd opened after the start time
+ * was checked, so a recycled pid is never hit.
+ */
+final class ProcessTree {
+    private final int rootPid;
+    private final int pgid;
+    private final int sid;
+    private final byte[] tag;
+    private final int self = Libc.getpid();
+    /** pid -> start ticks of processes seen in this tree, so escapees stay known after re-parenting. */
+    private final Map<Integer, Long> known = new HashMap<>();
+    /** While the root is unreaped its pid, and so the group id, cannot be recycled: group kills are safe. */
+    private volatile boolean rootReaped;
+
+    ProcessTree(int rootPid, long rootStart, boolean ownSession, String originator) {
+        this.rootPid = rootPid;
+        this.pgid = rootPid;
+        this.sid = ownSession ? rootPid : -1;
+        this.tag = (ProcessSpec.ORIGINATOR_VAR + "=" + originator).getBytes(StandardCharsets.UTF_8);
+        known.put(rootPid, rootStart);
+    }
+
+    void rootReaped() {
+        rootReaped = true;
+    }
+
+    private void killGroup(int signal) {
+        if (!rootReaped && pgid > 1) {
+            Libc.kill(-pgid, signal);
+        }
+    }
+
+    /** Live members other than the root, by a fresh /proc scan. */
+    synchronized List<ProcStat> members() {
+        List<ProcStat> all = ProcStat.all();
+        Map<Integer, ProcStat> byPid = new HashMap<>(all.size() * 2);
+        for (ProcStat p : all) {
+            byPid.put(p.pid(), p);
+        }
+        Set<Integer> in = new HashSet<>();
+        for (ProcStat p : all) {
+            if (p.pid() != self && belongs(p)) {
+                in.add(p.pid());
+            }
+        }
+        // Children of members are members, whatever group or environment they chose.
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (ProcStat p : all) {
+                if (!in.contains(p.pid()) && p.pid() != self && (p.ppid() == rootPid || in.contains(p.ppid()))) {
+                    in.add(p.pid());
+                    grew = true;
+                }
+            }
+        }
+        List<ProcStat> out = new ArrayList<>(in.size());
+        for (int pid : in) {
+            ProcStat p = byPid.get(pid);
+            if (pid != rootPid && !p.zombie()) {
+                known.put(pid, p.startTicks());
+                out.add(p);
+            }
+        }
+        known.keySet().removeIf(pid -> pid != rootPid && !byPid.containsKey(pid));
+        return out;
+    }
+
+    private boolean belongs(ProcStat p) {
+        Long start = known.get(p.pid());
+        if (start != null && start == p.startTicks()) {
+            return true;
+        }
+        if (p.pgrp() == pgid || (sid > 0 && p.session() == sid)) {
+            return true;
+        }
+        return !p.zombie() && ProcStat.environContains(p.pid(), tag);
+    }
+
+    /**
+     * Sends {@code signal} to the root's group and to every member outside it.
+     *
+     * @return the members signalled
+     */
+    List<ProcStat> signal(Signal signal) {
+        killGroup(signal.number());
+        List<ProcStat> members = members();
+        for (ProcStat p : members) {
+            if (p.pgrp() != pgid || rootReaped) {
+                signalExact(p.pid(), p.startTicks(), signal.number());
+            }
+        }
+        return members;
+    }
+
+    /**
+     * SIGKILLs the group and every member, scanning again until none is left alive (a member may fork
+     * while it is being killed), up to a bound.
+     *
+     * @return the members found on the first pass
+     */
+    List<ProcStat> killAll() {
+        List<ProcStat> first = null;
+        for (int pass = 0; pass < 20; pass++) {
+            killGroup(Signal.KILL.number());
+            List<ProcStat> members = members();
+            if (first == null) {
+                first = members;
+            }
+            if (members.isEmpty()) {
+                break;
+            }
+            for (ProcStat p : members) {
+                signalExact(p.pid(), p.startTicks(), Signal.KILL.number());
+            }
+        }
+        return first;
+    }
+
+    /** Signals pid only if it is still the process that started at {@code startTicks}. */
+    static boolean signalExact(int pid, long startTicks, int signal) {
+        if (pid <= 1) {
+            return false;
+        }
+        int pidfd = Pidfd.open(pid);
+        if (pidfd < 0) {
+            return false;
+        }
+        try {
+            Long now = ProcStat.read(pid).map(ProcStat::startTicks).orElse(null);
+            return now != null && now == startTicks && Pidfd.sendSignal(pidfd, signal) == 0;
+        } finally {
+            Libc.close(pidfd);
+        }
+    }
+}

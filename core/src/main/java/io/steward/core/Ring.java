@@ -1,0 +1,264 @@
+package io.steward.core;
+
+import io.steward.api.Overflow;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A bounded byte ring addressed by absolute offsets: byte {@code n} of a stream keeps offset
+ * {@code n} forever, so a cursor stays meaningful after the bytes behind it are gone.
+ *
+ * <p>One writer (the I/O loop) and any number of readers. Reads never consume. Writes take no
+ * lock: readers copy optimistically and then re-check {@link #start()}, seqlock style, treating
+ * anything overwritten meanwhile as dropped. Memory is allocated page by page as data arrives.
+ *
+ * <p>Offsets: {@code start <= end}; bytes {@code [start, end)} are readable; {@code dropped} counts
+ * bytes overwritten by {@link Overflow#DROP_OLDEST}; {@link #release} frees bytes a consumer is done with
+ * (what makes room under {@link Overflow#BACKPRESSURE}).
+ */
+public final class Ring {
+    public static final int MIN_CAPACITY = 4 * 1024;
+    public static final int MAX_CAPACITY = 64 * 1024 * 1024;
+    public static final int DEFAULT_CAPACITY = 1024 * 1024;
+    private static final int PAGE = 64 * 1024;
+
+    private static final VarHandle START;
+
+    static {
+        try {
+            START = MethodHandles.lookup().findVarHandle(Ring.class, "start", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final int capacity;
+    private final int pageSize;
+    private final Overflow overflow;
+    private final byte[][] pages;
+    private volatile long start;
+    private volatile long end;
+    private volatile long dropped;
+    private volatile boolean closed;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private volatile int waiters;
+    private volatile Runnable onRelease;
+
+    public Ring(int capacity, Overflow overflow) {
+        if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("ring capacity " + capacity + " outside " + MIN_CAPACITY + ".." + MAX_CAPACITY);
+        }
+        this.capacity = capacity;
+        this.overflow = overflow;
+        this.pageSize = Math.min(PAGE, capacity);
+        this.pages = new byte[(capacity + pageSize - 1) / pageSize][];
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public Overflow overflow() {
+        return overflow;
+    }
+
+    /** Offset of the oldest readable byte. */
+    public long start() {
+        return start;
+    }
+
+    /** Offset one past the newest byte: the total ever written. */
+    public long end() {
+        return end;
+    }
+
+    /** Bytes overwritten before anyone released them. */
+    public long dropped() {
+        return dropped;
+    }
+
+    /** Bytes held now. */
+    public long buffered() {
+        return end - start;
+    }
+
+    /** Memory actually allocated for data. */
+    public long allocatedBytes() {
+        long n = 0;
+        for (byte[] p : pages) {
+            n += p == null ? 0 : p.length;
+        }
+        return n;
+    }
+
+    /** True once the writer saw end of stream; no byte will follow {@link #end()}. */
+    public boolean closed() {
+        return closed;
+    }
+
+    /** How many bytes the writer may append now: unbounded under drop-oldest, the free space under backpressure. */
+    int writable() {
+        return overflow == Overflow.DROP_OLDEST ? Integer.MAX_VALUE : (int) (capacity - (end - start));
+    }
+
+    /** Appends {@code len} bytes from native memory. Writer thread only. */
+    void append(MemorySegment src, long offset, int len) {
+        long e = end;
+        if (len > capacity) {
+            // Only the tail can survive; the head is dropped without being copied.
+            long skip = len - capacity;
+            dropTo(e + skip);
+            offset += skip;
+            e += skip;
+            len = capacity;
+            end = e;
+        }
+        long newEnd = e + len;
+        if (newEnd - start > capacity) {
+            dropTo(newEnd - capacity);
+        }
+        VarHandle.storeStoreFence();
+        while (len > 0) {
+            int index = (int) (e % capacity);
+            int page = index / pageSize;
+            int at = index % pageSize;
+            byte[] p = pages[page];
+            if (p == null) {
+                p = pages[page] = new byte[Math.min(pageSize, capacity - page * pageSize)];
+            }
+            int n = Math.min(len, p.length - at);
+            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, offset, p, at, n);
+            offset += n;
+            e += n;
+            len -= n;
+        }
+        end = e;
+        if (waiters > 0) {
+            wakeAll();
+        }
+    }
+
+    private void dropTo(long newStart) {
+        long s;
+        do {
+            s = start;
+            if (newStart <= s) {
+                return;
+            }
+        } while (!START.compareAndSet(this, s, newStart));
+        dropped += newStart - s;
+    }
+
+    /** Marks end of stream and wakes readers. Writer thread only. */
+    void close() {
+        closed = true;
+        wakeAll();
+    }
+
+    /**
+     * Frees every byte before {@code offset}: the consumer has them. Under backpressure this is what
+     * lets the writer read from the child again.
+     */
+    public void release(long offset) {
+        long target = Math.min(offset, end);
+        long s;
+        do {
+            s = start;
+            if (target <= s) {
+                return;
+            }
+        } while (!START.compareAndSet(this, s, target));
+        Runnable r = onRelease;
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    void onRelease(Runnable action) {
+        this.onRelease = action;
+    }
+
+    /** What a read returned: the bytes, the offset they start at, the cursor to pass next, and the bytes skipped. */
+    public record Chunk(byte[] data, long offset, long next, long skipped) {
+        public boolean isEmpty() {
+            return data.length == 0;
+        }
+    }
+
+    /**
+     * Copies up to {@code max} bytes from {@code cursor} without consuming them. A cursor behind
+     * {@link #start()} skips ahead, and the chunk says how many bytes were skipped.
+     */
+    public Chunk read(long cursor, int max) {
+        while (true) {
+            long e = end;
+            long from = Math.max(cursor, start);
+            int n = (int) Math.max(0, Math.min(max, e - from));
+            byte[] out = new byte[n];
+            copyOut(from, out, n);
+            VarHandle.acquireFence();
+            if (start <= from) {
+                return new Chunk(out, from, from + n, from - Math.min(cursor, from));
+            }
+            // The writer overwrote part of what we copied; retry from the new start.
+        }
+    }
+
+    private void copyOut(long from, byte[] out, int n) {
+        int done = 0;
+        while (done < n) {
+            int index = (int) ((from + done) % capacity);
+            int page = index / pageSize;
+            int at = index % pageSize;
+            byte[] p = pages[page];
+            int k = Math.min(n - done, p.length - at);
+            System.arraycopy(p, at, out, done, k);
+            done += k;
+        }
+    }
+
+    /**
+     * Waits until there are bytes at or after {@code cursor}, the stream closes, or the timeout passes.
+     *
+     * @return true when bytes are available or the stream is closed
+     */
+    public boolean await(long cursor, long timeout, TimeUnit unit) throws InterruptedException {
+        if (end > cursor || closed) {
+            return true;
+        }
+        long nanos = unit.toNanos(timeout);
+        lock.lock();
+        try {
+            waiters++;
+            try {
+                while (end <= cursor && !closed) {
+                    if (nanos <= 0) {
+                        return false;
+                    }
+                    nanos = changed.awaitNanos(nanos);
+                }
+                return true;
+            } finally {
+                waiters--;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void wakeAll() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package io.steward.core;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.StewardException;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The child's stdin: a bounded queue that any thread fills and the I/O loop drains with
+ * non-blocking writes. {@link #close()} delivers EOF once queued bytes are written. Bytes that can
+ * no longer be delivered (the child closed its end) are counted in {@link #dropped()}.
+ */
+public final class StdinSink {
+    /** Queue bound; a writer waits (or {@link #offer} refuses) beyond it. */
+    public static final int DEFAULT_LIMIT = 1024 * 1024;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition space = lock.newCondition();
+    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    private final int limit;
+    private final Runnable wakeWriter;
+    private int headOffset;
+    private long queued;
+    private long written;
+    private long dropped;
+    private boolean eofRequested;
+    private boolean closed;
+
+    StdinSink(int limit, Runnable wakeWriter) {
+        this.limit = limit;
+        this.wakeWriter = wakeWriter;
+    }
+
+    /** Queues all of {@code data}, waiting for room as needed. */
+    public void write(byte[] data) throws InterruptedException {
+        int off = 0;
+        while (off < data.length) {
+            boolean wake;
+            lock.lock();
+            try {
+                ensureOpen();
+                while (queued >= limit) {
+                    space.await(100, TimeUnit.MILLISECONDS);
+                    ensureOpen();
+                }
+                int n = (int) Math.min(data.length - off, limit - queued);
+                byte[] part = off == 0 && n == data.length ? data : java.util.Arrays.copyOfRange(data, off, off + n);
+                wake = chunks.isEmpty();
+                chunks.add(part);
+                queued += n;
+                off += n;
+            } finally {
+                lock.unlock();
+            }
+            if (wake) {
+                wakeWriter.run();
+            }
+        }
+    }
+
+    /**
+     * Queues {@code data} if it fits now.
+     *
+     * @throws StewardException {@code too-large} when it does not fit, {@code closed} after EOF
+     */
+    public void offer(byte[] data) {
+        boolean wake;
+        lock.lock();
+        try {
+            ensureOpen();
+            if (queued + data.length > limit) {
+                throw new StewardException(ErrorCode.TOO_LARGE,
+                        "stdin queue full: " + queued + " bytes pending, limit " + limit);
+            }
+            if (data.length == 0) {
+                return;
+            }
+            wake = chunks.isEmpty();
+            chunks.add(data);
+            queued += data.length;
+        } finally {
+            lock.unlock();
+        }
+        if (wake) {
+            wakeWriter.run();
+        }
+    }
+
+    /** Requests EOF: the fd closes once every queued byte is written. */
+    public void close() {
+        lock.lock();
+        try {
+            if (eofRequested || closed) {
+                return;
+            }
+            eofRequested = true;
+        } finally {
+            lock.unlock();
+        }
+        wakeWriter.run();
+    }
+
+    /** True until EOF was requested or the child closed its end. */
+    public boolean isOpen() {
+        lock.lock();
+        try {
+            return !eofRequested && !closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long queued() {
+        lock.lock();
+        try {
+            return queued;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long written() {
+        lock.lock();
+        try {
+            return written;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes accepted but never delivered because the child stopped reading for good. */
+    public long dropped() {
+        lock.lock();
+        try {
+            return dropped;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void ensureOpen() {
+        if (eofRequested || closed) {
+            throw new StewardException(ErrorCode.CLOSED, "stdin is closed");
+        }
+    }
+
+    // ---- loop side ----
+
+    /** The next bytes to write: the head chunk and the offset in it, or null when idle. Loop thread only. */
+    byte[] head() {
+        lock.lock();
+        try {
+            return chunks.peek();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int headOffset() {
+        return headOffset;
+    }
+
+    /** Records {@code n} bytes of the head chunk as written. */
+    void advance(int n) {
+        lock.lock();
+        try {
+            headOffset += n;
+            queued -= n;
+            written += n;
+            if (headOffset == chunks.peek().length) {
+                chunks.poll();
+                headOffset = 0;
+            }
+            space.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True when the fd should now be closed: EOF requested and nothing left. */
+    boolean drainedForEof() {
+        lock.lock();
+        try {
+            return eofRequested && !closed && chunks.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The child's end is gone (EPIPE, exit): pending bytes are dropped and counted. */
+    void abandon() {
+        lock.lock();
+        try {
+            closed = true;
+            dropped += queued;
+            queued = 0;
+            chunks.clear();
+            headOffset = 0;
+            space.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

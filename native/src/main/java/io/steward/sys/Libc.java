@@ -1,0 +1,232 @@
+package io.steward.sys;
+
+import static io.steward.sys.Native.INT;
+import static io.steward.sys.Native.LONG;
+import static io.steward.sys.Native.PTR;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * File descriptors, signals and process attributes. Calls that fail return {@code -errno}
+ * instead of throwing, so hot paths (read, write, EAGAIN) never build exceptions;
+ * {@link #check} turns a result into a {@link NativeException} naming the call.
+ */
+public final class Libc {
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+    public static final int O_NOCTTY = 0x100;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int O_CLOEXEC = 0x80000;
+
+    public static final int F_GETFL = 3;
+    public static final int F_SETFL = 4;
+    public static final int F_SETPIPE_SZ = 1031;
+
+    public static final int PR_SET_CHILD_SUBREAPER = 36;
+    public static final int PR_GET_CHILD_SUBREAPER = 37;
+    public static final int PRIO_PROCESS = 0;
+
+    private static final int SC_CLK_TCK = 2;
+
+    private static final MethodHandle READ = Native.errnoCall("read", FunctionDescriptor.of(LONG, INT, PTR, LONG));
+    private static final MethodHandle WRITE = Native.errnoCall("write", FunctionDescriptor.of(LONG, INT, PTR, LONG));
+    private static final MethodHandle CLOSE = Native.errnoCall("close", FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle PIPE2 = Native.errnoCall("pipe2", FunctionDescriptor.of(INT, PTR, INT));
+    private static final MethodHandle FCNTL = Native.errnoCall("fcntl",
+            FunctionDescriptor.of(INT, INT, INT, INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle IOCTL = Native.errnoCall("ioctl",
+            FunctionDescriptor.of(INT, INT, LONG, PTR), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle KILL = Native.errnoCall("kill", FunctionDescriptor.of(INT, INT, INT));
+    private static final MethodHandle OPEN = Native.errnoCall("open",
+            FunctionDescriptor.of(INT, PTR, INT, INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle PRCTL = Native.errnoCall("prctl",
+            FunctionDescriptor.of(INT, INT, LONG), Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle SETPRIORITY =
+            Native.errnoCall("setpriority", FunctionDescriptor.of(INT, INT, INT, INT));
+    private static final MethodHandle SYSCALL = Native.errnoCall("syscall",
+            FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG, LONG), Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle GETPID = Native.call("getpid", FunctionDescriptor.of(INT));
+    private static final MethodHandle ISATTY = Native.call("isatty", FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle SYSCONF = Native.call("sysconf", FunctionDescriptor.of(LONG, INT));
+    private static final MethodHandle STRERROR = Native.call("strerror", FunctionDescriptor.of(PTR, INT));
+
+    private Libc() {}
+
+    /** Throws a {@link NativeException} naming {@code call} when {@code result} is {@code -errno}. */
+    public static long check(String call, long result) {
+        if (result < 0) {
+            throw new NativeException(call, (int) -result);
+        }
+        return result;
+    }
+
+    public static int check(String call, int result) {
+        if (result < 0) {
+            throw new NativeException(call, -result);
+        }
+        return result;
+    }
+
+    /** Bytes read, 0 at end of file, or {@code -errno} (EAGAIN when a non-blocking fd is empty). */
+    public static long read(int fd, MemorySegment buf, long len) {
+        try {
+            MemorySegment st = Native.state();
+            long r = (long) READ.invokeExact(st, fd, buf, len);
+            return r < 0 ? -Native.errno(st) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Bytes written or {@code -errno} (EAGAIN when a non-blocking fd is full, EPIPE when the reader is gone). */
+    public static long write(int fd, MemorySegment buf, long len) {
+        try {
+            MemorySegment st = Native.state();
+            long r = (long) WRITE.invokeExact(st, fd, buf, len);
+            return r < 0 ? -Native.errno(st) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Closes the fd; Linux releases it even when close reports EINTR, so that is not retried. */
+    public static int close(int fd) {
+        if (fd < 0) {
+            return 0;
+        }
+        try {
+            MemorySegment st = Native.state();
+            int r = (int) CLOSE.invokeExact(st, fd);
+            return r < 0 ? -Native.errno(st) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** A pipe: {@code [read end, write end]}. */
+    public static int[] pipe2(int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
+            MemorySegment st = Native.state();
+            int r = (int) PIPE2.invokeExact(st, fds, flags);
+            if (r < 0) {
+                throw new NativeException("pipe2", Native.errno(st));
+            }
+            return new int[] {fds.getAtIndex(ValueLayout.JAVA_INT, 0), fds.getAtIndex(ValueLayout.JAVA_INT, 1)};
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int fcntl(int fd, int cmd, int arg) {
+        try {
+            MemorySegment st = Native.state();
+            int r = (int) FCNTL.invokeExact(st, fd, cmd, arg);
+            return r < 0 ? -Native.errno(st) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int ioctl(int fd, long request, MemorySegment arg) {
+        try {
+            MemorySegment st = Native.state();
+            int r = (int) IOCTL.invokeExact(st, fd, request, arg);
+            return r < 0 ? -Native.errno(st) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** kill(2). A negative pid addresses a process group. */
+    public static int kill(int pid, int signal) {
+        try {
+            MemorySegment st = Native.state();
+            int r = (int) KILL.invokeExact(st, pid, signal);
+            return r < 0 ? -Native.errno(st) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int open(String path, int flags, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = Native.state();
+            int r = (int) OPEN.invokeExact(st, arena.allocateFrom(path), flags, mode);
+            return r < 0 ? -Native.errno(st) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int prctl(int option, long arg) {
+        try {
+            MemorySegment st = Native.state();
+            int r = (int) PRCTL.invokeExact(st, option, arg);
+            return r < 0 ? -Native.errno(st) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int setpriority(int which, int who, int priority) {
+        try {
+            MemorySegment st = Native.state();
+            int r = (int) SETPRIORITY.invokeExact(st, which, who, priority);
+            return r < 0 ? -Native.errno(st) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** A raw system call with up to five integer or address arguments; result or {@code -errno}. */
+    public static long syscall(long number, long a, long b, long c, long d, long e) {
+        try {
+            MemorySegment st = Native.state();
+            long r = (long) SYSCALL.invokeExact(st, number, a, b, c, d, e);
+            return r < 0 ? -Native.errno(st) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int getpid() {
+        try {
+            return (int) GETPID.invokeExact();
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static boolean isatty(int fd) {
+        try {
+            return (int) ISATTY.invokeExact(fd) == 1;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Clock ticks per second, the unit of start times in /proc/PID/stat. */
+    public static long clockTicks() {
+        try {
+            return (long) SYSCONF.invokeExact(SC_CLK_TCK);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            return s.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+}
