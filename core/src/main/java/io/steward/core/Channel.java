@@ -47,6 +47,7 @@ final class Channel implements IoLoop.Handler {
         }
     }
 
+    /** First registration; the one call that may come from another thread, before any event can arrive. */
     void start() {
         update();
     }
@@ -170,8 +171,9 @@ final class Channel implements IoLoop.Handler {
                 registered = false;
             }
         } else if (!registered) {
-            loop.register(fd, want, this);
             registered = true;
+            interest = want;
+            loop.register(fd, want, this);
         } else {
             loop.interest(fd, want);
         }

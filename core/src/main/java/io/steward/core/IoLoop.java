@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -54,7 +55,9 @@ final class IoLoop implements AutoCloseable {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean rung = new AtomicBoolean();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
-    private Handler[] handlers = new Handler[1024];
+    /** Handlers by fd. Written under registryLock from any thread, read lock-free by the loop. */
+    private volatile AtomicReferenceArray<Handler> handlers = new AtomicReferenceArray<>(1024);
+    private final Object registryLock = new Object();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -93,14 +96,23 @@ final class IoLoop implements AutoCloseable {
         return t;
     }
 
-    /** Watches fd; loop thread only. */
+    /**
+     * Watches fd. Any thread may register, so a new process is wired without a round trip through the
+     * loop; handlers must therefore tolerate a spurious call (an event of an earlier fd with the same
+     * number, still in the batch being dispatched).
+     */
     void register(int fd, int events, Handler handler) {
-        if (fd >= handlers.length) {
-            Handler[] grown = new Handler[Math.max(fd + 1, handlers.length * 2)];
-            System.arraycopy(handlers, 0, grown, 0, handlers.length);
-            handlers = grown;
+        synchronized (registryLock) {
+            AtomicReferenceArray<Handler> h = handlers;
+            if (fd >= h.length()) {
+                AtomicReferenceArray<Handler> grown = new AtomicReferenceArray<>(Math.max(fd + 1, h.length() * 2));
+                for (int i = 0; i < h.length(); i++) {
+                    grown.set(i, h.get(i));
+                }
+                handlers = h = grown;
+            }
+            h.set(fd, handler);
         }
-        handlers[fd] = handler;
         epoll.add(fd, events, fd);
     }
 
@@ -114,7 +126,9 @@ final class IoLoop implements AutoCloseable {
      */
     void unregister(int fd) {
         epoll.remove(fd);
-        handlers[fd] = null;
+        synchronized (registryLock) {
+            handlers.set(fd, null);
+        }
     }
 
     private void run() {
@@ -125,7 +139,8 @@ final class IoLoop implements AutoCloseable {
                 if (fd == doorbell) {
                     continue;
                 }
-                Handler h = fd < handlers.length ? handlers[fd] : null;
+                AtomicReferenceArray<Handler> all = handlers;
+                Handler h = fd < all.length() ? all.get(fd) : null;
                 if (h != null) {
                     dispatch(h, epoll.events(i));
                 }

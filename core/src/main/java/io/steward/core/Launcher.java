@@ -22,7 +22,7 @@ final class Launcher {
     private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 
     /** What a successful spawn hands to the runtime; the fds are the parent's ends, -1 when absent. */
-    record Spawned(int pid, int pidfd, long startTicks, String originator, int stdin, int stdout, int stderr,
+    record Spawned(int pid, int pidfd, String originator, int stdin, int stdout, int stderr,
             boolean pty) {}
 
     private Launcher() {}
@@ -77,12 +77,11 @@ final class Launcher {
             int pid = ps.spawn(program, spec.argv(), env);
             closeAll(childFds);
             int pidfd = Libc.check("pidfd_open", Pidfd.open(pid));
-            long start = ProcStat.read(pid).map(ProcStat::startTicks).orElse(0L);
             if (spec.nice() != null) {
                 // posix_spawn has no niceness attribute: applied at once, before the child can fork much.
                 Libc.setpriority(Libc.PRIO_PROCESS, pid, spec.nice());
             }
-            return new Spawned(pid, pidfd, start, originator, stdin, stdout, stderr, spec.pty() != null);
+            return new Spawned(pid, pidfd, originator, stdin, stdout, stderr, spec.pty() != null);
         } catch (NativeException e) {
             closeAll(childFds);
             closeAll(parentFds);
@@ -118,12 +117,18 @@ final class Launcher {
         return new SpawnException(SpawnException.PROGRAM, program, e.errno());
     }
 
+    /** The JVM's environment never changes, so its KEY=value form is built once. */
+    private static final List<Map.Entry<String, String>> INHERITED = System.getenv().entrySet().stream()
+            .filter(e -> !e.getKey().equals(ProcessSpec.ORIGINATOR_VAR))
+            .map(e -> Map.entry(e.getKey(), e.getKey() + "=" + e.getValue()))
+            .toList();
+
     static List<String> environment(ProcessSpec spec, String originator) {
-        Map<String, String> base = spec.clearEnv() ? Map.of() : System.getenv();
+        List<Map.Entry<String, String>> base = spec.clearEnv() ? List.of() : INHERITED;
         List<String> env = new ArrayList<>(base.size() + spec.env().size() + 1);
-        for (Map.Entry<String, String> e : base.entrySet()) {
-            if (!spec.env().containsKey(e.getKey()) && !e.getKey().equals(ProcessSpec.ORIGINATOR_VAR)) {
-                env.add(e.getKey() + "=" + e.getValue());
+        for (Map.Entry<String, String> e : base) {
+            if (!spec.env().containsKey(e.getKey())) {
+                env.add(e.getValue());
             }
         }
         for (Map.Entry<String, String> e : spec.env().entrySet()) {

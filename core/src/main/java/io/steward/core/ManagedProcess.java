@@ -45,18 +45,28 @@ public final class ManagedProcess {
     private final Channel errChannel;
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
 
-    // Loop-thread state.
+    private volatile long startTicks;
+    private volatile long peakRssBytes;
+
+    // Termination state: changed under this object's monitor by the loop (stop, kill) and by
+    // whichever thread observes the exit first (the loop, or a waiter watching the pidfd).
     private volatile Phase phase = Phase.RUNNING;
     private long stopStartedNanos;
     private long graceNanos;
-    private boolean hardKillSent;
+    private volatile boolean hardKillSent;
     private IoLoop.Timer hardKillTimer;
+    private static final int WAIT_SLICE_MILLIS = 100;
+    private final java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Readers poll the pidfd; the writer closes it, so a poll never starts on a closed, reused number. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock pidfdGuard =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private boolean pidfdClosed;
 
     ManagedProcess(ProcessRuntime runtime, ProcessSpec spec, Launcher.Spawned spawned) {
         this.runtime = runtime;
         this.spec = spec;
         this.spawned = spawned;
-        this.tree = new ProcessTree(spawned.pid(), spawned.startTicks(),
+        this.tree = new ProcessTree(spawned.pid(),
                 spec.grouping() == ProcessSpec.Grouping.NEW_SESSION, spawned.originator());
         IoLoop loop = runtime.loop();
         this.stdout = new Ring(spec.ringBytes(), spec.overflow());
@@ -78,16 +88,14 @@ public final class ManagedProcess {
 
     /** Registers the descriptors with the loop; the exit watch goes last so output is wired before it can end. */
     void start() {
-        runtime.loop().execute(() -> {
-            outChannel.start();
-            if (errChannel != null) {
-                errChannel.start();
-            }
-            if (stdinChannel != null) {
-                stdinChannel.start();
-            }
-            runtime.loop().register(spawned.pidfd(), io.steward.sys.Epoll.IN, events -> exited());
-        });
+        outChannel.start();
+        if (errChannel != null) {
+            errChannel.start();
+        }
+        if (stdinChannel != null) {
+            stdinChannel.start();
+        }
+        runtime.loop().register(spawned.pidfd(), io.steward.sys.Epoll.IN, events -> exited());
     }
 
     public int pid() {
@@ -109,7 +117,12 @@ public final class ManagedProcess {
 
     /** Start time in clock ticks after boot, from /proc: with the pid, a unique identity. */
     public long startTicks() {
-        return spawned.startTicks();
+        long t = startTicks;
+        if (t == 0 && phase != Phase.EXITED) {
+            // Read on demand, off the spawn path; the unreaped pid cannot have been recycled.
+            t = startTicks = ProcStat.read(spawned.pid()).map(ProcStat::startTicks).orElse(0L);
+        }
+        return t;
     }
 
     public Phase phase() {
@@ -149,23 +162,51 @@ public final class ManagedProcess {
         return Optional.ofNullable(exit.getNow(null));
     }
 
-    /** Waits for the exit; empty when the timeout passes first. */
+    /**
+     * Waits for the exit; empty when the timeout passes first. One waiter at a time watches the
+     * pidfd itself and completes the exit on its own thread, so a caller blocked here is woken by the
+     * kernel directly rather than through the loop.
+     */
     public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException {
-        try {
-            return Optional.of(exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
-        } catch (TimeoutException e) {
-            return Optional.empty();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!exit.isDone()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            int slice = (int) Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, WAIT_SLICE_MILLIS);
+            if (watching.compareAndSet(false, true)) {
+                try {
+                    pidfdGuard.readLock().lock();
+                    try {
+                        if (!pidfdClosed) {
+                            Libc.poll(spawned.pidfd(), Libc.POLLIN, slice);
+                        }
+                    } finally {
+                        pidfdGuard.readLock().unlock();
+                    }
+                } finally {
+                    watching.set(false);
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                exited();
+            } else {
+                try {
+                    exit.get(slice, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    // next slice
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
         }
+        return Optional.of(exit.getNow(null));
     }
 
     public ExitStatus waitFor() throws InterruptedException {
-        try {
-            return exit.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return waitFor(Duration.ofMillis(Long.MAX_VALUE / 2_000_000)).orElseThrow();
     }
 
     /** Sends a signal to the process group. */
@@ -185,14 +226,16 @@ public final class ManagedProcess {
      */
     public CompletableFuture<ExitStatus> stop(Duration grace) {
         runtime.loop().execute(() -> {
-            if (phase != Phase.RUNNING) {
-                return;
+            synchronized (this) {
+                if (phase != Phase.RUNNING) {
+                    return;
+                }
+                phase = Phase.STOPPING;
+                stopStartedNanos = System.nanoTime();
+                graceNanos = grace.toNanos();
+                hardKillTimer = runtime.loop().schedule(graceNanos, this::hardKill);
             }
-            phase = Phase.STOPPING;
-            stopStartedNanos = System.nanoTime();
-            graceNanos = grace.toNanos();
             runtime.offLoop(() -> tree.signal(Signal.TERM));
-            hardKillTimer = runtime.loop().schedule(graceNanos, this::hardKill);
         });
         return exit;
     }
@@ -200,13 +243,15 @@ public final class ManagedProcess {
     /** SIGKILL to the whole tree at once. */
     public CompletableFuture<ExitStatus> kill() {
         runtime.loop().execute(() -> {
-            if (phase == Phase.EXITED) {
-                return;
-            }
-            if (phase == Phase.RUNNING) {
-                phase = Phase.STOPPING;
-                stopStartedNanos = System.nanoTime();
-                graceNanos = 0;
+            synchronized (this) {
+                if (phase == Phase.EXITED) {
+                    return;
+                }
+                if (phase == Phase.RUNNING) {
+                    phase = Phase.STOPPING;
+                    stopStartedNanos = System.nanoTime();
+                    graceNanos = 0;
+                }
             }
             hardKill();
         });
@@ -214,10 +259,12 @@ public final class ManagedProcess {
     }
 
     private void hardKill() {
-        if (phase == Phase.EXITED) {
-            return;
+        synchronized (this) {
+            if (phase == Phase.EXITED) {
+                return;
+            }
+            hardKillSent = true;
         }
-        hardKillSent = true;
         runtime.offLoop(tree::killAll);
     }
 
@@ -231,6 +278,21 @@ public final class ManagedProcess {
         Pty.resize(spawned.stdout(), rows, cols);
     }
 
+    /**
+     * The largest resident set seen so far, sampled from /proc on each call while the process runs.
+     * (The kernel's own figure is useless here: posix_spawn's vfork-style child inherits the JVM's
+     * high-water mark.)
+     */
+    public long peakRssBytes() {
+        if (phase != Phase.EXITED) {
+            long now = ProcStat.peakRssBytes(spawned.pid());
+            if (now > peakRssBytes) {
+                peakRssBytes = now;
+            }
+        }
+        return peakRssBytes;
+    }
+
     /** Live descendants, found by a fresh scan. */
     public List<ProcStat> descendants() {
         return tree.members();
@@ -242,22 +304,34 @@ public final class ManagedProcess {
         }
     }
 
-    /** The pidfd is readable: the child is a zombie. Kill survivors while the group id is still ours, then reap. */
-    private void exited() {
+    /**
+     * Completes the exit if the child has exited: survivors are killed while the group id is still
+     * ours (the unreaped root pins it), then the child is reaped. Runs on the loop when the pidfd
+     * turns readable, or on a waiter that saw it first; whoever comes second finds it done.
+     */
+    private synchronized void exited() {
+        if (phase == Phase.EXITED || !Pidfd.hasExited(spawned.pidfd())) {
+            return;
+        }
         runtime.loop().unregister(spawned.pidfd());
         List<ExitStatus.Leftover> leftovers = runtime.orphansPresent() ? survivors() : List.of();
         Pidfd.Exit e = Pidfd.reap(spawned.pidfd());
-        Libc.close(spawned.pidfd());
+        pidfdGuard.writeLock().lock();
+        try {
+            pidfdClosed = true;
+            Libc.close(spawned.pidfd());
+        } finally {
+            pidfdGuard.writeLock().unlock();
+        }
         tree.rootReaped();
         if (hardKillTimer != null) {
             hardKillTimer.cancel();
         }
         phase = Phase.EXITED;
         ExitStatus status = new ExitStatus(e.code(), e.signal(), e.coreDumped(), outcome(e), Instant.now(),
-                e.userMicros() + e.systemMicros(), e.maxRssKiB() * 1024, leftovers);
-        if (stdin != null && stdinChannel != null) {
-            stdinChannel.shutdown();
-            stdin.abandon();
+                e.userMicros() + e.systemMicros(), peakRssBytes, leftovers);
+        if (stdinChannel != null) {
+            runtime.loop().execute(stdinChannel::shutdown);
         }
         runtime.exited(this, status);
         exit.complete(status);

@@ -67,6 +67,20 @@ public record ProcStat(int pid, String comm, char state, int ppid, int pgrp, int
                 Long.parseLong(f[21]));
     }
 
+    /** VmHWM of /proc/PID/status in bytes: the peak resident set; 0 when unknown or gone. */
+    public static long peakRssBytes(int pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
     /** The command line of a process, for reports; empty for zombies and kernel threads. */
     public static List<String> cmdline(int pid) {
         try {

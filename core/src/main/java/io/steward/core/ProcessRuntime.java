@@ -41,7 +41,8 @@ public final class ProcessRuntime implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private final Set<ManagedProcess> live = ConcurrentHashMap.newKeySet();
     private final List<Consumer<LifecycleEvent>> observers = new CopyOnWriteArrayList<>();
-    private final Path leaderChildren;
+    private final int leaderChildren;
+    private final java.lang.foreign.MemorySegment childrenBuf = java.lang.foreign.Arena.ofAuto().allocate(64 * 1024);
     /** Orphans whose pidfd is being watched, loop thread only. */
     private final Set<Integer> watchedOrphans = new HashSet<>();
     private volatile boolean closed;
@@ -49,7 +50,8 @@ public final class ProcessRuntime implements AutoCloseable {
     private ProcessRuntime() {
         int self = Libc.getpid();
         // Orphans are re-parented to the subreaper's thread-group leader; the JVM spawns from other threads.
-        leaderChildren = Path.of("/proc/self/task/" + self + "/children");
+        leaderChildren = Libc.check("open(/proc/self/task/" + self + "/children)",
+                Libc.open("/proc/self/task/" + self + "/children", Libc.O_RDONLY | Libc.O_CLOEXEC, 0));
         Libc.check("prctl(PR_SET_CHILD_SUBREAPER)", Libc.prctl(Libc.PR_SET_CHILD_SUBREAPER, 1));
         loop.execute(this::sweepOrphans);
     }
@@ -104,7 +106,7 @@ public final class ProcessRuntime implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "process tree operation failed", e);
             }
-            loop.execute(this::adoptZombies);
+            adoptZombies();
         });
     }
 
@@ -131,20 +133,35 @@ public final class ProcessRuntime implements AutoCloseable {
         return !orphans().isEmpty();
     }
 
-    private List<Integer> orphans() {
-        try {
-            String text = Files.readString(leaderChildren).trim();
-            if (text.isEmpty()) {
-                return List.of();
-            }
-            return java.util.Arrays.stream(text.split("\\s+")).map(Integer::valueOf).toList();
-        } catch (IOException e) {
+    /** Pids re-parented to us: one pread, no allocation when there are none. */
+    private synchronized List<Integer> orphans() {
+        long n = Libc.pread(leaderChildren, childrenBuf, childrenBuf.byteSize(), 0);
+        if (n <= 0) {
             return List.of();
         }
+        List<Integer> pids = new java.util.ArrayList<>();
+        int pid = -1;
+        for (long i = 0; i < n; i++) {
+            byte b = childrenBuf.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
+            if (b >= '0' && b <= '9') {
+                pid = (pid < 0 ? 0 : pid * 10) + (b - '0');
+            } else if (pid >= 0) {
+                pids.add(pid);
+                pid = -1;
+            }
+        }
+        if (pid >= 0) {
+            pids.add(pid);
+        }
+        return pids;
     }
 
-    /** Watches every adopted orphan's pidfd so it is reaped the moment it dies. Loop thread only. */
+    /** Watches every adopted orphan's pidfd so it is reaped the moment it dies. */
     void adoptZombies() {
+        if (!loop.inLoop()) {
+            loop.execute(this::adoptZombies);
+            return;
+        }
         for (int pid : orphans()) {
             if (watchedOrphans.contains(pid)) {
                 continue;
@@ -200,5 +217,6 @@ public final class ProcessRuntime implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         loop.close();
+        Libc.close(leaderChildren);
     }
 }

@@ -28,12 +28,11 @@ final class ProcessTree {
     /** While the root is unreaped its pid, and so the group id, cannot be recycled: group kills are safe. */
     private volatile boolean rootReaped;
 
-    ProcessTree(int rootPid, long rootStart, boolean ownSession, String originator) {
+    ProcessTree(int rootPid, boolean ownSession, String originator) {
         this.rootPid = rootPid;
         this.pgid = rootPid;
         this.sid = ownSession ? rootPid : -1;
         this.tag = (ProcessSpec.ORIGINATOR_VAR + "=" + originator).getBytes(StandardCharsets.UTF_8);
-        known.put(rootPid, rootStart);
     }
 
     void rootReaped() {

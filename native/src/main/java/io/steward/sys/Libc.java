@@ -35,6 +35,8 @@ public final class Libc {
     private static final int SC_CLK_TCK = 2;
 
     private static final MethodHandle READ = Native.errnoCall("read", FunctionDescriptor.of(LONG, INT, PTR, LONG));
+    private static final MethodHandle PREAD =
+            Native.errnoCall("pread", FunctionDescriptor.of(LONG, INT, PTR, LONG, LONG));
     private static final MethodHandle WRITE = Native.errnoCall("write", FunctionDescriptor.of(LONG, INT, PTR, LONG));
     private static final MethodHandle CLOSE = Native.errnoCall("close", FunctionDescriptor.of(INT, INT));
     private static final MethodHandle PIPE2 = Native.errnoCall("pipe2", FunctionDescriptor.of(INT, PTR, INT));
@@ -51,6 +53,7 @@ public final class Libc {
             Native.errnoCall("setpriority", FunctionDescriptor.of(INT, INT, INT, INT));
     private static final MethodHandle SYSCALL = Native.errnoCall("syscall",
             FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG, LONG), Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle POLL = Native.errnoCall("poll", FunctionDescriptor.of(INT, PTR, LONG, INT));
     private static final MethodHandle GETPID = Native.call("getpid", FunctionDescriptor.of(INT));
     private static final MethodHandle ISATTY = Native.call("isatty", FunctionDescriptor.of(INT, INT));
     private static final MethodHandle SYSCONF = Native.call("sysconf", FunctionDescriptor.of(LONG, INT));
@@ -78,6 +81,17 @@ public final class Libc {
         try {
             MemorySegment st = Native.state();
             long r = (long) READ.invokeExact(st, fd, buf, len);
+            return r < 0 ? -Native.errno(st) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Reads at an absolute file offset; on /proc files, offset 0 regenerates the content. */
+    public static long pread(int fd, MemorySegment buf, long len, long offset) {
+        try {
+            MemorySegment st = Native.state();
+            long r = (long) PREAD.invokeExact(st, fd, buf, len, offset);
             return r < 0 ? -Native.errno(st) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);
@@ -190,6 +204,22 @@ public final class Libc {
         try {
             MemorySegment st = Native.state();
             long r = (long) SYSCALL.invokeExact(st, number, a, b, c, d, e);
+            return r < 0 ? -Native.errno(st) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static final short POLLIN = 1;
+
+    /** Waits up to {@code timeoutMillis} for {@code events} on one fd; the ready count (0 on timeout) or {@code -errno}. */
+    public static int poll(int fd, short events, int timeoutMillis) {
+        try {
+            MemorySegment pfd = Native.scratch().asSlice(0, 8);
+            pfd.set(ValueLayout.JAVA_INT, 0, fd);
+            pfd.set(ValueLayout.JAVA_SHORT, 4, events);
+            MemorySegment st = Native.state();
+            int r = (int) POLL.invokeExact(st, pfd, 1L, timeoutMillis);
             return r < 0 ? -Native.errno(st) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);

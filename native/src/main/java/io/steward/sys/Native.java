@@ -31,7 +31,18 @@ final class Native {
     private static final ThreadLocal<MemorySegment> STATE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
 
+    private static final ThreadLocal<MemorySegment> SCRATCH =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(1024, 16));
+
     private Native() {}
+
+    /**
+     * A per-thread kilobyte for small structs passed to one call (siginfo, rusage, pollfd), so the
+     * calls made once per process never allocate. Not re-entrant: no call using it may call another.
+     */
+    static MemorySegment scratch() {
+        return SCRATCH.get();
+    }
 
     static MemorySegment symbol(String name) {
         return LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));

@@ -1,6 +1,5 @@
 package io.steward.sys;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -17,6 +16,7 @@ public final class Pidfd {
     private static final int P_PIDFD = 3;
     private static final int WNOHANG = 1;
     private static final int WEXITED = 4;
+    private static final int WNOWAIT = 0x01000000;
     private static final int CLD_EXITED = 1;
 
     private static final long SIGINFO_SIZE = 128;
@@ -42,6 +42,16 @@ public final class Pidfd {
         }
     }
 
+    /** True when the child behind {@code pidfd} has exited; it stays a zombie, unreaped. */
+    public static boolean hasExited(int pidfd) {
+        {
+            MemorySegment info = Native.scratch().asSlice(0, SIGINFO_SIZE);
+            info.set(ValueLayout.JAVA_INT, 16, 0);
+            long r = Libc.syscall(SYS_WAITID, P_PIDFD, pidfd, info.address(), WEXITED | WNOHANG | WNOWAIT, 0);
+            return r == 0 && info.get(ValueLayout.JAVA_INT, 16) != 0;
+        }
+    }
+
     /**
      * Reaps the child behind {@code pidfd} without blocking.
      *
@@ -49,9 +59,10 @@ public final class Pidfd {
      * @throws NativeException when the pidfd names no child of ours (ECHILD)
      */
     public static Exit reap(int pidfd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(SIGINFO_SIZE);
-            MemorySegment usage = arena.allocate(RUSAGE_SIZE);
+        {
+            MemorySegment info = Native.scratch().asSlice(0, SIGINFO_SIZE);
+            MemorySegment usage = Native.scratch().asSlice(SIGINFO_SIZE, RUSAGE_SIZE);
+            info.set(ValueLayout.JAVA_INT, 16, 0);
             long r = Libc.syscall(SYS_WAITID, P_PIDFD, pidfd, info.address(), WEXITED | WNOHANG, usage.address());
             Libc.check("waitid(P_PIDFD)", r);
             int pid = info.get(ValueLayout.JAVA_INT, 16);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.DirectoryStream;
@@ -33,6 +34,7 @@ public final class PosixSpawn implements AutoCloseable {
     private static final long ACTIONS_SIZE = 256;
     private static final long ATTR_SIZE = 512;
     private static final long SIGSET_SIZE = 128;
+    private static final long SLAB_BYTES = 16 * 1024;
 
     private static final boolean HAS_CLOSEFROM = Native.hasSymbol("posix_spawn_file_actions_addclosefrom_np");
 
@@ -68,8 +70,10 @@ public final class PosixSpawn implements AutoCloseable {
     private static final MethodHandle SIGFILLSET = Native.call("sigfillset", FunctionDescriptor.of(INT, PTR));
 
     private final Arena arena = Arena.ofConfined();
-    private final MemorySegment actions = arena.allocate(ACTIONS_SIZE, 8);
-    private final MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
+    /** Every native string and struct of one spawn comes from one block: one malloc, one free. */
+    private final SegmentAllocator slab = SegmentAllocator.slicingAllocator(arena.allocate(SLAB_BYTES, 16));
+    private final MemorySegment actions = slab.allocate(ACTIONS_SIZE, 8);
+    private final MemorySegment attr = slab.allocate(ATTR_SIZE, 8);
     private final List<Integer> keep = new ArrayList<>(List.of(0, 1, 2));
     private short flags;
     private boolean closed;
@@ -97,7 +101,7 @@ public final class PosixSpawn implements AutoCloseable {
     public PosixSpawn open(int fd, String path, int oflags, int mode) {
         try {
             check("posix_spawn_file_actions_addopen",
-                    (int) ADD_OPEN.invokeExact(actions, fd, arena.allocateFrom(path), oflags, mode));
+                    (int) ADD_OPEN.invokeExact(actions, fd, string(path), oflags, mode));
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -107,7 +111,7 @@ public final class PosixSpawn implements AutoCloseable {
 
     public PosixSpawn chdir(String dir) {
         try {
-            check("posix_spawn_file_actions_addchdir_np", (int) ADD_CHDIR.invokeExact(actions, arena.allocateFrom(dir)));
+            check("posix_spawn_file_actions_addchdir_np", (int) ADD_CHDIR.invokeExact(actions, string(dir)));
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -154,8 +158,8 @@ public final class PosixSpawn implements AutoCloseable {
 
     /** Empty signal mask and default dispositions: the JVM's blocked and ignored signals do not leak into the child. */
     public PosixSpawn resetSignals() {
-        MemorySegment empty = arena.allocate(SIGSET_SIZE, 8);
-        MemorySegment full = arena.allocate(SIGSET_SIZE, 8);
+        MemorySegment empty = slab.allocate(SIGSET_SIZE, 8);
+        MemorySegment full = slab.allocate(SIGSET_SIZE, 8);
         try {
             check("sigemptyset", (int) SIGEMPTYSET.invokeExact(empty));
             check("sigfillset", (int) SIGFILLSET.invokeExact(full));
@@ -177,8 +181,8 @@ public final class PosixSpawn implements AutoCloseable {
     public int spawn(String path, List<String> argv, List<String> env) {
         try {
             check("posix_spawnattr_setflags", (int) ATTR_SETFLAGS.invokeExact(attr, flags));
-            MemorySegment pid = arena.allocate(ValueLayout.JAVA_INT);
-            int r = (int) SPAWN.invokeExact(pid, arena.allocateFrom(path), actions, attr,
+            MemorySegment pid = slab.allocate(ValueLayout.JAVA_INT);
+            int r = (int) SPAWN.invokeExact(pid, string(path), actions, attr,
                     strings(argv), strings(env));
             if (r != 0) {
                 throw new NativeException("posix_spawn(" + path + ")", r);
@@ -190,12 +194,27 @@ public final class PosixSpawn implements AutoCloseable {
     }
 
     private MemorySegment strings(List<String> values) {
-        MemorySegment array = arena.allocate(ValueLayout.ADDRESS, values.size() + 1);
+        MemorySegment array;
+        try {
+            array = slab.allocate(ValueLayout.ADDRESS, values.size() + 1);
+        } catch (IndexOutOfBoundsException e) {
+            array = arena.allocate(ValueLayout.ADDRESS, values.size() + 1);
+        }
         for (int i = 0; i < values.size(); i++) {
-            array.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(values.get(i)));
+            array.setAtIndex(ValueLayout.ADDRESS, i, string(values.get(i)));
         }
         array.setAtIndex(ValueLayout.ADDRESS, values.size(), MemorySegment.NULL);
         return array;
+    }
+
+    /** A C string from the slab, or from the arena when the slab is spent (huge environments). */
+    private MemorySegment string(String s) {
+        long need = (long) s.length() * 3 + 1;
+        try {
+            return need < SLAB_BYTES / 4 ? slab.allocateFrom(s) : arena.allocateFrom(s);
+        } catch (IndexOutOfBoundsException e) {
+            return arena.allocateFrom(s);
+        }
     }
 
     private static void check(String call, int result) {
