@@ -19,6 +19,7 @@ import java.util.Map;
  * made is closed again, so a failed start leaves nothing behind.
  */
 final class Launcher {
+    private static final int PIPE_BYTES = 1024 * 1024;
     private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 
     /** What a successful spawn hands to the runtime; the fds are the parent's ends, -1 when absent. */
@@ -100,6 +101,11 @@ final class Launcher {
         parentFds.add(parent);
         childFds.add(childWrites ? p[1] : p[0]);
         Libc.check("fcntl(O_NONBLOCK)", Libc.fcntl(parent, Libc.F_SETFL, Libc.O_NONBLOCK));
+        if (childWrites) {
+            // A deeper pipe means fewer wake-ups per byte for chatty children. Pages are only committed
+            // as data waits in the pipe; past the per-user pipe budget the kernel refuses and the default stays.
+            Libc.fcntl(parent, Libc.F_SETPIPE_SZ, PIPE_BYTES);
+        }
         return p;
     }
 

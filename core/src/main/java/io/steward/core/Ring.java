@@ -211,7 +211,75 @@ public final class Ring {
         }
     }
 
+    /** Copies up to {@code len} bytes from {@code cursor} into {@code dst}; {@code fromOut[0]} gets the offset they start at. */
+    private long copyInto(long cursor, byte[] dst, int off, int len, long[] fromOut) {
+        while (true) {
+            long e = end;
+            long from = Math.max(cursor, start);
+            int n = (int) Math.max(0, Math.min(len, e - from));
+            copyOut(from, dst, off, n);
+            VarHandle.acquireFence();
+            if (start <= from) {
+                fromOut[0] = from;
+                return n;
+            }
+        }
+    }
+
+    /** A reader for callers that stream: it keeps its cursor and counts what it skipped, and reads into their buffer. */
+    public Reader reader(long from) {
+        return new Reader(from);
+    }
+
+    /** Streams the ring from a cursor without allocating per read. Not thread-safe; one per consumer. */
+    public final class Reader {
+        private final long[] from = new long[1];
+        private long position;
+        private long skipped;
+
+        private Reader(long position) {
+            this.position = position;
+        }
+
+        /** Offset of the next byte this reader returns. */
+        public long position() {
+            return position;
+        }
+
+        /** Bytes this reader never saw because they were overwritten before it got to them. */
+        public long skipped() {
+            return skipped;
+        }
+
+        /**
+         * Copies available bytes into {@code dst}, waiting up to {@code timeoutMillis} for some.
+         *
+         * @return bytes copied; 0 on timeout; -1 once the stream closed and everything was read
+         */
+        public int read(byte[] dst, int off, int len, long timeoutMillis) throws InterruptedException {
+            if (end <= position && !await(position, timeoutMillis, TimeUnit.MILLISECONDS)) {
+                return 0;
+            }
+            int n = (int) copyInto(position, dst, off, len, from);
+            skipped += from[0] - position;
+            position = from[0] + n;
+            if (n == 0 && closed && end <= position) {
+                return -1;
+            }
+            return n;
+        }
+
+        /** Frees what this reader has consumed (under backpressure, lets the child write again). */
+        public void release() {
+            Ring.this.release(position);
+        }
+    }
+
     private void copyOut(long from, byte[] out, int n) {
+        copyOut(from, out, 0, n);
+    }
+
+    private void copyOut(long from, byte[] out, int outOff, int n) {
         int done = 0;
         while (done < n) {
             int index = (int) ((from + done) % capacity);
@@ -219,7 +287,7 @@ public final class Ring {
             int at = index % pageSize;
             byte[] p = pages[page];
             int k = Math.min(n - done, p.length - at);
-            System.arraycopy(p, at, out, done, k);
+            System.arraycopy(p, at, out, outOff + done, k);
             done += k;
         }
     }

@@ -1,0 +1,44 @@
+# Sourced by bin/steward, bin/test and bench/run: finds a JDK >= 25 and builds the project when stale.
+# shellcheck shell=bash
+
+STEWARD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+# java_major DIR -> the major version of DIR/bin/java, or nothing
+java_major() {
+  local v
+  v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
+  printf '%s' "${v%%.*}"
+}
+
+# Sets JAVA_HOME to a JDK >= 25: JAVA_HOME first, then java on PATH, then /usr/lib/jvm/*.
+find_java() {
+  local candidates=() c major
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  if command -v java >/dev/null 2>&1; then
+    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+  fi
+  for c in /usr/lib/jvm/*; do [ -d "$c" ] && candidates+=("$c"); done
+  for c in "${candidates[@]}"; do
+    [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
+    major=$(java_major "$c")
+    if [ -n "$major" ] && [ "$major" -ge 25 ] 2>/dev/null; then
+      export JAVA_HOME="$c"
+      return 0
+    fi
+  done
+  echo "steward: no JDK 25 or newer found (looked at JAVA_HOME, java on PATH, /usr/lib/jvm/*); install one or set JAVA_HOME" >&2
+  exit 2
+}
+
+# Rebuilds the jars when any source or pom is newer than the CLI jar.
+build_if_stale() {
+  local jar="$STEWARD_ROOT/cli/target/steward-cli.jar"
+  if [ -f "$jar" ] && [ -z "$(find "$STEWARD_ROOT" -path "$STEWARD_ROOT/.git" -prune -o \
+      \( -name pom.xml -o -path '*/src/main/*' \) -newer "$jar" -print -quit 2>/dev/null)" ]; then
+    return 0
+  fi
+  command -v mvn >/dev/null 2>&1 || { echo "steward: Maven (mvn) is needed to build steward; install it (apt-get install maven)" >&2; exit 2; }
+  echo "steward: building..." >&2
+  (cd "$STEWARD_ROOT" && mvn -q -B -Dmaven.test.skip=true package >&2) || { echo "steward: build failed" >&2; exit 2; }
+}
+
