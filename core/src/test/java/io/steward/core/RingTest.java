@@ -1,0 +1,126 @@
+package io.steward.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.steward.api.Overflow;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class RingTest {
+    private static void append(Ring ring, byte[] data) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment seg = a.allocate(Math.max(1, data.length));
+            MemorySegment.copy(data, 0, seg, ValueLayout.JAVA_BYTE, 0, data.length);
+            ring.append(seg, 0, data.length);
+        }
+    }
+
+    private static byte[] seq(int from, int len) {
+        byte[] b = new byte[len];
+        for (int i = 0; i < len; i++) {
+            b[i] = (byte) (from + i);
+        }
+        return b;
+    }
+
+    @Test
+    void capacityBoundsAreEnforced() {
+        assertThrows(IllegalArgumentException.class, () -> new Ring(Ring.MIN_CAPACITY - 1, Overflow.DROP_OLDEST));
+        assertThrows(IllegalArgumentException.class, () -> new Ring(Ring.MAX_CAPACITY + 1, Overflow.DROP_OLDEST));
+    }
+
+    @Test
+    void memoryIsAllocatedAsDataArrives() {
+        Ring ring = new Ring(Ring.MAX_CAPACITY, Overflow.DROP_OLDEST);
+        assertEquals(0, ring.allocatedBytes());
+        append(ring, seq(0, 100));
+        assertEquals(64 * 1024, ring.allocatedBytes());
+    }
+
+    @Test
+    void readsDoNotConsumeAndOffsetsAreAbsolute() {
+        Ring ring = new Ring(4096, Overflow.DROP_OLDEST);
+        append(ring, seq(0, 1000));
+        Ring.Chunk a = ring.read(0, 10_000);
+        Ring.Chunk b = ring.read(0, 10_000);
+        assertArrayEquals(a.data(), b.data());
+        assertEquals(1000, a.next());
+        Ring.Chunk tail = ring.read(990, 100);
+        assertArrayEquals(seq(990, 10), tail.data());
+        assertEquals(0, tail.skipped());
+    }
+
+    @Test
+    void dropOldestCountsEveryDroppedByteAndSkipsStaleCursors() {
+        Ring ring = new Ring(4096, Overflow.DROP_OLDEST);
+        for (int i = 0; i < 10; i++) {
+            append(ring, seq(i * 1000, 1000));
+        }
+        assertEquals(10_000, ring.end());
+        assertEquals(4096, ring.buffered());
+        assertEquals(10_000 - 4096, ring.dropped());
+        assertEquals(ring.end(), ring.buffered() + ring.dropped());
+        Ring.Chunk c = ring.read(0, 10_000);
+        assertEquals(10_000 - 4096, c.skipped());
+        assertEquals(10_000 - 4096, c.offset());
+        assertArrayEquals(seq(10_000 - 4096, 4096), c.data());
+    }
+
+    @Test
+    void writesLargerThanCapacityKeepTheTail() {
+        Ring ring = new Ring(4096, Overflow.DROP_OLDEST);
+        append(ring, seq(0, 100));
+        append(ring, seq(100, 10_000));
+        assertEquals(10_100, ring.end());
+        assertEquals(10_100 - 4096, ring.dropped());
+        assertArrayEquals(seq(10_100 - 4096, 4096), ring.read(0, 5000).data());
+    }
+
+    @Test
+    void backpressureNeverOverwritesAndReleaseMakesRoom() {
+        Ring ring = new Ring(4096, Overflow.BACKPRESSURE);
+        append(ring, seq(0, 4096));
+        assertEquals(0, ring.writable());
+        ring.release(1000);
+        assertEquals(1000, ring.writable());
+        assertEquals(0, ring.dropped());
+        assertEquals(1000, ring.start());
+    }
+
+    @Test
+    void readerStreamsAcrossWrapAndSeesEndOfStream() throws Exception {
+        Ring ring = new Ring(4096, Overflow.BACKPRESSURE);
+        Ring.Reader r = ring.reader(0);
+        byte[] buf = new byte[3000];
+        int total = 0;
+        for (int round = 0; round < 5; round++) {
+            append(ring, seq(round * 3000, 3000));
+            int n = r.read(buf, 0, buf.length, 0);
+            assertArrayEquals(seq(round * 3000, 3000), java.util.Arrays.copyOf(buf, n));
+            total += n;
+            r.release();
+        }
+        assertEquals(15_000, total);
+        assertEquals(0, r.read(buf, 0, buf.length, 10));
+        ring.close();
+        assertEquals(-1, r.read(buf, 0, buf.length, 10));
+    }
+
+    @Test
+    void awaitWakesOnAppend() throws Exception {
+        Ring ring = new Ring(4096, Overflow.DROP_OLDEST);
+        Thread writer = Thread.ofPlatform().start(() -> {
+            Poll.until("reader waiting", () -> true);
+            append(ring, seq(0, 1));
+        });
+        assertTrue(ring.await(0, 10, TimeUnit.SECONDS));
+        writer.join();
+        assertEquals(1, ring.end());
+    }
+}

@@ -1,0 +1,96 @@
+package io.steward.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.StewardException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpawnFailureTest extends RuntimeTestBase {
+    @TempDir
+    Path dir;
+
+    private static long openFds() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+
+    @Test
+    void missingProgramNamesItAndErrno() throws IOException {
+        long before = openFds();
+        for (int i = 0; i < 50; i++) {
+            SpawnException e = assertThrows(SpawnException.class,
+                    () -> runtime.spawn(ProcessSpec.builder("steward-no-such-program").build()));
+            assertTrue(e.getMessage().contains("'steward-no-such-program'"), e.getMessage());
+            assertTrue(e.getMessage().contains("ENOENT"), e.getMessage());
+            assertEquals(127, e.shellCode());
+            assertEquals(ErrorCode.INVALID_INPUT, e.code());
+        }
+        SpawnException abs = assertThrows(SpawnException.class,
+                () -> runtime.spawn(ProcessSpec.builder(dir.resolve("absent").toString()).build()));
+        assertTrue(abs.getMessage().contains(dir.resolve("absent").toString()) && abs.getMessage().contains("ENOENT"));
+        assertEquals(before, openFds(), "descriptors leaked by failed spawns");
+        assertTrue(runtime.processes().isEmpty());
+    }
+
+    @Test
+    void nonExecutableFileIsEacces() throws IOException {
+        Path script = dir.resolve("script.sh");
+        Files.writeString(script, "#!/bin/sh\necho hi\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
+        long before = openFds();
+        SpawnException e = assertThrows(SpawnException.class,
+                () -> runtime.spawn(ProcessSpec.builder(script.toString()).build()));
+        assertTrue(e.getMessage().contains(script.toString()) && e.getMessage().contains("EACCES"), e.getMessage());
+        assertEquals(126, e.shellCode());
+        assertEquals(before, openFds());
+    }
+
+    @Test
+    void fileThatIsNoProgramIsEnoexec() throws IOException {
+        Path junk = dir.resolve("junk");
+        Files.write(junk, new byte[] {1, 2, 3, 4});
+        Files.setPosixFilePermissions(junk, PosixFilePermissions.fromString("rwxr-xr-x"));
+        SpawnException e = assertThrows(SpawnException.class,
+                () -> runtime.spawn(ProcessSpec.builder(junk.toString()).build()));
+        assertTrue(e.getMessage().contains("ENOEXEC"), e.getMessage());
+        assertEquals(126, e.shellCode());
+    }
+
+    @Test
+    void badWorkingDirectoryNamesTheDirectory() throws IOException {
+        long before = openFds();
+        Path missing = dir.resolve("gone");
+        SpawnException e = assertThrows(SpawnException.class,
+                () -> runtime.spawn(ProcessSpec.builder("true").cwd(missing).build()));
+        assertTrue(e.getMessage().contains("working directory '" + missing + "'"), e.getMessage());
+        assertTrue(e.getMessage().contains("ENOENT"));
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        SpawnException notDir = assertThrows(SpawnException.class,
+                () -> runtime.spawn(ProcessSpec.builder("true").cwd(file).build()));
+        assertTrue(notDir.getMessage().contains("ENOTDIR"), notDir.getMessage());
+        assertEquals(before, openFds());
+    }
+
+    @Test
+    void badSpecsAreTypedErrors() {
+        StewardException empty = assertThrows(StewardException.class, () -> ProcessSpec.builder(java.util.List.of()).build());
+        assertEquals(ErrorCode.INVALID_INPUT, empty.code());
+        StewardException nul = assertThrows(StewardException.class, () -> ProcessSpec.builder("echo", "a\0b").build());
+        assertEquals(ErrorCode.INVALID_INPUT, nul.code());
+        StewardException ring = assertThrows(StewardException.class,
+                () -> ProcessSpec.builder("true").ringBytes(100).build());
+        assertTrue(ring.getMessage().contains("ring size"));
+        StewardException size = assertThrows(StewardException.class, () -> ProcessSpec.builder("true").pty(0, 80).build());
+        assertEquals(ErrorCode.INVALID_INPUT, size.code());
+    }
+}
