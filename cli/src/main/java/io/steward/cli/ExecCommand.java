@@ -67,6 +67,20 @@ final class ExecCommand implements Callable<Integer> {
             // its controlling tty, so reading it raises no job-control stops.
             spec.stdin(ProcessSpec.Stdin.INHERIT);
         }
+        AtomicReference<String> reason = new AtomicReference<>();
+        AtomicReference<ManagedProcess> child = new AtomicReference<>();
+        // Before the spawn, so no Ctrl-C can end us while the child runs unwatched.
+        Interrupts.install(() -> {
+            ManagedProcess running = child.get();
+            if (running == null) {
+                return;
+            }
+            if (reason.compareAndSet(null, "interrupted")) {
+                running.stop(graceD);
+            } else {
+                running.kill();
+            }
+        });
         try (ProcessRuntime runtime = ProcessRuntime.create()) {
             ManagedProcess p;
             try {
@@ -75,19 +89,12 @@ final class ExecCommand implements Callable<Integer> {
                 System.err.println("steward: " + e.getMessage());
                 return e.shellCode();
             }
-            AtomicReference<String> reason = new AtomicReference<>();
+            child.set(p);
             Forwarder out = Forwarder.toStdout(p.stdout());
             Forwarder err = p.stderr().map(Forwarder::toStderr).orElse(null);
             if (pty) {
                 terminal = TerminalSession.start(p, stdinTty);
             }
-            Interrupts.install(() -> {
-                if (reason.compareAndSet(null, "interrupted")) {
-                    p.stop(graceD);
-                } else {
-                    p.kill();
-                }
-            });
             ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().daemon(true).name("exec-timers").factory());
             if (timeoutD != null) {

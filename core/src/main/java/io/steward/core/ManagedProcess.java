@@ -258,6 +258,13 @@ public final class ManagedProcess {
         return exit;
     }
 
+    /** SIGKILL to the whole tree on the calling thread, for JVM shutdown when the loop may be gone. */
+    void killTreeNow() {
+        if (phase != Phase.EXITED) {
+            tree.killAll();
+        }
+    }
+
     private void hardKill() {
         synchronized (this) {
             if (phase == Phase.EXITED) {

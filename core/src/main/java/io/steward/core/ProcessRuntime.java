@@ -54,6 +54,14 @@ public final class ProcessRuntime implements AutoCloseable {
                 Libc.open("/proc/self/task/" + self + "/children", Libc.O_RDONLY | Libc.O_CLOEXEC, 0));
         Libc.check("prctl(PR_SET_CHILD_SUBREAPER)", Libc.prctl(Libc.PR_SET_CHILD_SUBREAPER, 1));
         loop.execute(this::sweepOrphans);
+        // However the JVM ends (System.exit, a fatal signal it handles), no tree outlives it.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("steward-shutdown").unstarted(this::killAllNow));
+    }
+
+    private void killAllNow() {
+        for (ManagedProcess p : List.copyOf(live)) {
+            p.killTreeNow();
+        }
     }
 
     public static ProcessRuntime create() {
