@@ -4,9 +4,6 @@ import io.steward.sys.Epoll;
 import io.steward.sys.Libc;
 import io.steward.sys.NativeException;
 import io.steward.sys.Pidfd;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +34,7 @@ public final class ProcessRuntime implements AutoCloseable {
     private final IoLoop loop = new IoLoop();
     private final ExecutorService treeWorker = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("steward-tree").daemon(true).factory());
-    private final String id = HexFormat.of().formatHex(SecureRandom.getSeed(6));
+    private final String id = newId();
     private final AtomicLong sequence = new AtomicLong();
     private final Set<ManagedProcess> live = ConcurrentHashMap.newKeySet();
     private final List<Consumer<LifecycleEvent>> observers = new CopyOnWriteArrayList<>();
@@ -46,6 +43,7 @@ public final class ProcessRuntime implements AutoCloseable {
     /** Orphans whose pidfd is being watched, loop thread only. */
     private final Set<Integer> watchedOrphans = new HashSet<>();
     private volatile boolean closed;
+    private final Thread shutdownHook = Thread.ofPlatform().name("steward-shutdown").unstarted(this::killAllNow);
 
     private ProcessRuntime() {
         int self = Libc.getpid();
@@ -55,13 +53,20 @@ public final class ProcessRuntime implements AutoCloseable {
         Libc.check("prctl(PR_SET_CHILD_SUBREAPER)", Libc.prctl(Libc.PR_SET_CHILD_SUBREAPER, 1));
         loop.execute(this::sweepOrphans);
         // However the JVM ends (System.exit, a fatal signal it handles), no tree outlives it.
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("steward-shutdown").unstarted(this::killAllNow));
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     private void killAllNow() {
         for (ManagedProcess p : List.copyOf(live)) {
             p.killTreeNow();
         }
+    }
+
+    /** A random prefix for originator tags, so trees of two runtimes never share one. */
+    private static String newId() {
+        byte[] b = new byte[6];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
     }
 
     public static ProcessRuntime create() {
@@ -226,5 +231,10 @@ public final class ProcessRuntime implements AutoCloseable {
         }
         loop.close();
         Libc.close(leaderChildren);
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down
+        }
     }
 }

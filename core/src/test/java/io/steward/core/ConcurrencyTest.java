@@ -35,7 +35,8 @@ class ConcurrencyTest extends RuntimeTestBase {
         List<LifecycleEvent> events = new CopyOnWriteArrayList<>();
         ManagedProcess unobserved = sh("exit 0");
         unobserved.waitFor();
-        try (AutoCloseable sub = runtime.observe(events::add)) {
+        AutoCloseable subscription = runtime.observe(events::add);
+        try {
             ManagedProcess p = sh("exit 4");
             p.waitFor();
             Poll.until("exited event", () -> events.size() == 2);
@@ -44,6 +45,8 @@ class ConcurrencyTest extends RuntimeTestBase {
             assertEquals(LifecycleEvent.Kind.EXITED, events.get(1).kind());
             assertEquals(4, events.get(1).exit().code());
             assertTrue(events.stream().noneMatch(e -> e.pid() == unobserved.pid()));
+        } finally {
+            subscription.close();
         }
         sh("exit 0").waitFor();
         assertEquals(2, events.size(), "no events after unsubscribing");
