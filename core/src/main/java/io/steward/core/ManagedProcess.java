@@ -214,7 +214,7 @@ public final class ManagedProcess {
         requireRunning();
         runtime.loop().execute(() -> {
             if (phase != Phase.EXITED) {
-                Libc.kill(-spawned.pid(), signal.number());
+                ProcessTree.signalGroup(spawned.pid(), signal.number());
             }
         });
     }

@@ -40,9 +40,17 @@ final class ProcessTree {
     }
 
     private void killGroup(int signal) {
-        if (!rootReaped && pgid > 1) {
-            Libc.kill(-pgid, signal);
+        if (!rootReaped) {
+            signalGroup(pgid, signal);
         }
+    }
+
+    /**
+     * kill(-pgid). Group 0 would be our own group and -1 every process we may signal, and 1 is init's:
+     * all three are refused.
+     */
+    static boolean signalGroup(int pgid, int signal) {
+        return pgid > 1 && Libc.kill(-pgid, signal) == 0;
     }
 
     /** Live members other than the root, by a fresh /proc scan. */

@@ -88,6 +88,14 @@ class StopTest extends RuntimeTestBase {
     }
 
     @Test
+    void pidsZeroAndOneAreNeverSignalled() {
+        for (int pid : new int[] {-1, 0, 1}) {
+            assertFalse(ProcessTree.signalGroup(pid, 0));
+            assertFalse(ProcessTree.signalExact(pid, 0, 0));
+        }
+    }
+
+    @Test
     void signalGoesToTheGroup() throws Exception {
         ManagedProcess p = sh("trap 'echo got-usr1; exit 3' USR1; echo armed; while :; do sleep 1; done");
         Poll.until("trap armed", () -> p.stdout().end() > 0);
