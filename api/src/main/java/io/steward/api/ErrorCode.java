@@ -3,7 +3,7 @@ package io.steward.api;
 import java.util.Optional;
 
 /** The one error vocabulary: the stable {@code code} of API problems, CLI messages and client exceptions. */
-public enum ErrorCode {
+public enum ErrorCode implements Json.Wire {
     NOT_FOUND("not-found"),
     INVALID_INPUT("invalid-input"),
     ALREADY_ATTACHED("already-attached"),
@@ -22,6 +22,7 @@ public enum ErrorCode {
     }
 
     /** The code as it appears on the wire, e.g. {@code not-found}. */
+    @Override
     public String wire() {
         return wire;
     }

@@ -1,7 +1,7 @@
 package io.steward.api;
 
 /** How a process ended relative to a stop request. */
-public enum Outcome {
+public enum Outcome implements Json.Wire {
     /** It exited with no stop requested. */
     NATURAL_EXIT("natural-exit"),
     /** It exited after the soft signal, within the grace (plus 250 ms of slack). */
@@ -15,6 +15,7 @@ public enum Outcome {
         this.wire = wire;
     }
 
+    @Override
     public String wire() {
         return wire;
     }

@@ -3,7 +3,7 @@ package io.steward.api;
 import java.util.Optional;
 
 /** What a full output ring does with new bytes. */
-public enum Overflow {
+public enum Overflow implements Json.Wire {
     /** Overwrite the oldest bytes and count them as dropped: the child never blocks. */
     DROP_OLDEST("drop-oldest"),
     /** Stop reading the child's output until a consumer frees space: the child blocks, nothing is lost. */
@@ -15,6 +15,7 @@ public enum Overflow {
         this.wire = wire;
     }
 
+    @Override
     public String wire() {
         return wire;
     }

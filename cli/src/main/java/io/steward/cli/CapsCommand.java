@@ -1,5 +1,6 @@
 package io.steward.cli;
 
+import io.steward.api.Json;
 import io.steward.core.Capabilities;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -15,12 +16,12 @@ final class CapsCommand implements Runnable {
     public void run() {
         List<Capabilities.Capability> caps = Capabilities.probe();
         if (json) {
-            Json.Array a = Json.array();
+            List<Object> a = new java.util.ArrayList<>();
             for (Capabilities.Capability c : caps) {
-                a.add(Json.object().put("category", c.category()).put("support", c.support().wire())
-                        .put("backend", c.backend()).put("reason", c.reason()));
+                a.add(Json.object("category", c.category(), "support", c.support().wire(),
+                        "backend", c.backend(), "reason", c.reason()));
             }
-            System.out.println(Json.object().put("capabilities", a));
+            System.out.println(Json.write(Json.object("capabilities", a)));
             return;
         }
         System.out.printf("%-10s %-12s %-12s %s%n", "CATEGORY", "SUPPORT", "BACKEND", "REASON");

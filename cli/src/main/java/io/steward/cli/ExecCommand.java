@@ -1,7 +1,7 @@
 package io.steward.cli;
 
 import io.steward.api.Durations;
-import io.steward.api.Outcome;
+import io.steward.api.Json;
 import io.steward.api.Overflow;
 import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
@@ -160,18 +160,17 @@ final class ExecCommand implements Callable<Integer> {
             }
         }
         if (json) {
-            Json.Array leaks = Json.array();
+            List<Object> leaks = new java.util.ArrayList<>();
             for (ExitStatus.Leftover l : status.leftovers()) {
-                leaks.add(Json.object().put("pid", l.pid()).put("argv", l.argv()));
+                leaks.add(Json.object("pid", l.pid(), "argv", l.argv()));
             }
-            System.err.println(Json.object()
-                    .put("exitCode", status.signal() == 0 ? status.code() : null)
-                    .put("signal", status.signal() == 0 ? null : io.steward.sys.Signal.nameOf(status.signal()))
-                    .put("outcome", status.outcome() == Outcome.NATURAL_EXIT && reason == null
-                            ? Outcome.NATURAL_EXIT.wire() : status.outcome().wire())
-                    .put("reason", reason)
-                    .put("cpuMs", status.cpuMicros() / 1000)
-                    .put("leftovers", leaks));
+            System.err.println(Json.write(Json.object(
+                    "exitCode", status.signal() == 0 ? status.code() : null,
+                    "signal", status.signal() == 0 ? null : io.steward.sys.Signal.nameOf(status.signal()),
+                    "outcome", status.outcome(),
+                    "reason", reason,
+                    "cpuMs", status.cpuMicros() / 1000,
+                    "leftovers", leaks)));
         }
     }
 }

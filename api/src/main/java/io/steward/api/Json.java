@@ -1,0 +1,330 @@
+package io.steward.api;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JSON for the API, the client and the CLI: values are {@code Map<String, Object>} (insertion
+ * ordered), {@code List<Object>}, {@code String}, {@code Long} or {@code Double}, {@code Boolean} and
+ * {@code null}. Small on purpose: no reflection, no dependency, nothing to load at CLI start-up.
+ * Malformed input is an {@link ErrorCode#INVALID_INPUT} error naming the position.
+ */
+public final class Json {
+    /** Nesting beyond this is refused, so hostile input cannot exhaust the stack. */
+    public static final int MAX_DEPTH = 64;
+
+    private final String text;
+    private int pos;
+    private int depth;
+
+    private Json(String text) {
+        this.text = text;
+    }
+
+    /** Parses one JSON document; trailing content other than white space is an error. */
+    public static Object parse(String text) {
+        Json p = new Json(text);
+        p.skipWs();
+        Object v = p.value();
+        p.skipWs();
+        if (p.pos != text.length()) {
+            throw p.error("unexpected content after the document");
+        }
+        return v;
+    }
+
+    /** Parses a document that must be an object. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parseObject(String text) {
+        Object v = parse(text);
+        if (!(v instanceof Map)) {
+            throw new StewardException(ErrorCode.INVALID_INPUT, "invalid JSON: expected an object");
+        }
+        return (Map<String, Object>) v;
+    }
+
+    private StewardException error(String what) {
+        return new StewardException(ErrorCode.INVALID_INPUT, "invalid JSON at offset " + pos + ": " + what);
+    }
+
+    private Object value() {
+        if (pos >= text.length()) {
+            throw error("unexpected end");
+        }
+        char c = text.charAt(pos);
+        return switch (c) {
+            case '{' -> object();
+            case '[' -> array();
+            case '"' -> string();
+            case 't' -> literal("true", Boolean.TRUE);
+            case 'f' -> literal("false", Boolean.FALSE);
+            case 'n' -> literal("null", null);
+            default -> {
+                if (c == '-' || (c >= '0' && c <= '9')) {
+                    yield number();
+                }
+                throw error("unexpected character '" + c + "'");
+            }
+        };
+    }
+
+    private Object literal(String word, Object v) {
+        if (!text.startsWith(word, pos)) {
+            throw error("expected " + word);
+        }
+        pos += word.length();
+        return v;
+    }
+
+    private Map<String, Object> object() {
+        enter();
+        pos++;
+        Map<String, Object> m = new LinkedHashMap<>();
+        skipWs();
+        if (peek() == '}') {
+            pos++;
+            depth--;
+            return m;
+        }
+        while (true) {
+            skipWs();
+            if (peek() != '"') {
+                throw error("expected a field name");
+            }
+            String k = string();
+            skipWs();
+            expect(':');
+            skipWs();
+            if (m.put(k, value()) != null) {
+                throw error("duplicate field '" + k + "'");
+            }
+            skipWs();
+            char c = next();
+            if (c == '}') {
+                depth--;
+                return m;
+            }
+            if (c != ',') {
+                throw error("expected ',' or '}'");
+            }
+        }
+    }
+
+    private List<Object> array() {
+        enter();
+        pos++;
+        List<Object> l = new ArrayList<>();
+        skipWs();
+        if (peek() == ']') {
+            pos++;
+            depth--;
+            return l;
+        }
+        while (true) {
+            skipWs();
+            l.add(value());
+            skipWs();
+            char c = next();
+            if (c == ']') {
+                depth--;
+                return l;
+            }
+            if (c != ',') {
+                throw error("expected ',' or ']'");
+            }
+        }
+    }
+
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            throw error("nested deeper than " + MAX_DEPTH);
+        }
+    }
+
+    private String string() {
+        pos++;
+        StringBuilder b = new StringBuilder();
+        while (true) {
+            if (pos >= text.length()) {
+                throw error("unterminated string");
+            }
+            char c = text.charAt(pos++);
+            if (c == '"') {
+                return b.toString();
+            }
+            if (c < 0x20) {
+                throw error("control character in string");
+            }
+            if (c != '\\') {
+                b.append(c);
+                continue;
+            }
+            char e = next();
+            switch (e) {
+                case '"', '\\', '/' -> b.append(e);
+                case 'b' -> b.append('\b');
+                case 'f' -> b.append('\f');
+                case 'n' -> b.append('\n');
+                case 'r' -> b.append('\r');
+                case 't' -> b.append('\t');
+                case 'u' -> {
+                    if (pos + 4 > text.length()) {
+                        throw error("short \\u escape");
+                    }
+                    try {
+                        b.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+                    } catch (NumberFormatException ex) {
+                        throw error("bad \\u escape");
+                    }
+                    pos += 4;
+                }
+                default -> throw error("bad escape '\\" + e + "'");
+            }
+        }
+    }
+
+    private Object number() {
+        int start = pos;
+        if (peek() == '-') {
+            pos++;
+        }
+        boolean integral = true;
+        while (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (c >= '0' && c <= '9') {
+                pos++;
+            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
+                integral = false;
+                pos++;
+            } else {
+                break;
+            }
+        }
+        String n = text.substring(start, pos);
+        try {
+            if (integral) {
+                return Long.parseLong(n);
+            }
+            BigDecimal d = new BigDecimal(n);
+            return d.doubleValue();
+        } catch (NumberFormatException ex) {
+            throw error("bad number '" + n + "'");
+        }
+    }
+
+    private char peek() {
+        return pos < text.length() ? text.charAt(pos) : '\0';
+    }
+
+    private char next() {
+        if (pos >= text.length()) {
+            throw error("unexpected end");
+        }
+        return text.charAt(pos++);
+    }
+
+    private void expect(char c) {
+        if (next() != c) {
+            pos--;
+            throw error("expected '" + c + "'");
+        }
+    }
+
+    private void skipWs() {
+        while (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                return;
+            }
+            pos++;
+        }
+    }
+
+    // ---- writing ----
+
+    /** Writes a value made of maps, lists, strings, numbers, booleans, nulls and enums (their {@code wire()} or name). */
+    public static String write(Object value) {
+        StringBuilder b = new StringBuilder();
+        write(b, value);
+        return b.toString();
+    }
+
+    /** An ordered map for building objects: {@code Json.object("id", id, "pid", pid)}. */
+    public static Map<String, Object> object(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+
+    private static void write(StringBuilder b, Object v) {
+        switch (v) {
+            case null -> b.append("null");
+            case String s -> quote(b, s);
+            case Boolean bool -> b.append(bool);
+            case Double d when d.isNaN() || d.isInfinite() -> b.append("null");
+            case Float f when f.isNaN() || f.isInfinite() -> b.append("null");
+            case Number n -> b.append(n);
+            case Map<?, ?> m -> {
+                b.append('{');
+                boolean first = true;
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    if (!first) {
+                        b.append(',');
+                    }
+                    first = false;
+                    quote(b, String.valueOf(e.getKey()));
+                    b.append(':');
+                    write(b, e.getValue());
+                }
+                b.append('}');
+            }
+            case Iterable<?> it -> {
+                b.append('[');
+                boolean first = true;
+                for (Object o : it) {
+                    if (!first) {
+                        b.append(',');
+                    }
+                    first = false;
+                    write(b, o);
+                }
+                b.append(']');
+            }
+            case Wire w -> quote(b, w.wire());
+            default -> quote(b, v.toString());
+        }
+    }
+
+    /** Types with a stable wire name. */
+    public interface Wire {
+        String wire();
+    }
+
+    private static void quote(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        b.append('"');
+    }
+
+}
