@@ -71,11 +71,12 @@ final class ExecCommand implements Callable<Integer> {
         AtomicReference<ManagedProcess> child = new AtomicReference<>();
         // Before the spawn, so no Ctrl-C can end us while the child runs unwatched.
         Interrupts.install(() -> {
+            boolean first = reason.compareAndSet(null, "interrupted");
             ManagedProcess running = child.get();
             if (running == null) {
-                return;
+                return; // seen right after the spawn
             }
-            if (reason.compareAndSet(null, "interrupted")) {
+            if (first) {
                 running.stop(graceD);
             } else {
                 running.kill();
@@ -90,6 +91,9 @@ final class ExecCommand implements Callable<Integer> {
                 return e.shellCode();
             }
             child.set(p);
+            if (reason.get() != null) {
+                p.stop(graceD); // interrupted while the spawn was under way
+            }
             Forwarder out = Forwarder.toStdout(p.stdout());
             Forwarder err = p.stderr().map(Forwarder::toStderr).orElse(null);
             if (pty) {
