@@ -3,6 +3,7 @@ package io.steward.core;
 import io.steward.sys.Epoll;
 import io.steward.sys.Errno;
 import io.steward.sys.Libc;
+import io.steward.sys.Pty;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -47,12 +48,20 @@ final class Channel implements IoLoop.Handler {
         }
     }
 
-    /** First registration; the one call that may come from another thread, before any event can arrive. */
+    /**
+     * First registration, on the spawning thread. Every field is written before the fd enters the
+     * epoll set and none after: from that moment the loop owns this channel.
+     */
     void start() {
-        update();
+        int want = (reading ? Epoll.IN : 0) | (sink != null && sink.head() != null ? Epoll.OUT : 0);
+        interest = want;
+        if (want != 0) {
+            registered = true;
+            loop.register(fd, want, this);
+        }
     }
 
-    /** Asks the loop to re-evaluate interest: stdin got bytes or EOF, or a consumer freed ring space. */
+    /** Asks the loop to re-evaluate interest: stdin got bytes or EOF, or a consumer freed ring space. Any thread. */
     void wake() {
         loop.execute(this::update);
     }
@@ -165,6 +174,7 @@ final class Channel implements IoLoop.Handler {
         }
         // A descriptor with no interest leaves the set: epoll reports hang-ups regardless of the mask,
         // which would spin the loop while a backpressured ring is full.
+        interest = want;
         if (want == 0) {
             if (registered) {
                 loop.unregister(fd);
@@ -172,16 +182,28 @@ final class Channel implements IoLoop.Handler {
             }
         } else if (!registered) {
             registered = true;
-            interest = want;
             loop.register(fd, want, this);
         } else {
             loop.interest(fd, want);
         }
-        interest = want;
+    }
+
+    /**
+     * Sets the window size of a pty master. Synchronized with {@link #shutdown} so the ioctl can never
+     * reach a closed, recycled descriptor.
+     *
+     * @return false when the terminal is already closed
+     */
+    synchronized boolean resizeTerminal(int rows, int cols) {
+        if (!open || !pty) {
+            return false;
+        }
+        Pty.resize(fd, rows, cols);
+        return true;
     }
 
     /** Closes the descriptor; the output ring, if any, is closed too. */
-    void shutdown() {
+    synchronized void shutdown() {
         if (!open) {
             return;
         }

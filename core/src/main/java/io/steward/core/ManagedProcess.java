@@ -5,7 +5,6 @@ import io.steward.api.Outcome;
 import io.steward.api.StewardException;
 import io.steward.sys.Libc;
 import io.steward.sys.Pidfd;
-import io.steward.sys.Pty;
 import io.steward.sys.Signal;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +44,9 @@ public final class ManagedProcess {
     private final Channel errChannel;
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
 
+    private static final long CLOCK_TICKS = Libc.clockTicks();
     private volatile long startTicks;
+    private volatile ProcessSpec.PtySize ptySize;
     private volatile long peakRssBytes;
 
     // Termination state: changed under this object's monitor by the loop (stop, kill) and by
@@ -66,6 +67,7 @@ public final class ManagedProcess {
         this.runtime = runtime;
         this.spec = spec;
         this.spawned = spawned;
+        this.ptySize = spec.pty();
         this.tree = new ProcessTree(spawned.pid(),
                 spec.grouping() == ProcessSpec.Grouping.NEW_SESSION, spawned.originator());
         IoLoop loop = runtime.loop();
@@ -280,9 +282,26 @@ public final class ManagedProcess {
         if (!spawned.pty()) {
             throw new StewardException(ErrorCode.UNSUPPORTED, "not a terminal session: cannot resize");
         }
-        new ProcessSpec.PtySize(rows, cols);
+        ProcessSpec.PtySize size = new ProcessSpec.PtySize(rows, cols);
         requireRunning();
-        Pty.resize(spawned.stdout(), rows, cols);
+        if (!outChannel.resizeTerminal(rows, cols)) {
+            throw new StewardException(ErrorCode.CONFLICT, "the terminal of process " + spawned.pid() + " is closed");
+        }
+        ptySize = size;
+    }
+
+    /** The terminal's current size, or null for a pipe process. */
+    public ProcessSpec.PtySize ptySize() {
+        return ptySize;
+    }
+
+    /** CPU time used so far: sampled from /proc while running, from the reaped usage after. */
+    public long cpuMicros() {
+        ExitStatus e = exit.getNow(null);
+        if (e != null) {
+            return e.cpuMicros();
+        }
+        return ProcStat.read(spawned.pid()).map(st -> st.cpuTicks() * 1_000_000 / CLOCK_TICKS).orElse(0L);
     }
 
     /**

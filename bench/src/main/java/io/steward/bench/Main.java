@@ -1,0 +1,36 @@
+package io.steward.bench;
+
+/**
+ * Entry point of the benchmark drivers that bench/run starts, one JVM per subject. Every driver
+ * prints lines of the form {@code <subject> <value> <unit>}.
+ */
+public final class Main {
+    private static final String USAGE = """
+            usage: Main spawn-steward WARMUP COUNT
+                   Main spawn-processbuilder WARMUP COUNT
+                   Main throughput BYTES WARMUP_BYTES WARMUP_RUNS RUNS""";
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        String which = args.length > 0 ? args[0] : "";
+        switch (which) {
+            case "spawn-steward" -> SpawnBench.steward(arg(args, 1), arg(args, 2));
+            case "spawn-processbuilder" -> SpawnBench.processBuilder(arg(args, 1), arg(args, 2));
+            case "throughput" ->
+                    ThroughputBench.run(arg(args, 1), arg(args, 2), (int) arg(args, 3), (int) arg(args, 4));
+            default -> {
+                System.err.println(USAGE);
+                System.exit(2);
+            }
+        }
+    }
+
+    private static long arg(String[] args, int i) {
+        if (args.length <= i) {
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+        return Long.parseLong(args[i]);
+    }
+}
