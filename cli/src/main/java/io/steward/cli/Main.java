@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/steward}. Errors are one line on stderr; usage errors exit 2. */
 @Command(name = "steward", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A process supervisor: runs, watches and stops whole process trees.",
-        subcommands = {ExecCommand.class, CapsCommand.class})
+        subcommands = {ExecCommand.class, DaemonCommand.class, CapsCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
 
@@ -33,6 +33,10 @@ public final class Main implements Runnable {
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof io.steward.client.DaemonUnreachableException du) {
+                commandLine.getErr().println("steward: " + du.getMessage());
+                return Errors.UNREACHABLE;
+            }
             if (e instanceof StewardException se) {
                 commandLine.getErr().println("steward: " + se.getMessage());
                 return Errors.exitCode(se.code());

@@ -54,6 +54,8 @@ public final class Libc {
     private static final MethodHandle SYSCALL = Native.errnoCall("syscall",
             FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG, LONG), Linker.Option.firstVariadicArg(1));
     private static final MethodHandle POLL = Native.errnoCall("poll", FunctionDescriptor.of(INT, PTR, LONG, INT));
+    private static final MethodHandle GETSOCKOPT =
+            Native.errnoCall("getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, PTR));
     private static final MethodHandle GETPID = Native.call("getpid", FunctionDescriptor.of(INT));
     private static final MethodHandle ISATTY = Native.call("isatty", FunctionDescriptor.of(INT, INT));
     private static final MethodHandle SYSCONF = Native.call("sysconf", FunctionDescriptor.of(LONG, INT));
@@ -221,6 +223,40 @@ public final class Libc {
             MemorySegment st = Native.state();
             int r = (int) POLL.invokeExact(st, pfd, 1L, timeoutMillis);
             return r < 0 ? -Native.errno(st) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_PEERCRED = 17;
+
+    /** The kernel's record of the process at the other end of a Unix socket, as of its connect(). */
+    public record PeerCredentials(int pid, int uid, int gid) {}
+
+    /** getsockopt(SO_PEERCRED) on a connected Unix socket. */
+    public static PeerCredentials peerCredentials(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ucred = arena.allocate(12, 4);
+            MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
+            len.set(ValueLayout.JAVA_INT, 0, 12);
+            MemorySegment st = Native.state();
+            int r = (int) GETSOCKOPT.invokeExact(st, fd, SOL_SOCKET, SO_PEERCRED, ucred, len);
+            if (r < 0) {
+                throw new NativeException("getsockopt(SO_PEERCRED)", Native.errno(st));
+            }
+            return new PeerCredentials(ucred.get(ValueLayout.JAVA_INT, 0), ucred.get(ValueLayout.JAVA_INT, 4),
+                    ucred.get(ValueLayout.JAVA_INT, 8));
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle GETUID = Native.call("getuid", FunctionDescriptor.of(INT));
+
+    public static int getuid() {
+        try {
+            return (int) GETUID.invokeExact();
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

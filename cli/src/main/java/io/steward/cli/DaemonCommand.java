@@ -1,0 +1,161 @@
+package io.steward.cli;
+
+import io.steward.api.Durations;
+import io.steward.api.Json;
+import io.steward.api.StewardHome;
+import io.steward.client.DaemonUnreachableException;
+import io.steward.client.StewardClient;
+import io.steward.daemon.DaemonMain;
+import io.steward.sys.Libc;
+import io.steward.sys.Pidfd;
+import io.steward.sys.PosixSpawn;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code steward daemon run|start|stop|status}. */
+@Command(name = "daemon", description = "Run, start, stop or check the per-user daemon.",
+        subcommands = {DaemonCommand.Run.class, DaemonCommand.Start.class, DaemonCommand.Stop.class,
+            DaemonCommand.Status.class})
+final class DaemonCommand {
+    static final long START_TIMEOUT_MS = 10_000;
+
+    @Command(name = "run", description = "Run the daemon in the foreground.")
+    static final class Run implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            return DaemonMain.run(StewardHome.fromEnvironment());
+        }
+    }
+
+    @Command(name = "start", description = "Start the daemon in the background (its log: STEWARD_HOME/daemon.log).")
+    static final class Start implements Callable<Integer> {
+        @Option(names = "--json", description = "One JSON document.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            StewardHome home = StewardHome.fromEnvironment();
+            Map<String, Object> health = start(home);
+            System.out.println(json ? Json.write(health) : "steward: daemon pid " + health.get("pid") + " on " + home.socket());
+            return 0;
+        }
+    }
+
+    @Command(name = "stop", description = "Stop every session (soft, then hard) and the daemon.")
+    static final class Stop implements Callable<Integer> {
+        @Option(names = "--grace", paramLabel = "D", defaultValue = "5s", description = "Grace before SIGKILL (default ${DEFAULT-VALUE}).")
+        String grace;
+
+        @Option(names = "--json", description = "One JSON document.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            StewardHome home = StewardHome.fromEnvironment();
+            long ms = Durations.parse(grace).toMillis();
+            new StewardClient(home).stopDaemon(ms);
+            long deadline = System.currentTimeMillis() + ms + START_TIMEOUT_MS;
+            while (DaemonMain.answering(home.socket()) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            System.out.println(json ? Json.write(Json.object("stopped", true)) : "steward: daemon stopped");
+            return 0;
+        }
+    }
+
+    @Command(name = "status", description = "Show the daemon's health.")
+    static final class Status implements Callable<Integer> {
+        @Option(names = "--json", description = "One JSON document.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> h = new StewardClient(StewardHome.fromEnvironment()).health();
+            if (json) {
+                System.out.println(Json.write(h));
+            } else {
+                System.out.printf("steward %s: pid %s, up %s, %s running sessions, home %s%n", h.get("version"), h.get("pid"),
+                        Durations.format(java.time.Duration.ofMillis(((Number) h.get("uptimeMs")).longValue() / 1000 * 1000)),
+                        h.get("sessions"), h.get("home"));
+            }
+            return 0;
+        }
+    }
+
+    private static String lastLine(Path log, long from) {
+        try {
+            byte[] all = Files.readAllBytes(log);
+            String text = new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from),
+                    java.nio.charset.StandardCharsets.UTF_8).strip();
+            return text.isEmpty() ? "no output" : text.substring(text.lastIndexOf('\n') + 1);
+        } catch (java.io.IOException e) {
+            return "no log";
+        }
+    }
+
+    /** JVM options for the daemon: the CLI's own, less those that trade peak speed for start-up time. */
+    private static List<String> daemonJvmOptions() {
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-XX:TieredStopAtLevel") && !a.startsWith("-XX:AOTCache"))
+                .toList();
+    }
+
+    /**
+     * Starts a detached daemon (its own session, stdin from /dev/null, output to its log) unless one
+     * answers, then waits for its health with a bounded backoff.
+     */
+    static Map<String, Object> start(StewardHome home) throws Exception {
+        StewardClient client = new StewardClient(home);
+        if (DaemonMain.answering(home.socket())) {
+            return client.health();
+        }
+        DaemonMain.prepareHome(home);
+        Path log = home.file("daemon.log");
+        List<String> argv = new ArrayList<>();
+        argv.add(ProcessHandle.current().info().command().orElse("java"));
+        argv.addAll(daemonJvmOptions());
+        argv.add("-cp");
+        argv.add(System.getProperty("java.class.path"));
+        argv.add(Main.class.getName());
+        argv.add("daemon");
+        argv.add("run");
+        List<String> env = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        long logSize = Files.exists(log) ? Files.size(log) : 0;
+        int pid;
+        try (PosixSpawn ps = new PosixSpawn()) {
+            pid = ps.open(0, "/dev/null", Libc.O_RDONLY, 0)
+                    .open(1, log.toString(), 0x441 /* O_WRONLY|O_CREAT|O_APPEND */, 0600)
+                    .dup2(1, 2).newSession().closeFrom(3).resetSignals()
+                    .spawn(argv.getFirst(), argv, env);
+        }
+        int pidfd = Libc.check("pidfd_open", Pidfd.open(pid));
+        try {
+            long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+            long pause = 5;
+            while (System.currentTimeMillis() < deadline) {
+                try {
+                    return client.health();
+                } catch (DaemonUnreachableException e) {
+                    if (Pidfd.hasExited(pidfd)) {
+                        Pidfd.reap(pidfd);
+                        throw new DaemonUnreachableException(home.socket(), new IllegalStateException(
+                                "the daemon exited at start: " + lastLine(log, logSize) + " (see " + log + ")"));
+                    }
+                    Libc.poll(pidfd, Libc.POLLIN, (int) pause);
+                    pause = Math.min(pause * 2, 200);
+                }
+            }
+        } finally {
+            Libc.close(pidfd);
+        }
+        throw new DaemonUnreachableException(home.socket(),
+                new IllegalStateException("the daemon did not answer within " + START_TIMEOUT_MS / 1000 + "s; see " + log));
+    }
+}

@@ -1,0 +1,221 @@
+package io.steward.daemon;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.Json;
+import io.steward.api.Overflow;
+import io.steward.api.StewardException;
+import io.steward.core.ExitStatus;
+import io.steward.core.Ring;
+import io.steward.core.StdinSink;
+import io.steward.sys.Signal;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.websocket.api.Callback;
+
+/**
+ * One attached client over WebSocket. Output goes out as binary frames whose first byte tags the
+ * stream (0 pty, 1 stdout, 2 stderr); input comes in as binary frames; control travels as JSON
+ * text frames (client: resize, detach; server: hello, dropped, stolen, exit).
+ *
+ * <p>A slow client never blocks the session nor grows memory: at most {@link #IN_FLIGHT} frames
+ * are unacknowledged, the pump otherwise waits, and the ring goes on without it; bytes the ring
+ * overwrote before the client got them are reported in a {@code dropped} message, then the stream
+ * continues from what the ring still holds.
+ */
+public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Session.Listener, Session.Attachment {
+    static final int FRAME_BYTES = 64 * 1024;
+    static final int IN_FLIGHT = 16;
+    static final byte TAG_PTY = 0;
+    static final byte TAG_STDOUT = 1;
+    static final byte TAG_STDERR = 2;
+
+    private final Sessions sessions;
+    private final Session session;
+    private final Caller caller;
+    private final boolean steal;
+    private final boolean readOnly;
+    private final long stdoutCursor;
+    private final long stderrCursor;
+    private final Metrics metrics;
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
+    private final AtomicInteger pumps = new AtomicInteger();
+    private volatile org.eclipse.jetty.websocket.api.Session ws;
+    private volatile boolean closed;
+
+    AttachEndpoint(Sessions sessions, Session session, Caller caller, boolean steal, boolean readOnly, long stdoutCursor,
+            long stderrCursor, Metrics metrics) {
+        this.sessions = sessions;
+        this.session = session;
+        this.caller = caller;
+        this.steal = steal;
+        this.readOnly = readOnly;
+        this.stdoutCursor = stdoutCursor;
+        this.stderrCursor = stderrCursor;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void onWebSocketOpen(org.eclipse.jetty.websocket.api.Session ws) {
+        this.ws = ws;
+        try {
+            session.attach(this, steal);
+        } catch (StewardException e) {
+            sessions.audit().record(caller, "attach", session.auditTag, e.code().wire());
+            text(Json.object("type", "error", "code", e.code().wire(), "detail", e.getMessage()));
+            ws.close(4409, e.code().wire(), Callback.NOOP);
+            ws.demand();
+            return;
+        }
+        sessions.audit().record(caller, steal ? "attach-steal" : "attach", session.auditTag, "ok");
+        if (steal) {
+            sessions.events().publish("stolen", Json.object("session", session.id, "name", session.name()));
+        }
+        text(Json.object("type", "hello", "session", session.id, "kind", session.process.isPty() ? "pty" : "pipe",
+                "stdoutCursor", stdoutCursor, "stderrCursor", stderrCursor, "readOnly", readOnly));
+        List<Runnable> starts = new ArrayList<>();
+        starts.add(() -> pump(session.process.stdout(), session.process.isPty() ? TAG_PTY : TAG_STDOUT, stdoutCursor));
+        session.process.stderr().ifPresent(err -> starts.add(() -> pump(err, TAG_STDERR, stderrCursor)));
+        pumps.set(starts.size());
+        for (Runnable r : starts) {
+            Thread.ofVirtual().name("attach-pump").start(r);
+        }
+        ws.demand();
+    }
+
+    private void pump(Ring ring, byte tag, long cursor) {
+        Ring.Reader reader = ring.reader(cursor);
+        byte[] buf = new byte[FRAME_BYTES - 1];
+        long reported = 0;
+        try {
+            while (!closed) {
+                int n = reader.read(buf, 0, buf.length, 500);
+                if (reader.skipped() > reported) {
+                    long missed = reader.skipped() - reported;
+                    reported = reader.skipped();
+                    metrics.attachDropped(missed);
+                    text(Json.object("type", "dropped", "stream", streamName(tag), "bytes", missed,
+                            "cursor", reader.position() - n));
+                }
+                if (n < 0) {
+                    break;
+                }
+                if (n == 0) {
+                    continue;
+                }
+                inFlight.acquire();
+                if (closed) {
+                    inFlight.release();
+                    break;
+                }
+                ByteBuffer frame = ByteBuffer.allocate(n + 1);
+                frame.put(tag).put(buf, 0, n).flip();
+                ws.sendBinary(frame, Callback.from(inFlight::release, failure -> {
+                    inFlight.release();
+                    closed = true;
+                }));
+                if (ring.overflow() == Overflow.BACKPRESSURE) {
+                    reader.release();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (pumps.decrementAndGet() == 0 && !closed) {
+            finish();
+        }
+    }
+
+    /** Every byte was sent: report the exit and close. */
+    private void finish() {
+        ExitStatus exit = session.process.onExit().join();
+        text(Json.object("type", "exit", "exitCode", exit.signal() == 0 ? exit.code() : null,
+                "signal", exit.signal() != 0 ? Signal.nameOf(exit.signal()) : null, "outcome", exit.outcome()));
+        ws.close(1000, "exited", Callback.NOOP);
+    }
+
+    private static String streamName(byte tag) {
+        return switch (tag) {
+            case TAG_PTY -> "pty";
+            case TAG_STDOUT -> "stdout";
+            default -> "stderr";
+        };
+    }
+
+    @Override
+    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        byte[] data = new byte[payload.remaining()];
+        payload.get(data);
+        callback.succeed();
+        if (!readOnly && data.length > 0) {
+            try {
+                StdinSink sink = session.process.stdin().orElseThrow(
+                        () -> new StewardException(ErrorCode.CLOSED, "session has no stdin"));
+                sink.write(data);
+                session.touch();
+            } catch (StewardException e) {
+                text(Json.object("type", "error", "code", e.code().wire(), "detail", e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        ws.demand();
+    }
+
+    @Override
+    public void onWebSocketText(String message) {
+        try {
+            Map<String, Object> m = Json.parseObject(message);
+            String type = RunRequest.string(m, "type");
+            switch (type == null ? "" : type) {
+                case "resize" -> {
+                    Long rows = RunRequest.integer(m, "rows");
+                    Long cols = RunRequest.integer(m, "cols");
+                    if (rows == null || cols == null) {
+                        throw new StewardException(ErrorCode.INVALID_INPUT, "resize needs rows and cols");
+                    }
+                    if (!readOnly) {
+                        sessions.resize(caller, session, rows, cols);
+                    }
+                }
+                case "detach" -> {
+                    closed = true;
+                    ws.close(1000, "detached", Callback.NOOP);
+                }
+                default -> throw new StewardException(ErrorCode.INVALID_INPUT, "unknown control message '" + type + "'");
+            }
+        } catch (StewardException e) {
+            text(Json.object("type", "error", "code", e.code().wire(), "detail", e.getMessage()));
+        }
+        ws.demand();
+    }
+
+    @Override
+    public void stolen() {
+        text(Json.object("type", "stolen"));
+        closed = true;
+        ws.close(4001, "stolen", Callback.NOOP);
+    }
+
+    @Override
+    public void onWebSocketClose(int status, String reason) {
+        closed = true;
+        session.detach(this);
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        closed = true;
+        session.detach(this);
+    }
+
+    private void text(Map<String, Object> message) {
+        org.eclipse.jetty.websocket.api.Session s = ws;
+        if (s != null && s.isOpen()) {
+            s.sendText(Json.write(message), Callback.NOOP);
+        }
+    }
+}

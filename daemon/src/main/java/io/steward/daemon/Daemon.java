@@ -1,0 +1,118 @@
+package io.steward.daemon;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.Json;
+import io.steward.api.StewardException;
+import io.steward.api.StewardHome;
+import io.steward.core.Leftovers;
+import io.steward.core.ProcessRuntime;
+import io.steward.sys.Libc;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * One user's daemon: the runtime, the session registry, the journal, the audit log, the event
+ * stream and the reaper, wired together. The HTTP layer sits on top and only calls {@link Sessions}.
+ */
+public final class Daemon implements AutoCloseable {
+    public static final String VERSION = "0.1.0";
+    public static final int DEFAULT_QUOTA = 256;
+
+    private final StewardHome home;
+    private final ProcessRuntime runtime;
+    private final Journal journal;
+    private final Events events = new Events();
+    private final AuditLog audit;
+    private final SessionRegistry registry;
+    private final Sessions sessions;
+    private final Reaper reaper;
+    private final Instant startedAt = Instant.now();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean closed;
+
+    private Daemon(StewardHome home, int quota, Duration tick) {
+        this.home = home;
+        HomeDir.prepare(home);
+        this.journal = new Journal(home.file("state.db"));
+        this.audit = new AuditLog(home.file("audit.log"));
+        this.runtime = ProcessRuntime.create();
+        this.registry = new SessionRegistry(quota);
+        this.sessions = new Sessions(runtime, registry, events, audit, journal);
+        recoverLeftovers();
+        this.reaper = new Reaper(registry, events, tick);
+    }
+
+    public static Daemon open(StewardHome home) {
+        return new Daemon(home, DEFAULT_QUOTA, Reaper.TICK);
+    }
+
+    /** Ends the trees a crashed predecessor left running, and reports each as an event. */
+    private void recoverLeftovers() {
+        for (Journal.Entry e : journal.entries()) {
+            List<Integer> killed = Leftovers.terminate(e.pid(), e.startTicks(), e.originator(), Duration.ofSeconds(2));
+            journal.remove(e.pid(), e.startTicks());
+            events.publish("leftover-killed", Json.object("pid", e.pid(), "argv0", e.argv0(), "session", e.auditTag(),
+                    "killed", killed));
+            audit.record(Caller.DAEMON, "recover", e.auditTag(), "killed:" + killed.size());
+        }
+    }
+
+    public StewardHome home() {
+        return home;
+    }
+
+    Sessions sessions() {
+        return sessions;
+    }
+
+    Events events() {
+        return events;
+    }
+
+    public java.util.Map<String, Object> health() {
+        return Json.object("status", closed ? "stopping" : "ok", "version", VERSION, "pid", Libc.getpid(),
+                "uptimeMs", Duration.between(startedAt, Instant.now()).toMillis(),
+                "sessions", registry.list(false, null).size(), "home", home.dir().toString());
+    }
+
+    /** Stops every session (soft, then hard, whole trees) and lets {@link #awaitStop} return. */
+    public void shutdown(Duration grace) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        events.publish("daemon-stopping", Json.object("graceMs", grace.toMillis()));
+        var exits = registry.list(false, null).stream().map(s -> s.process.stop(grace)).toList();
+        for (var f : exits) {
+            try {
+                f.get(grace.toMillis() + 5000, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // killed on close below
+            }
+        }
+        stopped.countDown();
+    }
+
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    Caller self() {
+        return new Caller(Libc.getuid(), Libc.getpid());
+    }
+
+    static StewardException forbidden(int uid) {
+        return new StewardException(ErrorCode.FORBIDDEN, "uid " + uid + " may not use this daemon");
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        reaper.close();
+        runtime.close();
+        journal.close();
+        stopped.countDown();
+    }
+}

@@ -1,0 +1,61 @@
+package io.steward.daemon;
+
+import io.steward.api.StewardHome;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** {@code steward daemon run}: the daemon in the foreground until stopped (API call, SIGTERM, SIGINT). */
+public final class DaemonMain {
+    private DaemonMain() {}
+
+    /** True when something answers on the socket. */
+    public static boolean answering(Path socket) {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Creates STEWARD_HOME 0700 or checks an existing one (see {@link HomeDir}). */
+    public static void prepareHome(StewardHome home) {
+        HomeDir.prepare(home);
+    }
+
+    /** Runs until stopped; returns the exit code. */
+    public static int run(StewardHome home) throws Exception {
+        if (answering(home.socket())) {
+            System.err.println("steward: a daemon already answers on " + home.socket());
+            return 1;
+        }
+        try (Daemon daemon = Daemon.open(home); ApiServer server = ApiServer.start(daemon)) {
+            Thread hook = new Thread(() -> daemon.shutdown(RunRequest.DEFAULT_GRACE));
+            Runtime.getRuntime().addShutdownHook(hook);
+            System.err.println("steward: daemon " + Daemon.VERSION + " pid " + ProcessHandle.current().pid()
+                    + " listening on " + home.socket());
+            daemon.awaitStop();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+        return 0;
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(StewardHome.fromEnvironment()));
+    }
+
+    static Duration defaultGrace() {
+        return RunRequest.DEFAULT_GRACE;
+    }
+}

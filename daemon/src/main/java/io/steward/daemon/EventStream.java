@@ -1,0 +1,47 @@
+package io.steward.daemon;
+
+import io.steward.api.Json;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * {@code GET /v1/events}: Server-Sent Events, one JSON event per message with its sequence number
+ * as the SSE id. A comment line every 15 s keeps idle streams alive and is how a vanished client
+ * is noticed (a write is the only way to learn the peer is gone).
+ */
+final class EventStream {
+    static final long HEARTBEAT_SECONDS = 15;
+
+    private EventStream() {}
+
+    static void serve(Events events, Request request, Response response, Callback callback) {
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        try (Events.Subscription sub = events.subscribe()) {
+            write(response, false, ": steward events\n\n");
+            while (true) {
+                Events.Event e = sub.next(HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+                if (e == null) {
+                    write(response, false, ":\n\n");
+                } else {
+                    write(response, false, "id: " + e.seq() + "\nevent: " + e.type() + "\ndata: "
+                            + Json.write(e.toJson()) + "\n\n");
+                }
+            }
+        } catch (Exception gone) {
+            callback.failed(gone);
+        }
+    }
+
+    private static void write(Response response, boolean last, String text) throws Exception {
+        Callback.Completable done = new Callback.Completable();
+        response.write(last, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), done);
+        done.get();
+    }
+}

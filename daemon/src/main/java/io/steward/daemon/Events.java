@@ -1,0 +1,74 @@
+package io.steward.daemon;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The daemon's event stream: lifecycle (started, exited, stolen, reaped), supervision and
+ * recovery events, numbered in order. Each subscriber has a bounded queue; a subscriber that falls
+ * behind loses the oldest events and is told how many with a {@code dropped} event, never silently.
+ */
+final class Events {
+    static final int QUEUE = 1024;
+
+    /** One event: a sequence number, a type, a time and its fields. */
+    record Event(long seq, String type, Instant at, Map<String, Object> fields) {
+        Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seq", seq);
+            m.put("type", type);
+            m.put("at", at.toString());
+            m.putAll(fields);
+            return m;
+        }
+    }
+
+    private final AtomicLong seq = new AtomicLong();
+    private final CopyOnWriteArrayList<Subscription> subscribers = new CopyOnWriteArrayList<>();
+
+    void publish(String type, Map<String, Object> fields) {
+        Event e = new Event(seq.incrementAndGet(), type, Instant.now(), fields);
+        for (Subscription s : subscribers) {
+            s.offer(e);
+        }
+    }
+
+    Subscription subscribe() {
+        Subscription s = new Subscription();
+        subscribers.add(s);
+        return s;
+    }
+
+    /** A subscriber's queue. Close it when the client goes. */
+    final class Subscription implements AutoCloseable {
+        private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE);
+        private final AtomicLong dropped = new AtomicLong();
+
+        private synchronized void offer(Event e) {
+            while (!queue.offer(e)) {
+                queue.poll();
+                dropped.incrementAndGet();
+            }
+        }
+
+        /** The next event, a {@code dropped} notice if events were lost, or null after the timeout. */
+        Event next(long timeout, TimeUnit unit) throws InterruptedException {
+            long lost = dropped.getAndSet(0);
+            if (lost > 0) {
+                return new Event(0, "dropped", Instant.now(), Map.of("events", lost));
+            }
+            return queue.poll(timeout, unit);
+        }
+
+        @Override
+        public void close() {
+            subscribers.remove(this);
+        }
+    }
+}

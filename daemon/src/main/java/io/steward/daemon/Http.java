@@ -1,0 +1,87 @@
+package io.steward.daemon;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.Json;
+import io.steward.api.StewardException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** Request bodies and responses: JSON, raw bytes, and problems ({@code application/problem+json}). */
+final class Http {
+    static final int MAX_BODY = 4 * 1024 * 1024;
+
+    private Http() {}
+
+    static int status(ErrorCode code) {
+        return switch (code) {
+            case NOT_FOUND -> 404;
+            case INVALID_INPUT -> 400;
+            case ALREADY_ATTACHED, CONFLICT -> 409;
+            case TOO_LARGE -> 413;
+            case QUOTA -> 429;
+            case CLOSED -> 410;
+            case UNSUPPORTED -> 501;
+            case FORBIDDEN -> 403;
+            case INTERNAL -> 500;
+        };
+    }
+
+    static void json(Response response, int status, Object body, Callback callback) {
+        send(response, status, "application/json", Json.write(body).getBytes(StandardCharsets.UTF_8), callback);
+    }
+
+    static void problem(Response response, StewardException e, Callback callback) {
+        int status = status(e.code());
+        Map<String, Object> p = Json.object("type", "https://steward.dev/problems/" + e.code().wire(),
+                "title", e.code().wire(), "status", status, "code", e.code().wire(), "detail", e.getMessage());
+        send(response, status, "application/problem+json", Json.write(p).getBytes(StandardCharsets.UTF_8), callback);
+    }
+
+    static void send(Response response, int status, String type, byte[] body, Callback callback) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    /**
+     * The whole body, refused beyond {@code max} bytes without reading the rest: the declared
+     * length is checked first, then the bytes as they arrive, so memory stays flat.
+     */
+    static byte[] body(Request request, int max) {
+        long declared = request.getLength();
+        if (declared > max) {
+            throw tooLarge(declared, max);
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] data = in.readNBytes(max + 1);
+            if (data.length > max) {
+                throw tooLarge(data.length, max);
+            }
+            return data;
+        } catch (IOException e) {
+            throw new StewardException(ErrorCode.INVALID_INPUT, "cannot read request body: " + e.getMessage());
+        }
+    }
+
+    private static StewardException tooLarge(long size, int max) {
+        return new StewardException(ErrorCode.TOO_LARGE, "request body of " + (size > max ? "more than " + max : size)
+                + " bytes exceeds the limit of " + max);
+    }
+
+    /** The body as a JSON object; an empty body is an empty object. */
+    static Map<String, Object> jsonBody(Request request) {
+        byte[] raw = body(request, MAX_BODY);
+        if (raw.length == 0) {
+            return Map.of();
+        }
+        return Json.parseObject(new String(raw, StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,67 @@
+package io.steward.daemon;
+
+import io.steward.sys.Sqlite;
+import io.steward.sys.SqliteStatement;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The live process groups, in SQLite under STEWARD_HOME, written before a session is reported
+ * started and removed after it is reaped. After a daemon crash the next daemon reads what is left
+ * and kills those trees: a SIGKILLed daemon leaves no orphans behind for long.
+ */
+final class Journal implements AutoCloseable {
+    /** A group the journal says was live: enough to find it again and to be sure it is the same process. */
+    record Entry(int pid, long startTicks, String originator, String auditTag, String argv0) {}
+
+    private final Sqlite db;
+
+    Journal(Path file) {
+        try {
+            if (!java.nio.file.Files.exists(file)) {
+                // SQLite gives its -wal and -shm files the mode of the database file: owner only, from the start.
+                java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            }
+        } catch (java.io.IOException e) {
+            throw new io.steward.api.StewardException(io.steward.api.ErrorCode.INTERNAL,
+                    "cannot create " + file + ": " + e.getMessage(), e);
+        }
+        db = Sqlite.open(file);
+        db.exec("CREATE TABLE IF NOT EXISTS live_group ("
+                + " pid INTEGER NOT NULL, start_ticks INTEGER NOT NULL, originator TEXT NOT NULL,"
+                + " audit_tag TEXT NOT NULL, argv0 TEXT NOT NULL, started_at INTEGER NOT NULL,"
+                + " PRIMARY KEY (pid, start_ticks))");
+    }
+
+    void add(Entry e) {
+        try (SqliteStatement st = db.prepare("INSERT OR REPLACE INTO live_group VALUES (?, ?, ?, ?, ?, ?)")) {
+            st.bind(1, e.pid()).bind(2, e.startTicks()).bind(3, e.originator()).bind(4, e.auditTag())
+                    .bind(5, e.argv0()).bind(6, System.currentTimeMillis());
+            st.executeUpdate();
+        }
+    }
+
+    void remove(int pid, long startTicks) {
+        try (SqliteStatement st = db.prepare("DELETE FROM live_group WHERE pid = ? AND start_ticks = ?")) {
+            st.bind(1, pid).bind(2, startTicks);
+            st.executeUpdate();
+        }
+    }
+
+    List<Entry> entries() {
+        List<Entry> out = new ArrayList<>();
+        try (SqliteStatement st = db.prepare("SELECT pid, start_ticks, originator, audit_tag, argv0 FROM live_group")) {
+            while (st.step()) {
+                out.add(new Entry((int) st.getLong(0), st.getLong(1), st.getString(2), st.getString(3), st.getString(4)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

@@ -1,0 +1,67 @@
+package io.steward.daemon;
+
+import io.steward.api.Json;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The periodic tick (default 2 s): enforces max lifetime and idle timeout with a soft-then-hard
+ * stop (never a bare SIGKILL), releases exited sessions past their retention, and samples memory.
+ */
+final class Reaper implements AutoCloseable {
+    static final Duration TICK = Duration.ofSeconds(2);
+
+    private final SessionRegistry registry;
+    private final Events events;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("steward-reaper").daemon(true).factory());
+    private final Set<String> limited = ConcurrentHashMap.newKeySet();
+
+    Reaper(SessionRegistry registry, Events events, Duration tick) {
+        this.registry = registry;
+        this.events = events;
+        timer.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void tick() {
+        long now = System.nanoTime();
+        for (Session s : registry.all()) {
+            try {
+                if (s.live()) {
+                    enforce(s, now);
+                } else if (s.exitedNanos() != 0 && now - s.exitedNanos() >= s.request.retain().toNanos()) {
+                    if (registry.remove(s)) {
+                        events.publish("reaped", Json.object("session", s.id, "name", s.name(), "reason", "retention"));
+                    }
+                }
+            } catch (RuntimeException e) {
+                // one session's trouble must not stop the tick for the others
+            }
+        }
+    }
+
+    private void enforce(Session s, long now) {
+        s.process.peakRssBytes();
+        RunRequest r = s.request;
+        String reason = null;
+        if (r.maxLifetime() != null && now - s.createdNanos >= r.maxLifetime().toNanos()) {
+            reason = "max-lifetime";
+        } else if (r.idleTimeout() != null && s.idleNanos() >= r.idleTimeout().toNanos()) {
+            reason = "idle-timeout";
+        }
+        if (reason != null && limited.add(s.key)) {
+            events.publish("limit", Json.object("session", s.id, "name", s.name(), "reason", reason,
+                    "graceMs", r.grace().toMillis()));
+            s.process.stop(r.grace());
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

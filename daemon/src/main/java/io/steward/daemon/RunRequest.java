@@ -1,0 +1,188 @@
+package io.steward.daemon;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.Overflow;
+import io.steward.api.StewardException;
+import io.steward.core.ProcessSpec;
+import io.steward.core.Ring;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The body of {@code POST /v1/sessions}: {@code run}'s options in camelCase, the command as
+ * {@code argv}. Parsing is strict: an unknown field or a value of the wrong type is an
+ * {@code invalid-input} error naming it, so a typo never silently falls back to a default.
+ *
+ * @param maxLifetime stop (soft, then hard) after this long; null for none
+ * @param idleTimeout stop after this long without output or client activity; null for none
+ * @param retain keep the exited session this long before releasing it
+ */
+record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifetime, Duration idleTimeout,
+        Duration retain, Duration grace) {
+
+    static final Duration DEFAULT_RETAIN = Duration.ofMinutes(5);
+    static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
+
+    private static final Set<String> FIELDS = Set.of("argv", "name", "label", "pty", "rows", "cols", "cwd", "env",
+            "clearEnv", "mergeStderr", "ringBytes", "overflow", "maxLifetimeMs", "idleTimeoutMs", "retainMs",
+            "graceMs", "restart");
+
+    static RunRequest parse(Map<String, Object> body) {
+        for (String k : body.keySet()) {
+            if (!FIELDS.contains(k)) {
+                throw invalid("unknown field '" + k + "'");
+            }
+        }
+        List<String> argv = strings(body, "argv");
+        if (argv == null || argv.isEmpty()) {
+            throw invalid("argv: a non-empty array of strings is required");
+        }
+        ProcessSpec.Builder b = ProcessSpec.builder(argv);
+        boolean pty = bool(body, "pty", false);
+        Long rows = integer(body, "rows");
+        Long cols = integer(body, "cols");
+        if (pty) {
+            b.pty(size("rows", rows, 24), size("cols", cols, 80));
+        } else if (rows != null || cols != null) {
+            throw invalid("rows/cols apply to pty sessions only");
+        }
+        String cwd = string(body, "cwd");
+        if (cwd != null) {
+            if (!cwd.startsWith("/")) {
+                throw invalid("cwd: an absolute path is required");
+            }
+            b.cwd(Path.of(cwd));
+        }
+        Object env = body.get("env");
+        if (env != null) {
+            if (!(env instanceof Map<?, ?> m)) {
+                throw invalid("env: an object of strings is required");
+            }
+            Map<String, String> vars = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!(e.getValue() instanceof String v)) {
+                    throw invalid("env." + e.getKey() + ": a string is required");
+                }
+                vars.put((String) e.getKey(), v);
+            }
+            b.env(vars);
+        }
+        b.clearEnv(bool(body, "clearEnv", false));
+        b.mergeStderr(bool(body, "mergeStderr", false));
+        Long ring = integer(body, "ringBytes");
+        if (ring != null) {
+            if (ring < Ring.MIN_CAPACITY || ring > Ring.MAX_CAPACITY) {
+                throw invalid("ringBytes: " + ring + " outside " + Ring.MIN_CAPACITY + ".." + Ring.MAX_CAPACITY);
+            }
+            b.ringBytes(ring.intValue());
+        }
+        String overflow = string(body, "overflow");
+        if (overflow != null) {
+            b.overflow(Overflow.fromWire(overflow)
+                    .orElseThrow(() -> invalid("overflow: expected drop-oldest or backpressure")));
+        }
+        String restart = string(body, "restart");
+        if (restart != null && !restart.equals("never")) {
+            throw new StewardException(ErrorCode.UNSUPPORTED,
+                    "restart '" + restart + "': restart policies are not available yet; use never");
+        }
+        String name = string(body, "name");
+        if (name != null && !SessionIds.isValidName(name)) {
+            throw invalid("name: 1-64 characters of letters, digits and . _ @ : -, starting with a letter or digit");
+        }
+        if (name != null && SessionIds.isFullId(name)) {
+            throw invalid("name: must not look like a session id");
+        }
+        String label = string(body, "label");
+        if (label != null && label.length() > 256) {
+            throw invalid("label: at most 256 characters");
+        }
+        return new RunRequest(b.build(), name, label, duration(body, "maxLifetimeMs"), duration(body, "idleTimeoutMs"),
+                orDefault(duration(body, "retainMs"), DEFAULT_RETAIN), orDefault(duration(body, "graceMs"), DEFAULT_GRACE));
+    }
+
+    private static Duration orDefault(Duration d, Duration dflt) {
+        return d != null ? d : dflt;
+    }
+
+    private static int size(String field, Long v, int dflt) {
+        if (v == null) {
+            return dflt;
+        }
+        if (v < 1 || v > 10_000) {
+            throw invalid(field + ": " + v + " outside 1..10000");
+        }
+        return v.intValue();
+    }
+
+    static StewardException invalid(String message) {
+        return new StewardException(ErrorCode.INVALID_INPUT, message);
+    }
+
+    static String string(Map<String, Object> body, String field) {
+        Object v = body.get(field);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof String s)) {
+            throw invalid(field + ": a string is required");
+        }
+        return s;
+    }
+
+    static boolean bool(Map<String, Object> body, String field, boolean dflt) {
+        Object v = body.get(field);
+        if (v == null) {
+            return dflt;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw invalid(field + ": true or false is required");
+        }
+        return b;
+    }
+
+    static Long integer(Map<String, Object> body, String field) {
+        Object v = body.get(field);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Long l)) {
+            throw invalid(field + ": an integer is required");
+        }
+        return l;
+    }
+
+    static Duration duration(Map<String, Object> body, String field) {
+        Long ms = integer(body, field);
+        if (ms == null) {
+            return null;
+        }
+        if (ms < 0 || ms > Duration.ofDays(3650).toMillis()) {
+            throw invalid(field + ": " + ms + " is not a duration in milliseconds");
+        }
+        return Duration.ofMillis(ms);
+    }
+
+    private static List<String> strings(Map<String, Object> body, String field) {
+        Object v = body.get(field);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof List<?> l)) {
+            throw invalid(field + ": an array of strings is required");
+        }
+        List<String> out = new ArrayList<>(l.size());
+        for (Object o : l) {
+            if (!(o instanceof String s)) {
+                throw invalid(field + ": an array of strings is required");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,127 @@
+package io.steward.daemon;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.StewardException;
+import io.steward.core.ExitStatus;
+import io.steward.core.ManagedProcess;
+import io.steward.core.ProcessSpec;
+import io.steward.core.Ring;
+import io.steward.sys.Signal;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One daemon-owned session: a process plus what the daemon knows about it. */
+final class Session {
+    /** The one client attached to a session; it is told when another steals the session. */
+    interface Attachment {
+        void stolen();
+    }
+
+    final String id;
+    final String key;
+    final String auditTag;
+    final RunRequest request;
+    final ManagedProcess process;
+    final Instant createdAt = Instant.now();
+    final long createdNanos = System.nanoTime();
+    private volatile long lastClientNanos = System.nanoTime();
+    private volatile long exitedNanos;
+    private Attachment attached;
+
+    Session(String id, String key, String auditTag, RunRequest request, ManagedProcess process) {
+        this.id = id;
+        this.key = key;
+        this.auditTag = auditTag;
+        this.request = request;
+        this.process = process;
+    }
+
+    String name() {
+        return request.name();
+    }
+
+    boolean live() {
+        return process.phase() != ManagedProcess.Phase.EXITED;
+    }
+
+    /** Client activity (input, resize, attach) for the idle timeout. */
+    void touch() {
+        lastClientNanos = System.nanoTime();
+    }
+
+    /** Nanos since the last output or client activity. */
+    long idleNanos() {
+        return System.nanoTime() - Math.max(lastClientNanos, process.lastOutputNanos());
+    }
+
+    void markExited() {
+        exitedNanos = System.nanoTime();
+    }
+
+    long exitedNanos() {
+        return exitedNanos;
+    }
+
+    /**
+     * Makes {@code a} the attached client. Without {@code steal} a second client is refused with
+     * {@code already-attached}; with it the current one is told it was stolen.
+     *
+     * @return the client that was evicted, or null
+     */
+    synchronized Attachment attach(Attachment a, boolean steal) {
+        Attachment old = attached;
+        if (old != null && !steal) {
+            throw new StewardException(ErrorCode.ALREADY_ATTACHED, "session " + id + " already has a client attached; steal it to take over");
+        }
+        attached = a;
+        touch();
+        if (old != null) {
+            old.stolen();
+        }
+        return old;
+    }
+
+    synchronized void detach(Attachment a) {
+        if (attached == a) {
+            attached = null;
+        }
+    }
+
+    synchronized boolean attached() {
+        return attached != null;
+    }
+
+    Map<String, Object> view() {
+        ExitStatus exit = process.exitStatus().orElse(null);
+        Ring out = process.stdout();
+        Ring err = process.stderr().orElse(null);
+        ProcessSpec.PtySize size = process.ptySize();
+        long nanos = System.nanoTime();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("name", request.name());
+        m.put("label", request.label());
+        m.put("kind", process.isPty() ? "pty" : "pipe");
+        m.put("argv", request.spec().argv());
+        m.put("pid", process.pid());
+        m.put("phase", exit == null ? "running" : "exited");
+        m.put("stopping", process.phase() == ManagedProcess.Phase.STOPPING);
+        m.put("exitCode", exit != null && exit.signal() == 0 ? exit.code() : null);
+        m.put("signal", exit != null && exit.signal() != 0 ? Signal.nameOf(exit.signal()) : null);
+        m.put("outcome", exit != null ? exit.outcome() : null);
+        m.put("startedAt", createdAt.toString());
+        m.put("ageMs", (nanos - createdNanos) / 1_000_000);
+        m.put("idleMs", idleNanos() / 1_000_000);
+        m.put("bufferedBytes", out.buffered() + (err != null ? err.buffered() : 0));
+        m.put("droppedBytes", out.dropped() + (err != null ? err.dropped() : 0));
+        m.put("stdinOpen", process.stdin().map(s -> s.isOpen()).orElse(false));
+        m.put("attached", attached());
+        m.put("rows", size != null ? size.rows() : null);
+        m.put("cols", size != null ? size.cols() : null);
+        m.put("cpuMs", process.cpuMicros() / 1000);
+        m.put("peakRssBytes", process.peakRssBytes());
+        m.put("restarts", 0);
+        return m;
+    }
+}

@@ -1,0 +1,90 @@
+package io.steward.daemon;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.StewardException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Session ids: 130 random bits as 26 lower-case base32 characters, unguessable. The registry is
+ * keyed by an HMAC of the id under a key that lives only in this daemon's memory, so neither a
+ * dump of the registry nor the audit log (which shows a prefix of that hash) gives an id away.
+ */
+final class SessionIds {
+    static final int LENGTH = 26;
+    static final int MIN_PREFIX = 6;
+    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+    private static final Pattern ID_CHARS = Pattern.compile("[a-z2-7]{" + MIN_PREFIX + "," + LENGTH + "}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:-]{0,63}");
+
+    private final SecureRandom random = new SecureRandom();
+    private final SecretKeySpec key;
+
+    SessionIds() {
+        byte[] k = new byte[32];
+        random.nextBytes(k);
+        key = new SecretKeySpec(k, "HmacSHA256");
+    }
+
+    String newId() {
+        byte[] b = new byte[17];
+        random.nextBytes(b);
+        char[] out = new char[LENGTH];
+        long acc = 0;
+        int bits = 0;
+        int j = 0;
+        for (int i = 0; i < b.length && j < LENGTH; i++) {
+            acc = (acc << 8) | (b[i] & 0xff);
+            bits += 8;
+            while (bits >= 5 && j < LENGTH) {
+                out[j++] = ALPHABET[(int) (acc >>> (bits - 5)) & 31];
+                bits -= 5;
+            }
+        }
+        return new String(out);
+    }
+
+    /** The registry key of an id. */
+    String key(String id) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return HexFormat.of().formatHex(mac.doFinal(id.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /** What the audit log shows of an id: a prefix of its keyed hash. */
+    String auditTag(String id) {
+        return key(id).substring(0, 12);
+    }
+
+    static boolean isFullId(String ref) {
+        return ref.length() == LENGTH && ID_CHARS.matcher(ref).matches();
+    }
+
+    static boolean couldBePrefix(String ref) {
+        return ID_CHARS.matcher(ref).matches();
+    }
+
+    static boolean isValidName(String name) {
+        return NAME.matcher(name).matches();
+    }
+
+    /**
+     * Checks the shape of a session reference: an id, an id prefix of at least six characters, or a
+     * name.
+     */
+    static void requireReferenceShape(String ref) {
+        if (ref == null || ref.isEmpty() || ref.length() > 64 || !(couldBePrefix(ref) || isValidName(ref))) {
+            throw new StewardException(ErrorCode.INVALID_INPUT,
+                    "invalid session reference: expected an id, an id prefix of at least " + MIN_PREFIX
+                            + " characters, or a name");
+        }
+    }
+}

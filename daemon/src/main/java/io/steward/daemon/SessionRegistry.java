@@ -1,0 +1,106 @@
+package io.steward.daemon;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.StewardException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Sessions by keyed hash of their id. Lookups by full id, unique prefix (at least six
+ * characters) or name; an unknown, released or malformed-but-plausible reference is
+ * {@code not-found} whatever the reason, so the answers reveal nothing about other ids.
+ */
+final class SessionRegistry {
+    private final SessionIds ids = new SessionIds();
+    private final Map<String, Session> byKey = new ConcurrentHashMap<>();
+    private final int quota;
+
+    SessionRegistry(int quota) {
+        this.quota = quota;
+    }
+
+    SessionIds ids() {
+        return ids;
+    }
+
+    /** Checks the quota and the name before a spawn; the caller holds the registry lock. */
+    synchronized void admit(RunRequest request) {
+        long live = byKey.values().stream().filter(Session::live).count();
+        if (live >= quota) {
+            throw new StewardException(ErrorCode.QUOTA, "quota reached: " + quota + " live sessions");
+        }
+        if (request.name() != null) {
+            Session holder = byName(request.name());
+            if (holder != null && holder.live()) {
+                throw new StewardException(ErrorCode.CONFLICT, "a running session is already named '" + request.name() + "'");
+            }
+        }
+    }
+
+    synchronized void add(Session s) {
+        if (s.name() != null) {
+            Session holder = byName(s.name());
+            if (holder != null) {
+                byKey.remove(holder.key);
+            }
+        }
+        byKey.put(s.key, s);
+    }
+
+    synchronized boolean remove(Session s) {
+        return byKey.remove(s.key, s);
+    }
+
+    Session find(String ref) {
+        SessionIds.requireReferenceShape(ref);
+        if (SessionIds.isFullId(ref)) {
+            Session s = byKey.get(ids.key(ref));
+            if (s != null) {
+                return s;
+            }
+        }
+        Session named = byName(ref);
+        if (named != null) {
+            return named;
+        }
+        if (SessionIds.couldBePrefix(ref) && ref.length() < SessionIds.LENGTH) {
+            List<Session> matches = byKey.values().stream().filter(s -> s.id.startsWith(ref)).toList();
+            if (matches.size() == 1) {
+                return matches.getFirst();
+            }
+            if (matches.size() > 1) {
+                throw new StewardException(ErrorCode.INVALID_INPUT, "ambiguous session prefix '" + ref + "': "
+                        + String.join(", ", matches.stream().map(s -> s.id).sorted().toList()));
+            }
+        }
+        throw new StewardException(ErrorCode.NOT_FOUND, "no session '" + ref + "'");
+    }
+
+    private Session byName(String name) {
+        for (Session s : byKey.values()) {
+            if (name.equals(s.name())) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Sessions, oldest first; exited ones only with {@code all}, optionally only those with a label. */
+    List<Session> list(boolean all, String label) {
+        List<Session> out = new ArrayList<>();
+        for (Session s : byKey.values()) {
+            if ((all || s.live()) && (label == null || label.equals(s.request.label()))) {
+                out.add(s);
+            }
+        }
+        out.sort(Comparator.comparingLong(s -> s.createdNanos));
+        return out;
+    }
+
+    List<Session> all() {
+        return list(true, null);
+    }
+}

@@ -1,0 +1,219 @@
+package io.steward.daemon;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.Json;
+import io.steward.api.StewardException;
+import io.steward.core.ExitStatus;
+import io.steward.core.ManagedProcess;
+import io.steward.core.ProcessRuntime;
+import io.steward.core.Ring;
+import io.steward.core.StdinSink;
+import io.steward.sys.Signal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The session operations behind every API call, in one place: transport-independent, so the HTTP
+ * layer only parses, calls and renders. Every mutating call is audited, refusals included.
+ */
+final class Sessions {
+    static final int MAX_STDIN_BYTES = 1024 * 1024;
+    static final int MAX_READ_BYTES = 1024 * 1024;
+
+    private final ProcessRuntime runtime;
+    private final SessionRegistry registry;
+    private final Events events;
+    private final AuditLog audit;
+    private final Journal journal;
+
+    Sessions(ProcessRuntime runtime, SessionRegistry registry, Events events, AuditLog audit, Journal journal) {
+        this.runtime = runtime;
+        this.registry = registry;
+        this.events = events;
+        this.audit = audit;
+        this.journal = journal;
+    }
+
+    SessionRegistry registry() {
+        return registry;
+    }
+
+    Session create(Caller caller, RunRequest request) {
+        Session s;
+        synchronized (registry) {
+            try {
+                registry.admit(request);
+            } catch (StewardException e) {
+                audit.record(caller, "run", null, e.code().wire());
+                throw e;
+            }
+            String id = registry.ids().newId();
+            ManagedProcess p;
+            try {
+                p = runtime.spawn(request.spec().toBuilder().originator("steward-" + registry.ids().auditTag(id)).build());
+            } catch (StewardException e) {
+                audit.record(caller, "run", null, e.code().wire());
+                throw e;
+            }
+            s = new Session(id, registry.ids().key(id), registry.ids().auditTag(id), request, p);
+            journal.add(new Journal.Entry(p.pid(), p.startTicks(), p.originator(), s.auditTag, request.spec().argv().getFirst()));
+            registry.add(s);
+        }
+        audit.record(caller, "run", s.auditTag, "ok");
+        events.publish("started", Json.object("session", s.id, "name", s.name(), "pid", s.process.pid(),
+                "argv", request.spec().argv()));
+        s.process.onExit().thenAccept(exit -> exited(s, exit));
+        return s;
+    }
+
+    private void exited(Session s, ExitStatus exit) {
+        s.markExited();
+        journal.remove(s.process.pid(), s.process.startTicks());
+        events.publish("exited", Json.object("session", s.id, "name", s.name(), "pid", s.process.pid(),
+                "exitCode", exit.signal() == 0 ? exit.code() : null,
+                "signal", exit.signal() != 0 ? Signal.nameOf(exit.signal()) : null,
+                "outcome", exit.outcome(), "leftovers", exit.leftovers().size()));
+    }
+
+    Session find(String ref) {
+        return registry.find(ref);
+    }
+
+    /** Output from a cursor, without consuming it. */
+    Map<String, Object> output(Session s, String stream, long cursor, int max) {
+        Ring ring = ring(s, stream);
+        stream = stream != null ? stream : s.process.isPty() ? "pty" : "stdout";
+        if (cursor < 0) {
+            throw new StewardException(ErrorCode.INVALID_INPUT, "cursor must be 0 or more");
+        }
+        Ring.Chunk c = ring.read(cursor, Math.max(0, Math.min(max, MAX_READ_BYTES)));
+        return Json.object("stream", stream, "cursor", c.offset(), "next", c.next(), "dropped", c.skipped(),
+                "eof", ring.closed() && c.next() >= ring.end(), "data",
+                java.util.Base64.getEncoder().encodeToString(c.data()));
+    }
+
+    Ring ring(Session s, String stream) {
+        return switch (stream == null ? "stdout" : stream) {
+            case "stdout", "pty" -> s.process.stdout();
+            case "stderr" -> s.process.stderr().orElseThrow(() -> new StewardException(ErrorCode.INVALID_INPUT,
+                    "session " + s.id + " has no separate stderr (" + (s.process.isPty() ? "a terminal" : "merged") + ")"));
+            default -> throw new StewardException(ErrorCode.INVALID_INPUT, "stream must be stdout or stderr");
+        };
+    }
+
+    void stdin(Caller caller, Session s, byte[] data, boolean eof) {
+        StdinSink sink = s.process.stdin().orElseThrow(() -> refused(caller, "stdin", s,
+                new StewardException(ErrorCode.CLOSED, "session " + s.id + " has no stdin")));
+        if (data.length > MAX_STDIN_BYTES) {
+            throw refused(caller, "stdin", s, new StewardException(ErrorCode.TOO_LARGE,
+                    "stdin write of " + data.length + " bytes exceeds " + MAX_STDIN_BYTES));
+        }
+        if (!s.live()) {
+            throw refused(caller, "stdin", s, new StewardException(ErrorCode.CLOSED, "session " + s.id + " has exited"));
+        }
+        try {
+            sink.offer(data);
+            if (eof) {
+                sink.close();
+            }
+        } catch (StewardException e) {
+            throw refused(caller, "stdin", s, e);
+        }
+        s.touch();
+        audit.record(caller, eof ? "stdin-eof" : "stdin", s.auditTag, "ok");
+    }
+
+    void signal(Caller caller, Session s, String name) {
+        Signal sig = Signal.parse(name).orElseThrow(() -> refused(caller, "signal", s,
+                new StewardException(ErrorCode.INVALID_INPUT, "unknown signal '" + name + "'")));
+        requireLive(caller, "signal", s);
+        s.process.signal(sig);
+        audit.record(caller, "signal", s.auditTag, "ok");
+    }
+
+    void stop(Caller caller, Session s, Duration grace) {
+        requireLive(caller, "stop", s);
+        s.process.stop(grace != null ? grace : s.request.grace());
+        audit.record(caller, "stop", s.auditTag, "ok");
+    }
+
+    void kill(Caller caller, Session s) {
+        requireLive(caller, "kill", s);
+        s.process.kill();
+        audit.record(caller, "kill", s.auditTag, "ok");
+    }
+
+    void resize(Caller caller, Session s, long rows, long cols) {
+        if (rows < 1 || rows > 10_000 || cols < 1 || cols > 10_000) {
+            throw refused(caller, "resize", s, new StewardException(ErrorCode.INVALID_INPUT,
+                    "rows and cols must be within 1..10000"));
+        }
+        try {
+            s.process.resize((int) rows, (int) cols);
+        } catch (StewardException e) {
+            throw refused(caller, "resize", s, e);
+        }
+        s.touch();
+        audit.record(caller, "resize", s.auditTag, "ok");
+    }
+
+    /** Releases an exited session; a live one is a conflict. */
+    void remove(Caller caller, Session s) {
+        if (s.live()) {
+            throw refused(caller, "rm", s, new StewardException(ErrorCode.CONFLICT,
+                    "session " + s.id + " is still running; stop it first"));
+        }
+        if (registry.remove(s)) {
+            events.publish("reaped", Json.object("session", s.id, "name", s.name(), "reason", "removed"));
+        }
+        audit.record(caller, "rm", s.auditTag, "ok");
+    }
+
+    /** Releases every exited session. */
+    List<String> purge(Caller caller) {
+        List<String> released = new ArrayList<>();
+        for (Session s : registry.all()) {
+            if (!s.live() && registry.remove(s)) {
+                released.add(s.id);
+                events.publish("reaped", Json.object("session", s.id, "name", s.name(), "reason", "purged"));
+            }
+        }
+        audit.record(caller, "purge", null, "ok:" + released.size());
+        return released;
+    }
+
+    /** Stops every live session older than {@code age}. */
+    List<String> killOlder(Caller caller, Duration age) {
+        List<String> stopped = new ArrayList<>();
+        long now = System.nanoTime();
+        for (Session s : registry.list(false, null)) {
+            if (now - s.createdNanos > age.toNanos()) {
+                s.process.stop(s.request.grace());
+                stopped.add(s.id);
+            }
+        }
+        audit.record(caller, "kill-older", null, "ok:" + stopped.size());
+        return stopped;
+    }
+
+    private void requireLive(Caller caller, String action, Session s) {
+        if (!s.live()) {
+            throw refused(caller, action, s, new StewardException(ErrorCode.CONFLICT, "session " + s.id + " has exited"));
+        }
+    }
+
+    StewardException refused(Caller caller, String action, Session s, StewardException e) {
+        audit.record(caller, action, s == null ? null : s.auditTag, e.code().wire());
+        return e;
+    }
+
+    Events events() {
+        return events;
+    }
+
+    AuditLog audit() {
+        return audit;
+    }
+}
