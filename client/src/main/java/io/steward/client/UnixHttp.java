@@ -64,11 +64,16 @@ public final class UnixHttp {
                         .append("\r\n");
             }
             head.append("\r\n");
-            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
-            if (body != null) {
-                out.write(body);
+            try {
+                out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+                if (body != null) {
+                    out.write(body);
+                }
+                out.flush();
+            } catch (IOException e) {
+                // The daemon may refuse a body before reading it all (too large) and close: its answer
+                // is still there to read.
             }
-            out.flush();
             return read(Channels.newInputStream(ch));
         } catch (IOException e) {
             throw new StewardException(ErrorCode.INTERNAL, "talking to the daemon at " + socket + ": " + e.getMessage(), e);

@@ -1,0 +1,85 @@
+package io.steward.daemon;
+
+import io.steward.api.Json;
+import io.steward.api.StewardHome;
+import io.steward.client.StewardClient;
+import io.steward.client.UnixHttp;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * A real daemon per test, in this JVM, on a socket in its own temporary STEWARD_HOME; closing it
+ * stops every session and kills every tree.
+ */
+abstract class DaemonFixture {
+    Path home;
+    StewardHome stewardHome;
+    Daemon daemon;
+    ApiServer server;
+    StewardClient client;
+
+    @BeforeEach
+    void startDaemon() throws Exception {
+        home = Files.createTempDirectory("steward-home", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        stewardHome = new StewardHome(home, home.resolve("steward.sock"));
+        daemon = Daemon.open(stewardHome);
+        server = ApiServer.start(daemon);
+        client = new StewardClient(stewardHome);
+    }
+
+    @AfterEach
+    void stopDaemon() throws Exception {
+        server.close();
+        daemon.close();
+        try (var files = Files.walk(home)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    Map<String, Object> run(Object... options) {
+        return client.run(Json.object(options));
+    }
+
+    UnixHttp.Response raw(String method, String path, String body) {
+        return client.raw(method, path, "application/json", body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Decoded output from a cursor. */
+    byte[] output(String ref, String stream, long cursor) {
+        Map<String, Object> o = client.object("GET", "/v1/sessions/" + ref + "/output?cursor=" + cursor
+                + (stream != null ? "&stream=" + stream : "") + "&max=1048576", null);
+        return Base64.getDecoder().decode((String) o.get("data"));
+    }
+
+    String text(String ref) {
+        return new String(output(ref, null, 0), StandardCharsets.ISO_8859_1);
+    }
+
+    Map<String, Object> waitExit(String ref) {
+        return client.object("POST", "/v1/sessions/" + ref + "/wait", Json.object("timeoutMs", 20_000L));
+    }
+
+    static void poll(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
