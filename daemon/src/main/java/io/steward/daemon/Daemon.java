@@ -44,8 +44,22 @@ public final class Daemon implements AutoCloseable {
         this.reaper = new Reaper(registry, events, tick);
     }
 
+    /** A daemon with the defaults; {@code STEWARD_MAX_SESSIONS} overrides the quota of live sessions. */
     public static Daemon open(StewardHome home) {
-        return new Daemon(home, DEFAULT_QUOTA, Reaper.TICK);
+        String quota = System.getenv("STEWARD_MAX_SESSIONS");
+        int q = DEFAULT_QUOTA;
+        if (quota != null) {
+            try {
+                q = Integer.parseInt(quota.trim());
+            } catch (NumberFormatException e) {
+                throw new StewardException(ErrorCode.INVALID_INPUT, "STEWARD_MAX_SESSIONS: not a number: " + quota);
+            }
+        }
+        return new Daemon(home, q, Reaper.TICK);
+    }
+
+    static Daemon open(StewardHome home, int quota, Duration tick) {
+        return new Daemon(home, quota, tick);
     }
 
     /** Ends the trees a crashed predecessor left running, and reports each as an event. */

@@ -11,7 +11,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * {@code GET /v1/events}: Server-Sent Events, one JSON event per message with its sequence number
- * as the SSE id. A comment line every 15 s keeps idle streams alive and is how a vanished client
+ * as the SSE id. {@code ?since=N} (or a {@code Last-Event-ID} header) first replays the kept events
+ * after N, so a client that reconnects, or connects after a restart, misses nothing still kept. A comment line every 15 s keeps idle streams alive and is how a vanished client
  * is noticed (a write is the only way to learn the peer is gone).
  */
 final class EventStream {
@@ -23,7 +24,15 @@ final class EventStream {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-        try (Events.Subscription sub = events.subscribe()) {
+        long since = -1;
+        String q = org.eclipse.jetty.server.Request.extractQueryParameters(request).getValue("since");
+        String last = request.getHeaders().get("Last-Event-ID");
+        try {
+            since = q != null ? Long.parseLong(q) : last != null ? Long.parseLong(last) : -1;
+        } catch (NumberFormatException e) {
+            since = -1;
+        }
+        try (Events.Subscription sub = events.subscribe(since)) {
             write(response, false, ": steward events\n\n");
             while (true) {
                 Events.Event e = sub.next(HEARTBEAT_SECONDS, TimeUnit.SECONDS);

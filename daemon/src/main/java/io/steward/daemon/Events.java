@@ -29,19 +29,40 @@ final class Events {
         }
     }
 
+    /** Recent events kept for replay, so what happened before a client connected (recovery at start) can be read. */
+    static final int HISTORY = 1000;
+
     private final AtomicLong seq = new AtomicLong();
     private final CopyOnWriteArrayList<Subscription> subscribers = new CopyOnWriteArrayList<>();
+    private final java.util.ArrayDeque<Event> history = new java.util.ArrayDeque<>();
 
     void publish(String type, Map<String, Object> fields) {
-        Event e = new Event(seq.incrementAndGet(), type, Instant.now(), fields);
-        for (Subscription s : subscribers) {
-            s.offer(e);
+        Event e;
+        synchronized (history) {
+            e = new Event(seq.incrementAndGet(), type, Instant.now(), fields);
+            history.addLast(e);
+            if (history.size() > HISTORY) {
+                history.removeFirst();
+            }
+            for (Subscription s : subscribers) {
+                s.offer(e);
+            }
         }
     }
 
-    Subscription subscribe() {
+    /** A new subscriber; with {@code since} >= 0 it first gets the kept events numbered above it. */
+    Subscription subscribe(long since) {
         Subscription s = new Subscription();
-        subscribers.add(s);
+        synchronized (history) {
+            if (since >= 0) {
+                for (Event e : history) {
+                    if (e.seq() > since) {
+                        s.offer(e);
+                    }
+                }
+            }
+            subscribers.add(s);
+        }
         return s;
     }
 
