@@ -20,6 +20,9 @@ final class Reaper implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("steward-reaper").daemon(true).factory());
     private final Set<String> limited = ConcurrentHashMap.newKeySet();
+    /** Peak memory is sampled every this many ticks: a /proc read per session per tick would be most of an idle daemon's CPU. */
+    static final int RSS_SAMPLE_TICKS = 15;
+    private long ticks;
 
     Reaper(SessionRegistry registry, Events events, Duration tick) {
         this.registry = registry;
@@ -29,9 +32,13 @@ final class Reaper implements AutoCloseable {
 
     void tick() {
         long now = System.nanoTime();
+        boolean sample = ticks++ % RSS_SAMPLE_TICKS == 0;
         for (Session s : registry.all()) {
             try {
                 if (s.live()) {
+                    if (sample) {
+                        s.process.peakRssBytes();
+                    }
                     enforce(s, now);
                 } else if (s.exitedNanos() != 0 && now - s.exitedNanos() >= s.request.retain().toNanos()) {
                     if (registry.remove(s)) {
@@ -45,7 +52,6 @@ final class Reaper implements AutoCloseable {
     }
 
     private void enforce(Session s, long now) {
-        s.process.peakRssBytes();
         RunRequest r = s.request;
         String reason = null;
         if (r.maxLifetime() != null && now - s.createdNanos >= r.maxLifetime().toNanos()) {
