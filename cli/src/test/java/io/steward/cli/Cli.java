@@ -18,6 +18,8 @@ final class Cli {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("--add-exports");
+        cmd.add("java.base/sun.nio.ch=ALL-UNNAMED");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -27,10 +29,15 @@ final class Cli {
     }
 
     static Result run(String stdin, String... args) throws IOException, InterruptedException {
+        return runWith(java.util.Map.of(), stdin, args);
+    }
+
+    static Result runWith(java.util.Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile("steward-out", ".txt");
         Path err = Files.createTempFile("steward-err", ".txt");
         try {
             ProcessBuilder pb = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().putAll(env);
             if (stdin == null) {
                 pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             }
