@@ -9,7 +9,7 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * One parent-side descriptor on the I/O loop: it reads child output into a ring, writes queued
- * stdin, or both (a pty master). Loop thread only, except {@link #wake}.
+ * stdin, or both (a pty master). Run by the loop, or by a waiting thread that adopted it.
  */
 final class Channel implements IoLoop.Handler {
     private final IoLoop loop;
@@ -25,6 +25,12 @@ final class Channel implements IoLoop.Handler {
     /** Set while a full backpressure ring keeps us from reading; a consumer's release then wakes us. */
     private volatile boolean paused;
     private volatile long lastOutputNanos = System.nanoTime();
+    /**
+     * Whoever runs this channel's handler holds it: the loop (tryLock, per event) or a waiter that
+     * adopted the channel (for the whole wait). An adopted channel is out of the epoll set, so the
+     * loop sees at most a stale event, which it skips.
+     */
+    private final java.util.concurrent.locks.ReentrantLock owner = new java.util.concurrent.locks.ReentrantLock();
 
     /**
      * @param ring where output goes, or null for a write-only channel
@@ -72,11 +78,70 @@ final class Channel implements IoLoop.Handler {
 
     @Override
     public void ready(int events) {
+        if (!owner.tryLock()) {
+            return; // adopted by a waiter meanwhile
+        }
+        try {
+            handle(events, loop.staging());
+        } finally {
+            owner.unlock();
+        }
+    }
+
+    /**
+     * True for channels a waiting thread may run itself: output only, drop-oldest (so never paused
+     * by a full ring, and never woken by a consumer).
+     */
+    boolean adoptable() {
+        return sink == null && ring != null && ring.overflow() == io.steward.api.Overflow.DROP_OLDEST;
+    }
+
+    /**
+     * Takes the channel off the loop so the calling thread can serve it (see {@link #serveAdopted});
+     * false when there is nothing to adopt. Pair with {@link #release}.
+     */
+    boolean adopt() {
+        owner.lock();
+        if (!open || !registered) {
+            owner.unlock();
+            return false;
+        }
+        loop.unregister(fd);
+        registered = false;
+        return true;
+    }
+
+    /** Reads what {@code events} reported, on the adopting thread, into its own staging buffer. */
+    void serveAdopted(int events, MemorySegment staging) {
+        handle(events, staging);
+    }
+
+    boolean isOpen() {
+        return open;
+    }
+
+    int fd() {
+        return fd;
+    }
+
+    /** Hands an adopted channel back to the loop. */
+    void release() {
+        try {
+            if (open && !registered) {
+                registered = true;
+                loop.register(fd, interest, this);
+            }
+        } finally {
+            owner.unlock();
+        }
+    }
+
+    private void handle(int events, MemorySegment staging) {
         if (!open) {
             return;
         }
         if (reading && (events & (Epoll.IN | Epoll.HUP | Epoll.ERR)) != 0) {
-            pump();
+            pump(staging);
         }
         if (open && sink != null && (events & (Epoll.OUT | Epoll.ERR)) != 0) {
             if (!pty && (events & Epoll.ERR) != 0) {
@@ -86,18 +151,17 @@ final class Channel implements IoLoop.Handler {
             }
             flush();
         }
-        if (open) {
-            update();
+        if (open && registered) {
+            update(); // an adopted channel keeps its interest (output only) until it is released
         }
     }
 
-    private void pump() {
-        MemorySegment buf = loop.staging();
+    private void pump(MemorySegment buf) {
         int room = ring.writable();
         if (room <= 0) {
             return;
         }
-        long n = Libc.read(fd, buf, Math.min(room, IoLoop.STAGING_BYTES));
+        long n = Libc.read(fd, buf, Math.min(room, buf.byteSize()));
         if (n > 0) {
             ring.append(buf, 0, (int) n);
             lastOutputNanos = System.nanoTime();

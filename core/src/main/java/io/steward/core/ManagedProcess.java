@@ -6,6 +6,7 @@ import io.steward.api.StewardException;
 import io.steward.sys.Libc;
 import io.steward.sys.Pidfd;
 import io.steward.sys.Signal;
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -179,21 +180,13 @@ public final class ManagedProcess {
             int slice = (int) Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, WAIT_SLICE_MILLIS);
             if (watching.compareAndSet(false, true)) {
                 try {
-                    pidfdGuard.readLock().lock();
-                    try {
-                        if (!pidfdClosed) {
-                            Libc.poll(spawned.pidfd(), Libc.POLLIN, slice);
-                        }
-                    } finally {
-                        pidfdGuard.readLock().unlock();
-                    }
+                    watch(slice);
                 } finally {
                     watching.set(false);
                 }
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
-                exited();
             } else {
                 try {
                     exit.get(slice, TimeUnit.MILLISECONDS);
@@ -205,6 +198,111 @@ public final class ManagedProcess {
             }
         }
         return Optional.of(exit.getNow(null));
+    }
+
+    /**
+     * One slice of watching: the waiter takes the process's output channels and its pidfd off the
+     * loop and serves them itself, so a spawn-and-wait wakes one thread, not two. Whatever is left
+     * open goes back to the loop afterwards.
+     */
+    private void watch(int sliceMillis) {
+        Channel[] adopted = new Channel[2];
+        int n = 0;
+        for (Channel c : new Channel[] {outChannel, errChannel}) {
+            if (c != null && c.adoptable() && c.adopt()) {
+                adopted[n++] = c;
+            }
+        }
+        boolean pidfdTaken = false;
+        MemorySegment staging = n > 0 ? WaiterBuffers.take() : null;
+        try {
+            pidfdGuard.readLock().lock();
+            try {
+                if (pidfdClosed) {
+                    return;
+                }
+                runtime.loop().unregister(spawned.pidfd());
+                pidfdTaken = true;
+                int[] fds = new int[3];
+                short[] revents = new short[3];
+                fds[0] = spawned.pidfd();
+                int count = 1;
+                for (int i = 0; i < n; i++) {
+                    if (adopted[i].isOpen()) {
+                        fds[count++] = adopted[i].fd();
+                    }
+                }
+                Libc.poll(fds, count, Libc.POLLIN, sliceMillis, revents);
+                for (int i = 1; i < count; i++) {
+                    if (revents[i] != 0) {
+                        channelOf(adopted, n, fds[i]).serveAdopted(revents[i] & 0xffff, staging);
+                    }
+                }
+            } finally {
+                pidfdGuard.readLock().unlock();
+            }
+            exited();
+            if (exit.isDone()) {
+                drainAdopted(adopted, n, staging);
+            }
+        } finally {
+            for (int i = 0; i < n; i++) {
+                adopted[i].release();
+            }
+            if (staging != null) {
+                WaiterBuffers.give(staging);
+            }
+            if (pidfdTaken) {
+                rewatchPidfd();
+            }
+        }
+    }
+
+    /**
+     * The child is gone, so its ends of the pipes are closed: what is left is buffered output and EOF,
+     * read here at once instead of waking the loop for it. Pipes still held open by survivors (being
+     * killed) go back to the loop.
+     */
+    private static void drainAdopted(Channel[] adopted, int n, MemorySegment staging) {
+        int[] fds = new int[2];
+        short[] revents = new short[2];
+        for (int round = 0; round < 64; round++) {
+            int count = 0;
+            for (int i = 0; i < n; i++) {
+                if (adopted[i].isOpen()) {
+                    fds[count++] = adopted[i].fd();
+                }
+            }
+            if (count == 0 || Libc.poll(fds, count, Libc.POLLIN, 0, revents) <= 0) {
+                return;
+            }
+            for (int i = 0; i < count; i++) {
+                if (revents[i] != 0) {
+                    channelOf(adopted, n, fds[i]).serveAdopted(revents[i] & 0xffff, staging);
+                }
+            }
+        }
+    }
+
+    private static Channel channelOf(Channel[] adopted, int n, int fd) {
+        for (int i = 0; i < n; i++) {
+            if (adopted[i].fd() == fd) {
+                return adopted[i];
+            }
+        }
+        throw new IllegalStateException("no adopted channel for fd " + fd);
+    }
+
+    /** Gives the pidfd back to the loop unless the exit was completed (and the pidfd closed) meanwhile. */
+    private void rewatchPidfd() {
+        pidfdGuard.readLock().lock();
+        try {
+            if (!pidfdClosed) {
+                runtime.loop().register(spawned.pidfd(), io.steward.sys.Epoll.IN, events -> exited());
+            }
+        } finally {
+            pidfdGuard.readLock().unlock();
+        }
     }
 
     public ExitStatus waitFor() throws InterruptedException {

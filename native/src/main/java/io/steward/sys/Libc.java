@@ -214,6 +214,37 @@ public final class Libc {
 
     public static final short POLLIN = 1;
 
+    /**
+     * poll(2) over several fds, all for {@code events}; on return {@code revents[i]} holds what fd
+     * {@code i} reported. No allocation: the pollfd array lives in the thread's scratch segment.
+     *
+     * @return the ready count (0 on timeout) or {@code -errno}
+     */
+    public static int poll(int[] fds, int count, short events, int timeoutMillis, short[] revents) {
+        if (count > 64) {
+            throw new IllegalArgumentException("at most 64 fds");
+        }
+        try {
+            MemorySegment pfd = Native.scratch().asSlice(0, 8L * count);
+            for (int i = 0; i < count; i++) {
+                pfd.set(ValueLayout.JAVA_INT, 8L * i, fds[i]);
+                pfd.set(ValueLayout.JAVA_SHORT, 8L * i + 4, events);
+                pfd.set(ValueLayout.JAVA_SHORT, 8L * i + 6, (short) 0);
+            }
+            MemorySegment st = Native.state();
+            int r = (int) POLL.invokeExact(st, pfd, (long) count, timeoutMillis);
+            if (r < 0) {
+                return -Native.errno(st);
+            }
+            for (int i = 0; i < count; i++) {
+                revents[i] = pfd.get(ValueLayout.JAVA_SHORT, 8L * i + 6);
+            }
+            return r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
     /** Waits up to {@code timeoutMillis} for {@code events} on one fd; the ready count (0 on timeout) or {@code -errno}. */
     public static int poll(int fd, short events, int timeoutMillis) {
         try {
