@@ -63,7 +63,7 @@ final class ApiHandler extends Handler.Abstract {
     private void route(Caller caller, Request request, Response response, Callback cb) {
         String method = request.getMethod();
         String path = Request.getPathInContext(request);
-        Fields query = Request.extractQueryParameters(request);
+        Fields query = Http.query(request);
         String[] parts = path.split("/", -1);
         if (path.equals("/metrics")) {
             requireMethod(method, "GET");

@@ -50,7 +50,7 @@ public final class ApiServer implements AutoCloseable {
                 try {
                     Caller caller = api.caller(rq, daemon.sessions());
                     Session s = daemon.sessions().find(attach.getPathParams(Request.getPathInContext(rq)).get("ref"));
-                    Fields q = Request.extractQueryParameters(rq);
+                    Fields q = Http.query(rq);
                     boolean steal = "true".equals(q.getValue("steal"));
                     if (!steal && s.attached()) {
                         throw new StewardException(ErrorCode.ALREADY_ATTACHED, "session " + s.id
@@ -66,6 +66,7 @@ public final class ApiServer implements AutoCloseable {
         });
         ws.setHandler(api);
         server.setHandler(ws);
+        server.setErrorHandler(new Http.ProblemErrorHandler());
         server.setStopAtShutdown(false);
         if (Files.exists(socket)) {
             Files.delete(socket); // a stale socket of a dead daemon; a live one was ruled out by the caller

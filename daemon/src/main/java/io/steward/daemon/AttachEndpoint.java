@@ -61,8 +61,9 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
     @Override
     public void onWebSocketOpen(org.eclipse.jetty.websocket.api.Session ws) {
         this.ws = ws;
+        Session.Attachment evicted;
         try {
-            session.attach(this, steal);
+            evicted = session.attach(this, steal);
         } catch (StewardException e) {
             sessions.audit().record(caller, "attach", session.auditTag, e.code().wire());
             text(Json.object("type", "error", "code", e.code().wire(), "detail", e.getMessage()));
@@ -71,7 +72,7 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
             return;
         }
         sessions.audit().record(caller, steal ? "attach-steal" : "attach", session.auditTag, "ok");
-        if (steal) {
+        if (evicted != null) {
             sessions.events().publish("stolen", Json.object("session", session.id, "name", session.name()));
         }
         text(Json.object("type", "hello", "session", session.id, "kind", session.process.isPty() ? "pty" : "pipe",

@@ -25,7 +25,7 @@ final class EventStream {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
         long since = -1;
-        String q = org.eclipse.jetty.server.Request.extractQueryParameters(request).getValue("since");
+        String q = Http.query(request).getValue("since");
         String last = request.getHeaders().get("Last-Event-ID");
         try {
             since = q != null ? Long.parseLong(q) : last != null ? Long.parseLong(last) : -1;

@@ -39,10 +39,37 @@ final class Http {
     }
 
     static void problem(Response response, StewardException e, Callback callback) {
-        int status = status(e.code());
-        Map<String, Object> p = Json.object("type", "https://steward.dev/problems/" + e.code().wire(),
-                "title", e.code().wire(), "status", status, "code", e.code().wire(), "detail", e.getMessage());
+        problem(response, status(e.code()), e.code(), e.getMessage(), callback);
+    }
+
+    static void problem(Response response, int status, ErrorCode code, String detail, Callback callback) {
+        Map<String, Object> p = Json.object("type", "https://steward.dev/problems/" + code.wire(),
+                "title", code.wire(), "status", status, "code", code.wire(), "detail", detail);
         send(response, status, "application/problem+json", Json.write(p).getBytes(StandardCharsets.UTF_8), callback);
+    }
+
+    /** The query parameters; a malformed query string (bad %-escape, invalid UTF-8) is invalid input, not a crash. */
+    static org.eclipse.jetty.util.Fields query(Request request) {
+        try {
+            return Request.extractQueryParameters(request);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new StewardException(ErrorCode.INVALID_INPUT, "malformed query string: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Errors Jetty raises before routing (bad paths, over-long URIs or headers, bad methods) as
+     * problem documents too, so every error a client sees has the same shape.
+     */
+    static final class ProblemErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandler {
+        @Override
+        protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                Callback callback) {
+            ErrorCode c = code == 404 ? ErrorCode.NOT_FOUND
+                    : code == 413 || code == 414 || code == 431 ? ErrorCode.TOO_LARGE
+                    : code >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_INPUT;
+            problem(response, code, c, message != null ? message : "HTTP " + code, callback);
+        }
     }
 
     static void send(Response response, int status, String type, byte[] body, Callback callback) {

@@ -63,11 +63,15 @@ final class WsConnector implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
-            ws.stop();
-        } finally {
-            http.stop();
+            try {
+                ws.stop();
+            } finally {
+                http.stop();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping the WebSocket client", e);
         }
     }
 }

@@ -81,7 +81,7 @@ public class WsListener implements Session.Listener {
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
         synchronized (this) {
             closed = true;
             closeStatus = statusCode;
@@ -89,6 +89,7 @@ public class WsListener implements Session.Listener {
             log.add("close " + statusCode + " " + reason);
             notifyAll();
         }
+        callback.succeed();
     }
 
     @Override

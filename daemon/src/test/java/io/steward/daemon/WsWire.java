@@ -60,6 +60,12 @@ final class WsWire {
     }
 
     static Reply exchange(Path socket, byte[] head, byte[] body, Duration timeout) throws Exception {
+        return exchange(socket, head, body, timeout, false);
+    }
+
+    /** As above; {@code headRequest} says the response has no body whatever its headers say. */
+    static Reply exchange(Path socket, byte[] head, byte[] body, Duration timeout, boolean headRequest)
+            throws Exception {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try (ch) {
             ch.connect(UnixDomainSocketAddress.of(socket));
@@ -85,7 +91,7 @@ final class WsWire {
             CompletableFuture<Reply> reply = new CompletableFuture<>();
             Thread.ofVirtual().name("wire-reader").start(() -> {
                 try {
-                    reply.complete(read(Channels.newInputStream(ch), null));
+                    reply.complete(read(Channels.newInputStream(ch), null, headRequest));
                 } catch (Throwable t) {
                     reply.completeExceptionally(t);
                 }
@@ -107,7 +113,19 @@ final class WsWire {
     }
 
     /** Reads one response. With {@code lines} set, an event stream's lines go there until it ends. */
-    static Reply read(InputStream in, java.util.function.Consumer<String> lines) throws IOException {
+    static Reply read(InputStream in, java.util.function.Consumer<String> lines, boolean headRequest)
+            throws IOException {
+        while (true) {
+            Reply r = readOne(in, lines, headRequest);
+            if (r.status() >= 200 || r.status() == 101) {
+                return r;
+            }
+            // an interim response (100 Continue): the real one follows
+        }
+    }
+
+    private static Reply readOne(InputStream in, java.util.function.Consumer<String> lines, boolean headRequest)
+            throws IOException {
         String status = line(in);
         if (status == null) {
             throw new NotHttp("connection closed without a response");
@@ -144,6 +162,9 @@ final class WsWire {
             return new Reply(status, code, headers, new byte[0], false, null);
         }
         byte[] body;
+        if (headRequest || code < 200 || code == 204 || code == 304) {
+            return new Reply(status, code, headers, new byte[0], true, null);
+        }
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             body = new Dechunk(in).readAllBytes();
         } else if (headers.containsKey("content-length")) {
@@ -160,8 +181,6 @@ final class WsWire {
             if (body.length != n) {
                 throw new NotHttp("body shorter than its content-length: " + body.length + " of " + n);
             }
-        } else if (code == 101 || code == 204 || code == 304) {
-            body = new byte[0];
         } else {
             body = in.readAllBytes();
         }
@@ -173,6 +192,7 @@ final class WsWire {
         private final InputStream in;
         private long left;
         private boolean done;
+        private boolean crlfOwed;
 
         Dechunk(InputStream in) {
             this.in = in;
@@ -191,6 +211,12 @@ final class WsWire {
                 return -1;
             }
             if (left == 0) {
+                // The CRLF ending a chunk is read only when the next one is wanted: a server may send
+                // it together with the next chunk's size, and an event stream must not wait for that.
+                if (crlfOwed && !"".equals(line(in))) {
+                    throw new NotHttp("chunk not followed by CRLF");
+                }
+                crlfOwed = false;
                 String size = line(in);
                 if (size == null) {
                     throw new EOFException("connection closed inside a chunked body");
@@ -214,9 +240,7 @@ final class WsWire {
                 throw new EOFException("connection closed inside a chunk");
             }
             left -= n;
-            if (left == 0 && !"".equals(line(in))) {
-                throw new NotHttp("chunk not followed by CRLF");
-            }
+            crlfOwed = left == 0;
             return n;
         }
     }
@@ -254,7 +278,7 @@ final class WsWire {
                     "GET /v1/events HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             Thread.ofVirtual().name("event-tap").start(() -> {
                 try {
-                    Reply r = read(Channels.newInputStream(ch), this::line);
+                    Reply r = read(Channels.newInputStream(ch), this::line, false);
                     status.complete(r.status());
                 } catch (IOException e) {
                     status.complete(-1);
