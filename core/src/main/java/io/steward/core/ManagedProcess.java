@@ -439,7 +439,14 @@ public final class ManagedProcess {
         }
         runtime.loop().unregister(spawned.pidfd());
         List<ExitStatus.Leftover> leftovers = runtime.orphansPresent() ? survivors() : List.of();
-        Pidfd.Exit e = Pidfd.reap(spawned.pidfd());
+        Pidfd.Exit e;
+        try {
+            e = Pidfd.reap(spawned.pidfd());
+        } catch (io.steward.sys.NativeException lost) {
+            // Someone else reaped it (ECHILD): the status is gone, but the exit must still complete,
+            // or the pidfd would stay readable and spin the loop.
+            e = new Pidfd.Exit(spawned.pid(), -1, 0, false, 0, 0, 0);
+        }
         pidfdGuard.writeLock().lock();
         try {
             pidfdClosed = true;

@@ -8,7 +8,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,12 +35,17 @@ public final class ProcessRuntime implements AutoCloseable {
             Thread.ofPlatform().name("steward-tree").daemon(true).factory());
     private final String id = newId();
     private final AtomicLong sequence = new AtomicLong();
-    private final Set<ManagedProcess> live = ConcurrentHashMap.newKeySet();
+    /**
+     * Unreaped children by pid. Children belong to the thread that spawned them; when that thread
+     * ends (a virtual thread's carrier, say), Linux hands them to the main thread, where they sit
+     * beside real orphans: this map tells the two apart.
+     */
+    private final java.util.Map<Integer, ManagedProcess> live = new ConcurrentHashMap<>();
     private final List<Consumer<LifecycleEvent>> observers = new CopyOnWriteArrayList<>();
     private final int leaderChildren;
     private final java.lang.foreign.MemorySegment childrenBuf = java.lang.foreign.Arena.ofAuto().allocate(64 * 1024);
     /** Orphans whose pidfd is being watched, loop thread only. */
-    private final Set<Integer> watchedOrphans = new HashSet<>();
+    private final Set<Integer> watchedOrphans = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private final Thread shutdownHook = Thread.ofPlatform().name("steward-shutdown").unstarted(this::killAllNow);
 
@@ -57,7 +61,7 @@ public final class ProcessRuntime implements AutoCloseable {
     }
 
     private void killAllNow() {
-        for (ManagedProcess p : List.copyOf(live)) {
+        for (ManagedProcess p : List.copyOf(live.values())) {
             p.killTreeNow();
         }
     }
@@ -85,7 +89,7 @@ public final class ProcessRuntime implements AutoCloseable {
         String originator = spec.originator() != null ? spec.originator() : id + "-" + sequence.incrementAndGet();
         Launcher.Spawned spawned = Launcher.spawn(spec, originator);
         ManagedProcess p = new ManagedProcess(this, spec, spawned);
-        live.add(p);
+        live.put(p.pid(), p);
         if (!observers.isEmpty()) {
             emit(new LifecycleEvent(LifecycleEvent.Kind.STARTED, p.pid(), p.startedAt(), originator, spec.argv(), null));
         }
@@ -95,7 +99,7 @@ public final class ProcessRuntime implements AutoCloseable {
 
     /** Processes not yet reaped. */
     public List<ManagedProcess> processes() {
-        return List.copyOf(live);
+        return List.copyOf(live.values());
     }
 
     /**
@@ -124,7 +128,7 @@ public final class ProcessRuntime implements AutoCloseable {
     }
 
     void exited(ManagedProcess p, ExitStatus status) {
-        live.remove(p);
+        live.remove(p.pid(), p);
         if (!observers.isEmpty()) {
             emit(new LifecycleEvent(LifecycleEvent.Kind.EXITED, p.pid(), status.exitedAt(), p.originator(),
                     p.spec().argv(), status));
@@ -146,7 +150,10 @@ public final class ProcessRuntime implements AutoCloseable {
         return !orphans().isEmpty();
     }
 
-    /** Pids re-parented to us: one pread, no allocation when there are none. */
+    /**
+     * Pids re-parented to us, less our own children that landed on the main thread when the thread
+     * that spawned them ended: one pread, no allocation when there are none.
+     */
     private synchronized List<Integer> orphans() {
         long n = Libc.pread(leaderChildren, childrenBuf, childrenBuf.byteSize(), 0);
         if (n <= 0) {
@@ -159,14 +166,25 @@ public final class ProcessRuntime implements AutoCloseable {
             if (b >= '0' && b <= '9') {
                 pid = (pid < 0 ? 0 : pid * 10) + (b - '0');
             } else if (pid >= 0) {
-                pids.add(pid);
+                addOrphan(pids, pid);
                 pid = -1;
             }
         }
         if (pid >= 0) {
-            pids.add(pid);
+            addOrphan(pids, pid);
         }
         return pids;
+    }
+
+    /** True when pid is being watched as an orphan; for tests. */
+    boolean watchingOrphan(int pid) {
+        return watchedOrphans.contains(pid);
+    }
+
+    private void addOrphan(List<Integer> pids, int pid) {
+        if (!live.containsKey(pid)) {
+            pids.add(pid);
+        }
     }
 
     /** Watches every adopted orphan's pidfd so it is reaped the moment it dies. */
@@ -211,11 +229,11 @@ public final class ProcessRuntime implements AutoCloseable {
             return;
         }
         closed = true;
-        for (ManagedProcess p : List.copyOf(live)) {
+        for (ManagedProcess p : List.copyOf(live.values())) {
             p.kill();
         }
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        for (ManagedProcess p : List.copyOf(live)) {
+        for (ManagedProcess p : List.copyOf(live.values())) {
             try {
                 p.waitFor(Duration.between(Instant.now(), deadline).abs());
             } catch (InterruptedException e) {

@@ -88,6 +88,33 @@ class StopTest extends RuntimeTestBase {
     }
 
     @Test
+    void childrenOfAThreadThatEndedKeepTheirExit() throws Exception {
+        // Children belong to the spawning thread; when it ends, Linux moves them to the main thread,
+        // beside real orphans. They must still be reaped by their own process, status intact.
+        ManagedProcess[] box = new ManagedProcess[1];
+        Thread t = Thread.ofPlatform().start(() -> box[0] = spawn("sleep", "60"));
+        t.join();
+        ManagedProcess p = box[0];
+        int self = (int) ProcessHandle.current().pid();
+        Poll.until("re-parented to the main thread", () -> {
+            try {
+                return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/task/" + self + "/children"))
+                        .contains(Integer.toString(p.pid()));
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        runtime.adoptZombies();
+        java.util.concurrent.CompletableFuture<Boolean> watched = new java.util.concurrent.CompletableFuture<>();
+        runtime.loop().execute(() -> watched.complete(runtime.watchingOrphan(p.pid())));
+        assertFalse(watched.get(), "a child of ours was taken for an orphan");
+        p.kill();
+        ExitStatus s = p.waitFor();
+        assertEquals(9, s.signal());
+        assertEquals(Outcome.HARD_KILLED, s.outcome());
+    }
+
+    @Test
     void pidsZeroAndOneAreNeverSignalled() {
         for (int pid : new int[] {-1, 0, 1}) {
             assertFalse(ProcessTree.signalGroup(pid, 0));
