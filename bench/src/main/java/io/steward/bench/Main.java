@@ -8,7 +8,11 @@ public final class Main {
     private static final String USAGE = """
             usage: Main spawn-steward WARMUP COUNT
                    Main spawn-processbuilder WARMUP COUNT
-                   Main throughput BYTES WARMUP_BYTES WARMUP_RUNS RUNS""";
+                   Main throughput BYTES WARMUP_BYTES WARMUP_RUNS RUNS
+                   Main attach-throughput BYTES WARMUP_BYTES WARMUP_RUNS RUNS
+                   Main idle-sessions DAEMON_PID WARMUP COUNT IDLE_SECONDS CLK_TCK
+                   Main stop-latency WARMUP COUNT
+            The daemon subjects talk to the daemon of STEWARD_HOME, which bench/run starts.""";
 
     private Main() {}
 
@@ -19,6 +23,12 @@ public final class Main {
             case "spawn-processbuilder" -> SpawnBench.processBuilder(arg(args, 1), arg(args, 2));
             case "throughput" ->
                     ThroughputBench.run(arg(args, 1), arg(args, 2), (int) arg(args, 3), (int) arg(args, 4));
+            case "attach-throughput" ->
+                    AttachBench.run(arg(args, 1), arg(args, 2), (int) arg(args, 3), (int) arg(args, 4));
+            case "idle-sessions" ->
+                    IdleBench.run(arg(args, 1), (int) arg(args, 2), (int) arg(args, 3), (int) arg(args, 4),
+                            arg(args, 5));
+            case "stop-latency" -> StopBench.run((int) arg(args, 1), (int) arg(args, 2));
             default -> {
                 System.err.println(USAGE);
                 System.exit(2);

@@ -35,7 +35,7 @@ final class ThroughputBench {
     }
 
     /** Nanoseconds of one run of the shell pipeline, started from here (sh's start-up is in the time). */
-    private static long catCat(long bytes) throws Exception {
+    static long catCat(long bytes) throws Exception {
         long t0 = System.nanoTime();
         int code = new ProcessBuilder("sh", "-c", "head -c " + bytes + " /dev/zero | cat | cat >/dev/null")
                 .inheritIO().start().waitFor();

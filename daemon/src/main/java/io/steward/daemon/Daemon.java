@@ -99,9 +99,11 @@ public final class Daemon implements AutoCloseable {
         closed = true;
         events.publish("daemon-stopping", Json.object("graceMs", grace.toMillis()));
         var exits = registry.list(false, null).stream().map(s -> s.process.stop(grace)).toList();
+        // One deadline for all: the stops run together, and whatever is left is killed on close.
+        long deadline = System.nanoTime() + grace.toNanos() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
         for (var f : exits) {
             try {
-                f.get(grace.toMillis() + 5000, java.util.concurrent.TimeUnit.MILLISECONDS);
+                f.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
             } catch (Exception e) {
                 // killed on close below
             }
