@@ -18,8 +18,7 @@ final class CapsCommand implements Runnable {
         if (json) {
             List<Object> a = new java.util.ArrayList<>();
             for (Capabilities.Capability c : caps) {
-                a.add(Json.object("category", c.category(), "support", c.support().wire(),
-                        "backend", c.backend(), "reason", c.reason()));
+                a.add(c.toJson());
             }
             System.out.println(Json.write(Json.object("capabilities", a)));
             return;

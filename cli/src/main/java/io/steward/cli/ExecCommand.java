@@ -169,8 +169,8 @@ final class ExecCommand implements Callable<Integer> {
                 leaks.add(Json.object("pid", l.pid(), "argv", l.argv()));
             }
             System.err.println(Json.write(Json.object(
-                    "exitCode", status.signal() == 0 ? status.code() : null,
-                    "signal", status.signal() == 0 ? null : io.steward.sys.Signal.nameOf(status.signal()),
+                    "exitCode", status.exitCode(),
+                    "signal", status.signalName(),
                     "outcome", status.outcome(),
                     "reason", reason,
                     "cpuMs", status.cpuMicros() / 1000,

@@ -20,7 +20,13 @@ public final class Capabilities {
         }
     }
 
-    public record Capability(String category, Support support, String backend, String reason) {}
+    public record Capability(String category, Support support, String backend, String reason) {
+        /** The form the API and the CLI print. */
+        public java.util.Map<String, Object> toJson() {
+            return io.steward.api.Json.object("category", category, "support", support.wire(), "backend", backend,
+                    "reason", reason);
+        }
+    }
 
     private Capabilities() {}
 

@@ -17,7 +17,6 @@ final class Channel implements IoLoop.Handler {
     private final Ring ring;
     private final StdinSink sink;
     private final boolean pty;
-    private final Runnable onEnd;
     private boolean reading;
     private boolean registered;
     private boolean open = true;
@@ -35,15 +34,13 @@ final class Channel implements IoLoop.Handler {
     /**
      * @param ring where output goes, or null for a write-only channel
      * @param sink where stdin comes from, or null for a read-only channel
-     * @param onEnd run on the loop once the output side reached end of stream
      */
-    Channel(IoLoop loop, int fd, Ring ring, StdinSink sink, boolean pty, Runnable onEnd) {
+    Channel(IoLoop loop, int fd, Ring ring, StdinSink sink, boolean pty) {
         this.loop = loop;
         this.fd = fd;
         this.ring = ring;
         this.sink = sink;
         this.pty = pty;
-        this.onEnd = onEnd;
         this.reading = ring != null;
         if (ring != null) {
             ring.onRelease(() -> {
@@ -173,7 +170,6 @@ final class Channel implements IoLoop.Handler {
                 sink.abandon();
             }
             shutdown();
-            onEnd.run();
         }
     }
 

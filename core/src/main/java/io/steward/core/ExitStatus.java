@@ -21,6 +21,16 @@ public record ExitStatus(int code, int signal, boolean coreDumped, Outcome outco
     /** A descendant found alive after the main process exited. */
     public record Leftover(int pid, List<String> argv) {}
 
+    /** The exit code, or null when a signal ended the process: how the API and the CLI report it. */
+    public Integer exitCode() {
+        return signal == 0 ? code : null;
+    }
+
+    /** The terminating signal's name without SIG (e.g. {@code TERM}), or null after a normal exit. */
+    public String signalName() {
+        return signal != 0 ? Signal.nameOf(signal) : null;
+    }
+
     /** The shell convention: the exit code, or 128 + signal. */
     public int shellCode() {
         return signal != 0 ? 128 + signal : code;

@@ -19,7 +19,7 @@ public final class Leftovers {
      * @return the pids that were found alive and signalled
      */
     public static List<Integer> terminate(int pid, long startTicks, String originator, Duration grace) {
-        boolean rootAlive = ProcStat.read(pid).filter(p -> p.startTicks() == startTicks && !p.zombie()).isPresent();
+        boolean rootAlive = ProcStat.isAlive(pid, startTicks);
         ProcessTree tree = new ProcessTree(pid, true, originator);
         if (!rootAlive) {
             tree.rootReaped(); // the pid may belong to someone else now: no group signals
@@ -33,7 +33,7 @@ public final class Leftovers {
             found.add(p.pid());
         }
         long deadline = System.nanoTime() + grace.toNanos();
-        while (System.nanoTime() < deadline && (rootAlive(pid, startTicks) || !tree.members().isEmpty())) {
+        while (System.nanoTime() < deadline && (ProcStat.isAlive(pid, startTicks) || !tree.members().isEmpty())) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -41,14 +41,11 @@ public final class Leftovers {
                 break;
             }
         }
-        if (rootAlive(pid, startTicks)) {
+        if (ProcStat.isAlive(pid, startTicks)) {
             ProcessTree.signalExact(pid, startTicks, Signal.KILL.number());
         }
         tree.killAll();
         return found;
     }
 
-    private static boolean rootAlive(int pid, long startTicks) {
-        return ProcStat.read(pid).filter(p -> p.startTicks() == startTicks && !p.zombie()).isPresent();
-    }
 }

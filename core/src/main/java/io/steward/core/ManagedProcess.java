@@ -77,16 +77,16 @@ public final class ManagedProcess {
         if (spawned.pty()) {
             Channel[] self = new Channel[1];
             this.stdin = new StdinSink(StdinSink.DEFAULT_LIMIT, () -> self[0].wake());
-            this.outChannel = self[0] = new Channel(loop, spawned.stdout(), stdout, stdin, true, () -> { });
+            this.outChannel = self[0] = new Channel(loop, spawned.stdout(), stdout, stdin, true);
             this.stdinChannel = null;
         } else {
             Channel[] self = new Channel[1];
             this.stdin = spawned.stdin() >= 0 ? new StdinSink(StdinSink.DEFAULT_LIMIT, () -> self[0].wake()) : null;
             this.stdinChannel = self[0] = stdin != null
-                    ? new Channel(loop, spawned.stdin(), null, stdin, false, () -> { }) : null;
-            this.outChannel = new Channel(loop, spawned.stdout(), stdout, null, false, () -> { });
+                    ? new Channel(loop, spawned.stdin(), null, stdin, false) : null;
+            this.outChannel = new Channel(loop, spawned.stdout(), stdout, null, false);
         }
-        this.errChannel = stderr != null ? new Channel(loop, spawned.stderr(), stderr, null, false, () -> { }) : null;
+        this.errChannel = stderr != null ? new Channel(loop, spawned.stderr(), stderr, null, false) : null;
     }
 
     /** Registers the descriptors with the loop; the exit watch goes last so output is wired before it can end. */
@@ -491,9 +491,5 @@ public final class ManagedProcess {
         boolean killed = e.signal() == Signal.KILL.number();
         long elapsed = System.nanoTime() - stopStartedNanos;
         return !killed && elapsed <= graceNanos + SOFT_SLACK_NANOS ? Outcome.SOFT_EXIT : Outcome.HARD_KILLED;
-    }
-
-    long ageNanos() {
-        return System.nanoTime() - startedNanos;
     }
 }

@@ -35,6 +35,11 @@ public record ProcStat(int pid, String comm, char state, int ppid, int pgrp, int
         }
     }
 
+    /** True while the process that started at {@code startTicks} still runs (not a zombie, pid not reused). */
+    public static boolean isAlive(int pid, long startTicks) {
+        return read(pid).filter(p -> p.startTicks() == startTicks && !p.zombie()).isPresent();
+    }
+
     /** Every process visible in /proc. */
     public static List<ProcStat> all() {
         List<ProcStat> out = new ArrayList<>(256);

@@ -48,6 +48,6 @@ abstract class RuntimeTestBase {
     }
 
     static boolean alive(int pid, long startTicks) {
-        return ProcStat.read(pid).filter(p -> p.startTicks() == startTicks && !p.zombie()).isPresent();
+        return ProcStat.isAlive(pid, startTicks);
     }
 }

@@ -82,8 +82,7 @@ final class ApiHandler extends Handler.Abstract {
                 requireMethod(method, "GET");
                 List<Object> caps = new ArrayList<>();
                 for (Capabilities.Capability c : Capabilities.probe()) {
-                    caps.add(Json.object("category", c.category(), "support", c.support().wire(),
-                            "backend", c.backend(), "reason", c.reason()));
+                    caps.add(c.toJson());
                 }
                 Http.json(response, 200, Json.object("capabilities", caps), cb);
             }

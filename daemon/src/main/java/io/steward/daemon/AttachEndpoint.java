@@ -7,7 +7,6 @@ import io.steward.api.StewardException;
 import io.steward.core.ExitStatus;
 import io.steward.core.Ring;
 import io.steward.core.StdinSink;
-import io.steward.sys.Signal;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,8 +132,8 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
     /** Every byte was sent: report the exit and close. */
     private void finish() {
         ExitStatus exit = session.process.onExit().join();
-        text(Json.object("type", "exit", "exitCode", exit.signal() == 0 ? exit.code() : null,
-                "signal", exit.signal() != 0 ? Signal.nameOf(exit.signal()) : null, "outcome", exit.outcome()));
+        text(Json.object("type", "exit", "exitCode", exit.exitCode(), "signal", exit.signalName(),
+                "outcome", exit.outcome()));
         ws.close(1000, "exited", Callback.NOOP);
     }
 

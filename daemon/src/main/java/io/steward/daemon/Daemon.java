@@ -115,9 +115,6 @@ public final class Daemon implements AutoCloseable {
         stopped.await();
     }
 
-    Caller self() {
-        return new Caller(Libc.getuid(), Libc.getpid());
-    }
 
     static StewardException forbidden(int uid) {
         return new StewardException(ErrorCode.FORBIDDEN, "uid " + uid + " may not use this daemon");

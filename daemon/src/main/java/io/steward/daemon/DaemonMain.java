@@ -6,7 +6,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /** {@code steward daemon run}: the daemon in the foreground until stopped (API call, SIGTERM, SIGINT). */
 public final class DaemonMain {
@@ -55,7 +54,4 @@ public final class DaemonMain {
         System.exit(run(StewardHome.fromEnvironment()));
     }
 
-    static Duration defaultGrace() {
-        return RunRequest.DEFAULT_GRACE;
-    }
 }

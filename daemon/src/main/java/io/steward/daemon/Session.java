@@ -6,7 +6,6 @@ import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
 import io.steward.core.ProcessSpec;
 import io.steward.core.Ring;
-import io.steward.sys.Signal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -107,8 +106,8 @@ final class Session {
         m.put("pid", process.pid());
         m.put("phase", exit == null ? "running" : "exited");
         m.put("stopping", process.phase() == ManagedProcess.Phase.STOPPING);
-        m.put("exitCode", exit != null && exit.signal() == 0 ? exit.code() : null);
-        m.put("signal", exit != null && exit.signal() != 0 ? Signal.nameOf(exit.signal()) : null);
+        m.put("exitCode", exit != null ? exit.exitCode() : null);
+        m.put("signal", exit != null ? exit.signalName() : null);
         m.put("outcome", exit != null ? exit.outcome() : null);
         m.put("startedAt", createdAt.toString());
         m.put("ageMs", (nanos - createdNanos) / 1_000_000);

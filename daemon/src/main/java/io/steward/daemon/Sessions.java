@@ -72,8 +72,7 @@ final class Sessions {
         s.markExited();
         journal.remove(s.process.pid(), s.process.startTicks());
         events.publish("exited", Json.object("session", s.id, "name", s.name(), "pid", s.process.pid(),
-                "exitCode", exit.signal() == 0 ? exit.code() : null,
-                "signal", exit.signal() != 0 ? Signal.nameOf(exit.signal()) : null,
+                "exitCode", exit.exitCode(), "signal", exit.signalName(),
                 "outcome", exit.outcome(), "leftovers", exit.leftovers().size()));
     }
 

@@ -115,6 +115,6 @@ class CrashRecoveryTest {
     }
 
     private static boolean alive(int pid, long start) {
-        return ProcStat.read(pid).filter(p -> p.startTicks() == start && !p.zombie()).isPresent();
+        return ProcStat.isAlive(pid, start);
     }
 }
