@@ -20,6 +20,8 @@ final class Channel implements IoLoop.Handler {
     private boolean reading;
     private boolean registered;
     private boolean open = true;
+    /** Loop thread only: the child was reaped, so a pty master may be closed without hanging anyone up. */
+    private boolean processGone;
     private int interest = -1;
     /** Set while a full backpressure ring keeps us from reading; a consumer's release then wakes us. */
     private volatile boolean paused;
@@ -169,6 +171,19 @@ final class Channel implements IoLoop.Handler {
             if (sink != null) {
                 sink.abandon();
             }
+            if (!pty || processGone) {
+                shutdown();
+            }
+            // Otherwise the master stays open, out of the epoll set, until the child is reaped: closing
+            // it hangs the terminal up, and SIGHUP would kill a child that closed its stdio (as
+            // coreutils do just before exiting) and is not yet gone.
+        }
+    }
+
+    /** The child was reaped: a pty master whose slave side is already closed can go now. Loop thread. */
+    void processExited() {
+        processGone = true;
+        if (!reading) {
             shutdown();
         }
     }

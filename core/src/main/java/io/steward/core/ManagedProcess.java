@@ -464,6 +464,9 @@ public final class ManagedProcess {
         if (stdinChannel != null) {
             runtime.loop().execute(stdinChannel::shutdown);
         }
+        if (spawned.pty()) {
+            runtime.loop().execute(outChannel::processExited);
+        }
         runtime.exited(this, status);
         exit.complete(status);
     }

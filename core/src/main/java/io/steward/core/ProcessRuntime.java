@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -46,6 +47,7 @@ public final class ProcessRuntime implements AutoCloseable {
     private final java.lang.foreign.MemorySegment childrenBuf = java.lang.foreign.Arena.ofAuto().allocate(64 * 1024);
     /** Orphans whose pidfd is being watched, loop thread only. */
     private final Set<Integer> watchedOrphans = ConcurrentHashMap.newKeySet();
+    private final StampedLock spawnGate = new StampedLock();
     private volatile boolean closed;
     private final Thread shutdownHook = Thread.ofPlatform().name("steward-shutdown").unstarted(this::killAllNow);
 
@@ -87,9 +89,18 @@ public final class ProcessRuntime implements AutoCloseable {
             throw new IllegalStateException("runtime closed");
         }
         String originator = spec.originator() != null ? spec.originator() : id + "-" + sequence.incrementAndGet();
-        Launcher.Spawned spawned = Launcher.spawn(spec, originator);
-        ManagedProcess p = new ManagedProcess(this, spec, spawned);
-        live.put(p.pid(), p);
+        ManagedProcess p;
+        // Spawned from the thread-group leader (an embedding launcher, a native image), the child is
+        // listed beside real orphans until its pid is in live; a sweep in that window would reap it
+        // and lose its status, so sweeps skip while a spawn is being recorded.
+        long stamp = spawnGate.readLock();
+        try {
+            Launcher.Spawned spawned = Launcher.spawn(spec, originator);
+            p = new ManagedProcess(this, spec, spawned);
+            live.put(p.pid(), p);
+        } finally {
+            spawnGate.unlockRead(stamp);
+        }
         if (!observers.isEmpty()) {
             emit(new LifecycleEvent(LifecycleEvent.Kind.STARTED, p.pid(), p.startedAt(), originator, spec.argv(), null));
         }
@@ -147,14 +158,28 @@ public final class ProcessRuntime implements AutoCloseable {
 
     /** True when some orphan has been re-parented to us: only then can a tree have survivors. */
     boolean orphansPresent() {
-        return !orphans().isEmpty();
+        List<Integer> orphans = orphans();
+        return orphans == null || !orphans.isEmpty();
     }
 
     /**
      * Pids re-parented to us, less our own children that landed on the main thread when the thread
-     * that spawned them ended: one pread, no allocation when there are none.
+     * that spawned them ended: one pread, no allocation when there are none. Null while a spawn is
+     * in flight, whose child cannot yet be told from an orphan.
      */
     private synchronized List<Integer> orphans() {
+        long stamp = spawnGate.tryWriteLock();
+        if (stamp == 0) {
+            return null;
+        }
+        try {
+            return orphansLocked();
+        } finally {
+            spawnGate.unlockWrite(stamp);
+        }
+    }
+
+    private List<Integer> orphansLocked() {
         long n = Libc.pread(leaderChildren, childrenBuf, childrenBuf.byteSize(), 0);
         if (n <= 0) {
             return List.of();
@@ -193,7 +218,11 @@ public final class ProcessRuntime implements AutoCloseable {
             loop.execute(this::adoptZombies);
             return;
         }
-        for (int pid : orphans()) {
+        List<Integer> orphans = orphans();
+        if (orphans == null) {
+            return; // the next sweep looks again
+        }
+        for (int pid : orphans) {
             if (watchedOrphans.contains(pid)) {
                 continue;
             }

@@ -58,6 +58,17 @@ class PtyTest extends RuntimeTestBase {
     }
 
     @Test
+    void closingItsTerminalDoesNotHangUpAChildThatLivesOn() throws Exception {
+        // The slave side closes (output ends) while the child still runs: the master must stay open,
+        // or the hang-up would kill it with SIGHUP.
+        ManagedProcess p = pty(24, 80, "sh", "-c", "echo bye; exec 0<&- 1>&- 2>&-; sleep 0.3; exit 7");
+        assertEquals("bye\r\n", text(p.stdout()));
+        ExitStatus s = p.waitFor();
+        assertEquals(0, s.signal(), s.toString());
+        assertEquals(7, s.code());
+    }
+
+    @Test
     void resizeOfAPipeSessionIsUnsupported() throws Exception {
         ManagedProcess p = spawn("sleep", "30");
         StewardException e = assertThrows(StewardException.class, () -> p.resize(10, 10));
