@@ -17,7 +17,11 @@ final class Channel implements IoLoop.Handler {
     private final Ring ring;
     private final StdinSink sink;
     private final boolean pty;
+    private static final int DEFAULT_PIPE_BYTES = 64 * 1024;
+    private static final int DEEP_PIPE_BYTES = 1024 * 1024;
     private boolean reading;
+    /** Owner only: the pipe was enlarged, or refused to be. */
+    private boolean deepened;
     private boolean registered;
     private boolean open = true;
     /** Loop thread only: the child was reaped, so a pty master may be closed without hanging anyone up. */
@@ -140,7 +144,7 @@ final class Channel implements IoLoop.Handler {
             return;
         }
         if (reading && (events & (Epoll.IN | Epoll.HUP | Epoll.ERR)) != 0) {
-            pump(staging);
+            pump(staging, events);
         }
         if (open && sink != null && (events & (Epoll.OUT | Epoll.ERR)) != 0) {
             if (!pty && (events & Epoll.ERR) != 0) {
@@ -155,15 +159,20 @@ final class Channel implements IoLoop.Handler {
         }
     }
 
-    private void pump(MemorySegment buf) {
+    private void pump(MemorySegment buf, int events) {
         int room = ring.writable();
         if (room <= 0) {
             return;
         }
-        long n = Libc.read(fd, buf, Math.min(room, buf.byteSize()));
+        // A hang-up without data on a pipe is EOF already: no read needed to learn it.
+        long n = !pty && (events & (Epoll.HUP | Epoll.IN)) == Epoll.HUP
+                ? 0 : Libc.read(fd, buf, Math.min(room, buf.byteSize()));
         if (n > 0) {
             ring.append(buf, 0, (int) n);
             lastOutputNanos = System.nanoTime();
+            if (n >= DEFAULT_PIPE_BYTES && !pty && !deepened) {
+                deepen();
+            }
         } else if (n == 0 || (n != -Errno.EAGAIN && n != -Errno.EINTR)) {
             // EOF on a pipe; EIO on a pty master once the last slave fd closed.
             reading = false;
@@ -178,6 +187,17 @@ final class Channel implements IoLoop.Handler {
             // it hangs the terminal up, and SIGHUP would kill a child that closed its stdio (as
             // coreutils do just before exiting) and is not yet gone.
         }
+    }
+
+    /**
+     * A read that found the default pipe full marks a chatty child: a deeper pipe means fewer wake-ups
+     * per byte. Done then rather than at spawn, so quiet children cost no resize and no kernel memory.
+     * Pages are committed only as data waits; past the per-user pipe budget the kernel refuses and
+     * the default stays.
+     */
+    private void deepen() {
+        deepened = true;
+        Libc.fcntl(fd, Libc.F_SETPIPE_SZ, DEEP_PIPE_BYTES);
     }
 
     /** The child was reaped: a pty master whose slave side is already closed can go now. Loop thread. */

@@ -1,5 +1,6 @@
 package io.steward.core;
 
+import io.steward.sys.CStrings;
 import io.steward.sys.Errno;
 import io.steward.sys.Libc;
 import io.steward.sys.NativeException;
@@ -19,7 +20,6 @@ import java.util.Map;
  * made is closed again, so a failed start leaves nothing behind.
  */
 final class Launcher {
-    private static final int PIPE_BYTES = 1024 * 1024;
     private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 
     /** What a successful spawn hands to the runtime; the fds are the parent's ends, -1 when absent. */
@@ -29,8 +29,8 @@ final class Launcher {
     private Launcher() {}
 
     static Spawned spawn(ProcessSpec spec, String originator) {
-        List<String> env = environment(spec, originator);
-        String program = resolve(spec, env);
+        Environment env = environment(spec, originator);
+        String program = resolve(spec, env.path());
         List<Integer> parentFds = new ArrayList<>(4);
         List<Integer> childFds = new ArrayList<>(4);
         try (PosixSpawn ps = new PosixSpawn()) {
@@ -75,7 +75,7 @@ final class Launcher {
                 }
             }
             ps.closeFrom(3).resetSignals();
-            int pid = ps.spawn(program, spec.argv(), env);
+            int pid = ps.spawn(program, spec.argv(), env.base(), env.extra());
             closeAll(childFds);
             int pidfd = Libc.check("pidfd_open", Pidfd.open(pid));
             if (spec.nice() != null) {
@@ -101,11 +101,6 @@ final class Launcher {
         parentFds.add(parent);
         childFds.add(childWrites ? p[1] : p[0]);
         Libc.check("fcntl(O_NONBLOCK)", Libc.fcntl(parent, Libc.F_SETFL, Libc.O_NONBLOCK));
-        if (childWrites) {
-            // A deeper pipe means fewer wake-ups per byte for chatty children. Pages are only committed
-            // as data waits in the pipe; past the per-user pipe budget the kernel refuses and the default stays.
-            Libc.fcntl(parent, Libc.F_SETPIPE_SZ, PIPE_BYTES);
-        }
         return p;
     }
 
@@ -129,7 +124,24 @@ final class Launcher {
             .map(e -> Map.entry(e.getKey(), e.getKey() + "=" + e.getValue()))
             .toList();
 
-    static List<String> environment(ProcessSpec spec, String originator) {
+    /** The same strings, encoded for the child once: most children inherit the environment unchanged. */
+    private static final CStrings INHERITED_NATIVE = CStrings.of(INHERITED.stream().map(Map.Entry::getValue).toList());
+    private static final String INHERITED_PATH = pathOf(INHERITED.stream().map(Map.Entry::getValue).toList());
+
+    /** A child's environment: {@code base} (pre-encoded) then {@code extra}; {@code path} is its PATH. */
+    record Environment(CStrings base, List<String> extra, String path) {}
+
+    static Environment environment(ProcessSpec spec, String originator) {
+        String tag = ProcessSpec.ORIGINATOR_VAR + "=" + originator;
+        if (!spec.clearEnv() && spec.env().isEmpty()) {
+            return new Environment(INHERITED_NATIVE, List.of(tag), INHERITED_PATH);
+        }
+        List<String> env = overlaid(spec);
+        env.add(tag);
+        return new Environment(CStrings.EMPTY, env, pathOf(env));
+    }
+
+    private static List<String> overlaid(ProcessSpec spec) {
         List<Map.Entry<String, String>> base = spec.clearEnv() ? List.of() : INHERITED;
         List<String> env = new ArrayList<>(base.size() + spec.env().size() + 1);
         for (Map.Entry<String, String> e : base) {
@@ -142,15 +154,24 @@ final class Launcher {
                 env.add(e.getKey() + "=" + e.getValue());
             }
         }
-        env.add(ProcessSpec.ORIGINATOR_VAR + "=" + originator);
         return env;
+    }
+
+    private static String pathOf(List<String> env) {
+        String path = DEFAULT_PATH;
+        for (String e : env) {
+            if (e.startsWith("PATH=")) {
+                path = e.substring(5);
+            }
+        }
+        return path;
     }
 
     /**
      * Finds the program the way execvp would, but on the child's PATH rather than ours, and checks the
      * working directory first so its failure is not mistaken for a missing program.
      */
-    private static String resolve(ProcessSpec spec, List<String> env) {
+    private static String resolve(ProcessSpec spec, String path) {
         if (spec.cwd() != null) {
             if (!Files.exists(spec.cwd())) {
                 throw new SpawnException(SpawnException.DIRECTORY, spec.cwd().toString(), Errno.ENOENT);
@@ -162,12 +183,6 @@ final class Launcher {
         String name = spec.argv().getFirst();
         if (name.indexOf('/') >= 0) {
             return name;
-        }
-        String path = DEFAULT_PATH;
-        for (String e : env) {
-            if (e.startsWith("PATH=")) {
-                path = e.substring(5);
-            }
         }
         String denied = null;
         for (String dir : path.split(File.pathSeparator, -1)) {

@@ -98,7 +98,7 @@ public final class ManagedProcess {
         if (stdinChannel != null) {
             stdinChannel.start();
         }
-        runtime.loop().register(spawned.pidfd(), io.steward.sys.Epoll.IN, events -> exited());
+        runtime.loop().register(spawned.pidfd(), io.steward.sys.Epoll.IN, events -> exited(false));
     }
 
     public int pid() {
@@ -214,6 +214,7 @@ public final class ManagedProcess {
             }
         }
         boolean pidfdTaken = false;
+        boolean gone = false;
         MemorySegment staging = n > 0 ? WaiterBuffers.take() : null;
         try {
             pidfdGuard.readLock().lock();
@@ -223,25 +224,13 @@ public final class ManagedProcess {
                 }
                 runtime.loop().unregister(spawned.pidfd());
                 pidfdTaken = true;
-                int[] fds = new int[3];
-                short[] revents = new short[3];
-                fds[0] = spawned.pidfd();
-                int count = 1;
-                for (int i = 0; i < n; i++) {
-                    if (adopted[i].isOpen()) {
-                        fds[count++] = adopted[i].fd();
-                    }
-                }
-                Libc.poll(fds, count, Libc.POLLIN, sliceMillis, revents);
-                for (int i = 1; i < count; i++) {
-                    if (revents[i] != 0) {
-                        channelOf(adopted, n, fds[i]).serveAdopted(revents[i] & 0xffff, staging);
-                    }
-                }
+                gone = pollUntilGone(adopted, n, staging, System.nanoTime() + sliceMillis * 1_000_000L);
             } finally {
                 pidfdGuard.readLock().unlock();
             }
-            exited();
+            if (gone) {
+                exited(true);
+            }
             if (exit.isDone()) {
                 drainAdopted(adopted, n, staging);
             }
@@ -254,6 +243,41 @@ public final class ManagedProcess {
             }
             if (pidfdTaken) {
                 rewatchPidfd();
+            }
+        }
+    }
+
+    /**
+     * Serves the adopted channels until the pidfd turns readable or the deadline passes. A child's
+     * pipes hang up a moment before its pidfd turns readable, so one wake-up is often not enough;
+     * polling again here keeps the pidfd off the loop meanwhile.
+     *
+     * @return true when the pidfd reported the exit
+     */
+    private boolean pollUntilGone(Channel[] adopted, int n, MemorySegment staging, long deadline) {
+        int[] fds = new int[3];
+        short[] revents = new short[3];
+        fds[0] = spawned.pidfd();
+        while (true) {
+            int count = 1;
+            for (int i = 0; i < n; i++) {
+                if (adopted[i].isOpen()) {
+                    fds[count++] = adopted[i].fd();
+                }
+            }
+            long left = deadline - System.nanoTime();
+            int millis = left <= 0 ? 0 : (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
+            Libc.poll(fds, count, Libc.POLLIN, millis, revents);
+            for (int i = 1; i < count; i++) {
+                if (revents[i] != 0) {
+                    channelOf(adopted, n, fds[i]).serveAdopted(revents[i] & 0xffff, staging);
+                }
+            }
+            if (revents[0] != 0) {
+                return true;
+            }
+            if (left <= 0) {
+                return false;
             }
         }
     }
@@ -298,7 +322,7 @@ public final class ManagedProcess {
         pidfdGuard.readLock().lock();
         try {
             if (!pidfdClosed) {
-                runtime.loop().register(spawned.pidfd(), io.steward.sys.Epoll.IN, events -> exited());
+                runtime.loop().register(spawned.pidfd(), io.steward.sys.Epoll.IN, events -> exited(false));
             }
         } finally {
             pidfdGuard.readLock().unlock();
@@ -433,8 +457,9 @@ public final class ManagedProcess {
      * ours (the unreaped root pins it), then the child is reaped. Runs on the loop when the pidfd
      * turns readable, or on a waiter that saw it first; whoever comes second finds it done.
      */
-    private synchronized void exited() {
-        if (phase == Phase.EXITED || !Pidfd.hasExited(spawned.pidfd())) {
+    private synchronized void exited(boolean pidfdPolledReadable) {
+        // The loop may hand us a stale event of an earlier fd with this number; a waiter's own poll cannot.
+        if (phase == Phase.EXITED || !pidfdPolledReadable && !Pidfd.hasExited(spawned.pidfd())) {
             return;
         }
         runtime.loop().unregister(spawned.pidfd());

@@ -22,7 +22,7 @@ final class ProcessTree {
     private final int pgid;
     private final int sid;
     private final byte[] tag;
-    private final int self = Libc.getpid();
+    private static final int SELF = Libc.getpid();
     /** pid -> start ticks of processes seen in this tree, so escapees stay known after re-parenting. */
     private final Map<Integer, Long> known = new HashMap<>();
     /** While the root is unreaped its pid, and so the group id, cannot be recycled: group kills are safe. */
@@ -62,7 +62,7 @@ final class ProcessTree {
         }
         Set<Integer> in = new HashSet<>();
         for (ProcStat p : all) {
-            if (p.pid() != self && belongs(p)) {
+            if (p.pid() != SELF && belongs(p)) {
                 in.add(p.pid());
             }
         }
@@ -71,7 +71,7 @@ final class ProcessTree {
         while (grew) {
             grew = false;
             for (ProcStat p : all) {
-                if (!in.contains(p.pid()) && p.pid() != self && (p.ppid() == rootPid || in.contains(p.ppid()))) {
+                if (!in.contains(p.pid()) && p.pid() != SELF && (p.ppid() == rootPid || in.contains(p.ppid()))) {
                     in.add(p.pid());
                     grew = true;
                 }

@@ -34,7 +34,7 @@ public final class PosixSpawn implements AutoCloseable {
     private static final long ACTIONS_SIZE = 256;
     private static final long ATTR_SIZE = 512;
     private static final long SIGSET_SIZE = 128;
-    private static final long SLAB_BYTES = 16 * 1024;
+    private static final long SLAB_BYTES = 4 * 1024;
 
     private static final boolean HAS_CLOSEFROM = Native.hasSymbol("posix_spawn_file_actions_addclosefrom_np");
 
@@ -179,11 +179,22 @@ public final class PosixSpawn implements AutoCloseable {
      * @throws NativeException {@code posix_spawn(path)} with the errno of the failed step
      */
     public int spawn(String path, List<String> argv, List<String> env) {
+        return spawn(path, argv, CStrings.EMPTY, env);
+    }
+
+    /**
+     * Starts {@code path} with {@code argv} and an environment of {@code base} (encoded once,
+     * shared between spawns) followed by {@code extra}.
+     *
+     * @return the child's pid
+     * @throws NativeException {@code posix_spawn(path)} with the errno of the failed step
+     */
+    public int spawn(String path, List<String> argv, CStrings base, List<String> extra) {
         try {
             check("posix_spawnattr_setflags", (int) ATTR_SETFLAGS.invokeExact(attr, flags));
             MemorySegment pid = slab.allocate(ValueLayout.JAVA_INT);
             int r = (int) SPAWN.invokeExact(pid, string(path), actions, attr,
-                    strings(argv), strings(env));
+                    strings(CStrings.EMPTY, argv), strings(base, extra));
             if (r != 0) {
                 throw new NativeException("posix_spawn(" + path + ")", r);
             }
@@ -193,17 +204,19 @@ public final class PosixSpawn implements AutoCloseable {
         }
     }
 
-    private MemorySegment strings(List<String> values) {
+    private MemorySegment strings(CStrings base, List<String> values) {
+        int n = base.size() + values.size();
         MemorySegment array;
         try {
-            array = slab.allocate(ValueLayout.ADDRESS, values.size() + 1);
+            array = slab.allocate(ValueLayout.ADDRESS, n + 1);
         } catch (IndexOutOfBoundsException e) {
-            array = arena.allocate(ValueLayout.ADDRESS, values.size() + 1);
+            array = arena.allocate(ValueLayout.ADDRESS, n + 1);
         }
+        base.copyPointers(array, 0);
         for (int i = 0; i < values.size(); i++) {
-            array.setAtIndex(ValueLayout.ADDRESS, i, string(values.get(i)));
+            array.setAtIndex(ValueLayout.ADDRESS, base.size() + i, string(values.get(i)));
         }
-        array.setAtIndex(ValueLayout.ADDRESS, values.size(), MemorySegment.NULL);
+        array.setAtIndex(ValueLayout.ADDRESS, n, MemorySegment.NULL);
         return array;
     }
 
