@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/steward}. Errors are one line on stderr; usage errors exit 2. */
 @Command(name = "steward", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A process supervisor: runs, watches and stops whole process trees.",
-        subcommands = {ExecCommand.class, DaemonCommand.class, CapsCommand.class})
+        subcommands = {RunCommand.class, LsCommand.class, StatusCommand.class, LogsCommand.class,
+            ControlCommands.Send.class, ControlCommands.Signal.class, ControlCommands.Stop.class,
+            ControlCommands.Kill.class, ControlCommands.Wait.class, ControlCommands.Resize.class,
+            ControlCommands.Rm.class, ControlCommands.Purge.class, ControlCommands.KillOlder.class,
+            ControlCommands.Events.class, ExecCommand.class, DaemonCommand.class, CapsCommand.class,
+            CompletionCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
 
@@ -26,7 +31,10 @@ public final class Main implements Runnable {
 
     static int run(String[] args) {
         CommandLine cli = new CommandLine(new Main());
-        cli.setStopAtPositional(true);
+        // After the command of exec and run, everything is the command's: `steward run ls -l` must not
+        // take -l for ours. Other verbs accept options after their arguments.
+        cli.getSubcommands().get("exec").setStopAtPositional(true);
+        cli.getSubcommands().get("run").setStopAtPositional(true);
         cli.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("steward: " + e.getMessage()
                     + " (see 'steward " + commandPath(e.getCommandLine()) + "--help')");
@@ -34,7 +42,8 @@ public final class Main implements Runnable {
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof io.steward.client.DaemonUnreachableException du) {
-                commandLine.getErr().println("steward: " + du.getMessage());
+                commandLine.getErr().println("steward: " + du.getMessage()
+                        + (du.getMessage().contains("daemon.log") ? "" : "; start it with 'steward daemon start'"));
                 return Errors.UNREACHABLE;
             }
             if (e instanceof StewardException se) {

@@ -4,44 +4,191 @@ import io.steward.api.ErrorCode;
 import io.steward.api.Json;
 import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
- * The daemon's API from Java. Errors come back as {@link StewardException}s carrying the problem's
- * stable code, so callers handle {@code not-found} and friends the same way the daemon raised them.
+ * The daemon's API from Java. Sessions are JSON objects as documented in docs/API.md; errors come
+ * back as {@link StewardException}s carrying the problem's stable code, so callers handle
+ * {@code not-found} and friends the same way the daemon raised them. A session reference is an id,
+ * a unique id prefix of at least six characters, or a name.
  */
 public final class StewardClient {
+    /** How long {@link #connect} waits for a daemon it started to answer. */
+    public static final long START_TIMEOUT_MS = 10_000;
+
+    private final StewardHome home;
     private final UnixHttp http;
 
     public StewardClient(StewardHome home) {
+        this.home = home;
         this.http = new UnixHttp(home.socket());
+    }
+
+    /** Starts a daemon for a home; it must return once the daemon is spawned (detached) or has failed. */
+    @FunctionalInterface
+    public interface DaemonStarter {
+        void start(StewardHome home) throws Exception;
+    }
+
+    /**
+     * A client for {@code home} whose daemon answers: when none does, {@code starter} starts one, and
+     * its health is awaited with a bounded backoff (5 ms doubling to 200 ms, 10 s in all).
+     *
+     * @throws DaemonUnreachableException in one line naming the daemon's log when it does not come up
+     */
+    public static StewardClient connect(StewardHome home, DaemonStarter starter) {
+        StewardClient client = new StewardClient(home);
+        try {
+            client.health();
+            return client;
+        } catch (DaemonUnreachableException first) {
+            try {
+                starter.start(home);
+            } catch (StewardException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new DaemonUnreachableException(home.socket(), new IllegalStateException(
+                        "could not start the daemon: " + e.getMessage() + " (see " + home.file("daemon.log") + ")", e));
+            }
+        }
+        long deadline = System.nanoTime() + START_TIMEOUT_MS * 1_000_000;
+        long pause = 5;
+        while (true) {
+            try {
+                client.health();
+                return client;
+            } catch (DaemonUnreachableException e) {
+                if (System.nanoTime() > deadline) {
+                    Path log = home.file("daemon.log");
+                    throw new DaemonUnreachableException(home.socket(), new IllegalStateException(
+                            "the daemon did not answer within " + START_TIMEOUT_MS / 1000 + "s: " + lastLine(log)
+                                    + " (see " + log + ")"));
+                }
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                pause = Math.min(pause * 2, 200);
+            }
+        }
+    }
+
+    public StewardHome home() {
+        return home;
     }
 
     public Map<String, Object> health() {
         return object("GET", "/v1/health", null);
     }
 
+    public Map<String, Object> capabilities() {
+        return object("GET", "/v1/capabilities", null);
+    }
+
+    /** Starts a session; {@code options} are the fields of {@code POST /v1/sessions}. */
     public Map<String, Object> run(Map<String, Object> options) {
         return object("POST", "/v1/sessions", options);
     }
 
-    @SuppressWarnings("unchecked")
     public List<Map<String, Object>> list(boolean all) {
-        return (List<Map<String, Object>>) object("GET", "/v1/sessions" + (all ? "?all=true" : ""), null).get("sessions");
+        return list(all, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> list(boolean all, String label) {
+        String q = (all ? "&all=true" : "") + (label != null ? "&label=" + encode(label) : "");
+        String path = "/v1/sessions" + (q.isEmpty() ? "" : "?" + q.substring(1));
+        return (List<Map<String, Object>>) object("GET", path, null).get("sessions");
     }
 
     public Map<String, Object> session(String ref) {
-        return object("GET", "/v1/sessions/" + ref, null);
+        return object("GET", sessionPath(ref), null);
+    }
+
+    /** A slice of a stream's backlog; reads never consume. */
+    public record Output(String stream, long cursor, long next, long dropped, boolean eof, byte[] data) {}
+
+    /** Up to {@code max} bytes of {@code stream} ("stdout" or "stderr") from {@code cursor}. */
+    public Output output(String ref, String stream, long cursor, int max) {
+        Map<String, Object> m = object("GET", sessionPath(ref) + "/output?stream=" + encode(stream) + "&cursor=" + cursor
+                + "&max=" + max, null);
+        return new Output((String) m.get("stream"), number(m, "cursor"), number(m, "next"), number(m, "dropped"),
+                Boolean.TRUE.equals(m.get("eof")), Base64.getDecoder().decode((String) m.get("data")));
+    }
+
+    /** Writes {@code bytes} to the session's stdin, then closes it when {@code eof}. */
+    public Map<String, Object> send(String ref, byte[] bytes, boolean eof) {
+        UnixHttp.Response r = http.send("POST", sessionPath(ref) + "/stdin" + (eof ? "?eof=true" : ""),
+                "application/octet-stream", bytes);
+        return parse(r);
+    }
+
+    public Map<String, Object> signal(String ref, String signal) {
+        return object("POST", sessionPath(ref) + "/signal", Json.object("signal", signal));
     }
 
     public Map<String, Object> stop(String ref, long graceMs, boolean wait) {
-        return object("POST", "/v1/sessions/" + ref + "/stop", Json.object("graceMs", graceMs, "wait", wait));
+        return object("POST", sessionPath(ref) + "/stop", Json.object("graceMs", graceMs, "wait", wait));
+    }
+
+    public Map<String, Object> kill(String ref) {
+        return object("POST", sessionPath(ref) + "/kill", null);
+    }
+
+    /** Waits for the exit; the answer carries {@code "timedOut": true} when the timeout passed first. */
+    public Map<String, Object> await(String ref, long timeoutMs) {
+        return object("POST", sessionPath(ref) + "/wait", Json.object("timeoutMs", timeoutMs));
+    }
+
+    public Map<String, Object> resize(String ref, int rows, int cols) {
+        return object("POST", sessionPath(ref) + "/resize", Json.object("rows", rows, "cols", cols));
+    }
+
+    /** Releases an exited session. */
+    public Map<String, Object> remove(String ref) {
+        return object("DELETE", sessionPath(ref), null);
+    }
+
+    public Map<String, Object> purge() {
+        return object("POST", "/v1/purge", null);
+    }
+
+    public Map<String, Object> killOlder(long olderThanMs) {
+        return object("POST", "/v1/kill-older", Json.object("olderThanMs", olderThanMs));
     }
 
     public Map<String, Object> stopDaemon(long graceMs) {
         return object("POST", "/v1/daemon/stop", Json.object("graceMs", graceMs));
+    }
+
+    /**
+     * Streams lifecycle events (each the JSON object of an SSE {@code data} line) to {@code handler}
+     * until it returns false or the daemon ends the stream; {@code since} replays what came after it
+     * (-1: only new events).
+     */
+    public void events(long since, Predicate<Map<String, Object>> handler) {
+        String path = "/v1/events" + (since >= 0 ? "?since=" + since : "");
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(http.stream(path), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith("data:") && !handler.test(Json.parseObject(line.substring(5).strip()))) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            throw new DaemonUnreachableException(home.socket(), e);
+        }
     }
 
     /** Sends a request whose answer is a JSON object; a problem answer becomes a typed exception. */
@@ -64,5 +211,37 @@ public final class StewardClient {
             throw new StewardException(c, detail instanceof String d ? d : "HTTP " + r.status());
         }
         return m;
+    }
+
+    private static String sessionPath(String ref) {
+        return "/v1/sessions/" + encode(ref);
+    }
+
+    /** Percent-encodes everything but unreserved characters, so a reference is one path segment. */
+    static String encode(String s) {
+        StringBuilder b = new StringBuilder();
+        for (byte c : s.getBytes(StandardCharsets.UTF_8)) {
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+                    || c == '.' || c == '~') {
+                b.append((char) c);
+            } else {
+                b.append('%').append(Character.toUpperCase(Character.forDigit((c >> 4) & 0xf, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return b.toString();
+    }
+
+    private static long number(Map<String, Object> m, String key) {
+        return m.get(key) instanceof Number n ? n.longValue() : 0;
+    }
+
+    private static String lastLine(Path log) {
+        try {
+            String text = Files.readString(log).strip();
+            return text.isEmpty() ? "its log is empty" : text.substring(text.lastIndexOf('\n') + 1);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "no log";
+        }
     }
 }

@@ -74,9 +74,121 @@ public final class UnixHttp {
                 // The daemon may refuse a body before reading it all (too large) and close: its answer
                 // is still there to read.
             }
-            return read(Channels.newInputStream(ch));
+            return read(new java.io.BufferedInputStream(Channels.newInputStream(ch), 8192));
         } catch (IOException e) {
             throw new StewardException(ErrorCode.INTERNAL, "talking to the daemon at " + socket + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sends a GET whose answer streams (Server-Sent Events): the returned stream yields the body as
+     * it arrives, de-chunked, and closing it closes the connection. A problem answer is thrown.
+     */
+    public InputStream stream(String path) {
+        SocketChannel ch;
+        try {
+            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            throw new DaemonUnreachableException(socket, e);
+        }
+        try {
+            Channels.newOutputStream(ch).write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Accept: text/event-stream\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(ch), 8192);
+            String status = line(in);
+            if (status == null || !status.startsWith("HTTP/1.")) {
+                throw new IOException("bad status line: " + status);
+            }
+            int code = Integer.parseInt(status.substring(9, 12));
+            Map<String, String> headers = headers(in);
+            InputStream body = "chunked".equalsIgnoreCase(headers.get("transfer-encoding")) ? new Dechunked(in) : in;
+            if (code >= 400) {
+                try (ch) {
+                    StewardClient.parse(new Response(code, headers, body.readAllBytes()));
+                }
+            }
+            return new java.io.FilterInputStream(body) {
+                @Override
+                public void close() throws IOException {
+                    ch.close();
+                }
+            };
+        } catch (IOException e) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw new StewardException(ErrorCode.INTERNAL, "talking to the daemon at " + socket + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> headers(InputStream in) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        String l;
+        while ((l = line(in)) != null && !l.isEmpty()) {
+            int c = l.indexOf(':');
+            if (c > 0) {
+                headers.put(l.substring(0, c).trim().toLowerCase(Locale.ROOT), l.substring(c + 1).trim());
+            }
+        }
+        return headers;
+    }
+
+    /** A chunked body as a plain stream, read as the chunks arrive. */
+    private static final class Dechunked extends InputStream {
+        private final InputStream in;
+        private int left;
+        private boolean done;
+
+        Dechunked(InputStream in) {
+            this.in = in;
+        }
+
+        private boolean next() throws IOException {
+            if (done) {
+                return false;
+            }
+            if (left == 0) {
+                String size = line(in);
+                if (size != null && size.isEmpty()) {
+                    size = line(in); // the CRLF that ends the previous chunk
+                }
+                if (size == null) {
+                    done = true;
+                    return false;
+                }
+                left = Integer.parseInt(size.split(";")[0].trim(), 16);
+                if (left == 0) {
+                    done = true;
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (!next()) {
+                return -1;
+            }
+            int n = in.read(b, off, Math.min(len, left));
+            if (n < 0) {
+                done = true;
+                return -1;
+            }
+            left -= n;
+            return n;
         }
     }
 
@@ -86,14 +198,7 @@ public final class UnixHttp {
             throw new IOException("bad status line: " + status);
         }
         int code = Integer.parseInt(status.substring(9, 12));
-        Map<String, String> headers = new LinkedHashMap<>();
-        String l;
-        while ((l = line(in)) != null && !l.isEmpty()) {
-            int c = l.indexOf(':');
-            if (c > 0) {
-                headers.put(l.substring(0, c).trim().toLowerCase(Locale.ROOT), l.substring(c + 1).trim());
-            }
-        }
+        Map<String, String> headers = headers(in);
         byte[] body;
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             ByteArrayOutputStream b = new ByteArrayOutputStream();

@@ -32,13 +32,13 @@ public final class Daemon implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
-    private Daemon(StewardHome home, int quota, Duration tick) {
+    private Daemon(StewardHome home, int quota, Duration tick, SessionIds ids) {
         this.home = home;
         HomeDir.prepare(home);
         this.journal = new Journal(home.file("state.db"));
         this.audit = new AuditLog(home.file("audit.log"));
         this.runtime = ProcessRuntime.create();
-        this.registry = new SessionRegistry(quota);
+        this.registry = new SessionRegistry(quota, ids);
         this.sessions = new Sessions(runtime, registry, events, audit, journal);
         recoverLeftovers();
         this.reaper = new Reaper(registry, events, tick);
@@ -55,11 +55,16 @@ public final class Daemon implements AutoCloseable {
                 throw new StewardException(ErrorCode.INVALID_INPUT, "STEWARD_MAX_SESSIONS: not a number: " + quota);
             }
         }
-        return new Daemon(home, q, Reaper.TICK);
+        return new Daemon(home, q, Reaper.TICK, new SessionIds());
     }
 
     static Daemon open(StewardHome home, int quota, Duration tick) {
-        return new Daemon(home, quota, tick);
+        return new Daemon(home, quota, tick, new SessionIds());
+    }
+
+    /** For tests that need ids of a chosen shape (colliding prefixes). */
+    static Daemon open(StewardHome home, SessionIds ids) {
+        return new Daemon(home, DEFAULT_QUOTA, Reaper.TICK, ids);
     }
 
     /** Ends the trees a crashed predecessor left running, and reports each as an event. */
@@ -88,7 +93,8 @@ public final class Daemon implements AutoCloseable {
     public java.util.Map<String, Object> health() {
         return Json.object("status", closed ? "stopping" : "ok", "version", VERSION, "pid", Libc.getpid(),
                 "uptimeMs", Duration.between(startedAt, Instant.now()).toMillis(),
-                "sessions", registry.list(false, null).size(), "home", home.dir().toString());
+                "sessions", registry.list(false, null).size(), "home", home.dir().toString(),
+                "lastEventSeq", events.lastSeq());
     }
 
     /** Stops every session (soft, then hard, whole trees) and lets {@link #awaitStop} return. */

@@ -33,6 +33,11 @@ final class Events {
     static final int HISTORY = 1000;
 
     private final AtomicLong seq = new AtomicLong();
+
+    /** The sequence number of the latest event, 0 before the first. */
+    long lastSeq() {
+        return seq.get();
+    }
     private final CopyOnWriteArrayList<Subscription> subscribers = new CopyOnWriteArrayList<>();
     private final java.util.ArrayDeque<Event> history = new java.util.ArrayDeque<>();
 

@@ -21,12 +21,18 @@ final class SessionIds {
     private static final Pattern ID_CHARS = Pattern.compile("[a-z2-7]{" + MIN_PREFIX + "," + LENGTH + "}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:-]{0,63}");
 
-    private final SecureRandom random = new SecureRandom();
+    private final java.util.random.RandomGenerator random;
     private final SecretKeySpec key;
 
     SessionIds() {
+        this(new SecureRandom());
+    }
+
+    /** Ids drawn from {@code idBits}; the key is always from SecureRandom. */
+    SessionIds(java.util.random.RandomGenerator idBits) {
+        this.random = idBits;
         byte[] k = new byte[32];
-        random.nextBytes(k);
+        new SecureRandom().nextBytes(k);
         key = new SecretKeySpec(k, "HmacSHA256");
     }
 

@@ -14,12 +14,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code not-found} whatever the reason, so the answers reveal nothing about other ids.
  */
 final class SessionRegistry {
-    private final SessionIds ids = new SessionIds();
+    private final SessionIds ids;
     private final Map<String, Session> byKey = new ConcurrentHashMap<>();
     private final int quota;
 
-    SessionRegistry(int quota) {
+    SessionRegistry(int quota, SessionIds ids) {
         this.quota = quota;
+        this.ids = ids;
     }
 
     SessionIds ids() {

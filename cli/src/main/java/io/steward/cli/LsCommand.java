@@ -1,0 +1,45 @@
+package io.steward.cli;
+
+import io.steward.api.Json;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code steward ls}: the caller's sessions as a table, or JSON for scripts. */
+@Command(name = "ls", description = "List sessions (running ones; --all adds exited ones).")
+final class LsCommand implements Callable<Integer> {
+    @Option(names = {"-a", "--all"}, description = "Include exited sessions still retained.")
+    boolean all;
+
+    @Option(names = "--label", paramLabel = "L", description = "Only sessions with this label.")
+    String label;
+
+    @Option(names = "--json", description = "One JSON document.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        List<Map<String, Object>> sessions = Clients.existing().list(all, label);
+        if (json) {
+            Printer.json(Json.object("sessions", sessions));
+            return 0;
+        }
+        Table t = new Table("NAME", "ID", "PID", "KIND", "STATE", "UPTIME", "CPU", "MEM", "DROPPED", "ATTACHED");
+        for (Map<String, Object> s : sessions) {
+            String state = SessionView.state(s);
+            boolean running = "running".equals(s.get("phase"));
+            String stateColour = running ? Table.GREEN : state.equals("exited 0") ? Table.DIM : Table.RED;
+            long dropped = s.get("droppedBytes") instanceof Number n ? n.longValue() : 0;
+            t.row(new String[] {
+                SessionView.text(s.get("name")), SessionView.shortId(s), SessionView.text(s.get("pid")), SessionView.kind(s),
+                state, running ? SessionView.age(s) : "-", SessionView.millis(s.get("cpuMs")),
+                SessionView.bytes(s.get("peakRssBytes")), dropped == 0 ? "0" : SessionView.bytes(dropped),
+                Boolean.TRUE.equals(s.get("attached")) ? "yes" : "no"
+            }, new String[] {null, Table.DIM, null, null, stateColour, null, null, null, dropped == 0 ? null : Table.YELLOW, null});
+        }
+        System.out.print(t.render(Table.colourWanted()));
+        return 0;
+    }
+}

@@ -1,0 +1,132 @@
+package io.steward.cli;
+
+import io.steward.api.Durations;
+import io.steward.api.StewardException;
+import io.steward.api.ErrorCode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code steward run -- CMD…}: starts a session in the daemon (starting the daemon if needed) and prints its id. */
+@Command(name = "run", description = "Start a session in the daemon and print its id.")
+final class RunCommand implements Callable<Integer> {
+    @Option(names = "--name", paramLabel = "N", description = "A unique name among running sessions.")
+    String name;
+
+    @Option(names = "--label", paramLabel = "L", description = "A free-form label, for ls --label.")
+    String label;
+
+    @Option(names = "--pty", description = "Run in a pseudo-terminal instead of pipes.")
+    boolean pty;
+
+    @Option(names = "--rows", paramLabel = "R", description = "Terminal rows (default 24).")
+    Integer rows;
+
+    @Option(names = "--cols", paramLabel = "C", description = "Terminal columns (default 80).")
+    Integer cols;
+
+    @Option(names = "--cwd", paramLabel = "DIR", description = "Working directory (absolute; default the daemon's).")
+    String cwd;
+
+    @Option(names = "--env", paramLabel = "K=V", description = "A variable on top of the daemon's environment; repeatable.")
+    List<String> env = List.of();
+
+    @Option(names = "--clear-env", description = "Start from an empty environment.")
+    boolean clearEnv;
+
+    @Option(names = "--merge-stderr", description = "stderr into the stdout ring.")
+    boolean mergeStderr;
+
+    @Option(names = "--ring-bytes", paramLabel = "N", description = "Backlog per stream, 4096..67108864 (default 1 MiB).")
+    Integer ringBytes;
+
+    @Option(names = "--overflow", paramLabel = "MODE", description = "drop-oldest (default) or backpressure.")
+    String overflow;
+
+    @Option(names = "--max-lifetime", paramLabel = "D", description = "Stop it after this long (e.g. 90s, 2h).")
+    String maxLifetime;
+
+    @Option(names = "--idle-timeout", paramLabel = "D", description = "Stop it after this long without output or clients.")
+    String idleTimeout;
+
+    @Option(names = "--retain", paramLabel = "D", description = "Keep it this long after it exits (default 5m).")
+    String retain;
+
+    @Option(names = "--grace", paramLabel = "D", description = "Grace of stops by limits (default 5s).")
+    String grace;
+
+    @Option(names = "--restart", paramLabel = "POLICY", description = "never (default), on-failure or always.")
+    String restart;
+
+    @Option(names = "--json", description = "Print the session as one JSON document.")
+    boolean json;
+
+    @Parameters(paramLabel = "CMD", arity = "1..*", description = "The command and its arguments (after --).")
+    List<String> argv;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> body = body();
+        Map<String, Object> s = Clients.starting().run(body);
+        if (json) {
+            Printer.json(s);
+        } else {
+            System.out.println(s.get("id"));
+        }
+        return 0;
+    }
+
+    Map<String, Object> body() {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("argv", argv);
+        put(b, "name", name);
+        put(b, "label", label);
+        if (pty) {
+            b.put("pty", true);
+        }
+        put(b, "rows", rows);
+        put(b, "cols", cols);
+        put(b, "cwd", cwd);
+        if (!env.isEmpty()) {
+            Map<String, Object> vars = new LinkedHashMap<>();
+            for (String kv : env) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw new StewardException(ErrorCode.INVALID_INPUT, "--env wants KEY=VALUE, got '" + kv + "'");
+                }
+                vars.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+            b.put("env", vars);
+        }
+        if (clearEnv) {
+            b.put("clearEnv", true);
+        }
+        if (mergeStderr) {
+            b.put("mergeStderr", true);
+        }
+        put(b, "ringBytes", ringBytes);
+        put(b, "overflow", overflow);
+        putMillis(b, "maxLifetimeMs", maxLifetime);
+        putMillis(b, "idleTimeoutMs", idleTimeout);
+        putMillis(b, "retainMs", retain);
+        putMillis(b, "graceMs", grace);
+        put(b, "restart", restart);
+        return b;
+    }
+
+    private static void put(Map<String, Object> b, String key, Object value) {
+        if (value != null) {
+            b.put(key, value);
+        }
+    }
+
+    private static void putMillis(Map<String, Object> b, String key, String duration) {
+        if (duration != null) {
+            b.put(key, Durations.parse(duration).toMillis());
+        }
+    }
+}

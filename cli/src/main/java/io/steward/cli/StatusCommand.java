@@ -1,0 +1,49 @@
+package io.steward.cli;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code steward status ID}: everything about one session, one field a line. */
+@Command(name = "status", description = "Show one session.")
+final class StatusCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "SESSION", description = "Id, unique id prefix (6+ characters) or name.")
+    String ref;
+
+    @Option(names = "--json", description = "One JSON document.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> s = Clients.existing().session(ref);
+        if (json) {
+            Printer.json(s);
+            return 0;
+        }
+        field("id", s.get("id"));
+        field("name", s.get("name"));
+        field("label", s.get("label"));
+        field("command", SessionView.command(s));
+        field("kind", s.get("kind") + (s.get("rows") != null ? " " + s.get("rows") + "x" + s.get("cols") : ""));
+        field("pid", s.get("pid"));
+        field("state", SessionView.state(s));
+        field("outcome", s.get("outcome"));
+        field("restarts", s.get("restarts"));
+        field("started", s.get("startedAt"));
+        field("age", SessionView.age(s));
+        field("idle", SessionView.millis(s.get("idleMs")));
+        field("buffered", SessionView.bytes(s.get("bufferedBytes")));
+        field("dropped", SessionView.bytes(s.get("droppedBytes")));
+        field("stdin", Boolean.TRUE.equals(s.get("stdinOpen")) ? "open" : "closed");
+        field("attached", Boolean.TRUE.equals(s.get("attached")) ? "yes" : "no");
+        field("cpu", SessionView.millis(s.get("cpuMs")));
+        field("peak rss", SessionView.bytes(s.get("peakRssBytes")));
+        return 0;
+    }
+
+    private static void field(String name, Object value) {
+        System.out.printf("%-10s %s%n", name, SessionView.text(value));
+    }
+}

@@ -1,0 +1,259 @@
+package io.steward.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.steward.api.Json;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every session verb end to end: the CLI as its own JVM against a real daemon in a fresh home. */
+class VerbsTest {
+    @TempDir
+    Path tmp;
+
+    private Map<String, String> env;
+    private long daemonPid;
+
+    @BeforeEach
+    void startDaemon() throws Exception {
+        env = Map.of("STEWARD_HOME", tmp.resolve("home").toString(), "NO_COLOR", "1");
+        Cli.Result started = steward("daemon", "start", "--json");
+        assertEquals(0, started.code(), started.err());
+        daemonPid = ((Number) Json.parseObject(started.out()).get("pid")).longValue();
+    }
+
+    @AfterEach
+    void stopDaemon() throws Exception {
+        steward("daemon", "stop", "--grace", "1s");
+        ProcessHandle.of(daemonPid).ifPresent(ProcessHandle::destroyForcibly);
+        Cli.poll("daemon gone", () -> ProcessHandle.of(daemonPid).map(h -> !h.isAlive()).orElse(true));
+    }
+
+    private Cli.Result steward(String... args) throws Exception {
+        return Cli.runWith(env, null, args);
+    }
+
+    private Cli.Result ok(String... args) throws Exception {
+        Cli.Result r = steward(args);
+        assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+        return r;
+    }
+
+    private Map<String, Object> json(String... args) throws Exception {
+        return Json.parseObject(ok(args).out());
+    }
+
+    private String run(String... args) throws Exception {
+        return ok(args).out().strip();
+    }
+
+    @Test
+    void runLsAndStatus() throws Exception {
+        String id = run("run", "--name", "web", "--label", "demo", "--", "sh", "-c", "echo hi; exec sleep 60");
+        assertEquals(26, id.length(), id);
+        run("run", "--pty", "--rows", "30", "--cols", "90", "--", "sleep", "60");
+
+        String table = ok("ls").out();
+        List<String> lines = table.lines().toList();
+        assertEquals(3, lines.size(), table);
+        assertTrue(lines.get(0).matches("NAME +ID +PID +KIND +STATE +UPTIME +CPU +MEM +DROPPED +ATTACHED"), table);
+        assertTrue(lines.get(1).matches("web +" + id.substring(0, 8) + " +\\d+ +pipe +running +\\S+ +\\S+ +\\S+ +0 +no"), table);
+        assertTrue(lines.get(2).matches("- +[a-z2-7]{8} +\\d+ +pty +running .*"), table);
+        assertFalse(table.contains("\033["), "no colour off a terminal");
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> sessions = (List<Map<String, Object>>) json("ls", "--json").get("sessions");
+        assertEquals(2, sessions.size());
+        assertEquals(1, ((List<?>) json("ls", "--label", "demo", "--json").get("sessions")).size());
+
+        Map<String, Object> s = json("status", id.substring(0, 6), "--json");
+        assertEquals(id, s.get("id"));
+        for (String field : List.of("name", "pid", "phase", "exitCode", "signal", "outcome", "restarts", "ageMs", "idleMs",
+                "bufferedBytes", "droppedBytes", "stdinOpen", "cpuMs", "peakRssBytes")) {
+            assertTrue(s.containsKey(field), field);
+        }
+        String status = ok("status", "web").out();
+        assertTrue(status.contains("state      running") && status.contains("command    sh -c 'echo hi; exec sleep 60'"), status);
+    }
+
+    @Test
+    void logsTailSinceStderrAndJson() throws Exception {
+        String id = run("run", "--", "sh", "-c", "printf 'one\\ntwo\\nthree\\n'; echo oops >&2");
+        ok("wait", id);
+        assertEquals("one\ntwo\nthree\n", ok("logs", id).out());
+        assertEquals("two\nthree\n", ok("logs", id, "--tail", "2").out());
+        assertEquals("three\n", ok("logs", id, "--since", "8").out());
+        assertEquals("oops\n", ok("logs", id, "--stream", "stderr").out());
+        Map<String, Object> j = json("logs", id, "--json");
+        assertEquals(0L, ((Number) j.get("cursor")).longValue());
+        assertEquals(14L, ((Number) j.get("next")).longValue());
+        assertEquals(Boolean.TRUE, j.get("eof"));
+        assertEquals("one\ntwo\nthree\n", new String(java.util.Base64.getDecoder().decode((String) j.get("data"))));
+    }
+
+    @Test
+    void logsFollowPrintsLinesAsWrittenAndEndsWithTheSession() throws Exception {
+        Path gate = tmp.resolve("gate");
+        String id = run("run", "--", "sh", "-c", "echo first; while [ ! -e " + gate + " ]; do sleep 0.05; done; echo second");
+        ProcessBuilder pb = Cli.builder("logs", id, "--follow").redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process follow = pb.start();
+        follow.getOutputStream().close();
+        try (InputStream out = follow.getInputStream()) {
+            assertEquals("first\n", readLine(out));
+            Files.createFile(gate);
+            assertEquals("second\n", readLine(out));
+            assertTrue(follow.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "--follow ends with the session");
+            assertEquals(0, follow.exitValue());
+        } finally {
+            follow.destroyForcibly();
+        }
+    }
+
+    @Test
+    void sendStopKillWaitAndExitCodes() throws Exception {
+        String cat = run("run", "--", "cat");
+        assertEquals("sent 6 bytes", ok("send", cat, "hello\n").out().strip());
+        Cli.Result eof = Cli.runWith(env, "from stdin\n", "send", cat, "-", "--eof");
+        assertEquals(0, eof.code(), eof.err());
+        Cli.Result waited = steward("wait", cat, "--timeout", "20s");
+        assertEquals(0, waited.code(), waited.err());
+        assertTrue(waited.out().contains("exited 0 (natural-exit)"), waited.out());
+        assertEquals("hello\nfrom stdin\n", ok("logs", cat).out());
+
+        String trap = run("run", "--", "sh", "-c", "trap 'exit 7' USR1; echo armed; while :; do sleep 0.05; done");
+        Cli.poll("trap armed", () -> {
+            try {
+                return ok("logs", trap).out().contains("armed");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        ok("signal", trap, "USR1");
+        assertEquals(7, steward("wait", trap).code());
+
+        String slow = run("run", "--", "sleep", "60");
+        Map<String, Object> stopped = json("stop", slow, "--grace", "2s", "--wait", "--json");
+        assertEquals("soft-exit", stopped.get("outcome"));
+        assertEquals("TERM", stopped.get("signal"));
+        assertEquals(128 + 15, steward("wait", slow).code());
+
+        String stubborn = run("run", "--", "sh", "-c", "trap '' TERM; exec sleep 60");
+        ok("kill", stubborn);
+        Cli.Result killed = steward("wait", stubborn, "--json");
+        assertEquals(128 + 9, killed.code());
+        assertEquals("KILL", Json.parseObject(killed.out()).get("signal"));
+
+        String forever = run("run", "--", "sleep", "60");
+        Cli.Result timedOut = steward("wait", forever, "--timeout", "200ms");
+        assertEquals(1, timedOut.code());
+        assertTrue(timedOut.err().contains("timed out"), timedOut.err());
+        ok("kill", forever);
+    }
+
+    @Test
+    void resizeReachesThePty() throws Exception {
+        String sh = run("run", "--pty", "--", "sh");
+        ok("resize", sh, "40x120");
+        ok("send", sh, "stty size; exit\n");
+        ok("wait", sh, "--timeout", "20s");
+        assertTrue(ok("logs", sh).out().contains("40 120"), ok("logs", sh).out());
+        Cli.Result bad = steward("resize", sh, "forty");
+        assertEquals(2, bad.code());
+        assertEquals(1, bad.err().lines().count(), bad.err());
+    }
+
+    @Test
+    void rmPurgeAndKillOlder() throws Exception {
+        String a = run("run", "--", "true");
+        String b = run("run", "--", "true");
+        ok("wait", a);
+        ok("wait", b);
+        String live = run("run", "--", "sleep", "60");
+        Cli.Result busy = steward("rm", live);
+        assertEquals(1, busy.code(), "a live session is a conflict");
+        assertTrue(busy.err().startsWith("steward: "), busy.err());
+        ok("rm", a);
+        assertEquals(3, steward("status", a).code());
+        assertEquals(List.of(b), json("purge", "--json").get("released"));
+        assertEquals(List.of(live), json("kill-older", "0s", "--json").get("stopped"));
+        assertEquals(128 + 15, steward("wait", live).code());
+    }
+
+    @Test
+    void eventsReplayAsJsonLines() throws Exception {
+        String id = run("run", "--name", "ev", "--", "true");
+        ok("wait", id);
+        List<Map<String, Object>> events = ok("events").out().lines().map(Json::parseObject).toList();
+        assertEquals(List.of("started", "exited"), events.stream().map(e -> e.get("type")).toList());
+        assertEquals(id, events.get(1).get("session"));
+        assertEquals("natural-exit", events.get(1).get("outcome"));
+    }
+
+    @Test
+    void errorsHaveTheirCodesAndOneLine() throws Exception {
+        Cli.Result unknown = steward("status", "nosuchsession");
+        assertEquals(3, unknown.code());
+        assertEquals("steward: no session 'nosuchsession'\n", unknown.err());
+        Cli.Result badFlag = steward("ls", "--bogus");
+        assertEquals(2, badFlag.code());
+        assertEquals(1, badFlag.err().lines().count(), badFlag.err());
+        Cli.Result badSignal = steward("signal", run("run", "--", "sleep", "60"), "NOPE");
+        assertEquals(2, badSignal.code());
+        assertEquals(1, badSignal.err().lines().count(), badSignal.err());
+        Cli.Result badDuration = steward("run", "--max-lifetime", "soon", "--", "true");
+        assertEquals(2, badDuration.code());
+        assertEquals(1, badDuration.err().lines().count(), badDuration.err());
+
+        ok("daemon", "stop", "--grace", "1s");
+        for (String[] verb : List.of(new String[] {"ls"}, new String[] {"status", "x"}, new String[] {"logs", "abcdef"})) {
+            Cli.Result gone = steward(verb);
+            assertEquals(4, gone.code(), String.join(" ", verb));
+            assertEquals(1, gone.err().lines().count(), gone.err());
+            assertTrue(gone.err().contains("steward daemon start"), gone.err());
+        }
+    }
+
+    @Test
+    void runStartsADaemonWhenNoneAnswers() throws Exception {
+        ok("daemon", "stop", "--grace", "1s");
+        Cli.poll("old daemon gone", () -> ProcessHandle.of(daemonPid).map(h -> !h.isAlive()).orElse(true));
+        String id = run("run", "--", "true");
+        assertEquals(26, id.length());
+        daemonPid = ((Number) json("daemon", "status", "--json").get("pid")).longValue();
+        assertTrue(Files.exists(tmp.resolve("home").resolve("daemon.log")));
+    }
+
+    @Test
+    void completionScriptsComeFromTheCommandModel() throws Exception {
+        String bash = ok("completion", "bash").out();
+        for (String verb : List.of("run", "ls", "logs", "kill-older", "completion")) {
+            assertTrue(bash.contains(verb), verb);
+        }
+        assertTrue(bash.contains("complete -F"), "a bash completion function");
+        assertTrue(ok("completion", "zsh").out().startsWith("autoload -U +X compinit"));
+        assertEquals(2, steward("completion", "fish").code());
+    }
+
+    private static String readLine(InputStream in) throws Exception {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0) {
+            b.append((char) c);
+            if (c == '\n') {
+                break;
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,63 @@
+package io.steward.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.Json;
+import io.steward.api.StewardException;
+import io.steward.api.StewardHome;
+import io.steward.client.StewardClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
+
+/** Ids whose first 40 bits are zero ("aaaaaaaa…"), so a short prefix matches more than one session. */
+class AmbiguousPrefixTest {
+    /** Random bytes after the first five, which are zero. */
+    private static final class SharedPrefix implements RandomGenerator {
+        private final SplittableRandom random = new SplittableRandom();
+
+        @Override
+        public long nextLong() {
+            return random.nextLong();
+        }
+
+        @Override
+        public void nextBytes(byte[] bytes) {
+            random.nextBytes(bytes);
+            java.util.Arrays.fill(bytes, 0, Math.min(5, bytes.length), (byte) 0);
+        }
+    }
+
+    @Test
+    void anAmbiguousPrefixIsRefusedListingTheCandidates() throws Exception {
+        Path home = Files.createTempDirectory("steward-home", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        StewardHome h = new StewardHome(home, home.resolve("steward.sock"));
+        try (Daemon daemon = Daemon.open(h, new SessionIds(new SharedPrefix()));
+                ApiServer server = ApiServer.start(daemon)) {
+            StewardClient client = new StewardClient(h);
+            String a = (String) client.run(Json.object("argv", java.util.List.of("sleep", "60"))).get("id");
+            String b = (String) client.run(Json.object("argv", java.util.List.of("sleep", "60"))).get("id");
+            assertTrue(a.startsWith("aaaaaaaa") && b.startsWith("aaaaaaaa"), a + " " + b);
+            StewardException e = assertThrows(StewardException.class, () -> client.session("aaaaaa"));
+            assertEquals(ErrorCode.INVALID_INPUT, e.code());
+            assertTrue(e.getMessage().startsWith("ambiguous session prefix 'aaaaaa': "), e.getMessage());
+            assertTrue(e.getMessage().contains(a) && e.getMessage().contains(b), e.getMessage());
+            assertEquals(a, client.session(a.substring(0, 20)).get("id"), "a prefix long enough to be unique resolves");
+            Map<String, Object> killed = client.kill(a);
+            assertEquals(a, killed.get("id"));
+            client.kill(b);
+        } finally {
+            try (var files = Files.walk(home)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
