@@ -40,11 +40,7 @@ final class ControlCommands {
                 throw new StewardException(ErrorCode.INVALID_INPUT, "nothing to send: give TEXT, - for stdin, or --eof");
             }
             Map<String, Object> r = Clients.existing().send(ref, bytes, eof);
-            if (json) {
-                Printer.json(r);
-            } else {
-                System.out.println("sent " + r.get("written") + " bytes" + (eof ? ", then EOF" : ""));
-            }
+            Printer.either(json, r, "sent " + r.get("written") + " bytes" + (eof ? ", then EOF" : ""));
             return 0;
         }
     }
@@ -141,12 +137,7 @@ final class ControlCommands {
     static final class Rm extends OnSession {
         @Override
         public Integer call() {
-            Map<String, Object> r = Clients.existing().remove(ref);
-            if (json) {
-                Printer.json(r);
-            } else {
-                System.out.println("removed " + ref);
-            }
+            Printer.either(json, Clients.existing().remove(ref), "removed " + ref);
             return 0;
         }
     }
@@ -159,11 +150,7 @@ final class ControlCommands {
         @Override
         public Integer call() {
             Map<String, Object> r = Clients.existing().purge();
-            if (json) {
-                Printer.json(r);
-            } else {
-                System.out.println("released " + ((List<?>) r.get("released")).size() + " sessions");
-            }
+            Printer.either(json, r, "released " + ((List<?>) r.get("released")).size() + " sessions");
             return 0;
         }
     }
@@ -179,11 +166,7 @@ final class ControlCommands {
         @Override
         public Integer call() {
             Map<String, Object> r = Clients.existing().killOlder(Durations.parse(age).toMillis());
-            if (json) {
-                Printer.json(r);
-            } else {
-                System.out.println("stopping " + ((List<?>) r.get("stopped")).size() + " sessions");
-            }
+            Printer.either(json, r, "stopping " + ((List<?>) r.get("stopped")).size() + " sessions");
             return 0;
         }
     }

@@ -19,12 +19,17 @@ final class Printer {
                 + (s.get("outcome") instanceof String o ? " (" + o + ")" : "");
     }
 
-    static void session(Map<String, Object> s, boolean json) {
+    /** The daemon's answer as JSON, or the line a person reads. */
+    static void either(boolean json, Map<String, Object> answer, String line) {
         if (json) {
-            json(s);
+            json(answer);
         } else {
-            System.out.println(line(s));
+            System.out.println(line);
         }
+    }
+
+    static void session(Map<String, Object> s, boolean json) {
+        either(json, s, line(s));
     }
 
     /** The shell's convention for a finished session: its code, or 128 + the signal's number. */
