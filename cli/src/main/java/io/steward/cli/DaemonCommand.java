@@ -100,10 +100,16 @@ final class DaemonCommand {
         }
     }
 
-    /** JVM options for the daemon: the CLI's own, less those that trade peak speed for start-up time. */
+    /**
+     * JVM options for the daemon: the CLI's own, less those that trade peak speed for start-up time
+     * and the CLI's AOT cache (bin/steward), which a short client command trained: the daemon, a
+     * long-running server loading Jetty, gains nothing from it.
+     */
     private static List<String> daemonJvmOptions() {
         List<String> options = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-XX:TieredStopAtLevel") && !a.startsWith("-XX:AOTCache"))
+                .filter(a -> !a.startsWith("-XX:TieredStopAtLevel") && !a.startsWith("-XX:AOTCache")
+                        && !a.startsWith("-XX:AOTMode") && !a.startsWith("-XX:AOTConfiguration")
+                        && !a.startsWith("-Xlog:aot"))
                 .toList());
         // A small young generation: an idle daemon's footprint is otherwise mostly eden pages that
         // request garbage touched once (measured: 64 KB per idle session by default, 12 KB with -Xmn8m).

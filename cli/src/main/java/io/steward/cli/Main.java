@@ -2,20 +2,27 @@ package io.steward.cli;
 
 import io.steward.api.StewardException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code bin/steward}. Errors are one line on stderr; usage errors exit 2. */
 @Command(name = "steward", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "A process supervisor: runs, watches and stops whole process trees.",
-        subcommands = {RunCommand.class, LsCommand.class, StatusCommand.class, LogsCommand.class,
-            ControlCommands.Send.class, ControlCommands.Signal.class, ControlCommands.Stop.class,
+        description = "A process supervisor: runs, watches and stops whole process trees.")
+public final class Main implements Runnable {
+    public static final int EXIT_USAGE = 2;
+
+    /**
+     * The verbs, in the order help lists them. They are registered by {@link #commandLine}, not in
+     * the annotation: picocli builds the model of every registered command up front, by reflection,
+     * and that was most of a short command's run time.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, LsCommand.class, StatusCommand.class,
+            LogsCommand.class, ControlCommands.Send.class, ControlCommands.Signal.class, ControlCommands.Stop.class,
             ControlCommands.Kill.class, ControlCommands.Wait.class, ControlCommands.Resize.class,
             ControlCommands.Rm.class, ControlCommands.Purge.class, ControlCommands.KillOlder.class,
             ControlCommands.Events.class, ExecCommand.class, DaemonCommand.class, CapsCommand.class,
-            CompletionCommand.class})
-public final class Main implements Runnable {
-    public static final int EXIT_USAGE = 2;
+            CompletionCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -29,12 +36,38 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    static int run(String[] args) {
+    /**
+     * The command line for {@code args}: when the first argument names a verb, only that verb is
+     * registered (its parsing, help and errors are the same; the others are never looked at);
+     * otherwise, and for {@code completion}, which describes them all, every verb is.
+     */
+    static CommandLine commandLine(String[] args) {
         CommandLine cli = new CommandLine(new Main());
+        Class<?> only = null;
+        if (args.length > 0 && !args[0].equals("completion")) {
+            for (Class<?> c : SUBCOMMANDS) {
+                if (c.getAnnotation(Command.class).name().equals(args[0])) {
+                    only = c;
+                    break;
+                }
+            }
+        }
+        for (Class<?> c : only != null ? List.<Class<?>>of(only) : SUBCOMMANDS) {
+            cli.addSubcommand(c);
+        }
         // After the command of exec and run, everything is the command's: `steward run ls -l` must not
         // take -l for ours. Other verbs accept options after their arguments.
-        cli.getSubcommands().get("exec").setStopAtPositional(true);
-        cli.getSubcommands().get("run").setStopAtPositional(true);
+        for (String verb : new String[] {"exec", "run"}) {
+            CommandLine sub = cli.getSubcommands().get(verb);
+            if (sub != null) {
+                sub.setStopAtPositional(true);
+            }
+        }
+        return cli;
+    }
+
+    static int run(String[] args) {
+        CommandLine cli = commandLine(args);
         cli.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("steward: " + e.getMessage()
                     + " (see 'steward " + commandPath(e.getCommandLine()) + "--help')");
