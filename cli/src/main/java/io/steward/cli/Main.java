@@ -3,6 +3,7 @@ package io.steward.cli;
 import io.steward.api.StewardException;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -67,6 +68,20 @@ public final class Main implements Runnable {
     }
 
     static int run(String[] args) {
+        Callable<Integer> quick = args.length > 0 ? quick(args) : null;
+        if (quick != null) {
+            PrintWriter err = new PrintWriter(System.err, true);
+            try {
+                return quick.call();
+            } catch (Exception e) {
+                Integer code = failure(e, err);
+                if (code == null) {
+                    e.printStackTrace(err);
+                    return Errors.FAILURE;
+                }
+                return code;
+            }
+        }
         CommandLine cli = commandLine(args);
         cli.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("steward: " + e.getMessage()
@@ -74,19 +89,38 @@ public final class Main implements Runnable {
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof io.steward.client.DaemonUnreachableException du) {
-                commandLine.getErr().println("steward: " + du.getMessage()
-                        + (du.getMessage().contains("daemon.log") ? "" : "; start it with 'steward daemon start'"));
-                return Errors.UNREACHABLE;
+            Integer code = failure(e, commandLine.getErr());
+            if (code == null) {
+                throw e;
             }
-            if (e instanceof StewardException se) {
-                commandLine.getErr().println("steward: " + se.getMessage());
-                return Errors.exitCode(se.code());
-            }
-            throw e;
+            return code;
         });
         cli.setErr(new PrintWriter(System.err, true));
         return cli.execute(args);
+    }
+
+    /** The plain verb of {@code args}, parsed without picocli, or null. */
+    private static Callable<Integer> quick(String[] args) {
+        for (Class<?> c : SUBCOMMANDS) {
+            if (c.getAnnotation(Command.class).name().equals(args[0])) {
+                return QuickLine.parse(c, args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
+            }
+        }
+        return null;
+    }
+
+    /** One line and the documented exit code for a failure we know; null for a bug, which keeps its trace. */
+    private static Integer failure(Exception e, PrintWriter err) {
+        if (e instanceof io.steward.client.DaemonUnreachableException du) {
+            err.println("steward: " + du.getMessage()
+                    + (du.getMessage().contains("daemon.log") ? "" : "; start it with 'steward daemon start'"));
+            return Errors.UNREACHABLE;
+        }
+        if (e instanceof StewardException se) {
+            err.println("steward: " + se.getMessage());
+            return Errors.exitCode(se.code());
+        }
+        return null;
     }
 
     private static String commandPath(CommandLine c) {
