@@ -14,9 +14,11 @@ import java.util.Map;
  */
 public final class StewardClient {
     private final UnixHttp http;
+    private final StewardHome home;
 
     public StewardClient(StewardHome home) {
         this.http = new UnixHttp(home.socket());
+        this.home = home;
     }
 
     public Map<String, Object> health() {
@@ -38,6 +40,15 @@ public final class StewardClient {
 
     public Map<String, Object> stop(String ref, long graceMs, boolean wait) {
         return object("POST", "/v1/sessions/" + ref + "/stop", Json.object("graceMs", graceMs, "wait", wait));
+    }
+
+    /**
+     * Attaches to a session (id, unique id prefix of 6+ characters, or name) over a WebSocket.
+     *
+     * @throws StewardException with the daemon's code when refused: {@code not-found}, {@code already-attached}
+     */
+    public Attachment attach(String ref, AttachOptions options) {
+        return Attachment.open(home.socket(), ref, options);
     }
 
     public Map<String, Object> stopDaemon(long graceMs) {
