@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/steward}. Errors are one line on stderr; usage errors exit 2. */
 @Command(name = "steward", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A process supervisor: runs, watches and stops whole process trees.",
-        subcommands = {ExecCommand.class, DaemonCommand.class, CapsCommand.class})
+        subcommands = {ExecCommand.class, DaemonCommand.class, CapsCommand.class, AttachCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
 
