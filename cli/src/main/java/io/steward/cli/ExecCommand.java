@@ -60,7 +60,7 @@ final class ExecCommand implements Callable<Integer> {
                 .overflow(Overflow.BACKPRESSURE);
         TerminalSession terminal = null;
         if (pty) {
-            int[] size = TerminalSession.ourSize();
+            int[] size = RawTerminal.ourSize();
             spec.pty(size[0], size[1]);
         } else {
             // The child reads our stdin directly: exact EOF, no copy. In its own session the terminal is not

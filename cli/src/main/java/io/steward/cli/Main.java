@@ -19,7 +19,7 @@ public final class Main implements Runnable {
      * and that was most of a short command's run time.
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, LsCommand.class, StatusCommand.class,
-            LogsCommand.class, ControlCommands.Send.class, ControlCommands.Signal.class, ControlCommands.Stop.class,
+            LogsCommand.class, AttachCommand.class, ControlCommands.Send.class, ControlCommands.Signal.class, ControlCommands.Stop.class,
             ControlCommands.Kill.class, ControlCommands.Wait.class, ControlCommands.Resize.class,
             ControlCommands.Rm.class, ControlCommands.Purge.class, ControlCommands.KillOlder.class,
             ControlCommands.Events.class, ExecCommand.class, DaemonCommand.class, CapsCommand.class,

@@ -62,6 +62,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--restart", paramLabel = "POLICY", description = "never (default), on-failure or always.")
     String restart;
 
+    @Option(names = "--attach", description = "Attach to it at once (as steward attach); with --pty the terminal takes our window size.")
+    boolean attach;
+
     @Option(names = "--json", description = "Print the session as one JSON document.")
     boolean json;
 
@@ -74,10 +77,10 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Object> s = Clients.starting().run(body);
         if (json) {
             Printer.json(s);
-        } else {
+        } else if (!attach) {
             System.out.println(s.get("id"));
         }
-        return 0;
+        return attach ? AttachCommand.attach(Clients.existing(), (String) s.get("id"), false, false, json) : 0;
     }
 
     Map<String, Object> body() {
@@ -87,6 +90,11 @@ final class RunCommand implements Callable<Integer> {
         put(b, "label", label);
         if (pty) {
             b.put("pty", true);
+        }
+        if (pty && attach && rows == null && cols == null) {
+            int[] size = RawTerminal.ourSize();
+            b.put("rows", size[0]);
+            b.put("cols", size[1]);
         }
         put(b, "rows", rows);
         put(b, "cols", cols);

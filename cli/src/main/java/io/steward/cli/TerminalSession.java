@@ -2,59 +2,29 @@ package io.steward.cli;
 
 import io.steward.core.ManagedProcess;
 import io.steward.core.StdinSink;
-import io.steward.sys.Libc;
-import io.steward.sys.Pty;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
-import sun.misc.Signal;
 
 /**
- * Our side of a {@code --pty} run: a terminal stdin goes raw so every key reaches the child
- * unchanged, the child's window follows ours on SIGWINCH, and the terminal is restored on every way out.
+ * Our side of a {@code --pty} run: the terminal goes raw (see {@link RawTerminal}), the child's
+ * window follows ours, and our stdin is copied to the child's terminal.
  */
 final class TerminalSession implements AutoCloseable {
-    private final Pty.Modes saved;
-    private boolean closed;
+    private final RawTerminal terminal;
 
-    private TerminalSession(Pty.Modes saved) {
-        this.saved = saved;
-    }
-
-    /** Rows and columns of our terminal, or 24x80 when we have none. */
-    static int[] ourSize() {
-        for (int fd : new int[] {1, 0, 2}) {
-            if (Libc.isatty(fd)) {
-                Pty.Size s = Pty.size(fd);
-                if (s.rows() > 0 && s.cols() > 0) {
-                    return new int[] {s.rows(), s.cols()};
-                }
-            }
-        }
-        return new int[] {24, 80};
+    private TerminalSession(RawTerminal terminal) {
+        this.terminal = terminal;
     }
 
     static TerminalSession start(ManagedProcess p, boolean stdinTty) {
-        Pty.Modes saved = stdinTty ? Pty.makeRaw(0) : null;
-        TerminalSession session = new TerminalSession(saved);
-        Runtime.getRuntime().addShutdownHook(new Thread(session::close));
-        try {
-            Signal.handle(new Signal("WINCH"), s -> {
-                int[] size = ourSize();
-                try {
-                    p.resize(size[0], size[1]);
-                } catch (RuntimeException e) {
-                    // exited meanwhile
-                }
-            });
-        } catch (IllegalArgumentException e) {
-            // no SIGWINCH handling on this JVM: the size stays as started
-        }
+        RawTerminal terminal = RawTerminal.enter(stdinTty);
+        terminal.onResize(p::resize);
         StdinSink sink = p.stdin().orElseThrow();
         Thread.ofPlatform().name("forward-stdin").daemon(true).start(() -> pumpStdin(sink));
-        return session;
+        return new TerminalSession(terminal);
     }
 
     private static void pumpStdin(StdinSink sink) {
@@ -76,13 +46,7 @@ final class TerminalSession implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (saved != null) {
-            saved.restore();
-        }
+    public void close() {
+        terminal.close();
     }
 }

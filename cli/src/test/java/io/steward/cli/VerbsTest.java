@@ -237,7 +237,7 @@ class VerbsTest {
     @Test
     void completionScriptsComeFromTheCommandModel() throws Exception {
         String bash = ok("completion", "bash").out();
-        for (String verb : List.of("run", "ls", "logs", "kill-older", "completion")) {
+        for (String verb : List.of("run", "ls", "logs", "attach", "kill-older", "completion")) {
             assertTrue(bash.contains(verb), verb);
         }
         assertTrue(bash.contains("complete -F"), "a bash completion function");

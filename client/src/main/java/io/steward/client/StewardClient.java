@@ -168,6 +168,15 @@ public final class StewardClient {
         return object("POST", "/v1/kill-older", Json.object("olderThanMs", olderThanMs));
     }
 
+    /**
+     * Attaches to a session (id, unique id prefix of 6+ characters, or name) over a WebSocket.
+     *
+     * @throws StewardException with the daemon's code when refused: {@code not-found}, {@code already-attached}
+     */
+    public Attachment attach(String ref, AttachOptions options) {
+        return Attachment.open(home.socket(), ref, options);
+    }
+
     public Map<String, Object> stopDaemon(long graceMs) {
         return object("POST", "/v1/daemon/stop", Json.object("graceMs", graceMs));
     }

@@ -193,12 +193,22 @@ public final class UnixHttp {
     }
 
     static Response read(InputStream in) throws IOException {
+        Response head = readHead(in);
+        return new Response(head.status(), head.headers(), readBody(in, head.headers()));
+    }
+
+    /** The status line and headers, leaving the body unread (after a 101 it is WebSocket frames). */
+    static Response readHead(InputStream in) throws IOException {
         String status = line(in);
         if (status == null || !status.startsWith("HTTP/1.")) {
             throw new IOException("bad status line: " + status);
         }
         int code = Integer.parseInt(status.substring(9, 12));
         Map<String, String> headers = headers(in);
+        return new Response(code, headers, new byte[0]);
+    }
+
+    static byte[] readBody(InputStream in, Map<String, String> headers) throws IOException {
         byte[] body;
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             ByteArrayOutputStream b = new ByteArrayOutputStream();
@@ -218,7 +228,7 @@ public final class UnixHttp {
         } else {
             body = in.readAllBytes();
         }
-        return new Response(code, headers, body);
+        return body;
     }
 
     /** One CRLF-terminated header line, or null at end of stream. */

@@ -1,0 +1,62 @@
+package io.steward.cli;
+
+import io.steward.api.Json;
+import io.steward.client.AttachEvent;
+import io.steward.sys.Signal;
+import java.util.Map;
+
+/**
+ * Why an attachment ended: the one line printed on stderr, and the exit code (0 after a detach, the
+ * session's own code when it exited, 128 + signal when a signal ended it, 1 otherwise).
+ *
+ * @param kind {@code detached}, {@code exited}, {@code stolen}, {@code lost} or {@code refused}
+ */
+record AttachEnding(String kind, String message, int exitCode, AttachEvent.Exit exit) {
+    static AttachEnding detached(String ref) {
+        return new AttachEnding("detached", "detached from " + ref, 0, null);
+    }
+
+    static AttachEnding exited(String ref, AttachEvent.Exit e) {
+        if (e.signal() != null) {
+            return new AttachEnding("exited", "session " + ref + " exited with signal " + e.signal(),
+                    128 + signalNumber(e.signal()), e);
+        }
+        int code = e.exitCode() != null ? e.exitCode() : Errors.FAILURE;
+        return new AttachEnding("exited", "session " + ref + " exited with code " + code, code, e);
+    }
+
+    static AttachEnding stolen() {
+        return new AttachEnding("stolen", "stolen by another client", Errors.FAILURE, null);
+    }
+
+    static AttachEnding lost() {
+        return new AttachEnding("lost", "daemon connection lost", Errors.FAILURE, null);
+    }
+
+    static AttachEnding refused(AttachEvent.Error e) {
+        return new AttachEnding("refused", e.detail(), Errors.exitCode(e.code()), null);
+    }
+
+    /** The daemon names signals as {@code TERM}, or {@code SIG34} for real-time ones. */
+    private static int signalNumber(String name) {
+        return Signal.parse(name).map(Signal::number).orElseGet(() -> {
+            try {
+                return Integer.parseInt(name.replaceFirst("^SIG", ""));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        });
+    }
+
+    String line(boolean json) {
+        if (!json) {
+            return "steward: " + message;
+        }
+        Map<String, Object> m = Json.object("ended", kind, "exitCode", exitCode, "message", message);
+        if (exit != null) {
+            m.put("signal", exit.signal());
+            m.put("outcome", exit.outcome());
+        }
+        return Json.write(m);
+    }
+}

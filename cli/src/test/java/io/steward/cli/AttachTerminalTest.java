@@ -1,0 +1,171 @@
+package io.steward.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code steward attach} in a real terminal: a pane of a private tmux server runs it, keys are typed
+ * with {@code send-keys} and the screen is read with {@code capture-pane}.
+ */
+class AttachTerminalTest {
+    @TempDir
+    Path tmp;
+
+    private RunningDaemon daemon;
+    private Path tmuxSocket;
+
+    @BeforeEach
+    void start() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")) || Files.isExecutable(Path.of("/bin/tmux")),
+                "tmux is not installed");
+        daemon = RunningDaemon.start(tmp.resolve("home"));
+        // A private server whose socket lives (and is removed) with the test's directory.
+        tmuxSocket = tmp.resolve("tmux");
+        Path steward = tmp.resolve("steward");
+        Files.writeString(steward, "#!/bin/sh\nexec " + Cli.builder().command().stream().map(AttachTerminalTest::quote)
+                .collect(Collectors.joining(" ")) + " \"$@\"\n");
+        Files.setPosixFilePermissions(steward, PosixFilePermissions.fromString("rwx------"));
+        tmux("-f", "/dev/null", "new-session", "-d", "-x", "80", "-y", "24", "-c", tmp.toString(),
+                "-e", "STEWARD_HOME=" + daemon.home, "sh");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        try {
+            if (tmuxSocket != null) {
+                tmux("kill-server");
+            }
+        } finally {
+            if (daemon != null) {
+                daemon.close();
+            }
+        }
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    private String tmux(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("tmux", "-S", tmuxSocket.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("tmux " + String.join(" ", args) + ": " + out);
+        }
+        return out;
+    }
+
+    private void typeLine(String line) throws Exception {
+        tmux("send-keys", "-l", line);
+        tmux("send-keys", "Enter");
+    }
+
+    private String screen() throws Exception {
+        return tmux("capture-pane", "-p");
+    }
+
+    private void awaitScreen(String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!screen().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("'" + text + "' never appeared on the screen:\n" + screen());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private String startShell() {
+        return daemon.run("argv", List.of("bash", "--norc", "--noprofile"), "pty", true, "env", Map.of("PS1", "inner$ "));
+    }
+
+    /** Types the attach in the pane, saving the terminal's modes before and after it. */
+    private void attach(String options, String id) throws Exception {
+        typeLine("stty -g > before; ./steward attach " + options + id + "; echo attach-ended-$?; stty -g > after");
+        Cli.poll("attached", () -> Boolean.TRUE.equals(daemon.session(id).get("attached")));
+        awaitScreen("inner$"); // capture-pane drops trailing blanks
+    }
+
+    private void assertTerminalRestored() throws Exception {
+        Path after = tmp.resolve("after");
+        Cli.poll("the modes after the attach saved", () -> {
+            try {
+                return Files.exists(after) && Files.size(after) > 0;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertEquals(Files.readString(tmp.resolve("before")), Files.readString(after), "stty -g before and after");
+    }
+
+    @Test
+    void typingReachesTheShellTheWindowSizeFollowsAndCtrlBracketDetaches() throws Exception {
+        String id = startShell();
+        attach("", id);
+        typeLine("echo typed-$((6*7))");
+        awaitScreen("typed-42");
+
+        typeLine("stty size");
+        awaitScreen("24 80");
+        tmux("resize-window", "-x", "100", "-y", "30");
+        Cli.poll("the session's terminal resized", () -> Long.valueOf(30).equals(daemon.session(id).get("rows"))
+                && Long.valueOf(100).equals(daemon.session(id).get("cols")));
+        typeLine("stty size");
+        awaitScreen("30 100");
+
+        tmux("send-keys", "C-]");
+        awaitScreen("steward: detached from " + id);
+        awaitScreen("attach-ended-0");
+        assertTerminalRestored();
+        assertEquals("running", daemon.session(id).get("phase"), "a detach leaves the session running");
+    }
+
+    @Test
+    void theSessionsExitEndsTheAttachmentWithItsCode() throws Exception {
+        String id = startShell();
+        attach("", id);
+        typeLine("exit 5");
+        awaitScreen("steward: session " + id + " exited with code 5");
+        awaitScreen("attach-ended-5");
+        assertTerminalRestored();
+    }
+
+    @Test
+    void readOnlyIgnoresKeysAndCtrlCDetaches() throws Exception {
+        String id = startShell();
+        attach("--read-only ", id);
+        typeLine("echo typed-$((6*7))");
+        tmux("send-keys", "C-c");
+        awaitScreen("steward: detached from " + id);
+        awaitScreen("attach-ended-0");
+        assertTerminalRestored();
+        // Typed keys went nowhere: the shell, asked now through the API, never saw them.
+        daemon.client.raw("POST", "/v1/sessions/" + id + "/stdin", "application/octet-stream",
+                "echo api-$((6*7))\n".getBytes(StandardCharsets.UTF_8));
+        Cli.poll("the shell's answer", () -> output(id).contains("api-42"));
+        assertEquals(false, output(id).contains("typed"), output(id));
+    }
+
+    /** Everything the session's terminal printed so far (up to 1 MiB). */
+    private String output(String id) {
+        Object data = daemon.client.object("GET", "/v1/sessions/" + id + "/output?cursor=0&max=1048576", null).get("data");
+        return new String(Base64.getDecoder().decode((String) data), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,63 @@
+package io.steward.cli;
+
+import io.steward.api.Json;
+import io.steward.api.StewardHome;
+import io.steward.client.StewardClient;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** A daemon of our own in a private STEWARD_HOME, started as a user would and stopped with all its sessions. */
+final class RunningDaemon implements AutoCloseable {
+    final Path home;
+    final Map<String, String> env;
+    final StewardClient client;
+    private final long pid;
+    private boolean closed;
+
+    private RunningDaemon(Path home, long pid) {
+        this.home = home;
+        this.env = Map.of("STEWARD_HOME", home.toString());
+        this.client = new StewardClient(new StewardHome(home, home.resolve(StewardHome.SOCKET_NAME)));
+        this.pid = pid;
+    }
+
+    static RunningDaemon start(Path home) throws Exception {
+        Cli.Result started = Cli.runWith(Map.of("STEWARD_HOME", home.toString()), null, "daemon", "start", "--json");
+        if (started.code() != 0) {
+            throw new AssertionError("daemon start: " + started.err());
+        }
+        return new RunningDaemon(home, ((Number) Json.parseObject(started.out()).get("pid")).longValue());
+    }
+
+    /** Starts a session and returns its id. */
+    String run(Object... options) {
+        return (String) client.run(Json.object(options)).get("id");
+    }
+
+    /** SIGKILL: the daemon vanishes without closing anything. */
+    void kill() throws InterruptedException {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        Cli.poll("daemon " + pid + " killed", () -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+    }
+
+    Map<String, Object> session(String id) {
+        return client.session(id);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                return; // killed by the test
+            }
+            client.stopDaemon(1000);
+            Cli.poll("daemon " + pid + " gone", () -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+}

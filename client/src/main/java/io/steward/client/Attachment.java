@@ -1,0 +1,100 @@
+package io.steward.client;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.Json;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * One client attached to a session over the daemon's WebSocket: input and control go out from any
+ * thread, events come in through {@link #next()} on one thread. Close it to let go without a detach.
+ */
+public final class Attachment implements AutoCloseable {
+    private final WebSocketConnection connection;
+
+    private Attachment(WebSocketConnection connection) {
+        this.connection = connection;
+    }
+
+    /**
+     * Attaches to a session by id, unique id prefix or name.
+     *
+     * @throws DaemonUnreachableException when nothing answers on the socket
+     * @throws io.steward.api.StewardException with the daemon's code when refused, e.g. {@code not-found}
+     *     or {@code already-attached}
+     */
+    static Attachment open(Path socket, String ref, AttachOptions options) {
+        String path = "/v1/sessions/" + URLEncoder.encode(ref, StandardCharsets.UTF_8) + "/attach" + options.query();
+        return new Attachment(WebSocketConnection.open(socket, path));
+    }
+
+    /** Sends input to the session's stdin (a read-only attachment's input is discarded by the daemon). */
+    public void send(byte[] input) throws IOException {
+        connection.sendBinary(input);
+    }
+
+    public void send(byte[] input, int offset, int length) throws IOException {
+        send(Arrays.copyOfRange(input, offset, offset + length));
+    }
+
+    /** Sets the session's terminal size. */
+    public void resize(int rows, int cols) throws IOException {
+        connection.sendText(Json.write(Json.object("type", "resize", "rows", rows, "cols", cols)));
+    }
+
+    /** Asks the daemon to let go; {@link #next()} then returns the remaining output and a {@link AttachEvent.Closed}. */
+    public void detach() throws IOException {
+        connection.sendText(Json.write(Json.object("type", "detach")));
+    }
+
+    /** Blocks for the next event; after {@link AttachEvent.Closed}, returns it again. */
+    public AttachEvent next() {
+        while (true) {
+            switch (connection.receive()) {
+                case WebSocketConnection.Message.Binary b -> {
+                    if (b.bytes().length > 0) {
+                        return new AttachEvent.Output(b.bytes()[0], Arrays.copyOfRange(b.bytes(), 1, b.bytes().length));
+                    }
+                }
+                case WebSocketConnection.Message.Text t -> {
+                    return control(Json.parseObject(t.text()));
+                }
+                case WebSocketConnection.Message.Closed c -> {
+                    return new AttachEvent.Closed(c.code(), c.reason());
+                }
+            }
+        }
+    }
+
+    private static AttachEvent control(Map<String, Object> m) {
+        return switch (String.valueOf(m.get("type"))) {
+            case "hello" -> new AttachEvent.Hello(string(m, "session"), string(m, "kind"),
+                    Boolean.TRUE.equals(m.get("readOnly")), number(m, "stdoutCursor"), number(m, "stderrCursor"));
+            case "dropped" -> new AttachEvent.Dropped(string(m, "stream"), number(m, "bytes"), number(m, "cursor"));
+            case "stolen" -> new AttachEvent.Stolen();
+            case "exit" -> new AttachEvent.Exit(m.get("exitCode") instanceof Number n ? n.intValue() : null,
+                    string(m, "signal"), string(m, "outcome"));
+            case "error" -> new AttachEvent.Error(ErrorCode.fromWire(string(m, "code")).orElse(ErrorCode.INTERNAL),
+                    string(m, "detail"));
+            default -> new AttachEvent.Other(m);
+        };
+    }
+
+    private static String string(Map<String, Object> m, String key) {
+        return m.get(key) instanceof String s ? s : null;
+    }
+
+    private static long number(Map<String, Object> m, String key) {
+        return m.get(key) instanceof Number n ? n.longValue() : 0;
+    }
+
+    /** Drops the connection at once (no detach message): the daemon sees the client go away. */
+    @Override
+    public void close() {
+        connection.close();
+    }
+}
