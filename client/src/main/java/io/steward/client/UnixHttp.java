@@ -44,18 +44,8 @@ public final class UnixHttp {
      * @throws DaemonUnreachableException when nothing answers on the socket
      */
     public Response send(String method, String path, String contentType, byte[] body) {
-        SocketChannel ch;
-        try {
-            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        } catch (IOException e) {
-            throw new DaemonUnreachableException(socket, e);
-        }
+        SocketChannel ch = connect(socket);
         try (ch) {
-            try {
-                ch.connect(UnixDomainSocketAddress.of(socket));
-            } catch (IOException e) {
-                throw new DaemonUnreachableException(socket, e);
-            }
             OutputStream out = Channels.newOutputStream(ch);
             StringBuilder head = new StringBuilder();
             head.append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
@@ -85,13 +75,7 @@ public final class UnixHttp {
      * it arrives, de-chunked, and closing it closes the connection. A problem answer is thrown.
      */
     public InputStream stream(String path) {
-        SocketChannel ch;
-        try {
-            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-            ch.connect(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
-            throw new DaemonUnreachableException(socket, e);
-        }
+        SocketChannel ch = connect(socket);
         try {
             Channels.newOutputStream(ch).write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
                     + "Accept: text/event-stream\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -121,6 +105,29 @@ public final class UnixHttp {
                 // already failing
             }
             throw new StewardException(ErrorCode.INTERNAL, "talking to the daemon at " + socket + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A connected channel to the daemon.
+     *
+     * @throws DaemonUnreachableException when nothing answers on the socket
+     */
+    static SocketChannel connect(Path socket) {
+        SocketChannel ch = null;
+        try {
+            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            return ch;
+        } catch (IOException e) {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // the connect failure is what matters
+                }
+            }
+            throw new DaemonUnreachableException(socket, e);
         }
     }
 

@@ -4,8 +4,6 @@ import io.steward.api.ErrorCode;
 import io.steward.api.StewardException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -56,13 +54,7 @@ final class WebSocketConnection implements AutoCloseable {
      * @throws StewardException with the daemon's code when it refuses the upgrade
      */
     static WebSocketConnection open(Path socket, String path) {
-        SocketChannel ch;
-        try {
-            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-            ch.connect(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
-            throw new DaemonUnreachableException(socket, e);
-        }
+        SocketChannel ch = UnixHttp.connect(socket);
         WebSocketConnection c = new WebSocketConnection(ch);
         try {
             c.upgrade(path);
