@@ -23,7 +23,7 @@ import java.nio.file.Path;
  *
  * <p>{@link #receive} allocates nothing: the msghdr, iovec and control buffer belong to the
  * socket, the payload goes into the caller's segment and the result into a reusable
- * {@link Received}. One thread receives at a time. Sends keep nothing per socket and may come
+ * {@link ReceivedDatagram}. One thread receives at a time. Sends keep nothing per socket and may come
  * from any thread.
  *
  * <p>The structs are those of 64-bit glibc, the same on x86_64 and aarch64: {@code msghdr} 56
@@ -39,7 +39,7 @@ public final class UnixDatagram implements AutoCloseable {
     /** Room for {@code SCM_CREDENTIALS} (32 bytes on 64-bit) and a good number of passed fds. */
     public static final int DEFAULT_CONTROL_SIZE = 256;
 
-    private static final int AF_UNIX = 1;
+    static final int AF_UNIX = 1;
     private static final int SOCK_DGRAM = 2;
     private static final int SOCK_NONBLOCK = 0x800;
     private static final int SOCK_CLOEXEC = 0x80000;
@@ -66,9 +66,9 @@ public final class UnixDatagram implements AutoCloseable {
     private static final long MSG_CONTROLLEN = 40;
     private static final long MSG_FLAGS = 48;
     private static final long IOVEC_SIZE = 16;
-    private static final long CMSG_HDR = 16;
+    static final long CMSG_HDR = 16;
     private static final long UCRED_SIZE = 12;
-    private static final int SUN_PATH_MAX = 108;
+    static final int SUN_PATH_MAX = 108;
 
     private static final MethodHandle SOCKET = Native.errnoCall("socket", FunctionDescriptor.of(INT, INT, INT, INT));
     private static final MethodHandle BIND = Native.errnoCall("bind", FunctionDescriptor.of(INT, INT, PTR, INT));
@@ -129,13 +129,13 @@ public final class UnixDatagram implements AutoCloseable {
      * the socket in a 0700 directory (the daemon's home is).
      *
      * @param controlSize bytes for control messages per datagram; below 32 the credentials no
-     *     longer fit and every datagram reports {@link Received#controlTruncated()}
+     *     longer fit and every datagram reports {@link ReceivedDatagram#controlTruncated()}
      */
     public static UnixDatagram bind(Path path, int controlSize) {
         if (controlSize < 0) {
             throw new IllegalArgumentException("controlSize < 0");
         }
-        Address address = Address.of(path);
+        UnixAddress address = UnixAddress.of(path);
         removeStaleSocket(path);
         int fd = socket();
         try (Arena arena = Arena.ofConfined()) {
@@ -264,18 +264,18 @@ public final class UnixDatagram implements AutoCloseable {
     /**
      * Takes the next queued datagram without blocking. Its payload goes into {@code buffer} (at
      * most {@code buffer.byteSize()} bytes; a longer datagram is cut and reported as
-     * {@link Received#truncated()} with its real length), the rest into {@code into}.
+     * {@link ReceivedDatagram#truncated()} with its real length), the rest into {@code into}.
      *
-     * <p>Descriptors passed with the datagram arrive close-on-exec in {@link Received#fd(int)};
-     * the caller closes them ({@link Received#closeFds()}) or takes the ones it keeps
-     * ({@link Received#takeFd(int)}). Whatever is still held when {@code into} is used for the
+     * <p>Descriptors passed with the datagram arrive close-on-exec in {@link ReceivedDatagram#fd(int)};
+     * the caller closes them ({@link ReceivedDatagram#closeFds()}) or takes the ones it keeps
+     * ({@link ReceivedDatagram#takeFd(int)}). Whatever is still held when {@code into} is used for the
      * next receive is closed then, so a sender cannot make the receiver leak descriptors.
      *
      * @param buffer a native segment
      * @return false when nothing is pending (EAGAIN)
      * @throws NativeException naming recvmsg for any other failure
      */
-    public boolean receive(MemorySegment buffer, Received into) {
+    public boolean receive(MemorySegment buffer, ReceivedDatagram into) {
         if (!buffer.isNative()) {
             throw new IllegalArgumentException("buffer must be a native segment");
         }
@@ -313,7 +313,7 @@ public final class UnixDatagram implements AutoCloseable {
     }
 
     /** Walks the control messages the kernel wrote (a truncated one carries what fitted). */
-    private void parseControl(long used, Received into) {
+    private void parseControl(long used, ReceivedDatagram into) {
         long end = Math.min(used, controlSize);
         long at = 0;
         while (at + CMSG_HDR <= end) {
@@ -345,7 +345,7 @@ public final class UnixDatagram implements AutoCloseable {
      * @return bytes sent or {@code -errno}: ENOENT or ECONNREFUSED when no one is bound there,
      *     EAGAIN when the receiver's queue is full
      */
-    public long send(Address to, MemorySegment data, long length) {
+    public long send(UnixAddress to, MemorySegment data, long length) {
         try {
             MemorySegment st = Native.state();
             long r = (long) SENDTO.invokeExact(st, fd, data, length, MSG_NOSIGNAL, to.sockaddr, to.length);
@@ -359,7 +359,7 @@ public final class UnixDatagram implements AutoCloseable {
      * Like {@link #send} with {@code passFd} attached as {@code SCM_RIGHTS}, the way
      * {@code sd_notify}'s {@code BARRIER=1} passes a pipe. The caller still owns {@code passFd}.
      */
-    public long send(Address to, MemorySegment data, long length, int passFd) {
+    public long send(UnixAddress to, MemorySegment data, long length, int passFd) {
         MemorySegment s = Native.scratch();
         MemorySegment hdr = s.asSlice(0, MSGHDR_SIZE);
         MemorySegment vec = s.asSlice(64, IOVEC_SIZE);
@@ -392,146 +392,5 @@ public final class UnixDatagram implements AutoCloseable {
     public void close() {
         Libc.close(fd);
         arena.close();
-    }
-
-    /** A destination prepared once: {@code struct sockaddr_un} for a filesystem path. */
-    public static final class Address {
-        private final MemorySegment sockaddr;
-        private final int length;
-        private final Path path;
-
-        private Address(MemorySegment sockaddr, int length, Path path) {
-            this.sockaddr = sockaddr;
-            this.length = length;
-            this.path = path;
-        }
-
-        /** @throws IllegalArgumentException when the path does not fit sun_path (107 bytes) */
-        public static Address of(Path path) {
-            byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
-            if (bytes.length == 0 || bytes.length >= SUN_PATH_MAX) {
-                throw new IllegalArgumentException(
-                        "a Unix socket path takes 1 to " + (SUN_PATH_MAX - 1) + " bytes: " + path);
-            }
-            MemorySegment sa = Arena.ofAuto().allocate(2 + SUN_PATH_MAX, 8);
-            sa.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
-            MemorySegment.copy(bytes, 0, sa, ValueLayout.JAVA_BYTE, 2, bytes.length);
-            return new Address(sa, 2 + bytes.length + 1, path);
-        }
-
-        public Path path() {
-            return path;
-        }
-    }
-
-    /**
-     * What one {@link #receive} found; reused from datagram to datagram so a steady stream of
-     * receives allocates nothing.
-     */
-    public static final class Received {
-        private final int[] fds;
-        private int fdCount;
-        private int length;
-        private boolean truncated;
-        private boolean controlTruncated;
-        private boolean hasCredentials;
-        private int pid;
-        private int uid;
-        private int gid;
-
-        /** Room for as many fds as {@link UnixDatagram#DEFAULT_CONTROL_SIZE} can carry. */
-        public Received() {
-            this(DEFAULT_CONTROL_SIZE);
-        }
-
-        /** Room for as many fds as {@code controlSize} bytes of control messages can carry. */
-        public Received(int controlSize) {
-            this.fds = new int[(int) Math.max(0, (controlSize - CMSG_HDR) / 4)];
-        }
-
-        private void clear() {
-            length = 0;
-            truncated = false;
-            controlTruncated = false;
-            hasCredentials = false;
-            pid = 0;
-            uid = -1;
-            gid = -1;
-        }
-
-        private void addFd(int fd) {
-            if (fdCount < fds.length) {
-                fds[fdCount++] = fd;
-            } else {
-                Libc.close(fd);
-            }
-        }
-
-        /** The datagram's real length, which exceeds the buffer when {@link #truncated()}. */
-        public int length() {
-            return length;
-        }
-
-        /** MSG_TRUNC: the datagram was longer than the buffer and its tail is lost. */
-        public boolean truncated() {
-            return truncated;
-        }
-
-        /** MSG_CTRUNC: control messages did not fit; credentials or passed fds may be missing. */
-        public boolean controlTruncated() {
-            return controlTruncated;
-        }
-
-        /** Whether the kernel's SCM_CREDENTIALS arrived (always, unless control was truncated). */
-        public boolean hasCredentials() {
-            return hasCredentials;
-        }
-
-        /** The sender's pid as seen from this pid namespace (0 when it is not visible here). */
-        public int pid() {
-            return pid;
-        }
-
-        public int uid() {
-            return uid;
-        }
-
-        public int gid() {
-            return gid;
-        }
-
-        /** Descriptors passed with the datagram and still held here. */
-        public int fdCount() {
-            return fdCount;
-        }
-
-        public int fd(int index) {
-            if (index < 0 || index >= fdCount) {
-                throw new IndexOutOfBoundsException(index);
-            }
-            return fds[index];
-        }
-
-        /**
-         * Hands descriptor {@code index} to the caller, who must close it; it is no longer closed
-         * here. The others keep their indexes.
-         */
-        public int takeFd(int index) {
-            int fd = fd(index);
-            if (fd < 0) {
-                throw new IllegalStateException("fd " + index + " was already taken");
-            }
-            fds[index] = -1;
-            return fd;
-        }
-
-        /** Closes every passed descriptor still held. */
-        public void closeFds() {
-            for (int i = 0; i < fdCount; i++) {
-                Libc.close(fds[i]);
-                fds[i] = -1;
-            }
-            fdCount = 0;
-        }
     }
 }

@@ -11,7 +11,7 @@ public final class DatagramSenderMain {
     public static void main(String[] args) {
         try (UnixDatagram socket = UnixDatagram.unbound(); Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocateFrom(args[1]);
-            long sent = socket.send(UnixDatagram.Address.of(Path.of(args[0])), data, data.byteSize() - 1);
+            long sent = socket.send(UnixAddress.of(Path.of(args[0])), data, data.byteSize() - 1);
             Libc.check("sendto", sent);
         }
     }

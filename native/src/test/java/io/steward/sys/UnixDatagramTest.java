@@ -28,7 +28,7 @@ class UnixDatagramTest {
 
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment buffer = arena.allocate(4097);
-    private final UnixDatagram.Received received = new UnixDatagram.Received();
+    private final ReceivedDatagram received = new ReceivedDatagram();
 
     @AfterEach
     void tearDown() {
@@ -36,7 +36,7 @@ class UnixDatagramTest {
         arena.close();
     }
 
-    private long send(UnixDatagram from, UnixDatagram.Address to, String text) {
+    private long send(UnixDatagram from, UnixAddress to, String text) {
         MemorySegment data = arena.allocateFrom(text);
         return from.send(to, data, data.byteSize() - 1);
     }
@@ -56,7 +56,7 @@ class UnixDatagramTest {
     void theKernelAttestsTheSendersPidUidAndGid() throws Exception {
         Path path = dir.resolve("hb.sock");
         try (UnixDatagram rx = UnixDatagram.bind(path); UnixDatagram tx = UnixDatagram.unbound()) {
-            UnixDatagram.Address to = UnixDatagram.Address.of(path);
+            UnixAddress to = UnixAddress.of(path);
             assertEquals(10, send(tx, to, "WATCHDOG=1"));
             assertTrue(rx.receive(buffer, received));
             assertEquals(10, received.length());
@@ -97,7 +97,7 @@ class UnixDatagramTest {
         try (UnixDatagram rx = UnixDatagram.bind(path); UnixDatagram tx = UnixDatagram.unbound()) {
             MemorySegment big = arena.allocate(5000);
             big.fill((byte) 'x');
-            assertEquals(5000, tx.send(UnixDatagram.Address.of(path), big, 5000));
+            assertEquals(5000, tx.send(UnixAddress.of(path), big, 5000));
             assertTrue(rx.receive(buffer, received));
             assertEquals(5000, received.length());
             assertTrue(received.truncated());
@@ -110,7 +110,7 @@ class UnixDatagramTest {
     void aControlBufferTooSmallForCredentialsReportsControlTruncation() {
         Path path = dir.resolve("hb.sock");
         try (UnixDatagram rx = UnixDatagram.bind(path, 16); UnixDatagram tx = UnixDatagram.unbound()) {
-            send(tx, UnixDatagram.Address.of(path), "READY=1");
+            send(tx, UnixAddress.of(path), "READY=1");
             assertTrue(rx.receive(buffer, received));
             assertEquals(7, received.length());
             assertTrue(received.controlTruncated());
@@ -124,7 +124,7 @@ class UnixDatagramTest {
         int[] pipe = Libc.pipe2(Libc.O_CLOEXEC);
         try (UnixDatagram rx = UnixDatagram.bind(path, 32); UnixDatagram tx = UnixDatagram.unbound()) {
             List<String> before = openFds();
-            assertEquals(9, tx.send(UnixDatagram.Address.of(path), arena.allocateFrom("BARRIER=1"), 9, pipe[1]));
+            assertEquals(9, tx.send(UnixAddress.of(path), arena.allocateFrom("BARRIER=1"), 9, pipe[1]));
             assertTrue(rx.receive(buffer, received));
             assertTrue(received.hasCredentials(), "32 bytes hold exactly the credentials");
             assertTrue(received.controlTruncated());
@@ -141,7 +141,7 @@ class UnixDatagramTest {
         Path path = dir.resolve("hb.sock");
         int[] pipe = Libc.pipe2(Libc.O_CLOEXEC | Libc.O_NONBLOCK);
         try (UnixDatagram rx = UnixDatagram.bind(path); UnixDatagram tx = UnixDatagram.unbound()) {
-            UnixDatagram.Address to = UnixDatagram.Address.of(path);
+            UnixAddress to = UnixAddress.of(path);
             assertEquals(9, tx.send(to, arena.allocateFrom("BARRIER=1"), 9, pipe[1]));
             assertTrue(rx.receive(buffer, received));
             assertEquals("BARRIER=1", payload());
@@ -168,7 +168,7 @@ class UnixDatagramTest {
         Path path = dir.resolve("hb.sock");
         int[] pipe = Libc.pipe2(Libc.O_CLOEXEC);
         try (UnixDatagram rx = UnixDatagram.bind(path); UnixDatagram tx = UnixDatagram.unbound()) {
-            UnixDatagram.Address to = UnixDatagram.Address.of(path);
+            UnixAddress to = UnixAddress.of(path);
             tx.send(to, arena.allocateFrom("BARRIER=1"), 9, pipe[1]);
             tx.send(to, arena.allocateFrom("BARRIER=1"), 9, pipe[1]);
             assertTrue(rx.receive(buffer, received));
@@ -201,7 +201,7 @@ class UnixDatagramTest {
         try (UnixDatagram rx = UnixDatagram.bind(path); UnixDatagram tx = UnixDatagram.unbound()) {
             assertEquals("rw-------", PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS)));
-            assertEquals(7, send(tx, UnixDatagram.Address.of(path), "READY=1"));
+            assertEquals(7, send(tx, UnixAddress.of(path), "READY=1"));
             assertTrue(rx.receive(buffer, received));
         }
     }
@@ -220,15 +220,15 @@ class UnixDatagramTest {
     void sendingToNoReceiverReturnsTheErrno() {
         Path path = dir.resolve("hb.sock");
         try (UnixDatagram tx = UnixDatagram.unbound()) {
-            assertEquals(-Errno.ENOENT, send(tx, UnixDatagram.Address.of(path), "READY=1"));
+            assertEquals(-Errno.ENOENT, send(tx, UnixAddress.of(path), "READY=1"));
             UnixDatagram.bind(path).close();
-            assertEquals(-Errno.ECONNREFUSED, send(tx, UnixDatagram.Address.of(path), "READY=1"));
+            assertEquals(-Errno.ECONNREFUSED, send(tx, UnixAddress.of(path), "READY=1"));
         }
     }
 
     @Test
     void aPathTooLongForSunPathIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> UnixDatagram.Address.of(dir.resolve("x".repeat(120))));
+        assertThrows(IllegalArgumentException.class, () -> UnixAddress.of(dir.resolve("x".repeat(120))));
     }
 
     @Test
@@ -250,7 +250,7 @@ class UnixDatagramTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().threadId();
         try (UnixDatagram rx = UnixDatagram.bind(path); UnixDatagram tx = UnixDatagram.unbound()) {
-            UnixDatagram.Address to = UnixDatagram.Address.of(path);
+            UnixAddress to = UnixAddress.of(path);
             MemorySegment data = arena.allocateFrom("WATCHDOG=1");
             int pid = (int) ProcessHandle.current().pid();
             long allocated = Long.MAX_VALUE;
@@ -263,7 +263,7 @@ class UnixDatagramTest {
         }
     }
 
-    private void loop(UnixDatagram rx, UnixDatagram tx, UnixDatagram.Address to, MemorySegment data, int n, int pid) {
+    private void loop(UnixDatagram rx, UnixDatagram tx, UnixAddress to, MemorySegment data, int n, int pid) {
         for (int i = 0; i < n; i++) {
             if (tx.send(to, data, 10) != 10 || !rx.receive(buffer, received) || received.pid() != pid
                     || received.length() != 10) {
