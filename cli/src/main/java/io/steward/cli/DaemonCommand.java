@@ -89,17 +89,6 @@ final class DaemonCommand {
         }
     }
 
-    private static String lastLine(Path log, long from) {
-        try {
-            byte[] all = Files.readAllBytes(log);
-            String text = new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from),
-                    java.nio.charset.StandardCharsets.UTF_8).strip();
-            return text.isEmpty() ? "no output" : text.substring(text.lastIndexOf('\n') + 1);
-        } catch (java.io.IOException e) {
-            return "no log";
-        }
-    }
-
     /**
      * JVM options for the daemon: the CLI's own, less those that trade peak speed for start-up time
      * and the CLI's AOT cache (bin/steward), which a short client command trained: the daemon, a
@@ -158,8 +147,8 @@ final class DaemonCommand {
                 } catch (DaemonUnreachableException e) {
                     if (Pidfd.hasExited(pidfd)) {
                         Pidfd.reap(pidfd);
-                        throw new DaemonUnreachableException(home.socket(), new IllegalStateException(
-                                "the daemon exited at start: " + lastLine(log, logSize) + " (see " + log + ")"));
+                        throw DaemonUnreachableException.didNotStart(home.socket(), log, logSize,
+                                "the daemon exited at start");
                     }
                     Libc.poll(pidfd, Libc.POLLIN, (int) pause);
                     pause = Math.min(pause * 2, 200);
@@ -168,7 +157,7 @@ final class DaemonCommand {
         } finally {
             Libc.close(pidfd);
         }
-        throw new DaemonUnreachableException(home.socket(),
-                new IllegalStateException("the daemon did not answer within " + START_TIMEOUT_MS / 1000 + "s; see " + log));
+        throw DaemonUnreachableException.didNotStart(home.socket(), log, logSize,
+                "the daemon did not answer within " + START_TIMEOUT_MS / 1000 + "s");
     }
 }

@@ -46,12 +46,7 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         Class<?> only = null;
         if (args.length > 0 && !args[0].equals("completion")) {
-            for (Class<?> c : SUBCOMMANDS) {
-                if (c.getAnnotation(Command.class).name().equals(args[0])) {
-                    only = c;
-                    break;
-                }
-            }
+            only = verbNamed(args[0]);
         }
         for (Class<?> c : only != null ? List.<Class<?>>of(only) : SUBCOMMANDS) {
             cli.addSubcommand(c);
@@ -101,9 +96,15 @@ public final class Main implements Runnable {
 
     /** The plain verb of {@code args}, parsed without picocli, or null. */
     private static Callable<Integer> quick(String[] args) {
+        Class<?> verb = verbNamed(args[0]);
+        return verb == null ? null : QuickLine.parse(verb, args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
+
+    /** The command class whose name is {@code name}, or null. */
+    static Class<?> verbNamed(String name) {
         for (Class<?> c : SUBCOMMANDS) {
-            if (c.getAnnotation(Command.class).name().equals(args[0])) {
-                return QuickLine.parse(c, args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
+            if (c.getAnnotation(Command.class).name().equals(name)) {
+                return c;
             }
         }
         return null;

@@ -15,8 +15,7 @@ import picocli.CommandLine;
 /** The fast parser must agree with picocli on every line it accepts, and hand back the rest. */
 class QuickLineTest {
     private static Class<?> verb(String name) {
-        return Main.SUBCOMMANDS.stream().filter(c -> c.getAnnotation(CommandLine.Command.class).name().equals(name))
-                .findFirst().orElseThrow();
+        return java.util.Objects.requireNonNull(Main.verbNamed(name), name);
     }
 
     /** Every annotated field's value, superclass fields included. */

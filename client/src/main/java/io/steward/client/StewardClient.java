@@ -8,8 +8,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -68,10 +66,8 @@ public final class StewardClient {
                 return client;
             } catch (DaemonUnreachableException e) {
                 if (System.nanoTime() > deadline) {
-                    Path log = home.file("daemon.log");
-                    throw new DaemonUnreachableException(home.socket(), new IllegalStateException(
-                            "the daemon did not answer within " + START_TIMEOUT_MS / 1000 + "s: " + lastLine(log)
-                                    + " (see " + log + ")"));
+                    throw DaemonUnreachableException.didNotStart(home.socket(), home.file("daemon.log"), 0,
+                            "the daemon did not answer within " + START_TIMEOUT_MS / 1000 + "s");
                 }
                 try {
                     Thread.sleep(pause);
@@ -243,14 +239,5 @@ public final class StewardClient {
 
     private static long number(Map<String, Object> m, String key) {
         return m.get(key) instanceof Number n ? n.longValue() : 0;
-    }
-
-    private static String lastLine(Path log) {
-        try {
-            String text = Files.readString(log).strip();
-            return text.isEmpty() ? "its log is empty" : text.substring(text.lastIndexOf('\n') + 1);
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return "no log";
-        }
     }
 }
