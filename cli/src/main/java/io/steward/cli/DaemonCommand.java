@@ -1,6 +1,8 @@
 package io.steward.cli;
 
 import io.steward.api.Durations;
+import io.steward.api.ErrorCode;
+import io.steward.api.StewardException;
 import io.steward.api.Json;
 import io.steward.api.StewardHome;
 import io.steward.client.DaemonUnreachableException;
@@ -10,6 +12,8 @@ import io.steward.sys.Libc;
 import io.steward.sys.Pidfd;
 import io.steward.sys.PosixSpawn;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,11 +30,57 @@ import picocli.CommandLine.Option;
 final class DaemonCommand {
     static final long START_TIMEOUT_MS = 10_000;
 
+    /** The daemon's heartbeat options, shared by run and start. */
+    static final class BeatOptions {
+        @Option(names = "--beats-udp", paramLabel = "HOST:PORT",
+                description = "Also take VLP beats over UDP (origin network-unverified); off by default.")
+        String udp;
+
+        @Option(names = "--allow-unverified-recovery",
+                description = "Let stalls proven only by UDP beats trigger --on-stall actions.")
+        boolean allowUnverifiedRecovery;
+
+        InetSocketAddress udpAddress() {
+            if (udp == null) {
+                return null;
+            }
+            int colon = udp.lastIndexOf(':');
+            String host = colon > 0 ? udp.substring(0, colon) : "127.0.0.1";
+            try {
+                int port = Integer.parseInt(udp.substring(colon + 1));
+                if (port < 0 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                if (host.startsWith("[") && host.endsWith("]")) {
+                    host = host.substring(1, host.length() - 1);
+                }
+                return new InetSocketAddress(InetAddress.ofLiteral(host), port);
+            } catch (IllegalArgumentException e) {
+                throw new StewardException(ErrorCode.INVALID_INPUT,
+                        "--beats-udp: expected HOST:PORT with a literal address, such as 127.0.0.1:9101, not '" + udp + "'");
+            }
+        }
+
+        List<String> argv() {
+            List<String> out = new ArrayList<>();
+            if (udp != null) {
+                out.add("--beats-udp=" + udp);
+            }
+            if (allowUnverifiedRecovery) {
+                out.add("--allow-unverified-recovery");
+            }
+            return out;
+        }
+    }
+
     @Command(name = "run", description = "Run the daemon in the foreground.")
     static final class Run implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        BeatOptions beats = new BeatOptions();
+
         @Override
         public Integer call() throws Exception {
-            return DaemonMain.run(StewardHome.fromEnvironment());
+            return DaemonMain.run(StewardHome.fromEnvironment(), beats.udpAddress(), beats.allowUnverifiedRecovery);
         }
     }
 
@@ -39,10 +89,14 @@ final class DaemonCommand {
         @Option(names = "--json", description = "One JSON document.")
         boolean json;
 
+        @picocli.CommandLine.Mixin
+        BeatOptions beats = new BeatOptions();
+
         @Override
         public Integer call() throws Exception {
             StewardHome home = StewardHome.fromEnvironment();
-            Map<String, Object> health = start(home);
+            beats.udpAddress();
+            Map<String, Object> health = start(home, beats.argv());
             System.out.println(json ? Json.write(health) : "steward: daemon pid " + health.get("pid") + " on " + home.socket());
             return 0;
         }
@@ -114,6 +168,11 @@ final class DaemonCommand {
      * answers, then waits for its health with a bounded backoff.
      */
     static Map<String, Object> start(StewardHome home) throws Exception {
+        return start(home, List.of());
+    }
+
+    /** {@link #start(StewardHome)} with options for {@code daemon run}. */
+    static Map<String, Object> start(StewardHome home, List<String> runOptions) throws Exception {
         StewardClient client = new StewardClient(home);
         if (DaemonMain.answering(home.socket())) {
             return client.health();
@@ -128,6 +187,7 @@ final class DaemonCommand {
         argv.add(Main.class.getName());
         argv.add("daemon");
         argv.add("run");
+        argv.addAll(runOptions);
         List<String> env = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         long logSize = Files.exists(log) ? Files.size(log) : 0;
         int pid;

@@ -26,18 +26,21 @@ final class LsCommand implements Callable<Integer> {
             Printer.json(Json.object("sessions", sessions));
             return 0;
         }
-        Table t = new Table("NAME", "ID", "PID", "KIND", "STATE", "UPTIME", "CPU", "MEM", "DROPPED", "ATTACHED");
+        Table t = new Table("NAME", "ID", "PID", "KIND", "STATE", "UPTIME", "CPU", "MEM", "DROPPED", "ATTACHED", "RESTARTS",
+                "STATUS");
         for (Map<String, Object> s : sessions) {
             String state = SessionView.state(s);
             boolean running = "running".equals(s.get("phase"));
-            String stateColour = running ? Table.GREEN : state.equals("exited 0") ? Table.DIM : Table.RED;
+            String stateColour = running ? (state.equals("stalled") ? Table.RED : Table.GREEN) : state.equals("exited 0") ? Table.DIM : Table.RED;
             long dropped = s.get("droppedBytes") instanceof Number n ? n.longValue() : 0;
             t.row(new String[] {
                 SessionView.text(s.get("name")), SessionView.shortId(s), SessionView.text(s.get("pid")), SessionView.kind(s),
                 state, running ? SessionView.age(s) : "-", SessionView.millis(s.get("cpuMs")),
                 SessionView.bytes(s.get("peakRssBytes")), dropped == 0 ? "0" : SessionView.bytes(dropped),
-                Boolean.TRUE.equals(s.get("attached")) ? "yes" : "no"
-            }, new String[] {null, Table.DIM, null, null, stateColour, null, null, null, dropped == 0 ? null : Table.YELLOW, null});
+                Boolean.TRUE.equals(s.get("attached")) ? "yes" : "no", SessionView.text(s.get("restarts")),
+                SessionView.status(s)
+            }, new String[] {null, Table.DIM, null, null, stateColour, null, null, null, dropped == 0 ? null : Table.YELLOW,
+                null, null, null});
         }
         System.out.print(t.render(Table.colourWanted()));
         return 0;

@@ -62,6 +62,24 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--restart", paramLabel = "POLICY", description = "never (default), on-failure or always.")
     String restart;
 
+    @Option(names = "--notify", description = "Give it an sd_notify socket (NOTIFY_SOCKET): READY=1, STATUS=, WATCHDOG=1.")
+    boolean notifySocket;
+
+    @Option(names = "--watchdog", paramLabel = "D", description = "sd_notify watchdog: WATCHDOG_USEC and WATCHDOG_PID set; no WATCHDOG=1 for D is a stall.")
+    String watchdog;
+
+    @Option(names = "--stall-after", paramLabel = "D", description = "No heartbeat (VLP or WATCHDOG=1) for D is a stall.")
+    String stallAfter;
+
+    @Option(names = "--on-stall", paramLabel = "ACTION", description = "none (default), restart, stop or signal:SIG.")
+    String onStall;
+
+    @Option(names = "--wait-ready", description = "Return once it reports READY=1 (implies --notify); exit 1 if it ends first.")
+    boolean waitReady;
+
+    @Option(names = "--ready-timeout", paramLabel = "D", description = "How long --wait-ready waits (default 5m).")
+    String readyTimeout;
+
     @Option(names = "--attach", description = "Attach to it at once (as steward attach); with --pty the terminal takes our window size.")
     boolean attach;
 
@@ -75,6 +93,19 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, Object> body = body();
         Map<String, Object> s = Clients.starting().run(body);
+        if (waitReady) {
+            s = Clients.existing().awaitReady((String) s.get("id"),
+                    readyTimeout != null ? Durations.parse(readyTimeout).toMillis() : READY_TIMEOUT_MS);
+            if (!Boolean.TRUE.equals(s.get("ready"))) {
+                if (json) {
+                    Printer.json(s);
+                }
+                System.err.println("steward: session " + s.get("id") + (Boolean.TRUE.equals(s.get("timedOut"))
+                        ? " did not report ready in time" : " ended before it reported ready") + " ("
+                        + s.get("phase") + ")");
+                return 1;
+            }
+        }
         if (json) {
             Printer.json(s);
         } else if (!attach) {
@@ -82,6 +113,8 @@ final class RunCommand implements Callable<Integer> {
         }
         return attach ? AttachCommand.attach(Clients.existing(), (String) s.get("id"), false, false, json) : 0;
     }
+
+    static final long READY_TIMEOUT_MS = 5 * 60 * 1000;
 
     Map<String, Object> body() {
         Map<String, Object> b = new LinkedHashMap<>();
@@ -123,6 +156,12 @@ final class RunCommand implements Callable<Integer> {
         putMillis(b, "retainMs", retain);
         putMillis(b, "graceMs", grace);
         put(b, "restart", restart);
+        if (notifySocket || waitReady) {
+            b.put("notify", true);
+        }
+        putMillis(b, "watchdogMs", watchdog);
+        putMillis(b, "stallAfterMs", stallAfter);
+        put(b, "onStall", onStall);
         return b;
     }
 

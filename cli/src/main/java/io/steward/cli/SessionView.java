@@ -18,12 +18,27 @@ final class SessionView {
     /** {@code running}, {@code stopping}, {@code exited 0}, {@code killed TERM}. */
     static String state(Map<String, Object> s) {
         if ("running".equals(s.get("phase"))) {
-            return Boolean.TRUE.equals(s.get("stopping")) ? "stopping" : "running";
+            if (Boolean.TRUE.equals(s.get("stopping"))) {
+                return "stopping";
+            }
+            if (Boolean.TRUE.equals(s.get("stalled"))) {
+                return "stalled";
+            }
+            return Boolean.FALSE.equals(s.get("ready")) ? "starting" : "running";
         }
         if (s.get("signal") instanceof String sig) {
             return "killed " + sig;
         }
         return "exited " + s.get("exitCode");
+    }
+
+    /** The sd_notify STATUS= text, cut to fit a table row; "-" for none. */
+    static String status(Map<String, Object> s) {
+        if (!(s.get("status") instanceof String text) || text.isEmpty()) {
+            return "-";
+        }
+        String line = text.replaceAll("\\s+", " ");
+        return line.length() > 40 ? line.substring(0, 39) + "…" : line;
     }
 
     static String kind(Map<String, Object> s) {

@@ -31,6 +31,20 @@ final class StatusCommand implements Callable<Integer> {
         field("state", SessionView.state(s));
         field("outcome", s.get("outcome"));
         field("restarts", s.get("restarts"));
+        if (s.get("lastExit") instanceof Map<?, ?> last) {
+            field("last exit", last.get("signal") != null ? "killed " + last.get("signal") : "exited " + last.get("exitCode"));
+        }
+        if (s.get("ready") != null) {
+            field("ready", Boolean.TRUE.equals(s.get("ready")) ? "yes" : "no");
+        }
+        if (s.get("status") != null) {
+            field("status", s.get("status"));
+        }
+        if (s.get("stallAfterMs") != null) {
+            field("heartbeat", "stall after " + SessionView.millis(s.get("stallAfterMs")) + ", on stall "
+                    + s.get("onStall") + ", " + s.get("stalls") + " stalls"
+                    + (s.get("lastBeatAgeMs") != null ? ", last beat " + SessionView.millis(s.get("lastBeatAgeMs")) + " ago" : ""));
+        }
         field("started", s.get("startedAt"));
         field("age", SessionView.age(s));
         field("idle", SessionView.millis(s.get("idleMs")));

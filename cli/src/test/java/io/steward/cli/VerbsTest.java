@@ -66,8 +66,8 @@ class VerbsTest {
         String table = ok("ls").out();
         List<String> lines = table.lines().toList();
         assertEquals(3, lines.size(), table);
-        assertTrue(lines.get(0).matches("NAME +ID +PID +KIND +STATE +UPTIME +CPU +MEM +DROPPED +ATTACHED"), table);
-        assertTrue(lines.get(1).matches("web +" + id.substring(0, 8) + " +\\d+ +pipe +running +\\S+ +\\S+ +\\S+ +0 +no"), table);
+        assertTrue(lines.get(0).matches("NAME +ID +PID +KIND +STATE +UPTIME +CPU +MEM +DROPPED +ATTACHED +RESTARTS +STATUS"), table);
+        assertTrue(lines.get(1).matches("web +" + id.substring(0, 8) + " +\\d+ +pipe +running +\\S+ +\\S+ +\\S+ +0 +no +0 +-"), table);
         assertTrue(lines.get(2).matches("- +[a-z2-7]{8} +\\d+ +pty +running .*"), table);
         assertFalse(table.contains("\033["), "no colour off a terminal");
 
@@ -84,6 +84,25 @@ class VerbsTest {
         }
         String status = ok("status", "web").out();
         assertTrue(status.contains("state      running") && status.contains("command    sh -c 'echo hi; exec sleep 60'"), status);
+    }
+
+    @Test
+    void waitReadyStatusAndBeats() throws Exception {
+        String id = run("run", "--name", "svc", "--wait-ready", "--", "sh", "-c",
+                "sleep 0.2; systemd-notify --ready --status='serving 3 clients'; exec sleep 60");
+        Map<String, Object> s = json("status", id, "--json");
+        assertEquals(Boolean.TRUE, s.get("ready"), "run --wait-ready returned only once ready");
+        String table = ok("ls").out();
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("svc ") && l.endsWith("serving 3 clients")), table);
+        assertTrue(ok("status", "svc").out().contains("status     serving 3 clients"));
+
+        Cli.Result early = steward("run", "--wait-ready", "--", "sh", "-c", "exit 3");
+        assertEquals(1, early.code(), early.err());
+        assertTrue(early.err().contains("ended before it reported ready"), early.err());
+
+        String beats = ok("beats").out();
+        assertTrue(beats.startsWith("PID"), beats);
+        assertTrue(json("beats", "--json").get("socket").toString().endsWith("beats.sock"));
     }
 
     @Test

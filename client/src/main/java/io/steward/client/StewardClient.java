@@ -147,6 +147,19 @@ public final class StewardClient {
         return object("POST", sessionPath(ref) + "/wait", Json.object("timeoutMs", timeoutMs));
     }
 
+    /**
+     * Waits until the session reports {@code READY=1} over its notify socket, or its process ends
+     * first ({@code "ready": false}); {@code "timedOut": true} when the timeout passed first.
+     */
+    public Map<String, Object> awaitReady(String ref, long timeoutMs) {
+        return object("POST", sessionPath(ref) + "/wait", Json.object("for", "ready", "timeoutMs", timeoutMs));
+    }
+
+    /** The heartbeat agents the daemon tracks, and the VLP socket's path. */
+    public Map<String, Object> beats() {
+        return object("GET", "/v1/beats", null);
+    }
+
     public Map<String, Object> resize(String ref, int rows, int cols) {
         return object("POST", sessionPath(ref) + "/resize", Json.object("rows", rows, "cols", cols));
     }

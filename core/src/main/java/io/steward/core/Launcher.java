@@ -75,7 +75,9 @@ final class Launcher {
                 }
             }
             ps.closeFrom(3).resetSignals();
-            int pid = ps.spawn(program, spec.argv(), env.base(), env.extra());
+            int pid = spec.pidVariable() == null
+                    ? ps.spawn(program, spec.argv(), env.base(), env.extra())
+                    : ps.spawn(SHELL, withPidVariable(spec, program), env.base(), env.extra());
             closeAll(childFds);
             int pidfd = Libc.check("pidfd_open", Pidfd.open(pid));
             if (spec.nice() != null) {
@@ -92,6 +94,22 @@ final class Launcher {
             closeAll(parentFds);
             throw e;
         }
+    }
+
+    private static final String SHELL = "/bin/sh";
+
+    /**
+     * The shell learns its pid as {@code $$}, exports it and execs the program in its place, so the
+     * program keeps that pid. The program was resolved already: a missing one fails the spawn as usual.
+     */
+    private static List<String> withPidVariable(ProcessSpec spec, String program) {
+        List<String> argv = new ArrayList<>(spec.argv().size() + 3);
+        argv.add(SHELL);
+        argv.add("-c");
+        argv.add("export " + spec.pidVariable() + "=$$; exec \"$0\" \"$@\"");
+        argv.add(program);
+        argv.addAll(spec.argv().subList(1, spec.argv().size()));
+        return argv;
     }
 
     /** A pipe whose parent end is non-blocking; the child's end stays blocking, as programs expect. */

@@ -64,7 +64,7 @@ public final class ManagedProcess {
             new java.util.concurrent.locks.ReentrantReadWriteLock();
     private boolean pidfdClosed;
 
-    ManagedProcess(ProcessRuntime runtime, ProcessSpec spec, Launcher.Spawned spawned) {
+    ManagedProcess(ProcessRuntime runtime, ProcessSpec spec, Launcher.Spawned spawned, ManagedProcess previous) {
         this.runtime = runtime;
         this.spec = spec;
         this.spawned = spawned;
@@ -72,8 +72,8 @@ public final class ManagedProcess {
         this.tree = new ProcessTree(spawned.pid(),
                 spec.grouping() == ProcessSpec.Grouping.NEW_SESSION, spawned.originator());
         IoLoop loop = runtime.loop();
-        this.stdout = new Ring(spec.ringBytes(), spec.overflow());
-        this.stderr = spawned.stderr() >= 0 ? new Ring(spec.ringBytes(), spec.overflow()) : null;
+        this.stdout = ring(previous != null ? previous.stdout : null, spec);
+        this.stderr = spawned.stderr() >= 0 ? ring(previous != null ? previous.stderr : null, spec) : null;
         if (spawned.pty()) {
             Channel[] self = new Channel[1];
             this.stdin = new StdinSink(StdinSink.DEFAULT_LIMIT, () -> self[0].wake());
@@ -87,6 +87,14 @@ public final class ManagedProcess {
             this.outChannel = new Channel(loop, spawned.stdout(), stdout, null, false);
         }
         this.errChannel = stderr != null ? new Channel(loop, spawned.stderr(), stderr, null, false) : null;
+    }
+
+    private static Ring ring(Ring previous, ProcessSpec spec) {
+        if (previous == null || !previous.closed()) {
+            return new Ring(spec.ringBytes(), spec.overflow());
+        }
+        previous.reopen();
+        return previous;
     }
 
     /** Registers the descriptors with the loop; the exit watch goes last so output is wired before it can end. */

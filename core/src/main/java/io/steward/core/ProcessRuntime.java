@@ -85,6 +85,17 @@ public final class ProcessRuntime implements AutoCloseable {
      * @throws SpawnException when the program or working directory cannot be used; nothing is left behind
      */
     public ManagedProcess spawn(ProcessSpec spec) {
+        return spawn(spec, null);
+    }
+
+    /**
+     * Starts a process that writes on into the rings of one that exited (a restart): same history,
+     * same cursors. The rings must be closed, their writer gone; a ring the new process does not
+     * use (stderr once merged) is left as it is.
+     *
+     * @param previous the exited process whose rings are taken over, or null for new ones
+     */
+    public ManagedProcess spawn(ProcessSpec spec, ManagedProcess previous) {
         if (closed) {
             throw new IllegalStateException("runtime closed");
         }
@@ -96,7 +107,7 @@ public final class ProcessRuntime implements AutoCloseable {
         long stamp = spawnGate.readLock();
         try {
             Launcher.Spawned spawned = Launcher.spawn(spec, originator);
-            p = new ManagedProcess(this, spec, spawned);
+            p = new ManagedProcess(this, spec, spawned, previous);
             live.put(p.pid(), p);
         } finally {
             spawnGate.unlockRead(stamp);

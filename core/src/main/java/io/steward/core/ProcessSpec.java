@@ -18,10 +18,12 @@ import java.util.Map;
  * @param pty rows and columns of a pseudo-terminal for stdin, stdout and stderr, or null for pipes
  * @param nice niceness applied right after spawn, or null to inherit
  * @param originator tag exported as {@code STEWARD_ORIGINATOR} so descendants can be found; null: generated
+ * @param pidVariable a variable to export holding the child's own pid (systemd's {@code WATCHDOG_PID}),
+ *     or null; a pid is known only after the spawn, so the program is exec'd through {@code /bin/sh}
  */
 public record ProcessSpec(List<String> argv, Path cwd, boolean clearEnv, Map<String, String> env, Stdin stdin,
         boolean mergeStderr, PtySize pty, Grouping grouping, Integer nice, String originator, int ringBytes,
-        Overflow overflow) {
+        Overflow overflow, String pidVariable) {
 
     public static final String ORIGINATOR_VAR = "STEWARD_ORIGINATOR";
 
@@ -64,6 +66,9 @@ public record ProcessSpec(List<String> argv, Path cwd, boolean clearEnv, Map<Str
         if (nice != null && (nice < -20 || nice > 19)) {
             throw new StewardException(ErrorCode.INVALID_INPUT, "nice " + nice + " outside -20..19");
         }
+        if (pidVariable != null && !pidVariable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new StewardException(ErrorCode.INVALID_INPUT, "invalid variable name '" + pidVariable + "'");
+        }
         if (pty != null && stdin == Stdin.INHERIT) {
             throw new StewardException(ErrorCode.INVALID_INPUT, "a pty session cannot inherit stdin");
         }
@@ -96,6 +101,7 @@ public record ProcessSpec(List<String> argv, Path cwd, boolean clearEnv, Map<Str
         b.originator = originator;
         b.ringBytes = ringBytes;
         b.overflow = overflow;
+        b.pidVariable = pidVariable;
         return b;
     }
 
@@ -113,6 +119,7 @@ public record ProcessSpec(List<String> argv, Path cwd, boolean clearEnv, Map<Str
         private String originator;
         private int ringBytes = Ring.DEFAULT_CAPACITY;
         private Overflow overflow = Overflow.DROP_OLDEST;
+        private String pidVariable;
 
         private Builder(List<String> argv) {
             this.argv = new ArrayList<>(argv);
@@ -130,10 +137,11 @@ public record ProcessSpec(List<String> argv, Path cwd, boolean clearEnv, Map<Str
         public Builder originator(String tag) { this.originator = tag; return this; }
         public Builder ringBytes(int bytes) { this.ringBytes = bytes; return this; }
         public Builder overflow(Overflow o) { this.overflow = o; return this; }
+        public Builder pidVariable(String name) { this.pidVariable = name; return this; }
 
         public ProcessSpec build() {
             return new ProcessSpec(argv, cwd, clearEnv, env, stdin, mergeStderr, pty,
-                    pty != null ? Grouping.NEW_SESSION : grouping, nice, originator, ringBytes, overflow);
+                    pty != null ? Grouping.NEW_SESSION : grouping, nice, originator, ringBytes, overflow, pidVariable);
         }
     }
 }

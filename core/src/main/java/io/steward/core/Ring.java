@@ -163,6 +163,17 @@ public final class Ring {
     }
 
     /**
+     * Lets a closed ring take a new writer: a restarted session's next process writes on after its
+     * predecessor's last byte, so cursors and history stay valid across the restart.
+     */
+    void reopen() {
+        if (!closed) {
+            throw new IllegalStateException("ring still has a writer");
+        }
+        closed = false;
+    }
+
+    /**
      * Frees every byte before {@code offset}: the consumer has them. Under backpressure this is what
      * lets the writer read from the child again.
      */

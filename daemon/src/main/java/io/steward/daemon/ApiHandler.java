@@ -86,6 +86,11 @@ final class ApiHandler extends Handler.Abstract {
                 }
                 Http.json(response, 200, Json.object("capabilities", caps), cb);
             }
+            case "beats" -> {
+                requireMethod(method, "GET");
+                Http.json(response, 200, Json.object("agents", sessions.heartbeats().agents(),
+                        "socket", sessions.heartbeats().beatSocket().toString()), cb);
+            }
             case "events" -> {
                 requireMethod(method, "GET");
                 EventStream.serve(sessions.events(), request, response, cb);
@@ -199,10 +204,17 @@ final class ApiHandler extends Handler.Abstract {
             }
             case "wait" -> {
                 requireMethod(method, "POST");
-                Duration timeout = RunRequest.duration(Http.jsonBody(request), "timeoutMs");
-                boolean exited = await(s, timeout != null ? timeout : Duration.ofDays(1));
+                Map<String, Object> body = Http.jsonBody(request);
+                Duration timeout = RunRequest.duration(body, "timeoutMs");
+                timeout = timeout != null ? timeout : Duration.ofDays(1);
+                String until = RunRequest.string(body, "for");
+                boolean done = switch (until == null ? "exit" : until) {
+                    case "exit" -> await(s, timeout);
+                    case "ready" -> awaitReady(s, timeout);
+                    default -> throw new StewardException(ErrorCode.INVALID_INPUT, "for: exit or ready");
+                };
                 Map<String, Object> view = s.view();
-                view.put("timedOut", !exited);
+                view.put("timedOut", !done);
                 Http.json(response, 200, view, cb);
             }
             default -> throw notFound(String.join("/", parts));
@@ -212,6 +224,28 @@ final class ApiHandler extends Handler.Abstract {
     private static boolean await(Session s, Duration timeout) {
         try {
             return s.process.waitFor(timeout).isPresent();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Waits until the session says {@code READY=1}, or its process ends first (then the view says
+     * so); a session without a notify socket can never become ready, so that is refused at once.
+     */
+    private static boolean awaitReady(Session s, Duration timeout) {
+        if (!s.vitals.notify) {
+            throw new StewardException(ErrorCode.INVALID_INPUT,
+                    "session " + s.id + " has no notify socket, so it can never report ready; start it with --notify");
+        }
+        try {
+            s.vitals.readiness().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -28,11 +28,12 @@ public final class Daemon implements AutoCloseable {
     private final SessionRegistry registry;
     private final Sessions sessions;
     private final Reaper reaper;
+    private final Heartbeats heartbeats;
     private final Instant startedAt = Instant.now();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
-    private Daemon(StewardHome home, int quota, Duration tick, SessionIds ids) {
+    private Daemon(StewardHome home, int quota, Duration tick, SessionIds ids, Heartbeats.Config beats) {
         this.home = home;
         HomeDir.prepare(home);
         this.journal = new Journal(home.file("state.db"));
@@ -40,31 +41,51 @@ public final class Daemon implements AutoCloseable {
         this.runtime = ProcessRuntime.create();
         this.registry = new SessionRegistry(quota, ids);
         this.sessions = new Sessions(runtime, registry, events, audit, journal);
+        this.heartbeats = new Heartbeats(home, beats, registry, events, sessions);
+        sessions.heartbeats(heartbeats);
         recoverLeftovers();
         this.reaper = new Reaper(registry, events, tick);
     }
 
     /** A daemon with the defaults; {@code STEWARD_MAX_SESSIONS} overrides the quota of live sessions. */
     public static Daemon open(StewardHome home) {
+        return open(home, null, false);
+    }
+
+    /**
+     * A daemon with the defaults and these heartbeat options.
+     *
+     * @param beatsUdp where to listen for UDP beats, or null for no UDP listener
+     * @param allowUnverifiedRecovery let UDP beats, which nobody attests, trigger recovery
+     */
+    public static Daemon open(StewardHome home, java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery) {
+        return new Daemon(home, quotaFromEnvironment(), Reaper.TICK, new SessionIds(),
+                new Heartbeats.Config(beatsUdp, allowUnverifiedRecovery));
+    }
+
+    private static int quotaFromEnvironment() {
         String quota = System.getenv("STEWARD_MAX_SESSIONS");
-        int q = DEFAULT_QUOTA;
-        if (quota != null) {
-            try {
-                q = Integer.parseInt(quota.trim());
-            } catch (NumberFormatException e) {
-                throw new StewardException(ErrorCode.INVALID_INPUT, "STEWARD_MAX_SESSIONS: not a number: " + quota);
-            }
+        if (quota == null) {
+            return DEFAULT_QUOTA;
         }
-        return new Daemon(home, q, Reaper.TICK, new SessionIds());
+        try {
+            return Integer.parseInt(quota.trim());
+        } catch (NumberFormatException e) {
+            throw new StewardException(ErrorCode.INVALID_INPUT, "STEWARD_MAX_SESSIONS: not a number: " + quota);
+        }
     }
 
     static Daemon open(StewardHome home, int quota, Duration tick) {
-        return new Daemon(home, quota, tick, new SessionIds());
+        return new Daemon(home, quota, tick, new SessionIds(), Heartbeats.Config.DEFAULT);
     }
 
     /** For tests that need ids of a chosen shape (colliding prefixes). */
     static Daemon open(StewardHome home, SessionIds ids) {
-        return new Daemon(home, DEFAULT_QUOTA, Reaper.TICK, ids);
+        return new Daemon(home, DEFAULT_QUOTA, Reaper.TICK, ids, Heartbeats.Config.DEFAULT);
+    }
+
+    static Daemon open(StewardHome home, Heartbeats.Config beats) {
+        return new Daemon(home, DEFAULT_QUOTA, Reaper.TICK, new SessionIds(), beats);
     }
 
     /** Ends the trees a crashed predecessor left running, and reports each as an event. */
@@ -90,6 +111,10 @@ public final class Daemon implements AutoCloseable {
         return events;
     }
 
+    Heartbeats heartbeats() {
+        return heartbeats;
+    }
+
     public java.util.Map<String, Object> health() {
         return Json.object("status", closed ? "stopping" : "ok", "version", VERSION, "pid", Libc.getpid(),
                 "uptimeMs", Duration.between(startedAt, Instant.now()).toMillis(),
@@ -104,7 +129,12 @@ public final class Daemon implements AutoCloseable {
         }
         closed = true;
         events.publish("daemon-stopping", Json.object("graceMs", grace.toMillis()));
-        var exits = registry.list(false, null).stream().map(s -> s.process.stop(grace)).toList();
+        var exits = registry.list(false, null).stream().map(s -> {
+            synchronized (s) {
+                s.requestStop();
+                return s.process.stop(grace);
+            }
+        }).toList();
         // One deadline for all: the stops run together, and whatever is left is killed on close.
         long deadline = System.nanoTime() + grace.toNanos() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
         for (var f : exits) {
@@ -130,6 +160,7 @@ public final class Daemon implements AutoCloseable {
     public void close() {
         closed = true;
         reaper.close();
+        heartbeats.close();
         runtime.close();
         journal.close();
         stopped.countDown();

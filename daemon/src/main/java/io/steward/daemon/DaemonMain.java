@@ -31,15 +31,26 @@ public final class DaemonMain {
 
     /** Runs until stopped; returns the exit code. */
     public static int run(StewardHome home) throws Exception {
+        return run(home, null, false);
+    }
+
+    /**
+     * Runs until stopped, with a UDP beat listener on {@code beatsUdp} (null for none).
+     *
+     * @return the exit code
+     */
+    public static int run(StewardHome home, java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery)
+            throws Exception {
         if (answering(home.socket())) {
             System.err.println("steward: a daemon already answers on " + home.socket());
             return 1;
         }
-        try (Daemon daemon = Daemon.open(home); ApiServer server = ApiServer.start(daemon)) {
+        try (Daemon daemon = Daemon.open(home, beatsUdp, allowUnverifiedRecovery); ApiServer server = ApiServer.start(daemon)) {
             Thread hook = new Thread(() -> daemon.shutdown(RunRequest.DEFAULT_GRACE));
             Runtime.getRuntime().addShutdownHook(hook);
             System.err.println("steward: daemon " + Daemon.VERSION + " pid " + ProcessHandle.current().pid()
-                    + " listening on " + home.socket());
+                    + " listening on " + home.socket()
+                    + (beatsUdp != null ? "; UDP beats on port " + daemon.heartbeats().udpPort() : ""));
             daemon.awaitStop();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

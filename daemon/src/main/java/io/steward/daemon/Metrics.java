@@ -60,6 +60,7 @@ final class Metrics {
                 attachDropped.get());
         line(b, "steward_audit_write_failures_total", "counter", "audit lines that could not be written",
                 sessions.audit().failures());
+        sessions.heartbeats().render(b);
         return b.toString();
     }
 

@@ -21,16 +21,21 @@ import java.util.Set;
  * @param maxLifetime stop (soft, then hard) after this long; null for none
  * @param idleTimeout stop after this long without output or client activity; null for none
  * @param retain keep the exited session this long before releasing it
+ * @param notifySocket give the session an sd_notify socket ({@code NOTIFY_SOCKET}) and expect {@code READY=1}
+ *     (a watchdog gives it the socket too, without expecting readiness)
+ * @param watchdog the sd_notify watchdog interval ({@code WATCHDOG_USEC}); null for none
+ * @param stallAfter silence after which the session is stalled; null: the watchdog's, or not watched
+ * @param onStall what to do when it stalls
  */
 record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifetime, Duration idleTimeout,
-        Duration retain, Duration grace) {
+        Duration retain, Duration grace, boolean notifySocket, Duration watchdog, Duration stallAfter, StallAction onStall) {
 
     static final Duration DEFAULT_RETAIN = Duration.ofMinutes(5);
     static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
     private static final Set<String> FIELDS = Set.of("argv", "name", "label", "pty", "rows", "cols", "cwd", "env",
             "clearEnv", "mergeStderr", "ringBytes", "overflow", "maxLifetimeMs", "idleTimeoutMs", "retainMs",
-            "graceMs", "restart");
+            "graceMs", "restart", "notify", "watchdogMs", "stallAfterMs", "onStall");
 
     static RunRequest parse(Map<String, Object> body) {
         for (String k : body.keySet()) {
@@ -102,8 +107,39 @@ record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifet
         if (label != null && label.length() > 256) {
             throw invalid("label: at most 256 characters");
         }
+        Duration watchdog = positive(body, "watchdogMs");
+        Duration stallAfter = positive(body, "stallAfterMs");
+        String onStallText = string(body, "onStall");
+        StallAction onStall = onStallText != null ? StallAction.parse(onStallText) : StallAction.NONE;
+        if (onStall != StallAction.NONE && watchdog == null && stallAfter == null) {
+            throw invalid("onStall: needs stallAfterMs or watchdogMs, the silence that makes a stall");
+        }
+        if (watchdog != null) {
+            b.pidVariable("WATCHDOG_PID");
+        }
         return new RunRequest(b.build(), name, label, duration(body, "maxLifetimeMs"), duration(body, "idleTimeoutMs"),
-                orDefault(duration(body, "retainMs"), DEFAULT_RETAIN), orDefault(duration(body, "graceMs"), DEFAULT_GRACE));
+                orDefault(duration(body, "retainMs"), DEFAULT_RETAIN), orDefault(duration(body, "graceMs"), DEFAULT_GRACE),
+                bool(body, "notify", false), watchdog, stallAfter, onStall);
+    }
+
+    /** The session's heartbeat state as these options ask for it. */
+    Vitals vitals() {
+        Duration threshold = stallAfter != null ? stallAfter : watchdog;
+        return new Vitals(threshold != null ? threshold.toNanos() : 0, watchdog != null ? watchdog.toNanos() / 1000 : 0,
+                onStall, notifySocket);
+    }
+
+    /** Whether the session gets an sd_notify socket: asked for, or needed by the watchdog. */
+    boolean needsNotifySocket() {
+        return notifySocket || watchdog != null;
+    }
+
+    private static Duration positive(Map<String, Object> body, String field) {
+        Duration d = duration(body, field);
+        if (d != null && d.toMillis() < 1) {
+            throw invalid(field + ": at least 1 millisecond");
+        }
+        return d;
     }
 
     private static Duration orDefault(Duration d, Duration dflt) {

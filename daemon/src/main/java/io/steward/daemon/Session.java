@@ -21,19 +21,52 @@ final class Session {
     final String key;
     final String auditTag;
     final RunRequest request;
-    final ManagedProcess process;
+    /** The current process; a restart replaces it, keeping the rings. */
+    volatile ManagedProcess process;
+    /** Readiness, status and liveness as the session's heartbeats and sd_notify messages tell them. */
+    final Vitals vitals;
+    private volatile int restarts;
+    private volatile ExitStatus lastExit;
+    /** Set by a stop, kill or shutdown that someone asked for: no recovery may undo it. */
+    private volatile boolean stopRequested;
     final Instant createdAt = Instant.now();
     final long createdNanos = System.nanoTime();
     private volatile long lastClientNanos = System.nanoTime();
     private volatile long exitedNanos;
     private Attachment attached;
 
-    Session(String id, String key, String auditTag, RunRequest request, ManagedProcess process) {
+    /** The session's sd_notify socket, or null. */
+    final NotifyIntake.Endpoint notify;
+
+    Session(String id, String key, String auditTag, RunRequest request, ManagedProcess process, Vitals vitals,
+            NotifyIntake.Endpoint notify) {
+        this.notify = notify;
         this.id = id;
         this.key = key;
         this.auditTag = auditTag;
         this.request = request;
         this.process = process;
+        this.vitals = vitals;
+    }
+
+    /** Puts the restarted process in place of the one that exited with {@code exit}. */
+    void restarted(ManagedProcess next, ExitStatus exit) {
+        lastExit = exit;
+        process = next;
+        restarts++;
+        exitedNanos = 0;
+    }
+
+    int restarts() {
+        return restarts;
+    }
+
+    void requestStop() {
+        stopRequested = true;
+    }
+
+    boolean stopRequested() {
+        return stopRequested;
     }
 
     String name() {
@@ -120,7 +153,11 @@ final class Session {
         m.put("cols", size != null ? size.cols() : null);
         m.put("cpuMs", process.cpuMicros() / 1000);
         m.put("peakRssBytes", process.peakRssBytes());
-        m.put("restarts", 0);
+        m.put("restarts", restarts);
+        ExitStatus last = lastExit;
+        m.put("lastExit", last == null ? null : io.steward.api.Json.object("exitCode", last.exitCode(),
+                "signal", last.signalName(), "outcome", last.outcome()));
+        vitals.describe(m, nanos);
         return m;
     }
 }

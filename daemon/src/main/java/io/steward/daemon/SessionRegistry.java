@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SessionRegistry {
     private final SessionIds ids;
     private final Map<String, Session> byKey = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<Session> onRemove = s -> { };
     private final int quota;
 
     SessionRegistry(int quota, SessionIds ids) {
@@ -52,7 +53,16 @@ final class SessionRegistry {
     }
 
     synchronized boolean remove(Session s) {
-        return byKey.remove(s.key, s);
+        boolean removed = byKey.remove(s.key, s);
+        if (removed) {
+            onRemove.accept(s);
+        }
+        return removed;
+    }
+
+    /** Told of every session released, after it left the registry. */
+    void onRemove(java.util.function.Consumer<Session> listener) {
+        this.onRemove = listener;
     }
 
     Session find(String ref) {

@@ -6,6 +6,7 @@ import io.steward.api.StewardException;
 import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
 import io.steward.core.ProcessRuntime;
+import io.steward.core.ProcessSpec;
 import io.steward.core.Ring;
 import io.steward.core.StdinSink;
 import io.steward.sys.Signal;
@@ -18,7 +19,7 @@ import java.util.Map;
  * The session operations behind every API call, in one place: transport-independent, so the HTTP
  * layer only parses, calls and renders. Every mutating call is audited, refusals included.
  */
-final class Sessions {
+final class Sessions implements Recovery {
     static final int MAX_STDIN_BYTES = 1024 * 1024;
     static final int MAX_READ_BYTES = 1024 * 1024;
 
@@ -27,6 +28,7 @@ final class Sessions {
     private final Events events;
     private final AuditLog audit;
     private final Journal journal;
+    private Heartbeats heartbeats;
 
     Sessions(ProcessRuntime runtime, SessionRegistry registry, Events events, AuditLog audit, Journal journal) {
         this.runtime = runtime;
@@ -40,6 +42,20 @@ final class Sessions {
         return registry;
     }
 
+    /** Wires in the heartbeat thread, which needs this class as its {@link Recovery}. */
+    void heartbeats(Heartbeats h) {
+        this.heartbeats = h;
+        registry.onRemove(s -> {
+            if (s.notify != null) {
+                h.execute(() -> h.notifySockets().close(s.notify));
+            }
+        });
+    }
+
+    Heartbeats heartbeats() {
+        return heartbeats;
+    }
+
     Session create(Caller caller, RunRequest request) {
         Session s;
         synchronized (registry) {
@@ -50,30 +66,134 @@ final class Sessions {
                 throw e;
             }
             String id = registry.ids().newId();
+            String tag = registry.ids().auditTag(id);
+            NotifyIntake.Endpoint notify = request.needsNotifySocket() ? heartbeats.notifySockets().open(tag) : null;
             ManagedProcess p;
             try {
-                p = runtime.spawn(request.spec().toBuilder().originator("steward-" + registry.ids().auditTag(id)).build());
-            } catch (StewardException e) {
-                audit.record(caller, "run", null, e.code().wire());
+                p = runtime.spawn(sessionSpec(request, tag, notify));
+            } catch (RuntimeException e) {
+                if (notify != null) {
+                    heartbeats.execute(() -> heartbeats.notifySockets().close(notify));
+                }
+                audit.record(caller, "run", null, e instanceof StewardException se ? se.code().wire() : "internal");
                 throw e;
             }
-            s = new Session(id, registry.ids().key(id), registry.ids().auditTag(id), request, p);
+            s = new Session(id, registry.ids().key(id), tag, request, p, request.vitals(), notify);
+            if (notify != null) {
+                Session owner = s;
+                heartbeats.execute(() -> heartbeats.notifySockets().attach(notify, owner));
+            }
             journal.add(new Journal.Entry(p.pid(), p.startTicks(), p.originator(), s.auditTag, request.spec().argv().getFirst()));
             registry.add(s);
         }
         audit.record(caller, "run", s.auditTag, "ok");
         events.publish("started", Json.object("session", s.id, "name", s.name(), "pid", s.process.pid(),
                 "argv", request.spec().argv()));
-        s.process.onExit().thenAccept(exit -> exited(s, exit));
+        watchExit(s, s.process);
+        if (s.vitals.watched()) {
+            heartbeats.watchNow();
+        }
         return s;
     }
 
-    private void exited(Session s, ExitStatus exit) {
-        s.markExited();
-        journal.remove(s.process.pid(), s.process.startTicks());
-        events.publish("exited", Json.object("session", s.id, "name", s.name(), "pid", s.process.pid(),
+    /** The request's spec with what the session is told of: its originator tag and its heartbeat sockets. */
+    private ProcessSpec sessionSpec(RunRequest request, String tag, NotifyIntake.Endpoint notify) {
+        ProcessSpec.Builder b = request.spec().toBuilder().originator("steward-" + tag)
+                .env("STEWARD_BEAT_SOCKET", heartbeats.beatSocket().toString());
+        if (notify != null) {
+            b.env("NOTIFY_SOCKET", notify.path().toString());
+        }
+        if (request.watchdog() != null) {
+            b.env("WATCHDOG_USEC", Long.toString(request.watchdog().toNanos() / 1000));
+        }
+        return b.build();
+    }
+
+    private void watchExit(Session s, ManagedProcess p) {
+        p.onExit().thenAccept(exit -> exited(s, p, exit));
+    }
+
+    private void exited(Session s, ManagedProcess p, ExitStatus exit) {
+        journal.remove(p.pid(), p.startTicks());
+        s.vitals.notReady();
+        heartbeats.forget(s);
+        if (s.process == p) {
+            s.markExited();
+        }
+        events.publish("exited", Json.object("session", s.id, "name", s.name(), "pid", p.pid(),
                 "exitCode", exit.exitCode(), "signal", exit.signalName(),
                 "outcome", exit.outcome(), "leftovers", exit.leftovers().size()));
+    }
+
+    @Override
+    public boolean restart(Session s, String reason) {
+        ManagedProcess old;
+        synchronized (s) {
+            if (s.stopRequested()) {
+                return false;
+            }
+            old = s.process;
+        }
+        Thread.ofVirtual().name("steward-restart").start(() -> restartNow(s, old, reason));
+        return true;
+    }
+
+    private void restartNow(Session s, ManagedProcess old, String reason) {
+        try {
+            ExitStatus exit = old.stop(s.request.grace()).get();
+            awaitRingsClosed(old);
+            ManagedProcess next;
+            synchronized (s) {
+                if (s.stopRequested() || s.process != old) {
+                    events.publish("recovery-refused", Json.object("session", s.id, "name", s.name(),
+                            "action", "restart", "reason", "user-stopped"));
+                    heartbeats.counters().refusal(BeatCounters.Refusal.USER_STOPPED);
+                    return;
+                }
+                next = runtime.spawn(old.spec(), old);
+                journal.add(new Journal.Entry(next.pid(), next.startTicks(), next.originator(), s.auditTag,
+                        s.request.spec().argv().getFirst()));
+                s.vitals.restarted(System.nanoTime());
+                s.restarted(next, exit);
+            }
+            heartbeats.counters().recovery(BeatCounters.Recovery.RESTARTED);
+            events.publish("restarted", Json.object("session", s.id, "name", s.name(), "pid", next.pid(),
+                    "previousPid", old.pid(), "restarts", s.restarts(), "reason", reason));
+            events.publish("recovered", Json.object("session", s.id, "name", s.name(), "action", "restart",
+                    "outcome", BeatCounters.Recovery.RESTARTED.wire(), "pid", next.pid()));
+            watchExit(s, next);
+            heartbeats.watchNow();
+        } catch (Exception e) {
+            heartbeats.counters().recovery(BeatCounters.Recovery.FAILED);
+            events.publish("recovered", Json.object("session", s.id, "name", s.name(), "action", "restart",
+                    "outcome", BeatCounters.Recovery.FAILED.wire(), "error", String.valueOf(e.getMessage())));
+        }
+    }
+
+    /**
+     * The old process's channels close its rings once they read its last byte; the next process
+     * may only take them over after that, or the old reader's close would end the new stream.
+     */
+    private static void awaitRingsClosed(ManagedProcess p) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        for (Ring r : new Ring[] {p.stdout(), p.stderr().orElse(null)}) {
+            while (r != null && !r.closed() && System.nanoTime() < deadline) {
+                r.await(Long.MAX_VALUE, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    @Override
+    public void stop(Session s, String reason) {
+        synchronized (s) {
+            s.requestStop();
+            s.process.stop(s.request.grace());
+        }
+    }
+
+    @Override
+    public void signal(Session s, Signal signal, String reason) {
+        s.process.signal(signal);
     }
 
     Session find(String ref) {
@@ -134,13 +254,19 @@ final class Sessions {
 
     void stop(Caller caller, Session s, Duration grace) {
         requireLive(caller, "stop", s);
-        s.process.stop(grace != null ? grace : s.request.grace());
+        synchronized (s) {
+            s.requestStop();
+            s.process.stop(grace != null ? grace : s.request.grace());
+        }
         audit.record(caller, "stop", s.auditTag, "ok");
     }
 
     void kill(Caller caller, Session s) {
         requireLive(caller, "kill", s);
-        s.process.kill();
+        synchronized (s) {
+            s.requestStop();
+            s.process.kill();
+        }
         audit.record(caller, "kill", s.auditTag, "ok");
     }
 
@@ -189,7 +315,7 @@ final class Sessions {
         long now = System.nanoTime();
         for (Session s : registry.list(false, null)) {
             if (now - s.createdNanos > age.toNanos()) {
-                s.process.stop(s.request.grace());
+                stop(s, "kill-older");
                 stopped.add(s.id);
             }
         }

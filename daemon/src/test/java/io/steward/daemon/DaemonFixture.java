@@ -31,9 +31,39 @@ abstract class DaemonFixture {
         home = Files.createTempDirectory("steward-home", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
         stewardHome = new StewardHome(home, home.resolve("steward.sock"));
-        daemon = Daemon.open(stewardHome);
+        daemon = Daemon.open(stewardHome, beats());
         server = ApiServer.start(daemon);
         client = new StewardClient(stewardHome);
+    }
+
+    /** The heartbeat listeners this test's daemon runs with. */
+    Heartbeats.Config beats() {
+        return Heartbeats.Config.DEFAULT;
+    }
+
+    /** The next event of {@code type} from the stream's start, within 15 s. */
+    Events.Event event(String type, String session) throws InterruptedException {
+        try (Events.Subscription sub = daemon.events().subscribe(0)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (System.nanoTime() < deadline) {
+                Events.Event e = sub.next(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (e != null && e.type().equals(type) && (session == null || session.equals(e.fields().get("session")))) {
+                    return e;
+                }
+            }
+        }
+        throw new AssertionError("no " + type + " event" + (session != null ? " for " + session : ""));
+    }
+
+    /** One sample of {@code /metrics}, e.g. {@code steward_beats_total{origin="kernel-attested"}}. */
+    long metric(String sample) {
+        String text = new String(raw("GET", "/metrics", null).body(), StandardCharsets.UTF_8);
+        for (String line : text.split("\n")) {
+            if (line.startsWith(sample + " ")) {
+                return Long.parseLong(line.substring(sample.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no sample " + sample + " in /metrics");
     }
 
     @AfterEach

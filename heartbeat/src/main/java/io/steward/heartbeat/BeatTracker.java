@@ -64,6 +64,7 @@ public final class BeatTracker {
     private final int[] stalls;
     private final boolean[] stalled;
     private final long[] rateTat;
+    private final Object[] tag;
     private final int[] free;
     private int freeCount;
     private final long pidInterval;
@@ -97,6 +98,7 @@ public final class BeatTracker {
         stalls = new int[n];
         stalled = new boolean[n];
         rateTat = new long[n];
+        tag = new Object[n];
         free = new int[n];
         for (int i = 0; i < n; i++) {
             free[i] = n - 1 - i;
@@ -200,6 +202,25 @@ public final class BeatTracker {
         return found;
     }
 
+    /** Whether {@code p} has a slot: a beat from an untracked pid is the one to read its identity for. */
+    public boolean tracks(int p) {
+        return table.get(p) >= 0;
+    }
+
+    /** What the caller attached to {@code p}'s slot (its owner, say), or null; freed with the slot. */
+    public Object tag(int p) {
+        int s = table.get(p);
+        return s < 0 ? null : tag[s];
+    }
+
+    /** Attaches {@code value} to {@code p}'s slot; does nothing when {@code p} has none. */
+    public void tag(int p, Object value) {
+        int s = table.get(p);
+        if (s >= 0) {
+            tag[s] = value;
+        }
+    }
+
     /** Forgets a pid (its session ended). */
     public void forget(int p) {
         int s = table.get(p);
@@ -286,6 +307,7 @@ public final class BeatTracker {
     }
 
     private void release(int s) {
+        tag[s] = null;
         table.remove(pid[s]);
         pid[s] = 0;
         free[freeCount++] = s;

@@ -10,6 +10,8 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -19,7 +21,8 @@ import java.nio.file.Path;
 /**
  * A non-blocking, close-on-exec Unix datagram socket: the heartbeat receiver (bound to a path,
  * mode 0600, with {@code SO_PASSCRED} so the kernel attests each sender's pid, uid and gid) or an
- * unbound sender.
+ * unbound sender. It also wraps the UDP socket of the unverified heartbeat listener, received the
+ * same way but without credentials.
  *
  * <p>{@link #receive} allocates nothing: the msghdr, iovec and control buffer belong to the
  * socket, the payload goes into the caller's segment and the result into a reusable
@@ -40,6 +43,10 @@ public final class UnixDatagram implements AutoCloseable {
     public static final int DEFAULT_CONTROL_SIZE = 256;
 
     static final int AF_UNIX = 1;
+    private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+    private static final long SOCKADDR_IN = 16;
+    private static final long SOCKADDR_IN6 = 28;
     private static final int SOCK_DGRAM = 2;
     private static final int SOCK_NONBLOCK = 0x800;
     private static final int SOCK_CLOEXEC = 0x80000;
@@ -76,6 +83,8 @@ public final class UnixDatagram implements AutoCloseable {
             Native.errnoCall("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
     private static final MethodHandle GETSOCKOPT =
             Native.errnoCall("getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, PTR));
+    private static final MethodHandle GETSOCKNAME =
+            Native.errnoCall("getsockname", FunctionDescriptor.of(INT, INT, PTR, PTR));
     private static final MethodHandle RECVMSG = Native.errnoCall("recvmsg", FunctionDescriptor.of(LONG, INT, PTR, INT));
     private static final MethodHandle SENDMSG = Native.errnoCall("sendmsg", FunctionDescriptor.of(LONG, INT, PTR, INT));
     private static final MethodHandle SENDTO =
@@ -108,7 +117,59 @@ public final class UnixDatagram implements AutoCloseable {
 
     /** An unbound socket for sending. */
     public static UnixDatagram unbound() {
-        return new UnixDatagram(socket(), null, 0);
+        return new UnixDatagram(socket(AF_UNIX), null, 0);
+    }
+
+    /**
+     * A UDP socket bound to {@code address} (port 0 picks one, see {@link #localPort()}), received
+     * the same way as a Unix one but with no credentials: the network does not attest senders.
+     */
+    public static UnixDatagram udp(InetSocketAddress address) {
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved address: " + address);
+        }
+        boolean v6 = address.getAddress() instanceof Inet6Address;
+        int fd = socket(v6 ? AF_INET6 : AF_INET);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = arena.allocate(SOCKADDR_IN6, 8);
+            byte[] ip = address.getAddress().getAddress();
+            sa.set(ValueLayout.JAVA_SHORT, 0, (short) (v6 ? AF_INET6 : AF_INET));
+            sa.set(ValueLayout.JAVA_BYTE, 2, (byte) (address.getPort() >> 8));
+            sa.set(ValueLayout.JAVA_BYTE, 3, (byte) address.getPort());
+            MemorySegment.copy(ip, 0, sa, ValueLayout.JAVA_BYTE, v6 ? 8 : 4, ip.length);
+            MemorySegment st = Native.state();
+            int r = (int) BIND.invokeExact(st, fd, sa, (int) (v6 ? SOCKADDR_IN6 : SOCKADDR_IN));
+            if (r < 0) {
+                throw new NativeException("bind(" + address + ")", Native.errno(st));
+            }
+            return new UnixDatagram(fd, null, 0);
+        } catch (Throwable t) {
+            Libc.close(fd);
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** The port a UDP socket is bound to (getsockname); 0 for a Unix socket. */
+    public int localPort() {
+        MemorySegment s = Native.scratch();
+        MemorySegment sa = s.asSlice(0, SOCKADDR_IN6);
+        MemorySegment len = s.asSlice(SOCKADDR_IN6, 4);
+        len.set(ValueLayout.JAVA_INT, 0, (int) SOCKADDR_IN6);
+        try {
+            MemorySegment st = Native.state();
+            int r = (int) GETSOCKNAME.invokeExact(st, fd, sa, len);
+            if (r < 0) {
+                throw new NativeException("getsockname", Native.errno(st));
+            }
+            short family = sa.get(ValueLayout.JAVA_SHORT, 0);
+            if (family != AF_INET && family != AF_INET6) {
+                return 0;
+            }
+            return (Byte.toUnsignedInt(sa.get(ValueLayout.JAVA_BYTE, 2)) << 8)
+                    | Byte.toUnsignedInt(sa.get(ValueLayout.JAVA_BYTE, 3));
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
     }
 
     /** {@link #bind(Path, int)} with {@link #DEFAULT_CONTROL_SIZE}. */
@@ -137,7 +198,7 @@ public final class UnixDatagram implements AutoCloseable {
         }
         UnixAddress address = UnixAddress.of(path);
         removeStaleSocket(path);
-        int fd = socket();
+        int fd = socket(AF_UNIX);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = Native.state();
             int r = (int) FCHMOD.invokeExact(st, fd, 0600);
@@ -160,12 +221,12 @@ public final class UnixDatagram implements AutoCloseable {
         }
     }
 
-    private static int socket() {
+    private static int socket(int family) {
         try {
             MemorySegment st = Native.state();
-            int fd = (int) SOCKET.invokeExact(st, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+            int fd = (int) SOCKET.invokeExact(st, family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
             if (fd < 0) {
-                throw new NativeException("socket(AF_UNIX, SOCK_DGRAM)", Native.errno(st));
+                throw new NativeException("socket(" + family + ", SOCK_DGRAM)", Native.errno(st));
             }
             return fd;
         } catch (Throwable t) {

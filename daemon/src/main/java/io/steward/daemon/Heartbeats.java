@@ -1,0 +1,249 @@
+package io.steward.daemon;
+
+import io.steward.api.StewardHome;
+import io.steward.heartbeat.BeatTracker;
+import io.steward.heartbeat.NotifyParser;
+import io.steward.sys.Epoll;
+import io.steward.sys.Libc;
+import io.steward.sys.NativeException;
+import io.steward.sys.ReceivedDatagram;
+import io.steward.sys.UnixDatagram;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The heartbeat thread: one epoll over the VLP socket ({@code beats.sock}), the optional UDP
+ * listener and every session's sd_notify socket. It drains each as soon as it is readable (the
+ * kernel queues only about a dozen datagrams per Unix socket), and every tick looks for sessions
+ * that have gone silent. The tracker, the decoders and the receive buffer belong to this thread, so
+ * the beat path takes no lock and allocates nothing.
+ */
+final class Heartbeats implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Heartbeats.class.getName());
+    /** How often silence is checked while some session is watched: the slack a stall may take to be seen. */
+    static final int TICK_MILLIS = 100;
+    /** The tick while nobody is watched: an idle daemon barely wakes. */
+    private static final int IDLE_TICK_MILLIS = 2000;
+    /** Datagrams taken from one socket per wake-up, so one busy sender cannot starve the others. */
+    private static final int BATCH = 512;
+    private static final long TOKEN_WAKE = -1;
+    private static final long TOKEN_BEATS = -2;
+    private static final long TOKEN_UDP = -3;
+
+    /**
+     * @param udp where the UDP listener binds, or null for none (the default)
+     * @param allowUnverifiedRecovery let beats from the UDP listener trigger recovery
+     */
+    record Config(InetSocketAddress udp, boolean allowUnverifiedRecovery) {
+        static final Config DEFAULT = new Config(null, false);
+    }
+
+    private final Epoll epoll = new Epoll(64);
+    private final int wakeFd = Epoll.eventfd();
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment bell = arena.allocate(8, 8);
+    private final MemorySegment buffer = arena.allocate(NotifyParser.MAX_DATAGRAM, 8);
+    private final ReceivedDatagram received = new ReceivedDatagram();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final UnixDatagram beats;
+    private final UnixDatagram udp;
+    private final BeatTracker tracker = new BeatTracker(BeatTracker.Limits.DEFAULT);
+    private final BeatCounters counters = new BeatCounters();
+    private final SessionRegistry registry;
+    private final StallWatch watch;
+    private final BeatIntake intake;
+    private final NotifyIntake notify;
+    private final Thread thread;
+    private volatile boolean closed;
+    /** When silence is next checked; heartbeat thread only. */
+    private long nextTick = System.nanoTime();
+
+    Heartbeats(StewardHome home, Config config, SessionRegistry registry, Events events, Recovery recovery) {
+        this.registry = registry;
+        EventGate gate = new EventGate(events);
+        this.watch = new StallWatch(events, counters, recovery, config.allowUnverifiedRecovery());
+        this.intake = new BeatIntake(tracker, counters, gate, registry, watch);
+        this.notify = new NotifyIntake(home.file("notify"), epoll, counters, gate, events, watch);
+        this.beats = UnixDatagram.bind(home.file("beats.sock"));
+        UnixDatagram u = null;
+        try {
+            u = config.udp() != null ? UnixDatagram.udp(config.udp()) : null;
+        } catch (RuntimeException e) {
+            beats.close();
+            throw e;
+        }
+        this.udp = u;
+        beats.receiveBuffer(4 * 1024 * 1024);
+        epoll.add(wakeFd, Epoll.IN, TOKEN_WAKE);
+        epoll.add(beats.fd(), Epoll.IN, TOKEN_BEATS);
+        if (udp != null) {
+            udp.receiveBuffer(4 * 1024 * 1024);
+            epoll.add(udp.fd(), Epoll.IN, TOKEN_UDP);
+        }
+        thread = Thread.ofPlatform().name("steward-beats").daemon(true).unstarted(this::run);
+        thread.start();
+    }
+
+    /** The VLP socket sessions are told of in {@code STEWARD_BEAT_SOCKET}. */
+    Path beatSocket() {
+        return beats.path();
+    }
+
+    /** The UDP listener's port, or 0 when there is none. */
+    int udpPort() {
+        return udp != null ? udp.localPort() : 0;
+    }
+
+    NotifyIntake notifySockets() {
+        return notify;
+    }
+
+    BeatCounters counters() {
+        return counters;
+    }
+
+    /** Runs {@code task} on the heartbeat thread. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        bell.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, 1);
+        Libc.write(wakeFd, bell, 8);
+    }
+
+    /** The tracked agents, as {@code steward beats} shows them. */
+    List<Map<String, Object>> agents() {
+        CompletableFuture<List<Map<String, Object>>> out = new CompletableFuture<>();
+        execute(() -> out.complete(describeAgents(System.nanoTime())));
+        try {
+            return out.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the heartbeat thread did not answer", e);
+        }
+    }
+
+    private List<Map<String, Object>> describeAgents(long now) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (BeatTracker.Agent a : tracker.agents(now)) {
+            Session s = BeatIntake.ownerOf(tracker, a.pid());
+            out.add(io.steward.api.Json.object("pid", a.pid(), "session", s != null ? s.id : null,
+                    "name", s != null ? s.name() : null, "origin", a.origin().wire(),
+                    "status", a.status().name().toLowerCase(java.util.Locale.ROOT), "lastNonce",
+                    Long.toUnsignedString(a.lastNonce()), "ageMs", TimeUnit.NANOSECONDS.toMillis(a.silentNanos()),
+                    "beats", a.beats(), "stalls", s != null ? s.vitals.stalls() : a.stalls(),
+                    "stalled", s != null && s.vitals.stalled(), "namespace", a.nsInode() != 0 ? a.nsInode() : null));
+        }
+        return out;
+    }
+
+    /** Forgets the agents a session's process had: it exited, and its pids may be reused. */
+    void forget(Session s) {
+        execute(() -> {
+            for (BeatTracker.Agent a : tracker.agents(System.nanoTime())) {
+                if (BeatIntake.ownerOf(tracker, a.pid()) == s) {
+                    tracker.forget(a.pid());
+                }
+            }
+        });
+    }
+
+    void render(StringBuilder b) {
+        counters.render(b, tracker.evictions(), tracker.agents(System.nanoTime()).size());
+    }
+
+    /** Checks for silence at once and sets the tick anew: a watched session was just started. */
+    void watchNow() {
+        execute(() -> nextTick = System.nanoTime());
+    }
+
+    private void run() {
+        while (!closed) {
+            int n;
+            try {
+                n = epoll.await((int) Math.max(0, TimeUnit.NANOSECONDS.toMillis(nextTick - System.nanoTime()) + 1));
+            } catch (NativeException e) {
+                LOG.log(Level.WARNING, "heartbeat wait failed", e);
+                counters.io();
+                continue;
+            }
+            for (int i = 0; i < n; i++) {
+                long token = epoll.token(i);
+                try {
+                    if (token == TOKEN_WAKE) {
+                        Libc.read(wakeFd, bell, 8);
+                    } else if (token == TOKEN_BEATS) {
+                        drainBeats(beats, false);
+                    } else if (token == TOKEN_UDP) {
+                        drainBeats(udp, true);
+                    } else {
+                        notify.drain((int) token, buffer, received);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "heartbeat receive failed", e);
+                    counters.io();
+                }
+            }
+            Runnable task;
+            while ((task = tasks.poll()) != null) {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "heartbeat task failed", e);
+                }
+            }
+            long now = System.nanoTime();
+            if (now - nextTick >= 0) {
+                watch.tick(registry.all(), now);
+                nextTick = now + TimeUnit.MILLISECONDS.toNanos(watching() ? TICK_MILLIS : IDLE_TICK_MILLIS);
+            }
+        }
+    }
+
+    private boolean watching() {
+        for (Session s : registry.all()) {
+            if (s.vitals.watched() && s.live()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void drainBeats(UnixDatagram socket, boolean unverified) {
+        for (int i = 0; i < BATCH && socket.receive(buffer, received); i++) {
+            long now = System.nanoTime();
+            if (unverified) {
+                intake.udp(buffer, received, now);
+            } else {
+                intake.unix(buffer, received, now);
+            }
+        }
+        received.closeFds();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        execute(() -> { });
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        notify.closeAll();
+        beats.close();
+        if (udp != null) {
+            udp.close();
+        }
+        Libc.close(wakeFd);
+        epoll.close();
+        arena.close();
+    }
+}

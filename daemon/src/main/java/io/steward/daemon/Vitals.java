@@ -1,0 +1,217 @@
+package io.steward.daemon;
+
+import io.steward.heartbeat.Origin;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a session's own signs of life say: readiness and status from sd_notify, and the time of the
+ * last proof that it is alive (an accepted VLP beat from its tree, or a {@code WATCHDOG=1}). A
+ * session whose proofs stop for longer than its threshold is stalled, once per silence run. The
+ * watch starts with the first proof or {@code READY=1}: a program still starting up is not stalled
+ * (a slow JVM would otherwise be restarted forever).
+ *
+ * <p>Written by the heartbeat thread (and reset by a restart); read by anyone. Every field is
+ * volatile and written whole, so readers never lock and the beat path never waits.
+ */
+final class Vitals {
+    /** No threshold, no notify socket: a session that says nothing and is not expected to. */
+    static Vitals unwatched() {
+        return new Vitals(0, 0, StallAction.NONE, false);
+    }
+
+    private volatile long thresholdNanos;
+    final long watchdogMicros;
+    final StallAction onStall;
+    /** Started with {@code --notify}: the session is expected to say {@code READY=1}. */
+    final boolean notify;
+
+    private volatile long lastProofNanos = System.nanoTime();
+    /** The clock runs from the first proof of life (or READY=1), as systemd's watchdog does after start-up. */
+    private volatile boolean armed;
+    private volatile int lastProofPid;
+    private volatile Origin lastOrigin;
+    private volatile boolean foreignNamespace;
+    private volatile long beats;
+    private volatile boolean stalled;
+    private volatile int stalls;
+    private volatile long lastActionNanos;
+    private volatile boolean ready;
+    private volatile CompletableFuture<Boolean> readiness = new CompletableFuture<>();
+    private volatile String status;
+    private volatile boolean stopping;
+    private volatile int mainPid;
+    private volatile int errno;
+
+    /**
+     * @param thresholdNanos silence after which the session is stalled; 0: not watched
+     * @param watchdogMicros the {@code WATCHDOG_USEC} the session is given; 0 for none
+     */
+    Vitals(long thresholdNanos, long watchdogMicros, StallAction onStall, boolean notify) {
+        this.thresholdNanos = thresholdNanos;
+        this.watchdogMicros = watchdogMicros;
+        this.onStall = onStall;
+        this.notify = notify;
+    }
+
+    long thresholdNanos() {
+        return thresholdNanos;
+    }
+
+    /** A new threshold ({@code WATCHDOG_USEC=} sent by the program itself); 0 stops watching. */
+    void threshold(long nanos) {
+        thresholdNanos = Math.max(0, nanos);
+    }
+
+    boolean watched() {
+        return thresholdNanos > 0;
+    }
+
+    /**
+     * A proof of life from {@code pid}, over {@code origin}, from a process in another PID namespace
+     * than the daemon's or not. Returns true when it ends a stall.
+     */
+    boolean proof(int pid, Origin origin, boolean crossNamespace, long now) {
+        lastProofNanos = now;
+        lastProofPid = pid;
+        lastOrigin = origin;
+        foreignNamespace = crossNamespace;
+        armed = true;
+        beats++;
+        if (stalled) {
+            stalled = false;
+            return true;
+        }
+        return false;
+    }
+
+    /** True once per silence run, when the silence first passes the threshold. */
+    boolean stallDue(long now) {
+        if (thresholdNanos == 0 || !armed || stalled || now - lastProofNanos <= thresholdNanos) {
+            return false;
+        }
+        stalled = true;
+        stalls++;
+        return true;
+    }
+
+    /**
+     * Whether a recovery may act now. Actions are at least one threshold apart, so a session that
+     * keeps stalling right after each recovery is not restarted in a tight loop.
+     */
+    boolean mayAct(long now) {
+        if (lastActionNanos != 0 && now - lastActionNanos < thresholdNanos) {
+            return false;
+        }
+        lastActionNanos = now;
+        return true;
+    }
+
+    /** Pushes the deadline out ({@code EXTEND_TIMEOUT_USEC}): the session is busy, not stuck. */
+    void extend(long micros, long now) {
+        long until = now + micros * 1000 - thresholdNanos;
+        if (until > lastProofNanos) {
+            lastProofNanos = until;
+        }
+    }
+
+    /** A new process in the session: silence, readiness and status start over. */
+    void restarted(long now) {
+        lastProofNanos = now;
+        armed = false;
+        stalled = false;
+        ready = false;
+        status = null;
+        stopping = false;
+        mainPid = 0;
+        readiness = new CompletableFuture<>();
+    }
+
+    void ready(long now) {
+        if (!armed) {
+            lastProofNanos = now;
+            armed = true;
+        }
+        ready = true;
+        readiness.complete(true);
+    }
+
+    /** Completes with true when the session becomes ready, false when its process ends first. */
+    CompletableFuture<Boolean> readiness() {
+        return readiness;
+    }
+
+    void notReady() {
+        readiness.complete(false);
+    }
+
+    boolean isReady() {
+        return ready;
+    }
+
+    void status(String text) {
+        status = text.isEmpty() ? null : text;
+    }
+
+    String status() {
+        return status;
+    }
+
+    void stopping() {
+        stopping = true;
+    }
+
+    void mainPid(int pid) {
+        mainPid = pid;
+    }
+
+    /** The pid the session named with {@code MAINPID=}, or 0. */
+    int mainPid() {
+        return mainPid;
+    }
+
+    void errno(int e) {
+        errno = e;
+    }
+
+    boolean stalled() {
+        return stalled;
+    }
+
+    int stalls() {
+        return stalls;
+    }
+
+    int lastProofPid() {
+        return lastProofPid;
+    }
+
+    /** The origin of the last proof, null before the first. */
+    Origin lastOrigin() {
+        return lastOrigin;
+    }
+
+    /** Whether the last proof came from another PID namespace, where our pids mean other processes. */
+    boolean crossNamespace() {
+        return foreignNamespace;
+    }
+
+    long silentNanos(long now) {
+        return now - lastProofNanos;
+    }
+
+    /** Adds the session JSON's heartbeat fields. */
+    void describe(Map<String, Object> m, long now) {
+        m.put("ready", notify ? ready : null);
+        m.put("status", status);
+        m.put("stopping", (Boolean) m.getOrDefault("stopping", false) || stopping);
+        m.put("stallAfterMs", thresholdNanos > 0 ? Duration.ofNanos(thresholdNanos).toMillis() : null);
+        m.put("onStall", onStall.wire());
+        m.put("stalled", stalled);
+        m.put("stalls", stalls);
+        m.put("lastBeatAgeMs", beats > 0 ? Duration.ofNanos(now - lastProofNanos).toMillis() : null);
+        m.put("mainPid", mainPid != 0 ? mainPid : null);
+        m.put("errno", errno != 0 ? errno : null);
+    }
+}

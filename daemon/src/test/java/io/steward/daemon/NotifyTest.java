@@ -1,0 +1,130 @@
+package io.steward.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.steward.sys.UnixAddress;
+import io.steward.sys.UnixDatagram;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** sd_notify through per-session sockets, with the real {@code systemd-notify}, and stall recovery. */
+class NotifyTest extends DaemonFixture {
+
+    @Test
+    void systemdNotifyReportsReadyAndStatusAndItsBarrierIsReleased() {
+        // timeout(1) turns a hang on the barrier into exit 124, so the output tells.
+        Map<String, Object> s = run("argv", List.of("sh", "-c",
+                "timeout 10 systemd-notify --ready --status='warming up'; echo notify-rc=$?; exec sleep 30"),
+                "notify", true);
+        String id = (String) s.get("id");
+        assertEquals(false, s.get("ready"));
+        Map<String, Object> ready = client.awaitReady(id, 15_000);
+        assertEquals(true, ready.get("ready"));
+        assertEquals(false, ready.get("timedOut"));
+        poll("systemd-notify to return", () -> text(id).contains("notify-rc="));
+        assertTrue(text(id).contains("notify-rc=0"), text(id));
+        assertEquals("warming up", client.session(id).get("status"));
+        assertTrue(metric("steward_notify_fds_closed_total") >= 1, "the barrier's fd was closed");
+    }
+
+    @Test
+    void readinessWaitEndsWhenTheProcessEndsFirst() {
+        String id = (String) run("argv", List.of("sh", "-c", "exit 3"), "notify", true).get("id");
+        Map<String, Object> r = client.awaitReady(id, 15_000);
+        assertEquals(false, r.get("ready"));
+        assertEquals(false, r.get("timedOut"));
+        assertEquals("exited", r.get("phase"));
+    }
+
+    @Test
+    void watchdogSilenceRestartsTheSessionWithinThresholdPlusATick() throws Exception {
+        Map<String, Object> s = run("argv", List.of("sh", "-c",
+                "echo run pid=$$ wpid=$WATCHDOG_PID usec=$WATCHDOG_USEC; systemd-notify WATCHDOG=1; exec sleep 30"),
+                "name", "wd", "watchdogMs", 500L, "onStall", "restart");
+        String id = (String) s.get("id");
+        int firstPid = ((Number) s.get("pid")).intValue();
+        Events.Event stall = event("stall", id);
+        long silent = ((Number) stall.fields().get("silentMs")).longValue();
+        assertTrue(silent >= 500 && silent <= 500 + Heartbeats.TICK_MILLIS + 200, "stall seen after " + silent + " ms");
+        assertEquals("restart", stall.fields().get("action"));
+        Events.Event restarted = event("restarted", id);
+        assertEquals(firstPid, ((Number) restarted.fields().get("previousPid")).intValue());
+        Map<String, Object> now = client.session(id);
+        assertEquals(id, now.get("id"));
+        assertEquals("wd", now.get("name"));
+        assertTrue(((Number) now.get("restarts")).intValue() >= 1);
+        assertNotEquals(firstPid, ((Number) now.get("pid")).intValue());
+        assertEquals("TERM", ((Map<?, ?>) now.get("lastExit")).get("signal"));
+        // Same rings: the first run's line is still there, the second follows it.
+        poll("the second run's line", () -> text(id).split("run pid=", -1).length >= 3);
+        String first = text(id).lines().findFirst().orElseThrow();
+        assertTrue(first.equals("run pid=" + firstPid + " wpid=" + firstPid + " usec=500000"), first);
+        assertTrue(metric("steward_recoveries_total{outcome=\"restarted\"}") >= 1);
+    }
+
+    @Test
+    void stallCanSignalTheSession() throws Exception {
+        String id = (String) run("argv", List.of("sh", "-c",
+                "trap 'echo got-usr1' USR1; systemd-notify WATCHDOG=1; while :; do sleep 0.05; done"), "watchdogMs", 300L,
+                "onStall", "signal:USR1").get("id");
+        Events.Event recovered = event("recovered", id);
+        assertEquals("signalled", recovered.fields().get("outcome"));
+        poll("the trap to run", () -> text(id).contains("got-usr1"));
+        assertEquals("running", client.session(id).get("phase"));
+        assertEquals(true, client.session(id).get("stalled"));
+    }
+
+    @Test
+    void aStoppedSessionIsNotRestarted() throws Exception {
+        String id = (String) run("argv", List.of("sleep", "30"), "stallAfterMs", 200L, "onStall", "restart").get("id");
+        client.stop(id, 5000, true);
+        // Checked over three thresholds' worth of ticks: an exited session is never watched.
+        long until = System.nanoTime() + 600_000_000L;
+        while (System.nanoTime() < until) {
+            assertEquals(0, ((Number) client.session(id).get("restarts")).intValue());
+            assertEquals("exited", client.session(id).get("phase"));
+            Thread.sleep(Heartbeats.TICK_MILLIS);
+        }
+        assertEquals(0, metric("steward_stalls_total"));
+    }
+
+    @Test
+    void foreignAndMalformedNotifyDatagramsAreRefusedAndCounted() throws Exception {
+        String id = (String) run("argv", List.of("sleep", "30"), "notify", true).get("id");
+        Path socket = home.resolve("notify").toFile().listFiles()[0].toPath();
+        try (UnixDatagram sender = UnixDatagram.unbound(); Arena arena = Arena.ofConfined()) {
+            UnixAddress to = UnixAddress.of(socket);
+            // From this JVM, which is not in the session's tree.
+            send(sender, to, arena, "READY=1".getBytes(StandardCharsets.UTF_8));
+            send(sender, to, arena, "READY=1\0x".getBytes(StandardCharsets.UTF_8));
+            send(sender, to, arena, new byte[5000]);
+        }
+        poll("three refusals", () -> metric("steward_beat_drops_total{reason=\"foreign-sender\"}") == 1
+                && metric("steward_notify_refused_total{reason=\"embedded-nul\"}") == 1
+                && metric("steward_notify_refused_total{reason=\"too-large\"}") == 1);
+        assertEquals(false, client.session(id).get("ready"));
+        assertEquals("notify", event("auth-failure", id).fields().get("transport"));
+    }
+
+    @Test
+    void onStallNeedsAThreshold() {
+        var r = raw("POST", "/v1/sessions", "{\"argv\":[\"true\"],\"onStall\":\"restart\"}");
+        assertEquals(400, r.status());
+        var bad = raw("POST", "/v1/sessions", "{\"argv\":[\"true\"],\"stallAfterMs\":100,\"onStall\":\"signal:NOPE\"}");
+        assertEquals(400, bad.status());
+        assertEquals(0, client.list(true, null).size());
+    }
+
+    private static void send(UnixDatagram sender, UnixAddress to, Arena arena, byte[] bytes) {
+        MemorySegment seg = arena.allocate(bytes.length);
+        MemorySegment.copy(bytes, 0, seg, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+        assertEquals(bytes.length, sender.send(to, seg, bytes.length));
+    }
+}

@@ -1,0 +1,68 @@
+package io.steward.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.steward.heartbeat.Frame;
+import io.steward.heartbeat.VlpCodec;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The UDP listener: beats count, but nobody vouches for them, so they never drive recovery by default. */
+class UdpBeatsTest extends DaemonFixture {
+    @Override
+    Heartbeats.Config beats() {
+        return new Heartbeats.Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), false);
+    }
+
+    @Test
+    void udpBeatsFromAStalledAgentNeverTriggerRecovery() throws Exception {
+        Map<String, Object> s = run("argv", List.of("sleep", "30"), "stallAfterMs", 400L, "onStall", "restart");
+        String id = (String) s.get("id");
+        int pid = ((Number) s.get("pid")).intValue();
+        InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), daemon.heartbeats().udpPort());
+        try (DatagramChannel udp = DatagramChannel.open()) {
+            for (int nonce = 1; nonce <= 3; nonce++) {
+                udp.send(ByteBuffer.wrap(VlpCodec.encode(new Frame(Frame.Status.OK, pid, 1, nonce, 0))), to);
+            }
+        }
+        poll("three UDP beats", () -> metric("steward_beats_total{origin=\"network-unverified\"}") == 3);
+        Events.Event stall = event("stall", id);
+        assertEquals("network-unverified", stall.fields().get("origin"));
+        Events.Event refused = event("recovery-refused", id);
+        assertEquals("network-unverified", refused.fields().get("reason"));
+        assertEquals(1, metric("steward_recovery_refusals_total{reason=\"network-unverified\"}"));
+        assertEquals(0, metric("steward_recoveries_total{outcome=\"restarted\"}"));
+        Map<String, Object> now = client.session(id);
+        assertEquals(0, ((Number) now.get("restarts")).intValue());
+        assertEquals(pid, ((Number) now.get("pid")).intValue());
+        assertEquals("running", now.get("phase"));
+    }
+
+    @Test
+    void aKernelAttestedBeatOutranksAnEarlierUdpClaim() throws Exception {
+        int self = (int) ProcessHandle.current().pid();
+        InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), daemon.heartbeats().udpPort());
+        try (DatagramChannel udp = DatagramChannel.open()) {
+            udp.send(ByteBuffer.wrap(VlpCodec.encode(new Frame(Frame.Status.OK, self, 1, 1, 0))), to);
+        }
+        poll("the UDP beat", () -> metric("steward_beats_total{origin=\"network-unverified\"}") == 1);
+        try (io.steward.sys.UnixDatagram unix = io.steward.sys.UnixDatagram.unbound();
+                java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            byte[] f = VlpCodec.encode(new Frame(Frame.Status.OK, self, 1, 2, 0));
+            var seg = arena.allocate(f.length);
+            java.lang.foreign.MemorySegment.copy(f, 0, seg, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, f.length);
+            unix.send(io.steward.sys.UnixAddress.of(home.resolve("beats.sock")), seg, f.length);
+        }
+        poll("the attested beat", () -> metric("steward_beats_total{origin=\"kernel-attested\"}") == 1);
+        try (DatagramChannel udp = DatagramChannel.open()) {
+            udp.send(ByteBuffer.wrap(VlpCodec.encode(new Frame(Frame.Status.OK, self, 1, 3, 0))), to);
+        }
+        poll("the weaker claim refused", () -> metric("steward_beat_drops_total{reason=\"origin-conflict\"}") == 1);
+        assertEquals("kernel-attested", event("origin-conflict", null).fields().get("slotOrigin"));
+    }
+}
