@@ -39,8 +39,9 @@ import java.util.zip.CRC32C;
  * </ol>
  *
  * <p>{@link #encode} writes any {@link Frame} faithfully, even one a decoder would reject, so tests
- * and fuzzers can build every kind of bad frame with a valid CRC. The hot path is
- * {@link VlpDecoder}; {@link #decode(byte[])} here is for tests and cold paths.
+ * and fuzzers can build every kind of bad frame with a valid CRC. The hot paths are
+ * {@link VlpDecoder} and {@link VlpEncoder}, which allocate nothing; {@link #decode(byte[])} and
+ * {@link #encode(Frame)} here are for tests and cold paths.
  */
 public final class VlpCodec {
     public static final int FRAME_BYTES = 32;

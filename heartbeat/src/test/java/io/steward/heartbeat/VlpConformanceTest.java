@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -67,6 +68,10 @@ class VlpConformanceTest {
         byte[] wire = HEX.parseHex((String) v.get("expected_wire_hex"));
         assertEquals(null, v.get("expected_decode_error"));
         assertArrayEquals(wire, VlpCodec.encode(frame), "encode");
+        byte[] encoded = new byte[VlpCodec.FRAME_BYTES + 3];
+        new VlpEncoder().encode(frame.status(), frame.pid(), frame.timestamp(), frame.nonce(), frame.payload(),
+                encoded, 3);
+        assertArrayEquals(wire, Arrays.copyOfRange(encoded, 3, encoded.length), "VlpEncoder");
         assertEquals(frame, VlpCodec.decode(wire), "decode");
     }
 
