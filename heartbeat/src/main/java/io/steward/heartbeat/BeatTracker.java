@@ -66,7 +66,7 @@ public final class BeatTracker {
     private final long[] rateTat;
     private final Object[] tag;
     private final int[] free;
-    private int freeCount;
+    private volatile int freeCount;
     private final long pidInterval;
     private final long pidTolerance;
     private final long globalInterval;
@@ -248,6 +248,11 @@ public final class BeatTracker {
     private Agent view(int s, long now) {
         return new Agent(pid[s], ORIGINS[origin[s]], STATUSES[status[s]], lastNonce[s], now - lastBeat[s], beats[s],
                 stalls[s], stalled[s], ns[s]);
+    }
+
+    /** Pids tracked now. May be read from any thread, and lag. */
+    public int size() {
+        return pid.length - freeCount;
     }
 
     public Limits limits() {

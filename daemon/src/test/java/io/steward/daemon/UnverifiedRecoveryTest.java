@@ -1,0 +1,34 @@
+package io.steward.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.steward.heartbeat.Frame;
+import io.steward.heartbeat.VlpCodec;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** With --allow-unverified-recovery, a stall proven by UDP beats is acted on like any other. */
+class UnverifiedRecoveryTest extends DaemonFixture {
+    @Override
+    Heartbeats.Config beats() {
+        return new Heartbeats.Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), true);
+    }
+
+    @Test
+    void theOperatorMayAllowRecoveryOnUnverifiedBeats() throws Exception {
+        var s = run("argv", List.of("sleep", "30"), "stallAfterMs", 300L, "onStall", "restart");
+        String id = (String) s.get("id");
+        int pid = ((Number) s.get("pid")).intValue();
+        try (DatagramChannel udp = DatagramChannel.open()) {
+            udp.send(ByteBuffer.wrap(VlpCodec.encode(new Frame(Frame.Status.OK, pid, 1, 1, 0))),
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), daemon.heartbeats().udpPort()));
+        }
+        assertEquals("network-unverified", event("stall", id).fields().get("origin"));
+        assertEquals("restarted", event("recovered", id).fields().get("outcome"));
+        assertEquals(0, metric("steward_recovery_refusals_total{reason=\"network-unverified\"}"));
+    }
+}
