@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -213,7 +214,7 @@ public final class Ring {
             long from = Math.max(cursor, start);
             int n = (int) Math.max(0, Math.min(max, e - from));
             byte[] out = new byte[n];
-            copyOut(from, out, n);
+            copyOut(from, ByteBuffer.wrap(out), 0, n);
             VarHandle.acquireFence();
             if (start <= from) {
                 return new Chunk(out, from, from + n, from - Math.min(cursor, from));
@@ -223,7 +224,7 @@ public final class Ring {
     }
 
     /** Copies up to {@code len} bytes from {@code cursor} into {@code dst}; {@code fromOut[0]} gets the offset they start at. */
-    private long copyInto(long cursor, byte[] dst, int off, int len, long[] fromOut) {
+    private long copyInto(long cursor, ByteBuffer dst, int off, int len, long[] fromOut) {
         while (true) {
             long e = end;
             long from = Math.max(cursor, start);
@@ -268,6 +269,15 @@ public final class Ring {
          * @return bytes copied; 0 on timeout; -1 once the stream closed and everything was read
          */
         public int read(byte[] dst, int off, int len, long timeoutMillis) throws InterruptedException {
+            return read(ByteBuffer.wrap(dst), off, len, timeoutMillis);
+        }
+
+        /**
+         * Like {@link #read(byte[], int, int, long)}, into {@code dst} from index {@code off} (its
+         * position and limit are left alone): with a direct buffer, the bytes go from the ring to
+         * the socket with no copy between.
+         */
+        public int read(ByteBuffer dst, int off, int len, long timeoutMillis) throws InterruptedException {
             if (end <= position && !await(position, timeoutMillis, TimeUnit.MILLISECONDS)) {
                 return 0;
             }
@@ -286,11 +296,7 @@ public final class Ring {
         }
     }
 
-    private void copyOut(long from, byte[] out, int n) {
-        copyOut(from, out, 0, n);
-    }
-
-    private void copyOut(long from, byte[] out, int outOff, int n) {
+    private void copyOut(long from, ByteBuffer out, int outOff, int n) {
         int done = 0;
         while (done < n) {
             int index = (int) ((from + done) % capacity);
@@ -298,7 +304,7 @@ public final class Ring {
             int at = index % pageSize;
             byte[] p = pages[page];
             int k = Math.min(n - done, p.length - at);
-            System.arraycopy(p, at, out, outOff + done, k);
+            out.put(outOff + done, p, at, k);
             done += k;
         }
     }

@@ -5,12 +5,14 @@ import io.steward.api.Json;
 import io.steward.api.Overflow;
 import io.steward.api.StewardException;
 import io.steward.core.ExitStatus;
+import io.steward.core.ManagedProcess;
 import io.steward.core.Ring;
 import io.steward.core.StdinSink;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -44,6 +46,8 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
     private final AtomicInteger pumps = new AtomicInteger();
     private volatile org.eclipse.jetty.websocket.api.Session ws;
     private volatile boolean closed;
+    /** The process attached to: a restart ends this attachment with its exit. */
+    private volatile ManagedProcess process;
 
     AttachEndpoint(Sessions sessions, Session session, Caller caller, boolean steal, boolean readOnly, long stdoutCursor,
             long stderrCursor, Metrics metrics) {
@@ -60,6 +64,7 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
     @Override
     public void onWebSocketOpen(org.eclipse.jetty.websocket.api.Session ws) {
         this.ws = ws;
+        this.process = session.process;
         Session.Attachment evicted;
         try {
             evicted = session.attach(this, steal);
@@ -77,8 +82,8 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
         text(Json.object("type", "hello", "session", session.id, "kind", session.process.isPty() ? "pty" : "pipe",
                 "stdoutCursor", stdoutCursor, "stderrCursor", stderrCursor, "readOnly", readOnly));
         List<Runnable> starts = new ArrayList<>();
-        starts.add(() -> pump(session.process.stdout(), session.process.isPty() ? TAG_PTY : TAG_STDOUT, stdoutCursor));
-        session.process.stderr().ifPresent(err -> starts.add(() -> pump(err, TAG_STDERR, stderrCursor)));
+        starts.add(() -> pump(process.stdout(), process.isPty() ? TAG_PTY : TAG_STDOUT, stdoutCursor));
+        process.stderr().ifPresent(err -> starts.add(() -> pump(err, TAG_STDERR, stderrCursor)));
         pumps.set(starts.size());
         for (Runnable r : starts) {
             Thread.ofVirtual().name("attach-pump").start(r);
@@ -88,32 +93,41 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
 
     private void pump(Ring ring, byte tag, long cursor) {
         Ring.Reader reader = ring.reader(cursor);
-        byte[] buf = new byte[FRAME_BYTES - 1];
+        // Frames are built in direct buffers of this pump's own, handed back once Jetty has written
+        // them, so a byte goes from the ring to the socket with one copy; there are never more than
+        // the frames in flight.
+        ArrayBlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(IN_FLIGHT);
+        ByteBuffer frame = null;
         long reported = 0;
         try {
             while (!closed) {
-                int n = reader.read(buf, 0, buf.length, 500);
+                if (frame == null) {
+                    inFlight.acquire();
+                    frame = free.poll();
+                    if (frame == null) {
+                        frame = ByteBuffer.allocateDirect(FRAME_BYTES);
+                    }
+                }
+                int n = reader.read(frame, 1, FRAME_BYTES - 1, 500);
                 if (reader.skipped() > reported) {
                     long missed = reader.skipped() - reported;
                     reported = reader.skipped();
                     metrics.attachDropped(missed);
                     text(Json.object("type", "dropped", "stream", streamName(tag), "bytes", missed,
-                            "cursor", reader.position() - n));
+                            "cursor", reader.position() - Math.max(n, 0)));
                 }
                 if (n < 0) {
                     break;
                 }
-                if (n == 0) {
+                if (n == 0 || closed) {
                     continue;
                 }
-                inFlight.acquire();
-                if (closed) {
+                ByteBuffer out = frame.put(0, tag).limit(n + 1).position(0);
+                frame = null;
+                ws.sendBinary(out, Callback.from(() -> {
+                    free.offer(out.clear());
                     inFlight.release();
-                    break;
-                }
-                ByteBuffer frame = ByteBuffer.allocate(n + 1);
-                frame.put(tag).put(buf, 0, n).flip();
-                ws.sendBinary(frame, Callback.from(inFlight::release, failure -> {
+                }, failure -> {
                     inFlight.release();
                     closed = true;
                 }));
@@ -124,6 +138,9 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (frame != null) {
+            inFlight.release();
+        }
         if (pumps.decrementAndGet() == 0 && !closed) {
             finish();
         }
@@ -131,7 +148,7 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
 
     /** Every byte was sent: report the exit and close. */
     private void finish() {
-        ExitStatus exit = session.process.onExit().join();
+        ExitStatus exit = process.onExit().join();
         text(Json.object("type", "exit", "exitCode", exit.exitCode(), "signal", exit.signalName(),
                 "outcome", exit.outcome()));
         ws.close(1000, "exited", Callback.NOOP);
