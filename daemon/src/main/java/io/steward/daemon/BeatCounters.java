@@ -97,76 +97,50 @@ final class BeatCounters {
         refusals.incrementAndGet(r.ordinal());
     }
 
-    long beats() {
-        long n = 0;
-        for (int i = 0; i < beats.length(); i++) {
-            n += beats.get(i);
-        }
-        return n;
-    }
-
-    long drops(Drop d) {
-        return drops.get(d.ordinal());
-    }
-
-    long decodeErrors(VlpError e) {
-        return decode.get(e.ordinal());
-    }
-
-    long recoveries(Recovery r) {
-        return recoveries.get(r.ordinal());
-    }
-
-    long refusals(Refusal r) {
-        return refusals.get(r.ordinal());
-    }
-
-    long notifyRefusedCount(NotifyRefusal r) {
-        return notifyRefused.get(r.ordinal());
-    }
-
-    long stalls() {
-        return other.get(STALLS);
-    }
-
-    /** Appends the Prometheus families; {@code tracker} supplies evictions and the tracked count. */
+    /** Appends the Prometheus families; evictions and the tracked count come from the tracker. */
     void render(StringBuilder b, long evictions, int tracked) {
-        family(b, "steward_beats_total", "counter", "heartbeats accepted, by transport origin");
-        for (Origin o : Origin.values()) {
-            sample(b, "steward_beats_total", "origin", o.wire(), beats.get(o.ordinal()));
+        labelled(b, "steward_beats_total", "heartbeats accepted, by transport origin", "origin",
+                wires(Origin.values(), Origin::wire), beats);
+        labelled(b, "steward_beat_drops_total", "heartbeats and notify datagrams dropped, by reason", "reason",
+                wires(Drop.values(), Drop::wire), drops);
+        labelled(b, "steward_beat_decode_errors_total", "VLP frames that failed to decode, by kind", "kind",
+                wires(VlpError.values(), VlpError::wire), decode);
+        single(b, "steward_notify_messages_total", "counter", "sd_notify datagrams accepted", other.get(NOTIFY));
+        labelled(b, "steward_notify_refused_total", "sd_notify datagrams dropped whole, by reason", "reason",
+                wires(NotifyRefusal.values(), NotifyRefusal::wire), notifyRefused);
+        single(b, "steward_notify_fds_closed_total", "counter", "descriptors passed with notify datagrams and closed",
+                other.get(NOTIFY_FDS_CLOSED));
+        single(b, "steward_stalls_total", "counter", "sessions that went silent past their threshold", other.get(STALLS));
+        labelled(b, "steward_recoveries_total", "recoveries from stalls, by outcome", "outcome",
+                wires(Recovery.values(), Recovery::wire), recoveries);
+        labelled(b, "steward_recovery_refusals_total", "recoveries refused, by reason", "reason",
+                wires(Refusal.values(), Refusal::wire), refusals);
+        single(b, "steward_beat_evictions_total", "counter", "tracked agents evicted to make room", evictions);
+        single(b, "steward_beat_io_errors_total", "counter", "receive failures on heartbeat sockets", other.get(IO));
+        single(b, "steward_beat_agents", "gauge", "agents tracked now", tracked);
+    }
+
+    private static <E> String[] wires(E[] values, java.util.function.Function<E, String> wire) {
+        String[] out = new String[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = wire.apply(values[i]);
         }
-        family(b, "steward_beat_drops_total", "counter", "heartbeats and notify datagrams dropped, by reason");
-        for (Drop d : Drop.values()) {
-            sample(b, "steward_beat_drops_total", "reason", d.wire(), drops.get(d.ordinal()));
+        return out;
+    }
+
+    /** A counter family with one sample per label value, indexed like {@code counts}. */
+    private static void labelled(StringBuilder b, String name, String help, String label, String[] values,
+            AtomicLongArray counts) {
+        family(b, name, "counter", help);
+        for (int i = 0; i < values.length; i++) {
+            b.append(name).append('{').append(label).append("=\"").append(values[i]).append("\"} ")
+                    .append(counts.get(i)).append('\n');
         }
-        family(b, "steward_beat_decode_errors_total", "counter", "VLP frames that failed to decode, by kind");
-        for (VlpError e : VlpError.values()) {
-            sample(b, "steward_beat_decode_errors_total", "kind", e.wire(), decode.get(e.ordinal()));
-        }
-        family(b, "steward_notify_messages_total", "counter", "sd_notify datagrams accepted");
-        b.append("steward_notify_messages_total ").append(other.get(NOTIFY)).append('\n');
-        family(b, "steward_notify_refused_total", "counter", "sd_notify datagrams dropped whole, by reason");
-        for (NotifyRefusal r : NotifyRefusal.values()) {
-            sample(b, "steward_notify_refused_total", "reason", r.wire(), notifyRefused.get(r.ordinal()));
-        }
-        family(b, "steward_notify_fds_closed_total", "counter", "descriptors passed with notify datagrams and closed");
-        b.append("steward_notify_fds_closed_total ").append(other.get(NOTIFY_FDS_CLOSED)).append('\n');
-        family(b, "steward_stalls_total", "counter", "sessions that went silent past their threshold");
-        b.append("steward_stalls_total ").append(other.get(STALLS)).append('\n');
-        family(b, "steward_recoveries_total", "counter", "recoveries from stalls, by outcome");
-        for (Recovery r : Recovery.values()) {
-            sample(b, "steward_recoveries_total", "outcome", r.wire(), recoveries.get(r.ordinal()));
-        }
-        family(b, "steward_recovery_refusals_total", "counter", "recoveries refused, by reason");
-        for (Refusal r : Refusal.values()) {
-            sample(b, "steward_recovery_refusals_total", "reason", r.wire(), refusals.get(r.ordinal()));
-        }
-        family(b, "steward_beat_evictions_total", "counter", "tracked agents evicted to make room");
-        b.append("steward_beat_evictions_total ").append(evictions).append('\n');
-        family(b, "steward_beat_io_errors_total", "counter", "receive failures on heartbeat sockets");
-        b.append("steward_beat_io_errors_total ").append(other.get(IO)).append('\n');
-        family(b, "steward_beat_agents", "gauge", "agents tracked now");
-        b.append("steward_beat_agents ").append(tracked).append('\n');
+    }
+
+    private static void single(StringBuilder b, String name, String type, String help, long value) {
+        family(b, name, type, help);
+        b.append(name).append(' ').append(value).append('\n');
     }
 
     private static void family(StringBuilder b, String name, String type, String help) {
@@ -174,7 +148,4 @@ final class BeatCounters {
         b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
-    private static void sample(StringBuilder b, String name, String label, String value, long n) {
-        b.append(name).append('{').append(label).append("=\"").append(value).append("\"} ").append(n).append('\n');
-    }
 }
