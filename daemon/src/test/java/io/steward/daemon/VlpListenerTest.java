@@ -103,7 +103,7 @@ class VlpListenerTest extends DaemonFixture {
 
     @Test
     @SuppressWarnings("unchecked")
-    void beatsFromASessionsChildKeepItAliveAndTheirSilenceRestartsIt() throws Exception {
+    void beatsFromTheJavaAgentInASessionsChildKeepItAliveAndTheirSilenceRestartsIt() throws Exception {
         List<String> argv = List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
                 System.getProperty("java.class.path"), "--enable-native-access=ALL-UNNAMED",
                 BeatingChild.class.getName(), "12", "100");
