@@ -59,8 +59,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--grace", paramLabel = "D", description = "Grace of stops by limits (default 5s).")
     String grace;
 
-    @Option(names = "--restart", paramLabel = "POLICY", description = "never (default), on-failure or always.")
+    @Option(names = "--restart", paramLabel = "POLICY", description = "never (default), on-failure or always: start it again when it ends by itself, after a backoff of 500ms doubling to 30s.")
     String restart;
+
+    @Option(names = "--max-restarts", paramLabel = "N", description = "With --restart: give up (phase errored) after N restarts within --within.")
+    Integer maxRestarts;
+
+    @Option(names = "--within", paramLabel = "D", description = "The window of --max-restarts (default 1m).")
+    String within;
 
     @Option(names = "--notify", description = "Give it an sd_notify socket (NOTIFY_SOCKET): READY=1, STATUS=, WATCHDOG=1.")
     boolean notifySocket;
@@ -156,6 +162,8 @@ final class RunCommand implements Callable<Integer> {
         putMillis(b, "retainMs", retain);
         putMillis(b, "graceMs", grace);
         put(b, "restart", restart);
+        put(b, "maxRestarts", maxRestarts);
+        putMillis(b, "restartWindowMs", within);
         if (notifySocket || waitReady) {
             b.put("notify", true);
         }

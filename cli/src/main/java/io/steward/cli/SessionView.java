@@ -26,6 +26,12 @@ final class SessionView {
             }
             return Boolean.FALSE.equals(s.get("ready")) ? "starting" : "running";
         }
+        if ("errored".equals(s.get("phase"))) {
+            return "errored";
+        }
+        if (Boolean.TRUE.equals(s.get("restartPending"))) {
+            return "restarting";
+        }
         if (s.get("signal") instanceof String sig) {
             return "killed " + sig;
         }

@@ -160,6 +160,7 @@ public final class Daemon implements AutoCloseable {
     public void close() {
         closed = true;
         reaper.close();
+        sessions.close();
         heartbeats.close();
         runtime.close();
         journal.close();

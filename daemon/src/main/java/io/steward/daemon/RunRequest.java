@@ -26,16 +26,18 @@ import java.util.Set;
  * @param watchdog the sd_notify watchdog interval ({@code WATCHDOG_USEC}); null for none
  * @param stallAfter silence after which the session is stalled; null: the watchdog's, or not watched
  * @param onStall what to do when it stalls
+ * @param restart whether, when and how often a process that ended by itself is started again
  */
 record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifetime, Duration idleTimeout,
-        Duration retain, Duration grace, boolean notifySocket, Duration watchdog, Duration stallAfter, StallAction onStall) {
+        Duration retain, Duration grace, boolean notifySocket, Duration watchdog, Duration stallAfter, StallAction onStall,
+        RestartPolicy restart) {
 
     static final Duration DEFAULT_RETAIN = Duration.ofMinutes(5);
     static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
     private static final Set<String> FIELDS = Set.of("argv", "name", "label", "pty", "rows", "cols", "cwd", "env",
             "clearEnv", "mergeStderr", "ringBytes", "overflow", "maxLifetimeMs", "idleTimeoutMs", "retainMs",
-            "graceMs", "restart", "notify", "watchdogMs", "stallAfterMs", "onStall");
+            "graceMs", "restart", "maxRestarts", "restartWindowMs", "notify", "watchdogMs", "stallAfterMs", "onStall");
 
     static RunRequest parse(Map<String, Object> body) {
         for (String k : body.keySet()) {
@@ -91,11 +93,8 @@ record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifet
             b.overflow(Overflow.fromWire(overflow)
                     .orElseThrow(() -> invalid("overflow: expected drop-oldest or backpressure")));
         }
-        String restart = string(body, "restart");
-        if (restart != null && !restart.equals("never")) {
-            throw new StewardException(ErrorCode.UNSUPPORTED,
-                    "restart '" + restart + "': restart policies are not available yet; use never");
-        }
+        RestartPolicy restart = RestartPolicy.parse(string(body, "restart"), integer(body, "maxRestarts"),
+                duration(body, "restartWindowMs"));
         String name = string(body, "name");
         if (name != null && !SessionIds.isValidName(name)) {
             throw invalid("name: 1-64 characters of letters, digits and . _ @ : -, starting with a letter or digit");
@@ -119,7 +118,7 @@ record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifet
         }
         return new RunRequest(b.build(), name, label, duration(body, "maxLifetimeMs"), duration(body, "idleTimeoutMs"),
                 orDefault(duration(body, "retainMs"), DEFAULT_RETAIN), orDefault(duration(body, "graceMs"), DEFAULT_GRACE),
-                bool(body, "notify", false), watchdog, stallAfter, onStall);
+                bool(body, "notify", false), watchdog, stallAfter, onStall, restart);
     }
 
     /** The session's heartbeat state as these options ask for it. */

@@ -29,6 +29,11 @@ final class Session {
     private volatile ExitStatus lastExit;
     /** Set by a stop, kill or shutdown that someone asked for: no recovery may undo it. */
     private volatile boolean stopRequested;
+    /** A stall restart is stopping the current process: its exit is not the session's end. */
+    private volatile boolean recovering;
+    private volatile java.util.concurrent.Future<?> pendingRestart;
+    private volatile boolean errored;
+    private final Backoff backoff = new Backoff();
     final Instant createdAt = Instant.now();
     final long createdNanos = System.nanoTime();
     private volatile long lastClientNanos = System.nanoTime();
@@ -61,8 +66,46 @@ final class Session {
         return restarts;
     }
 
+    /** Someone stops the session: no restart may follow, and one waiting in backoff is called off. */
     void requestStop() {
         stopRequested = true;
+        java.util.concurrent.Future<?> pending = pendingRestart;
+        if (pending != null) {
+            pending.cancel(false);
+            pendingRestart = null;
+            markExited();
+        }
+    }
+
+    void recovering(boolean on) {
+        recovering = on;
+    }
+
+    boolean recovering() {
+        return recovering;
+    }
+
+    /** A restart waiting out its backoff; null when there is none. */
+    void pendingRestart(java.util.concurrent.Future<?> f) {
+        pendingRestart = f;
+    }
+
+    boolean restartPending() {
+        return pendingRestart != null;
+    }
+
+    /** Restarting gave up (too many within the window): the session has ended for good. */
+    void errored() {
+        errored = true;
+        markExited();
+    }
+
+    boolean isErrored() {
+        return errored;
+    }
+
+    Backoff backoff() {
+        return backoff;
     }
 
     boolean stopRequested() {
@@ -75,6 +118,11 @@ final class Session {
 
     boolean live() {
         return process.phase() != ManagedProcess.Phase.EXITED;
+    }
+
+    /** Running, or waiting out a backoff to run again: it holds its name and counts against the quota. */
+    boolean active() {
+        return live() || pendingRestart != null;
     }
 
     /** Client activity (input, resize, attach) for the idle timeout. */
@@ -137,7 +185,8 @@ final class Session {
         m.put("kind", process.isPty() ? "pty" : "pipe");
         m.put("argv", request.spec().argv());
         m.put("pid", process.pid());
-        m.put("phase", exit == null ? "running" : "exited");
+        m.put("phase", exit == null ? "running" : errored ? "errored" : "exited");
+        m.put("restartPending", pendingRestart != null);
         m.put("stopping", process.phase() == ManagedProcess.Phase.STOPPING);
         m.put("exitCode", exit != null ? exit.exitCode() : null);
         m.put("signal", exit != null ? exit.signalName() : null);

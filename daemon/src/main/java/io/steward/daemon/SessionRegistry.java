@@ -30,13 +30,13 @@ final class SessionRegistry {
 
     /** Checks the quota and the name before a spawn; the caller holds the registry lock. */
     synchronized void admit(RunRequest request) {
-        long live = byKey.values().stream().filter(Session::live).count();
+        long live = byKey.values().stream().filter(Session::active).count();
         if (live >= quota) {
             throw new StewardException(ErrorCode.QUOTA, "quota reached: " + quota + " live sessions");
         }
         if (request.name() != null) {
             Session holder = byName(request.name());
-            if (holder != null && holder.live()) {
+            if (holder != null && holder.active()) {
                 throw new StewardException(ErrorCode.CONFLICT, "a running session is already named '" + request.name() + "'");
             }
         }
@@ -103,7 +103,7 @@ final class SessionRegistry {
     List<Session> list(boolean all, String label) {
         List<Session> out = new ArrayList<>();
         for (Session s : byKey.values()) {
-            if ((all || s.live()) && (label == null || label.equals(s.request.label()))) {
+            if ((all || s.active()) && (label == null || label.equals(s.request.label()))) {
                 out.add(s);
             }
         }

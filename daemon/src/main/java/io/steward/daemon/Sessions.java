@@ -28,6 +28,7 @@ final class Sessions implements Recovery {
     private final Events events;
     private final AuditLog audit;
     private final Journal journal;
+    private final Supervisor supervisor;
     private Heartbeats heartbeats;
 
     Sessions(ProcessRuntime runtime, SessionRegistry registry, Events events, AuditLog audit, Journal journal) {
@@ -36,6 +37,7 @@ final class Sessions implements Recovery {
         this.events = events;
         this.audit = audit;
         this.journal = journal;
+        this.supervisor = new Supervisor(runtime, journal, events, this::watchExit);
     }
 
     SessionRegistry registry() {
@@ -45,6 +47,7 @@ final class Sessions implements Recovery {
     /** Wires in the heartbeat thread, which needs this class as its {@link Recovery}. */
     void heartbeats(Heartbeats h) {
         this.heartbeats = h;
+        supervisor.heartbeats(h);
         registry.onRemove(s -> {
             if (s.notify != null) {
                 h.execute(() -> h.notifySockets().close(s.notify));
@@ -117,70 +120,17 @@ final class Sessions implements Recovery {
         journal.remove(p.pid(), p.startTicks());
         s.vitals.notReady();
         heartbeats.forget(s);
-        if (s.process == p) {
-            s.markExited();
-        }
         events.publish("exited", Json.object("session", s.id, "name", s.name(), "pid", p.pid(),
                 "exitCode", exit.exitCode(), "signal", exit.signalName(),
                 "outcome", exit.outcome(), "leftovers", exit.leftovers().size()));
+        if (!supervisor.exited(s, p, exit) && s.process == p) {
+            s.markExited();
+        }
     }
 
     @Override
     public boolean restart(Session s, String reason) {
-        ManagedProcess old;
-        synchronized (s) {
-            if (s.stopRequested()) {
-                return false;
-            }
-            old = s.process;
-        }
-        Thread.ofVirtual().name("steward-restart").start(() -> restartNow(s, old, reason));
-        return true;
-    }
-
-    private void restartNow(Session s, ManagedProcess old, String reason) {
-        try {
-            ExitStatus exit = old.stop(s.request.grace()).get();
-            awaitRingsClosed(old);
-            ManagedProcess next;
-            synchronized (s) {
-                if (s.stopRequested() || s.process != old) {
-                    events.publish("recovery-refused", Json.object("session", s.id, "name", s.name(),
-                            "action", "restart", "reason", "user-stopped"));
-                    heartbeats.counters().refusal(BeatCounters.Refusal.USER_STOPPED);
-                    return;
-                }
-                next = runtime.spawn(old.spec(), old);
-                journal.add(new Journal.Entry(next.pid(), next.startTicks(), next.originator(), s.auditTag,
-                        s.request.spec().argv().getFirst()));
-                s.vitals.restarted(System.nanoTime());
-                s.restarted(next, exit);
-            }
-            heartbeats.counters().recovery(BeatCounters.Recovery.RESTARTED);
-            events.publish("restarted", Json.object("session", s.id, "name", s.name(), "pid", next.pid(),
-                    "previousPid", old.pid(), "restarts", s.restarts(), "reason", reason));
-            events.publish("recovered", Json.object("session", s.id, "name", s.name(), "action", "restart",
-                    "outcome", BeatCounters.Recovery.RESTARTED.wire(), "pid", next.pid()));
-            watchExit(s, next);
-            heartbeats.watchNow();
-        } catch (Exception e) {
-            heartbeats.counters().recovery(BeatCounters.Recovery.FAILED);
-            events.publish("recovered", Json.object("session", s.id, "name", s.name(), "action", "restart",
-                    "outcome", BeatCounters.Recovery.FAILED.wire(), "error", String.valueOf(e.getMessage())));
-        }
-    }
-
-    /**
-     * The old process's channels close its rings once they read its last byte; the next process
-     * may only take them over after that, or the old reader's close would end the new stream.
-     */
-    private static void awaitRingsClosed(ManagedProcess p) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-        for (Ring r : new Ring[] {p.stdout(), p.stderr().orElse(null)}) {
-            while (r != null && !r.closed() && System.nanoTime() < deadline) {
-                r.await(Long.MAX_VALUE, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
-            }
-        }
+        return supervisor.restartStalled(s, reason);
     }
 
     @Override
@@ -253,6 +203,9 @@ final class Sessions implements Recovery {
     }
 
     void stop(Caller caller, Session s, Duration grace) {
+        if (callOffRestart(caller, "stop", s)) {
+            return;
+        }
         requireLive(caller, "stop", s);
         synchronized (s) {
             s.requestStop();
@@ -262,6 +215,9 @@ final class Sessions implements Recovery {
     }
 
     void kill(Caller caller, Session s) {
+        if (callOffRestart(caller, "kill", s)) {
+            return;
+        }
         requireLive(caller, "kill", s);
         synchronized (s) {
             s.requestStop();
@@ -321,6 +277,23 @@ final class Sessions implements Recovery {
         }
         audit.record(caller, "kill-older", null, "ok:" + stopped.size());
         return stopped;
+    }
+
+    /** A stop of a session waiting to restart calls the restart off: the session has ended for good. */
+    private boolean callOffRestart(Caller caller, String action, Session s) {
+        synchronized (s) {
+            if (s.live() || !s.restartPending()) {
+                return false;
+            }
+            s.requestStop();
+        }
+        events.publish("restart-cancelled", Json.object("session", s.id, "name", s.name()));
+        audit.record(caller, action, s.auditTag, "ok");
+        return true;
+    }
+
+    void close() {
+        supervisor.close();
     }
 
     private void requireLive(Caller caller, String action, Session s) {

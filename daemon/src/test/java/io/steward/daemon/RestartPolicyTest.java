@@ -1,0 +1,111 @@
+package io.steward.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Restart policies: backoff that grows, a limit that ends in errored, and stops that are final. */
+class RestartPolicyTest extends DaemonFixture {
+
+    @Test
+    void aCrashLoopBacksOffDoublingThenErrors() throws Exception {
+        String id = (String) run("argv", List.of("sh", "-c", "echo run; exit 3"), "restart", "on-failure",
+                "maxRestarts", 3L, "restartWindowMs", 60_000L).get("id");
+        List<Long> delays = new ArrayList<>();
+        try (Events.Subscription sub = daemon.events().subscribe(0)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < deadline) {
+                Events.Event e = sub.next(100, TimeUnit.MILLISECONDS);
+                if (e == null || !id.equals(e.fields().get("session"))) {
+                    continue;
+                }
+                if (e.type().equals("backoff")) {
+                    delays.add(((Number) e.fields().get("delayMs")).longValue());
+                }
+                if (e.type().equals("errored")) {
+                    break;
+                }
+            }
+        }
+        assertEquals(List.of(500L, 1000L, 2000L), delays);
+        Map<String, Object> s = client.session(id);
+        assertEquals("errored", s.get("phase"));
+        assertEquals(3, ((Number) s.get("restarts")).intValue());
+        assertEquals(false, s.get("restartPending"));
+        assertEquals(4, text(id).split("run\n", -1).length - 1, "one ring across the four runs: " + text(id));
+        assertEquals(3, ((Map<?, ?>) s.get("lastExit")).get("exitCode") instanceof Number n ? n.intValue() : -1);
+    }
+
+    @Test
+    void aStopDuringBackoffIsFinal() throws Exception {
+        String id = (String) run("argv", List.of("sh", "-c", "exit 1"), "restart", "always").get("id");
+        poll("a second backoff", () -> {
+            try {
+                return event("backoff", id) != null && ((Number) client.session(id).get("restarts")).intValue() >= 1
+                        && Boolean.TRUE.equals(client.session(id).get("restartPending"));
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        int restarts = ((Number) client.session(id).get("restarts")).intValue();
+        client.stop(id, 1000, false);
+        Map<String, Object> s = client.session(id);
+        assertEquals(false, s.get("restartPending"));
+        assertEquals("exited", s.get("phase"));
+        assertEquals("restart-cancelled", event("restart-cancelled", id).type());
+        // The backoff that was due (1 s at most) passes without a restart.
+        long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+        while (System.nanoTime() < until) {
+            assertEquals(restarts, ((Number) client.session(id).get("restarts")).intValue());
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void aCleanExitIsNotAFailureAndAUserStopNeverRestarts() throws Exception {
+        String clean = (String) run("argv", List.of("true"), "restart", "on-failure").get("id");
+        waitExit(clean);
+        String stopped = (String) run("argv", List.of("sleep", "30"), "restart", "always").get("id");
+        client.stop(stopped, 1000, true);
+        long until = System.nanoTime() + Duration.ofMillis(800).toNanos();
+        while (System.nanoTime() < until) {
+            for (String id : List.of(clean, stopped)) {
+                Map<String, Object> s = client.session(id);
+                assertEquals(0, ((Number) s.get("restarts")).intValue(), id);
+                assertFalse((Boolean) s.get("restartPending"), id);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void theDelayResetsAfterAHealthyRunAndIsCapped() {
+        Backoff b = new Backoff();
+        long t = 0;
+        assertEquals(0, b.next(false, t));
+        assertEquals(1, b.next(false, t));
+        assertEquals(2, b.next(false, t));
+        assertEquals(0, b.next(true, t), "a process that ran 10 s starts the delays over");
+        assertEquals(Duration.ofMillis(500), RestartPolicy.delay(0));
+        assertEquals(Duration.ofSeconds(4), RestartPolicy.delay(3));
+        assertEquals(Duration.ofSeconds(30), RestartPolicy.delay(6));
+        assertEquals(Duration.ofSeconds(30), RestartPolicy.delay(60));
+        assertEquals(4, b.within(Duration.ofSeconds(1), t) + 1);
+        assertTrue(b.within(Duration.ofNanos(1), t + 10) < 1);
+    }
+
+    @Test
+    void badPoliciesAreRefused() {
+        assertEquals(400, raw("POST", "/v1/sessions", "{\"argv\":[\"true\"],\"restart\":\"sometimes\"}").status());
+        assertEquals(400, raw("POST", "/v1/sessions", "{\"argv\":[\"true\"],\"maxRestarts\":3}").status());
+        assertEquals(400, raw("POST", "/v1/sessions", "{\"argv\":[\"true\"],\"restart\":\"always\",\"maxRestarts\":0}").status());
+        assertEquals(0, client.list(true, null).size());
+    }
+}
