@@ -3,6 +3,7 @@ package io.steward.daemon;
 import io.steward.api.StewardHome;
 import io.steward.heartbeat.BeatTracker;
 import io.steward.heartbeat.NotifyParser;
+import io.steward.sys.DatagramBatch;
 import io.steward.sys.Epoll;
 import io.steward.sys.Libc;
 import io.steward.sys.NativeException;
@@ -34,8 +35,10 @@ final class Heartbeats implements AutoCloseable {
     static final int TICK_MILLIS = 100;
     /** The tick while nobody is watched: an idle daemon barely wakes. */
     private static final int IDLE_TICK_MILLIS = 2000;
-    /** Datagrams taken from one socket per wake-up, so one busy sender cannot starve the others. */
-    private static final int BATCH = 512;
+    /** Datagrams taken by one recvmmsg. */
+    private static final int BATCH = 64;
+    /** Batches taken from one socket per wake-up, so one busy sender cannot starve the others. */
+    private static final int BATCHES_PER_WAKE = 8;
     private static final long TOKEN_WAKE = -1;
     private static final long TOKEN_BEATS = -2;
     private static final long TOKEN_UDP = -3;
@@ -54,6 +57,8 @@ final class Heartbeats implements AutoCloseable {
     private final MemorySegment bell = arena.allocate(8, 8);
     private final MemorySegment buffer = arena.allocate(NotifyParser.MAX_DATAGRAM, 8);
     private final ReceivedDatagram received = new ReceivedDatagram();
+    /** VLP frames are 32 bytes; anything longer is cut, reported truncated, and counted as BadLength. */
+    private final DatagramBatch batch = new DatagramBatch(BATCH, 64, UnixDatagram.DEFAULT_CONTROL_SIZE);
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final UnixDatagram beats;
     private final UnixDatagram udp;
@@ -233,15 +238,18 @@ final class Heartbeats implements AutoCloseable {
     }
 
     private void drainBeats(UnixDatagram socket, boolean unverified) {
-        for (int i = 0; i < BATCH && socket.receive(buffer, received); i++) {
+        int n;
+        for (int round = 0; round < BATCHES_PER_WAKE && (n = batch.receive(socket)) > 0; round++) {
             long now = System.nanoTime();
-            if (unverified) {
-                intake.udp(buffer, received, now);
-            } else {
-                intake.unix(buffer, received, now);
+            for (int i = 0; i < n; i++) {
+                if (unverified) {
+                    intake.udp(batch.payload(i), batch.datagram(i), now);
+                } else {
+                    intake.unix(batch.payload(i), batch.datagram(i), now);
+                }
             }
         }
-        received.closeFds();
+        batch.closeFds();
     }
 
     @Override
@@ -260,6 +268,7 @@ final class Heartbeats implements AutoCloseable {
         }
         Libc.close(wakeFd);
         epoll.close();
+        batch.close();
         arena.close();
     }
 }

@@ -1,5 +1,8 @@
 package io.steward.sys;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * What one {@link UnixDatagram#receive} found; reused from datagram to datagram so a steady stream of
  * receives allocates nothing.
@@ -33,6 +36,36 @@ public final class ReceivedDatagram {
         pid = 0;
         uid = -1;
         gid = -1;
+    }
+
+    /**
+     * Reads the control messages the kernel wrote into {@code control} ({@code used} bytes; a
+     * truncated one carries what fitted): the sender's credentials, and passed fds.
+     */
+    void parseControl(MemorySegment control, long used) {
+        long at = 0;
+        while (at + UnixDatagram.CMSG_HDR <= used) {
+            long len = control.get(ValueLayout.JAVA_LONG, at);
+            if (len < UnixDatagram.CMSG_HDR || at + len > used) {
+                break;
+            }
+            int level = control.get(ValueLayout.JAVA_INT, at + 8);
+            int type = control.get(ValueLayout.JAVA_INT, at + 12);
+            long data = at + UnixDatagram.CMSG_HDR;
+            if (level == UnixDatagram.SOL_SOCKET && type == UnixDatagram.SCM_CREDENTIALS
+                    && len >= UnixDatagram.CMSG_HDR + UnixDatagram.UCRED_SIZE) {
+                pid = control.get(ValueLayout.JAVA_INT, data);
+                uid = control.get(ValueLayout.JAVA_INT, data + 4);
+                gid = control.get(ValueLayout.JAVA_INT, data + 8);
+                hasCredentials = true;
+            } else if (level == UnixDatagram.SOL_SOCKET && type == UnixDatagram.SCM_RIGHTS) {
+                long count = (len - UnixDatagram.CMSG_HDR) / 4;
+                for (long i = 0; i < count; i++) {
+                    addFd(control.get(ValueLayout.JAVA_INT, data + 4 * i));
+                }
+            }
+            at += (len + 7) & ~7L;
+        }
     }
 
     void addFd(int fd) {

@@ -50,31 +50,31 @@ public final class UnixDatagram implements AutoCloseable {
     private static final int SOCK_DGRAM = 2;
     private static final int SOCK_NONBLOCK = 0x800;
     private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int SOL_SOCKET = 1;
+    static final int SOL_SOCKET = 1;
     private static final int SO_RCVBUF = 8;
     private static final int SO_PASSCRED = 16;
     private static final int SO_RCVBUFFORCE = 33;
-    private static final int SCM_RIGHTS = 1;
-    private static final int SCM_CREDENTIALS = 2;
-    private static final int MSG_CTRUNC = 0x8;
-    private static final int MSG_TRUNC = 0x20;
-    private static final int MSG_DONTWAIT = 0x40;
+    static final int SCM_RIGHTS = 1;
+    static final int SCM_CREDENTIALS = 2;
+    static final int MSG_CTRUNC = 0x8;
+    static final int MSG_TRUNC = 0x20;
+    static final int MSG_DONTWAIT = 0x40;
     private static final int MSG_NOSIGNAL = 0x4000;
-    private static final int MSG_CMSG_CLOEXEC = 0x40000000;
+    static final int MSG_CMSG_CLOEXEC = 0x40000000;
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
 
-    private static final long MSGHDR_SIZE = 56;
-    private static final long MSG_NAME = 0;
-    private static final long MSG_NAMELEN = 8;
-    private static final long MSG_IOV = 16;
-    private static final long MSG_IOVLEN = 24;
-    private static final long MSG_CONTROL = 32;
-    private static final long MSG_CONTROLLEN = 40;
-    private static final long MSG_FLAGS = 48;
-    private static final long IOVEC_SIZE = 16;
+    static final long MSGHDR_SIZE = 56;
+    static final long MSG_NAME = 0;
+    static final long MSG_NAMELEN = 8;
+    static final long MSG_IOV = 16;
+    static final long MSG_IOVLEN = 24;
+    static final long MSG_CONTROL = 32;
+    static final long MSG_CONTROLLEN = 40;
+    static final long MSG_FLAGS = 48;
+    static final long IOVEC_SIZE = 16;
     static final long CMSG_HDR = 16;
-    private static final long UCRED_SIZE = 12;
+    static final long UCRED_SIZE = 12;
     static final int SUN_PATH_MAX = 108;
 
     private static final MethodHandle SOCKET = Native.errnoCall("socket", FunctionDescriptor.of(INT, INT, INT, INT));
@@ -369,34 +369,8 @@ public final class UnixDatagram implements AutoCloseable {
         into.length = (int) n;
         into.truncated = (flags & MSG_TRUNC) != 0;
         into.controlTruncated = (flags & MSG_CTRUNC) != 0;
-        parseControl(msghdr.get(ValueLayout.JAVA_LONG, MSG_CONTROLLEN), into);
+        into.parseControl(control, Math.min(msghdr.get(ValueLayout.JAVA_LONG, MSG_CONTROLLEN), controlSize));
         return true;
-    }
-
-    /** Walks the control messages the kernel wrote (a truncated one carries what fitted). */
-    private void parseControl(long used, ReceivedDatagram into) {
-        long end = Math.min(used, controlSize);
-        long at = 0;
-        while (at + CMSG_HDR <= end) {
-            long len = control.get(ValueLayout.JAVA_LONG, at);
-            if (len < CMSG_HDR || at + len > end) {
-                break;
-            }
-            int level = control.get(ValueLayout.JAVA_INT, at + 8);
-            int type = control.get(ValueLayout.JAVA_INT, at + 12);
-            if (level == SOL_SOCKET && type == SCM_CREDENTIALS && len >= CMSG_HDR + UCRED_SIZE) {
-                into.pid = control.get(ValueLayout.JAVA_INT, at + CMSG_HDR);
-                into.uid = control.get(ValueLayout.JAVA_INT, at + CMSG_HDR + 4);
-                into.gid = control.get(ValueLayout.JAVA_INT, at + CMSG_HDR + 8);
-                into.hasCredentials = true;
-            } else if (level == SOL_SOCKET && type == SCM_RIGHTS) {
-                long count = (len - CMSG_HDR) / 4;
-                for (long i = 0; i < count; i++) {
-                    into.addFd(control.get(ValueLayout.JAVA_INT, at + CMSG_HDR + 4 * i));
-                }
-            }
-            at += (len + 7) & ~7L;
-        }
     }
 
     /**
