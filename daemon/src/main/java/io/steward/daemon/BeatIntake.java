@@ -17,16 +17,11 @@ import java.lang.foreign.MemorySegment;
 final class BeatIntake {
     /**
      * What a tracked sender's slot is tagged with: its session (null for none), whether it is in
-     * another PID namespace, and when that was found out.
+     * another PID namespace, and the registry's generation when that was found out. A session's
+     * child can beat before its session is registered, so an ownerless sender is looked up again
+     * once sessions have been added since; a stranger beating hard costs no /proc walk per beat.
      */
-    private record Owner(Session session, boolean crossNamespace, long resolvedAt) {}
-
-    /**
-     * How long a sender no session owns stays unowned before it is looked up again: a session's
-     * child can beat before the session is registered, and a busy stranger must not cost a /proc
-     * walk per beat.
-     */
-    private static final long UNOWNED_RECHECK = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    private record Owner(Session session, boolean crossNamespace, long generation) {}
 
     private final BeatTracker tracker;
     private final BeatCounters counters;
@@ -124,10 +119,11 @@ final class BeatIntake {
     private void accepted(int pid, Origin origin, BeatTracker.Verdict v, long ns, long now) {
         counters.beat(origin);
         Owner owner = (Owner) tracker.tag(pid);
-        if (owner == null || owner.session() == null && now - owner.resolvedAt() > UNOWNED_RECHECK) {
+        if (owner == null || owner.session() == null && owner.generation() != registry.generation()) {
             // First beat of this sender (or its last, whose slot is already gone): find its session.
             boolean cross = owner != null ? owner.crossNamespace() : ns != 0 && ns != Senders.OWN_NAMESPACE;
-            owner = new Owner(Senders.owner(pid, registry.all()).orElse(null), cross, now);
+            long generation = registry.generation();
+            owner = new Owner(Senders.owner(pid, registry.all()).orElse(null), cross, generation);
             tracker.tag(pid, owner);
         }
         Session s = owner.session();

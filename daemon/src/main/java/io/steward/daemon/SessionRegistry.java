@@ -17,6 +17,7 @@ final class SessionRegistry {
     private final SessionIds ids;
     private final Map<String, Session> byKey = new ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<Session> onRemove = s -> { };
+    private volatile long generation;
     private final int quota;
 
     SessionRegistry(int quota, SessionIds ids) {
@@ -42,7 +43,13 @@ final class SessionRegistry {
         }
     }
 
+    /** Grows with every session added: a sender found ownerless may belong to a session newer than that. */
+    long generation() {
+        return generation;
+    }
+
     synchronized void add(Session s) {
+        generation++;
         if (s.name() != null) {
             Session holder = byName(s.name());
             if (holder != null) {
