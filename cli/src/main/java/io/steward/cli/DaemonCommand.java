@@ -30,8 +30,11 @@ import picocli.CommandLine.Option;
 final class DaemonCommand {
     static final long START_TIMEOUT_MS = 10_000;
 
-    /** The daemon's heartbeat options, shared by run and start. */
-    static final class BeatOptions {
+    /** The daemon's options, shared by run and start. */
+    static final class DaemonOptions {
+        @Option(names = "--resurrect", description = "Once up, start the saved apps that are meant to run (as steward resurrect).")
+        boolean resurrect;
+
         @Option(names = "--beats-udp", paramLabel = "HOST:PORT",
                 description = "Also take VLP beats over UDP (origin network-unverified); off by default.")
         String udp;
@@ -63,6 +66,9 @@ final class DaemonCommand {
 
         List<String> argv() {
             List<String> out = new ArrayList<>();
+            if (resurrect) {
+                out.add("--resurrect");
+            }
             if (udp != null) {
                 out.add("--beats-udp=" + udp);
             }
@@ -76,11 +82,12 @@ final class DaemonCommand {
     @Command(name = "run", description = "Run the daemon in the foreground.")
     static final class Run implements Callable<Integer> {
         @picocli.CommandLine.Mixin
-        BeatOptions beats = new BeatOptions();
+        DaemonOptions options = new DaemonOptions();
 
         @Override
         public Integer call() throws Exception {
-            return DaemonMain.run(StewardHome.fromEnvironment(), beats.udpAddress(), beats.allowUnverifiedRecovery);
+            return DaemonMain.run(StewardHome.fromEnvironment(), options.udpAddress(), options.allowUnverifiedRecovery,
+                    options.resurrect);
         }
     }
 
@@ -90,13 +97,13 @@ final class DaemonCommand {
         boolean json;
 
         @picocli.CommandLine.Mixin
-        BeatOptions beats = new BeatOptions();
+        DaemonOptions options = new DaemonOptions();
 
         @Override
         public Integer call() throws Exception {
             StewardHome home = StewardHome.fromEnvironment();
-            beats.udpAddress();
-            Map<String, Object> health = start(home, beats.argv());
+            options.udpAddress();
+            Map<String, Object> health = start(home, options.argv());
             System.out.println(json ? Json.write(health) : "steward: daemon pid " + health.get("pid") + " on " + home.socket());
             return 0;
         }

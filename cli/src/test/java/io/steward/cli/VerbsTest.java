@@ -106,6 +106,24 @@ class VerbsTest {
     }
 
     @Test
+    void saveAndAUnitThatResurrects() throws Exception {
+        run("run", "--name", "keep", "--", "sleep", "60");
+        assertEquals(List.of("keep"), json("save", "--json").get("saved"));
+        Map<String, Object> r = json("resurrect", "--json");
+        assertEquals(List.of("keep"), r.get("running"), "already running: nothing to start");
+
+        String unit = ok("startup").out();
+        assertTrue(unit.contains("ExecStart=\"") && unit.contains("/bin/steward\" daemon run --resurrect"), unit);
+        assertTrue(unit.contains("Environment=\"STEWARD_HOME=" + env.get("STEWARD_HOME") + "\""), unit);
+        Path config = tmp.resolve("config");
+        Map<String, String> withConfig = new java.util.HashMap<>(env);
+        withConfig.put("XDG_CONFIG_HOME", config.toString());
+        Cli.Result installed = Cli.runWith(withConfig, null, "startup", "--install");
+        assertEquals(0, installed.code(), installed.err());
+        assertEquals(unit, Files.readString(config.resolve("systemd/user/steward.service")));
+    }
+
+    @Test
     void logsTailSinceStderrAndJson() throws Exception {
         String id = run("run", "--", "sh", "-c", "printf 'one\\ntwo\\nthree\\n'; echo oops >&2");
         ok("wait", id);

@@ -155,6 +155,19 @@ public final class StewardClient {
         return object("POST", sessionPath(ref) + "/wait", Json.object("for", "ready", "timeoutMs", timeoutMs));
     }
 
+    /** Makes the named sessions the saved set; answers {@code {"saved": [names]}}. */
+    public Map<String, Object> save() {
+        return object("POST", "/v1/save", null);
+    }
+
+    /**
+     * Starts the saved apps that are meant to run and are not running; answers the names
+     * {@code started}, already {@code running}, {@code stopped} by a user, and what {@code failed}.
+     */
+    public Map<String, Object> resurrect() {
+        return object("POST", "/v1/resurrect", null);
+    }
+
     /** The heartbeat agents the daemon tracks, and the VLP socket's path. */
     public Map<String, Object> beats() {
         return object("GET", "/v1/beats", null);

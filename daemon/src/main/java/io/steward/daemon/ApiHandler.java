@@ -95,6 +95,14 @@ final class ApiHandler extends Handler.Abstract {
                 requireMethod(method, "GET");
                 EventStream.serve(sessions.events(), request, response, cb);
             }
+            case "save" -> {
+                requireMethod(method, "POST");
+                Http.json(response, 200, new Resurrection(sessions, sessions.registry()).save(caller), cb);
+            }
+            case "resurrect" -> {
+                requireMethod(method, "POST");
+                Http.json(response, 200, new Resurrection(sessions, sessions.registry()).resurrect(caller), cb);
+            }
             case "purge" -> {
                 requireMethod(method, "POST");
                 Http.json(response, 200, Json.object("released", sessions.purge(caller)), cb);

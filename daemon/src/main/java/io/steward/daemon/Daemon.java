@@ -10,6 +10,7 @@ import io.steward.sys.Libc;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -109,6 +110,11 @@ public final class Daemon implements AutoCloseable {
 
     Events events() {
         return events;
+    }
+
+    /** Starts the saved apps meant to run, as the daemon itself. */
+    Map<String, Object> resurrect() {
+        return new Resurrection(sessions, registry).resurrect(Caller.DAEMON);
     }
 
     Heartbeats heartbeats() {

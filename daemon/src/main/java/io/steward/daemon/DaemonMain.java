@@ -1,5 +1,6 @@
 package io.steward.daemon;
 
+import io.steward.api.Json;
 import io.steward.api.StewardHome;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -31,16 +32,17 @@ public final class DaemonMain {
 
     /** Runs until stopped; returns the exit code. */
     public static int run(StewardHome home) throws Exception {
-        return run(home, null, false);
+        return run(home, null, false, false);
     }
 
     /**
-     * Runs until stopped, with a UDP beat listener on {@code beatsUdp} (null for none).
+     * Runs until stopped, with a UDP beat listener on {@code beatsUdp} (null for none), first
+     * starting the saved apps when {@code resurrect} (what a boot unit wants).
      *
      * @return the exit code
      */
-    public static int run(StewardHome home, java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery)
-            throws Exception {
+    public static int run(StewardHome home, java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery,
+            boolean resurrect) throws Exception {
         if (answering(home.socket())) {
             System.err.println("steward: a daemon already answers on " + home.socket());
             return 1;
@@ -51,6 +53,9 @@ public final class DaemonMain {
             System.err.println("steward: daemon " + Daemon.VERSION + " pid " + ProcessHandle.current().pid()
                     + " listening on " + home.socket()
                     + (beatsUdp != null ? "; UDP beats on port " + daemon.heartbeats().udpPort() : ""));
+            if (resurrect) {
+                System.err.println("steward: resurrect: " + Json.write(daemon.resurrect()));
+            }
             daemon.awaitStop();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -60,6 +60,11 @@ final class Journal implements AutoCloseable {
         return out;
     }
 
+    /** The database, shared with {@link Apps} so a change and its record commit together. */
+    Sqlite db() {
+        return db;
+    }
+
     @Override
     public void close() {
         db.close();

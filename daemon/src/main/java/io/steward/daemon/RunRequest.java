@@ -27,10 +27,11 @@ import java.util.Set;
  * @param stallAfter silence after which the session is stalled; null: the watchdog's, or not watched
  * @param onStall what to do when it stalls
  * @param restart whether, when and how often a process that ended by itself is started again
+ * @param body the request as it came, kept to start the same session again ({@code resurrect})
  */
 record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifetime, Duration idleTimeout,
         Duration retain, Duration grace, boolean notifySocket, Duration watchdog, Duration stallAfter, StallAction onStall,
-        RestartPolicy restart) {
+        RestartPolicy restart, Map<String, Object> body) {
 
     static final Duration DEFAULT_RETAIN = Duration.ofMinutes(5);
     static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
@@ -118,7 +119,7 @@ record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifet
         }
         return new RunRequest(b.build(), name, label, duration(body, "maxLifetimeMs"), duration(body, "idleTimeoutMs"),
                 orDefault(duration(body, "retainMs"), DEFAULT_RETAIN), orDefault(duration(body, "graceMs"), DEFAULT_GRACE),
-                bool(body, "notify", false), watchdog, stallAfter, onStall, restart);
+                bool(body, "notify", false), watchdog, stallAfter, onStall, restart, Map.copyOf(body));
     }
 
     /** The session's heartbeat state as these options ask for it. */

@@ -28,6 +28,7 @@ final class Sessions implements Recovery {
     private final Events events;
     private final AuditLog audit;
     private final Journal journal;
+    private final Apps apps;
     private final Supervisor supervisor;
     private Heartbeats heartbeats;
 
@@ -37,6 +38,7 @@ final class Sessions implements Recovery {
         this.events = events;
         this.audit = audit;
         this.journal = journal;
+        this.apps = new Apps(journal.db());
         this.supervisor = new Supervisor(runtime, journal, events, this::watchExit);
     }
 
@@ -86,7 +88,14 @@ final class Sessions implements Recovery {
                 Session owner = s;
                 heartbeats.execute(() -> heartbeats.notifySockets().attach(notify, owner));
             }
-            journal.add(new Journal.Entry(p.pid(), p.startTicks(), p.originator(), s.auditTag, request.spec().argv().getFirst()));
+            Session started = s;
+            journal.db().inTransaction(() -> {
+                journal.add(new Journal.Entry(p.pid(), p.startTicks(), p.originator(), started.auditTag,
+                        request.spec().argv().getFirst()));
+                if (request.name() != null) {
+                    apps.started(request.name(), request.body());
+                }
+            });
             registry.add(s);
         }
         audit.record(caller, "run", s.auditTag, "ok");
@@ -203,6 +212,7 @@ final class Sessions implements Recovery {
     }
 
     void stop(Caller caller, Session s, Duration grace) {
+        userStopped(s);
         if (callOffRestart(caller, "stop", s)) {
             return;
         }
@@ -215,6 +225,7 @@ final class Sessions implements Recovery {
     }
 
     void kill(Caller caller, Session s) {
+        userStopped(s);
         if (callOffRestart(caller, "kill", s)) {
             return;
         }
@@ -242,21 +253,30 @@ final class Sessions implements Recovery {
 
     /** Releases an exited session; a live one is a conflict. */
     void remove(Caller caller, Session s) {
-        if (s.live()) {
+        if (s.active()) {
             throw refused(caller, "rm", s, new StewardException(ErrorCode.CONFLICT,
                     "session " + s.id + " is still running; stop it first"));
         }
         if (registry.remove(s)) {
+            forgetApp(s);
             events.publish("reaped", Json.object("session", s.id, "name", s.name(), "reason", "removed"));
         }
         audit.record(caller, "rm", s.auditTag, "ok");
+    }
+
+    /** Removed by a user: a named session stops being an app (retention's release keeps it). */
+    private void forgetApp(Session s) {
+        if (s.name() != null) {
+            apps.removed(s.name());
+        }
     }
 
     /** Releases every exited session. */
     List<String> purge(Caller caller) {
         List<String> released = new ArrayList<>();
         for (Session s : registry.all()) {
-            if (!s.live() && registry.remove(s)) {
+            if (!s.active() && registry.remove(s)) {
+                forgetApp(s);
                 released.add(s.id);
                 events.publish("reaped", Json.object("session", s.id, "name", s.name(), "reason", "purged"));
             }
@@ -277,6 +297,17 @@ final class Sessions implements Recovery {
         }
         audit.record(caller, "kill-older", null, "ok:" + stopped.size());
         return stopped;
+    }
+
+    /** A named session someone stops is not meant to run any more: resurrect leaves it alone. */
+    private void userStopped(Session s) {
+        if (s.name() != null && s.active()) {
+            apps.stopped(s.name());
+        }
+    }
+
+    Apps apps() {
+        return apps;
     }
 
     /** A stop of a session waiting to restart calls the restart off: the session has ended for good. */

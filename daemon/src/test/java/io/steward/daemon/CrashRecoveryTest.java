@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** The daemon in its own JVM, killed with SIGKILL: the next daemon ends what the first left running. */
 class CrashRecoveryTest {
-    private static Process daemon(Path home) throws Exception {
+    static Process daemon(Path home) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), DaemonMain.class.getName());
@@ -31,7 +31,7 @@ class CrashRecoveryTest {
         return pb.start();
     }
 
-    private static void awaitHealthy(StewardClient client) {
+    static void awaitHealthy(StewardClient client) {
         DaemonFixture.poll("daemon answering", () -> {
             try {
                 client.health();

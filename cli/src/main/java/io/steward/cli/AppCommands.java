@@ -1,0 +1,46 @@
+package io.steward.cli;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The saved set of named sessions: {@code save} and {@code resurrect}. */
+final class AppCommands {
+    private AppCommands() {}
+
+    @Command(name = "save", description = "Make the named sessions the saved set, for resurrect.")
+    static final class Save implements Callable<Integer> {
+        @Option(names = "--json", description = "One JSON document.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> r = Clients.existing().save();
+            List<?> saved = (List<?>) r.get("saved");
+            Printer.either(json, r, "saved " + saved.size() + " apps" + (saved.isEmpty() ? "" : ": " + join(saved)));
+            return 0;
+        }
+    }
+
+    @Command(name = "resurrect", description = "Start the saved apps meant to run that are not running (idempotent).")
+    static final class Resurrect implements Callable<Integer> {
+        @Option(names = "--json", description = "One JSON document.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> r = Clients.starting().resurrect();
+            List<?> failed = (List<?>) r.get("failed");
+            Printer.either(json, r, "started " + join((List<?>) r.get("started")) + "; running "
+                    + join((List<?>) r.get("running")) + "; stopped by you " + join((List<?>) r.get("stopped"))
+                    + (failed.isEmpty() ? "" : "; failed " + failed));
+            return failed.isEmpty() ? 0 : 1;
+        }
+    }
+
+    private static String join(List<?> names) {
+        return names.isEmpty() ? "-" : String.join(", ", names.stream().map(String::valueOf).toList());
+    }
+}
