@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The saved set of named sessions: {@code save} and {@code resurrect}. */
+/** The saved set of named sessions ({@code save}, {@code resurrect}) and their log files ({@code flush}). */
 final class AppCommands {
     private AppCommands() {}
 
@@ -37,6 +37,22 @@ final class AppCommands {
                     + join((List<?>) r.get("running")) + "; stopped by you " + join((List<?>) r.get("stopped"))
                     + (failed.isEmpty() ? "" : "; failed " + failed));
             return failed.isEmpty() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "flush", description = "Empty the log files of a session, or of every session.")
+    static final class Flush implements Callable<Integer> {
+        @picocli.CommandLine.Parameters(paramLabel = "ID", arity = "0..1", description = "A session; all when left out.")
+        String ref;
+
+        @Option(names = "--json", description = "One JSON document.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> r = Clients.existing().flush(ref);
+            Printer.either(json, r, "flushed the logs of " + ((List<?>) r.get("flushed")).size() + " sessions");
+            return 0;
         }
     }
 

@@ -68,6 +68,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--within", paramLabel = "D", description = "The window of --max-restarts (default 1m).")
     String within;
 
+    @Option(names = "--no-log-file", description = "Keep its output in the ring only, not also in STEWARD_HOME/logs.")
+    boolean noLogFile;
+
     @Option(names = "--notify", description = "Give it an sd_notify socket (NOTIFY_SOCKET): READY=1, STATUS=, WATCHDOG=1.")
     boolean notifySocket;
 
@@ -163,6 +166,9 @@ final class RunCommand implements Callable<Integer> {
         putMillis(b, "graceMs", grace);
         put(b, "restart", restart);
         put(b, "maxRestarts", maxRestarts);
+        if (noLogFile) {
+            b.put("logFile", false);
+        }
         putMillis(b, "restartWindowMs", within);
         if (notifySocket || waitReady) {
             b.put("notify", true);

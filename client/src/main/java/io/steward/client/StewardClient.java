@@ -155,6 +155,11 @@ public final class StewardClient {
         return object("POST", sessionPath(ref) + "/wait", Json.object("for", "ready", "timeoutMs", timeoutMs));
     }
 
+    /** Empties the log files of one session ({@code ref}), or of all of them when {@code ref} is null. */
+    public Map<String, Object> flush(String ref) {
+        return object("POST", ref == null ? "/v1/flush" : sessionPath(ref) + "/flush", null);
+    }
+
     /** Makes the named sessions the saved set; answers {@code {"saved": [names]}}. */
     public Map<String, Object> save() {
         return object("POST", "/v1/save", null);

@@ -172,6 +172,33 @@ public final class Ring {
             throw new IllegalStateException("ring still has a writer");
         }
         closed = false;
+        wakeAll();
+    }
+
+    /**
+     * Waits while the stream is closed, for a restart to reopen it.
+     *
+     * @return true when it is open, false after the timeout
+     */
+    public boolean awaitOpen(long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = unit.toNanos(timeout);
+        lock.lock();
+        try {
+            waiters++;
+            try {
+                while (closed) {
+                    if (nanos <= 0) {
+                        return false;
+                    }
+                    nanos = changed.awaitNanos(nanos);
+                }
+                return true;
+            } finally {
+                waiters--;
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

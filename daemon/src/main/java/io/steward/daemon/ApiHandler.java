@@ -95,6 +95,10 @@ final class ApiHandler extends Handler.Abstract {
                 requireMethod(method, "GET");
                 EventStream.serve(sessions.events(), request, response, cb);
             }
+            case "flush" -> {
+                requireMethod(method, "POST");
+                Http.json(response, 200, Json.object("flushed", sessions.flush(caller, null)), cb);
+            }
             case "save" -> {
                 requireMethod(method, "POST");
                 Http.json(response, 200, new Resurrection(sessions, sessions.registry()).save(caller), cb);
@@ -193,6 +197,10 @@ final class ApiHandler extends Handler.Abstract {
                     await(s, Duration.ofDays(1));
                 }
                 Http.json(response, 200, s.view(), cb);
+            }
+            case "flush" -> {
+                requireMethod(method, "POST");
+                Http.json(response, 200, Json.object("flushed", sessions.flush(caller, s)), cb);
             }
             case "kill" -> {
                 requireMethod(method, "POST");

@@ -41,7 +41,7 @@ public final class Daemon implements AutoCloseable {
         this.audit = new AuditLog(home.file("audit.log"));
         this.runtime = ProcessRuntime.create();
         this.registry = new SessionRegistry(quota, ids);
-        this.sessions = new Sessions(runtime, registry, events, audit, journal);
+        this.sessions = new Sessions(runtime, registry, events, audit, journal, home.file("logs"));
         this.heartbeats = new Heartbeats(home, beats, registry, events, sessions);
         sessions.heartbeats(heartbeats);
         recoverLeftovers();

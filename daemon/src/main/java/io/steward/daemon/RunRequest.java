@@ -27,18 +27,19 @@ import java.util.Set;
  * @param stallAfter silence after which the session is stalled; null: the watchdog's, or not watched
  * @param onStall what to do when it stalls
  * @param restart whether, when and how often a process that ended by itself is started again
+ * @param logFile write its output to log files under {@code $STEWARD_HOME/logs} too
  * @param body the request as it came, kept to start the same session again ({@code resurrect})
  */
 record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifetime, Duration idleTimeout,
         Duration retain, Duration grace, boolean notifySocket, Duration watchdog, Duration stallAfter, StallAction onStall,
-        RestartPolicy restart, Map<String, Object> body) {
+        RestartPolicy restart, boolean logFile, Map<String, Object> body) {
 
     static final Duration DEFAULT_RETAIN = Duration.ofMinutes(5);
     static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
     private static final Set<String> FIELDS = Set.of("argv", "name", "label", "pty", "rows", "cols", "cwd", "env",
             "clearEnv", "mergeStderr", "ringBytes", "overflow", "maxLifetimeMs", "idleTimeoutMs", "retainMs",
-            "graceMs", "restart", "maxRestarts", "restartWindowMs", "notify", "watchdogMs", "stallAfterMs", "onStall");
+            "graceMs", "restart", "logFile", "maxRestarts", "restartWindowMs", "notify", "watchdogMs", "stallAfterMs", "onStall");
 
     static RunRequest parse(Map<String, Object> body) {
         for (String k : body.keySet()) {
@@ -119,7 +120,7 @@ record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifet
         }
         return new RunRequest(b.build(), name, label, duration(body, "maxLifetimeMs"), duration(body, "idleTimeoutMs"),
                 orDefault(duration(body, "retainMs"), DEFAULT_RETAIN), orDefault(duration(body, "graceMs"), DEFAULT_GRACE),
-                bool(body, "notify", false), watchdog, stallAfter, onStall, restart, Map.copyOf(body));
+                bool(body, "notify", false), watchdog, stallAfter, onStall, restart, bool(body, "logFile", true), Map.copyOf(body));
     }
 
     /** The session's heartbeat state as these options ask for it. */

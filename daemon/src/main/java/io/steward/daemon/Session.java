@@ -40,6 +40,8 @@ final class Session {
     private volatile long exitedNanos;
     private Attachment attached;
 
+    /** The writers of its log files, or null when it has none. */
+    volatile SessionLog log;
     /** The session's sd_notify socket, or null. */
     final NotifyIntake.Endpoint notify;
 

@@ -32,7 +32,12 @@ final class Sessions implements Recovery {
     private final Supervisor supervisor;
     private Heartbeats heartbeats;
 
-    Sessions(ProcessRuntime runtime, SessionRegistry registry, Events events, AuditLog audit, Journal journal) {
+    private final java.nio.file.Path logs;
+
+    /** @param logs the directory of the sessions' log files */
+    Sessions(ProcessRuntime runtime, SessionRegistry registry, Events events, AuditLog audit, Journal journal,
+            java.nio.file.Path logs) {
+        this.logs = logs;
         this.runtime = runtime;
         this.registry = registry;
         this.events = events;
@@ -51,6 +56,9 @@ final class Sessions implements Recovery {
         this.heartbeats = h;
         supervisor.heartbeats(h);
         registry.onRemove(s -> {
+            if (s.log != null) {
+                s.log.close();
+            }
             if (s.notify != null) {
                 h.execute(() -> h.notifySockets().close(s.notify));
             }
@@ -84,6 +92,9 @@ final class Sessions implements Recovery {
                 throw e;
             }
             s = new Session(id, registry.ids().key(id), tag, request, p, request.vitals(), notify);
+            if (request.logFile()) {
+                s.log = new SessionLog(logs, request.name() != null ? request.name() : id, p);
+            }
             if (notify != null) {
                 Session owner = s;
                 heartbeats.execute(() -> heartbeats.notifySockets().attach(notify, owner));
@@ -166,7 +177,15 @@ final class Sessions implements Recovery {
         if (cursor < 0) {
             throw new StewardException(ErrorCode.INVALID_INPUT, "cursor must be 0 or more");
         }
-        Ring.Chunk c = ring.read(cursor, Math.max(0, Math.min(max, MAX_READ_BYTES)));
+        int limit = Math.max(0, Math.min(max, MAX_READ_BYTES));
+        Ring.Chunk c = ring.read(cursor, limit);
+        if (c.skipped() > 0 && s.log != null) {
+            // The ring has moved past the cursor: what it dropped may still be in the log files.
+            Ring.Chunk fromFile = s.log.file(stream).read(cursor, (int) Math.min(limit, ring.start() - cursor));
+            if (fromFile != null && fromFile.offset() < c.offset()) {
+                c = fromFile;
+            }
+        }
         return Json.object("stream", stream, "cursor", c.offset(), "next", c.next(), "dropped", c.skipped(),
                 "eof", ring.closed() && c.next() >= ring.end(), "data",
                 java.util.Base64.getEncoder().encodeToString(c.data()));
@@ -323,8 +342,31 @@ final class Sessions implements Recovery {
         return true;
     }
 
+    /** Empties the log files of {@code s}, or of every session when null. */
+    List<String> flush(Caller caller, Session only) {
+        List<String> flushed = new ArrayList<>();
+        for (Session s : only != null ? List.of(only) : registry.all()) {
+            if (s.log != null) {
+                try {
+                    s.log.flush();
+                } catch (java.io.IOException e) {
+                    throw refused(caller, "flush", s, new StewardException(ErrorCode.INTERNAL,
+                            "cannot flush the logs of " + s.id + ": " + e.getMessage(), e));
+                }
+                flushed.add(s.id);
+            }
+        }
+        audit.record(caller, "flush", only != null ? only.auditTag : null, "ok:" + flushed.size());
+        return flushed;
+    }
+
     void close() {
         supervisor.close();
+        for (Session s : registry.all()) {
+            if (s.log != null) {
+                s.log.close();
+            }
+        }
     }
 
     private void requireLive(Caller caller, String action, Session s) {

@@ -1,0 +1,102 @@
+package io.steward.daemon;
+
+import io.steward.core.ManagedProcess;
+import io.steward.core.Ring;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A session's output written to its log files as it arrives: one virtual thread per stream follows
+ * the ring with its own cursor and writes what it reads, so a slow disk never holds up the child
+ * (the ring goes on, and what it overwrote before the writer got there is counted as dropped). An
+ * idle stream costs a parked virtual thread and no buffer: buffers come from a small shared pool only
+ * for the time of a write. The writers follow the rings across restarts.
+ */
+final class SessionLog implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(SessionLog.class.getName());
+    static final int BUFFER = 256 * 1024;
+    /** Shared by every session: a burst in many sessions at once waits for a buffer rather than allocating. */
+    private static final BlockingQueue<ByteBuffer> POOL = new ArrayBlockingQueue<>(8);
+
+    /** Bytes written, and bytes the rings dropped before a writer read them: for {@code /metrics}. */
+    static final AtomicLong WRITTEN = new AtomicLong();
+    static final AtomicLong DROPPED = new AtomicLong();
+
+    final LogFile out;
+    final LogFile err;
+    private final List<Thread> writers = new ArrayList<>();
+
+    /** Starts writing {@code p}'s output to {@code <stem>.out.log} (and {@code .err.log} when stderr is apart) in {@code dir}. */
+    SessionLog(Path dir, String stem, ManagedProcess p) {
+        this.out = new LogFile(dir.resolve(stem + ".out.log"));
+        this.err = p.stderr().isPresent() ? new LogFile(dir.resolve(stem + ".err.log")) : null;
+        writers.add(Thread.ofVirtual().name("log-" + stem + "-out").start(() -> follow(p.stdout(), out)));
+        p.stderr().ifPresent(ring -> writers.add(Thread.ofVirtual().name("log-" + stem + "-err").start(() -> follow(ring, err))));
+    }
+
+    private static void follow(Ring ring, LogFile file) {
+        // From the first byte: whatever the ring lost before this writer started is counted as dropped.
+        Ring.Reader reader = ring.reader(0);
+        long skipped = 0;
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                if (!ring.await(reader.position(), 1, TimeUnit.HOURS)) {
+                    continue;
+                }
+                if (ring.closed() && ring.end() <= reader.position()) {
+                    ring.awaitOpen(1, TimeUnit.HOURS); // until a restart writes on, or the session goes
+                    continue;
+                }
+                ByteBuffer buf = POOL.poll();
+                if (buf == null) {
+                    buf = ByteBuffer.allocateDirect(BUFFER);
+                }
+                try {
+                    int n = reader.read(buf, 0, BUFFER, 0);
+                    if (reader.skipped() > skipped) {
+                        DROPPED.addAndGet(reader.skipped() - skipped);
+                        skipped = reader.skipped();
+                    }
+                    if (n > 0) {
+                        file.append(buf.limit(n).position(0), reader.position() - n);
+                        WRITTEN.addAndGet(n);
+                    }
+                } finally {
+                    POOL.offer(buf.clear());
+                }
+            }
+        } catch (InterruptedException e) {
+            // the session was released: stop writing
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "log writer stopped", e);
+        }
+    }
+
+    /** The log of a stream ({@code stdout}/{@code pty} or {@code stderr}), or null. */
+    LogFile file(String stream) {
+        return "stderr".equals(stream) ? err : out;
+    }
+
+    void flush() throws IOException {
+        out.flush();
+        if (err != null) {
+            err.flush();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Thread t : writers) {
+            t.interrupt();
+        }
+    }
+}

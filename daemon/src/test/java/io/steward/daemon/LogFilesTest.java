@@ -1,0 +1,96 @@
+package io.steward.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Every session's output also goes to rotated files under STEWARD_HOME/logs, written off the I/O loop. */
+class LogFilesTest extends DaemonFixture {
+    private long logBytes(String stem) throws Exception {
+        try (Stream<Path> files = Files.list(home.resolve("logs"))) {
+            return files.filter(p -> p.getFileName().toString().startsWith(stem + ".out.log"))
+                    .mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private long logFiles(String stem) throws Exception {
+        try (Stream<Path> files = Files.list(home.resolve("logs"))) {
+            return files.filter(p -> p.getFileName().toString().startsWith(stem + ".")).count();
+        }
+    }
+
+    @Test
+    void aHundredMebibytesKeepAtMostSixtyOnDisk() throws Exception {
+        long written = SessionLog.WRITTEN.get();
+        long dropped = SessionLog.DROPPED.get();
+        String id = (String) run("name", "flood", "argv", List.of("head", "-c", "104857600", "/dev/zero")).get("id");
+        waitExit(id);
+        poll("the log writer to reach the end", () -> SessionLog.WRITTEN.get() - written
+                + SessionLog.DROPPED.get() - dropped == 104_857_600L);
+        long onDisk = logBytes("flood");
+        assertTrue(onDisk <= 60L * 1024 * 1024, onDisk + " bytes of logs");
+        assertTrue(onDisk >= 40L * 1024 * 1024, "rotation keeps the last files: " + onDisk);
+        assertTrue(logFiles("flood") <= LogFile.FILES, "at most five files");
+        assertTrue(Files.exists(home.resolve("logs/flood.out.log.1")));
+        assertFalse(Files.exists(home.resolve("logs/flood.out.log.5")));
+        assertFalse(Files.exists(home.resolve("logs/flood.err.log.1")), "nothing on stderr");
+    }
+
+    @Test
+    void logsReadOnFromTheFilesWhenTheRingHasRolledPast() throws Exception {
+        String id = (String) run("name", "small", "ringBytes", 4096L,
+                "argv", List.of("sh", "-c", "while read l; do echo \"$l\"; done")).get("id");
+        String line = "x".repeat(63) + "\n";
+        client.send(id, ("first" + line.substring(5)).repeat(1).getBytes(StandardCharsets.UTF_8), false);
+        client.send(id, line.repeat(40).getBytes(StandardCharsets.UTF_8), false);
+        poll("the first 41 lines on disk", () -> fileLength(home.resolve("logs/small.out.log")) == 41L * 64);
+        client.send(id, line.repeat(80).getBytes(StandardCharsets.UTF_8), false);
+        poll("the ring to roll past the start", () -> {
+            Map<String, Object> o = client.object("GET", "/v1/sessions/" + id + "/output?cursor=0&max=64", null);
+            return ((Number) o.get("next")).longValue() == 64;
+        });
+        Map<String, Object> o = client.object("GET", "/v1/sessions/" + id + "/output?cursor=0&max=64", null);
+        assertEquals(0L, ((Number) o.get("cursor")).longValue(), "read from the file: nothing dropped");
+        assertEquals(0L, ((Number) o.get("dropped")).longValue());
+        assertEquals("first" + "x".repeat(58) + "\n", new String(Base64.getDecoder().decode((String) o.get("data")),
+                StandardCharsets.UTF_8));
+        client.flush(id);
+        assertEquals(0, fileLength(home.resolve("logs/small.out.log")));
+    }
+
+    @Test
+    void aRestartWritesOnIntoTheSameFilesAndAPtyHasOne() throws Exception {
+        String id = (String) run("name", "again", "argv", List.of("sh", "-c", "echo run; exit 1"),
+                "restart", "on-failure", "maxRestarts", 1L).get("id");
+        poll("errored after one restart", () -> "errored".equals(client.session(id).get("phase")));
+        poll("both runs on disk", () -> readLog("again.out.log").equals("run\nrun\n"));
+        String pty = (String) run("name", "term", "pty", true, "argv", List.of("sh", "-c", "echo hi; exit 0")).get("id");
+        waitExit(pty);
+        poll("the terminal's log", () -> readLog("term.out.log").contains("hi"));
+        assertFalse(Files.exists(home.resolve("logs/term.err.log")));
+        String none = (String) run("name", "quiet", "logFile", false, "argv", List.of("echo", "nope")).get("id");
+        waitExit(none);
+        assertFalse(Files.exists(home.resolve("logs/quiet.out.log")));
+    }
+
+    private String readLog(String name) {
+        try {
+            return Files.readString(home.resolve("logs").resolve(name));
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private long fileLength(Path p) {
+        return p.toFile().length();
+    }
+}
