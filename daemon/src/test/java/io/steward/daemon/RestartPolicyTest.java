@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,26 @@ class RestartPolicyTest extends DaemonFixture {
         assertEquals(false, s.get("restartPending"));
         assertEquals(4, text(id).split("run\n", -1).length - 1, "one ring across the four runs: " + text(id));
         assertEquals(3, ((Map<?, ?>) s.get("lastExit")).get("exitCode") instanceof Number n ? n.intValue() : -1);
+    }
+
+    @Test
+    void aRunOfTenSecondsStartsTheDelaysOver() throws Exception {
+        // Fails at once, then runs 10 s and fails: without the reset the second delay would be 1 s.
+        Path marker = home.resolve("ran-once");
+        String id = (String) run("argv", List.of("sh", "-c", "if [ -e " + marker + " ]; then sleep 10.2; exit 1; fi; "
+                + "touch " + marker + "; exit 1"), "restart", "on-failure").get("id");
+        List<Long> delays = new ArrayList<>();
+        try (Events.Subscription sub = daemon.events().subscribe(0)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (delays.size() < 2 && System.nanoTime() < deadline) {
+                Events.Event e = sub.next(100, TimeUnit.MILLISECONDS);
+                if (e != null && e.type().equals("backoff") && id.equals(e.fields().get("session"))) {
+                    delays.add(((Number) e.fields().get("delayMs")).longValue());
+                }
+            }
+        }
+        assertEquals(List.of(500L, 500L), delays);
+        client.stop(id, 1000, false);
     }
 
     @Test
