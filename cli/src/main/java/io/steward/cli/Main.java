@@ -22,7 +22,7 @@ public final class Main implements Runnable {
             LogsCommand.class, AttachCommand.class, ControlCommands.Send.class, ControlCommands.Signal.class, ControlCommands.Stop.class,
             ControlCommands.Kill.class, ControlCommands.Wait.class, ControlCommands.Resize.class,
             ControlCommands.Rm.class, ControlCommands.Purge.class, ControlCommands.KillOlder.class,
-            ControlCommands.Events.class, BeatsCommand.class, AppCommands.Save.class, AppCommands.Resurrect.class,
+            ControlCommands.Events.class, BeatsCommand.class, AppCommands.Save.class, AppCommands.Resurrect.class, ApplyCommand.class,
             StartupCommand.class, ExecCommand.class, DaemonCommand.class, CapsCommand.class,
             CompletionCommand.class);
 
