@@ -13,6 +13,8 @@ public enum ErrorCode implements Json.Wire {
     CLOSED("closed"),
     UNSUPPORTED("unsupported"),
     FORBIDDEN("forbidden"),
+    /** An app of an apply whose dependency did not become ready (it ended first, or took too long). */
+    NOT_READY("not-ready"),
     INTERNAL("internal");
 
     private final String wire;

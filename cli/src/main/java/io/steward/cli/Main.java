@@ -23,7 +23,7 @@ public final class Main implements Runnable {
             ControlCommands.Kill.class, ControlCommands.Wait.class, ControlCommands.Resize.class,
             ControlCommands.Rm.class, ControlCommands.Purge.class, ControlCommands.KillOlder.class,
             ControlCommands.Events.class, BeatsCommand.class, AppCommands.Save.class, AppCommands.Resurrect.class,
-            AppCommands.Flush.class,
+            AppCommands.Flush.class, ApplyCommand.class,
             StartupCommand.class, ExecCommand.class, DaemonCommand.class, CapsCommand.class,
             CompletionCommand.class);
 

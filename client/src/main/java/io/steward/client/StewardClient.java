@@ -174,6 +174,14 @@ public final class StewardClient {
     }
 
     /** The heartbeat agents the daemon tracks, and the VLP socket's path. */
+    /**
+     * Makes the running apps match an apps file: {@code body} is {@code {"apps":[{"name", "request",
+     * "after", "readyPort"}], "dryRun"}}; answers {@code {"actions":[{"name","action","id"}],"dryRun"}}.
+     */
+    public Map<String, Object> apply(Map<String, Object> body) {
+        return object("POST", "/v1/apply", body);
+    }
+
     public Map<String, Object> beats() {
         return object("GET", "/v1/beats", null);
     }

@@ -24,12 +24,14 @@ final class ApiHandler extends Handler.Abstract {
     private final Sessions sessions;
     private final int ownerUid;
     private final Metrics metrics;
+    private final Apply apply;
 
     ApiHandler(Daemon daemon, int ownerUid, Metrics metrics) {
         this.daemon = daemon;
         this.sessions = daemon.sessions();
         this.ownerUid = ownerUid;
         this.metrics = metrics;
+        this.apply = new Apply(sessions);
     }
 
     @Override
@@ -106,6 +108,10 @@ final class ApiHandler extends Handler.Abstract {
             case "resurrect" -> {
                 requireMethod(method, "POST");
                 Http.json(response, 200, new Resurrection(sessions, sessions.registry()).resurrect(caller), cb);
+            }
+            case "apply" -> {
+                requireMethod(method, "POST");
+                Http.json(response, 200, apply.apply(caller, Http.jsonBody(request)), cb);
             }
             case "purge" -> {
                 requireMethod(method, "POST");

@@ -30,6 +30,7 @@ final class Http {
             case CLOSED -> 410;
             case UNSUPPORTED -> 501;
             case FORBIDDEN -> 403;
+            case NOT_READY -> 424;
             case INTERNAL -> 500;
         };
     }

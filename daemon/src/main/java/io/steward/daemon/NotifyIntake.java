@@ -172,6 +172,7 @@ final class NotifyIntake {
         if (m.ready() && !m.stopping() && !v.isReady()) {
             v.ready(now);
             events.publish("ready", Json.object("session", s.id, "name", s.name(), "pid", pid));
+            v.announceReady();
         }
         if (m.stopping()) {
             v.stopping();

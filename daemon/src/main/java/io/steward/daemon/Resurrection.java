@@ -45,7 +45,7 @@ final class Resurrection {
                 running.add(app.name());
             } else {
                 try {
-                    sessions.create(caller, RunRequest.parse(app.request()));
+                    sessions.create(caller, RunRequest.parse(app.request()), app.managed());
                     started.add(app.name());
                 } catch (StewardException e) {
                     failed.add(Json.object("name", app.name(), "code", e.code().wire(), "detail", e.getMessage()));

@@ -70,6 +70,11 @@ final class Sessions implements Recovery {
     }
 
     Session create(Caller caller, RunRequest request) {
+        return create(caller, request, false);
+    }
+
+    /** Starts a session; {@code managed}: an apply starts it from an apps file. */
+    Session create(Caller caller, RunRequest request, boolean managed) {
         Session s;
         synchronized (registry) {
             try {
@@ -104,7 +109,7 @@ final class Sessions implements Recovery {
                 journal.add(new Journal.Entry(p.pid(), p.startTicks(), p.originator(), started.auditTag,
                         request.spec().argv().getFirst()));
                 if (request.name() != null) {
-                    apps.started(request.name(), request.body());
+                    apps.started(request.name(), request.body(), managed);
                 }
             });
             registry.add(s);
@@ -302,6 +307,33 @@ final class Sessions implements Recovery {
         }
         audit.record(caller, "purge", null, "ok:" + released.size());
         return released;
+    }
+
+    /**
+     * A user's stop whose end is awaited: the whole tree, with the session's grace, until its
+     * process has exited (an apply restarting or removing an app).
+     */
+    void stopAndWait(Caller caller, Session s) {
+        try {
+            stop(caller, s, null);
+        } catch (StewardException e) {
+            if (s.active()) {
+                throw e;
+            }
+        }
+        long deadline = System.nanoTime() + s.request.grace().plusSeconds(30).toNanos();
+        try {
+            while (s.active() && System.nanoTime() < deadline) {
+                if (s.process.waitFor(Duration.ofMillis(100)).isPresent()) {
+                    Thread.sleep(10); // exited; the session's own end follows at once
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (s.active()) {
+            throw new StewardException(ErrorCode.INTERNAL, "session " + s.id + " did not end after its stop");
+        }
     }
 
     /** Stops every live session older than {@code age}. */

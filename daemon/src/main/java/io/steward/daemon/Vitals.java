@@ -128,12 +128,20 @@ final class Vitals {
         readiness = new CompletableFuture<>();
     }
 
+    /** {@code READY=1}: call {@link #announceReady} once the {@code ready} event is out. */
     void ready(long now) {
         if (!armed) {
             lastProofNanos = now;
             armed = true;
         }
         ready = true;
+    }
+
+    /**
+     * Wakes whoever waits for readiness; after the {@code ready} event was published, so what a
+     * waiter starts next (an apply's dependent app) comes after it in the event stream.
+     */
+    void announceReady() {
         readiness.complete(true);
     }
 

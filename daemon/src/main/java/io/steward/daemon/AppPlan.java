@@ -1,0 +1,189 @@
+package io.steward.daemon;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.Json;
+import io.steward.api.StewardException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The body of {@code POST /v1/apply}, checked as a whole before anything changes, and what it asks
+ * for: every app's run request is parsed as {@code POST /v1/sessions} would parse it, names are
+ * unique, every {@code after} names an app of the file and the dependencies have no cycle. The apps
+ * come out in start order (dependencies first, otherwise as the file lists them), and the plan says
+ * what happens to each: {@code start}, {@code restart}, {@code unchanged}, or {@code stop} for a
+ * managed app the file no longer has.
+ */
+final class AppPlan {
+    /** One app of the file. {@code readyPort} is 0 when it has none. */
+    record Item(String name, RunRequest request, List<String> after, int readyPort) {}
+
+    /** What happens to an app: its current session, if any. */
+    record Step(String name, String action, Session current, Item item) {}
+
+    private static final Set<String> BODY = Set.of("apps", "dryRun");
+    private static final Set<String> APP = Set.of("name", "request", "after", "readyPort");
+
+    final List<Item> items;
+    final boolean dryRun;
+
+    private AppPlan(List<Item> items, boolean dryRun) {
+        this.items = items;
+        this.dryRun = dryRun;
+    }
+
+    static AppPlan parse(Map<String, Object> body) {
+        for (String k : body.keySet()) {
+            if (!BODY.contains(k)) {
+                throw invalid("unknown field '" + k + "'");
+            }
+        }
+        boolean dryRun = RunRequest.bool(body, "dryRun", false);
+        if (!(body.get("apps") instanceof List<?> apps)) {
+            throw invalid("apps: an array of apps is required");
+        }
+        Map<String, Item> byName = new LinkedHashMap<>();
+        for (Object o : apps) {
+            Item item = item(o);
+            if (byName.put(item.name(), item) != null) {
+                throw invalid("app \"" + item.name() + "\": the name is used twice");
+            }
+        }
+        for (Item item : byName.values()) {
+            for (String dep : item.after()) {
+                if (!byName.containsKey(dep)) {
+                    throw invalid("app \"" + item.name() + "\": after: no app named \"" + dep + "\"");
+                }
+            }
+        }
+        return new AppPlan(ordered(byName), dryRun);
+    }
+
+    private static Item item(Object o) {
+        if (!(o instanceof Map<?, ?> raw)) {
+            throw invalid("apps: every app is an object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> app = (Map<String, Object>) raw;
+        String name = RunRequest.string(app, "name");
+        if (name == null) {
+            throw invalid("apps: every app needs a name");
+        }
+        String where = "app \"" + name + "\": ";
+        for (String k : app.keySet()) {
+            if (!APP.contains(k)) {
+                throw invalid(where + "unknown field '" + k + "'");
+            }
+        }
+        if (!(app.get("request") instanceof Map<?, ?> req)) {
+            throw invalid(where + "request: the body of POST /v1/sessions is required");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> request = new LinkedHashMap<>((Map<String, Object>) req);
+        Object named = request.putIfAbsent("name", name);
+        if (named != null && !name.equals(named)) {
+            throw invalid(where + "request: its name must be the app's");
+        }
+        RunRequest parsed;
+        try {
+            parsed = RunRequest.parse(request);
+        } catch (StewardException e) {
+            throw new StewardException(e.code(), where + e.getMessage());
+        }
+        List<String> after = new ArrayList<>();
+        Object deps = app.get("after");
+        if (deps != null) {
+            if (!(deps instanceof List<?> l) || !l.stream().allMatch(d -> d instanceof String)) {
+                throw invalid(where + "after: an array of app names is required");
+            }
+            for (Object d : l) {
+                after.add((String) d);
+            }
+        }
+        Long port = RunRequest.integer(app, "readyPort");
+        if (port != null && (port < 1 || port > 65_535)) {
+            throw invalid(where + "readyPort: " + port + " outside 1..65535");
+        }
+        return new Item(name, parsed, List.copyOf(after), port == null ? 0 : port.intValue());
+    }
+
+    /** Dependencies first; among apps free to go, the file's order. A cycle is refused, naming it. */
+    private static List<Item> ordered(Map<String, Item> byName) {
+        List<Item> out = new ArrayList<>();
+        Set<String> placed = new HashSet<>();
+        while (out.size() < byName.size()) {
+            Item next = null;
+            for (Item item : byName.values()) {
+                if (!placed.contains(item.name()) && placed.containsAll(item.after())) {
+                    next = item;
+                    break;
+                }
+            }
+            if (next == null) {
+                throw invalid("the apps' after form a cycle: " + cycle(byName, placed));
+            }
+            out.add(next);
+            placed.add(next.name());
+        }
+        return out;
+    }
+
+    /** A cycle among the apps not placed, as {@code a -> b -> a}. */
+    private static String cycle(Map<String, Item> byName, Set<String> placed) {
+        String at = byName.keySet().stream().filter(n -> !placed.contains(n)).findFirst().orElseThrow();
+        List<String> path = new ArrayList<>();
+        while (!path.contains(at)) {
+            path.add(at);
+            at = byName.get(at).after().stream().filter(d -> !placed.contains(d)).findFirst().orElseThrow();
+        }
+        List<String> loop = new ArrayList<>(path.subList(path.indexOf(at), path.size()));
+        loop.add(at);
+        return String.join(" -> ", loop);
+    }
+
+    /**
+     * What to do: stops of managed apps the file dropped first, then every app of the file in start
+     * order. A running session of a file's name that apply did not start is a conflict (apply never
+     * touches what {@code steward run} started).
+     */
+    List<Step> steps(Apps apps, SessionRegistry registry) {
+        Map<String, Session> running = new HashMap<>();
+        for (Session s : registry.list(false, null)) {
+            if (s.name() != null) {
+                running.put(s.name(), s);
+            }
+        }
+        Set<String> names = new HashSet<>();
+        items.forEach(i -> names.add(i.name()));
+        List<Step> steps = new ArrayList<>();
+        for (Apps.App app : apps.managed()) {
+            if (!names.contains(app.name())) {
+                steps.add(new Step(app.name(), "stop", running.get(app.name()), null));
+            }
+        }
+        for (Item item : items) {
+            Session current = running.get(item.name());
+            Apps.App stored = apps.find(item.name());
+            if (current == null) {
+                steps.add(new Step(item.name(), "start", null, item));
+            } else if (stored == null || !stored.managed()) {
+                throw new StewardException(ErrorCode.CONFLICT, "app \"" + item.name() + "\": a running session of"
+                        + " that name was not started by apply; stop it first (apply never touches it)");
+            } else if (stored.request().equals(Json.parse(Json.write(item.request().body())))) {
+                steps.add(new Step(item.name(), "unchanged", current, item));
+            } else {
+                steps.add(new Step(item.name(), "restart", current, item));
+            }
+        }
+        return steps;
+    }
+
+    private static StewardException invalid(String message) {
+        return new StewardException(ErrorCode.INVALID_INPUT, message);
+    }
+}
