@@ -23,6 +23,7 @@ final class ApiHandler extends Handler.Abstract {
     private final Daemon daemon;
     private final Sessions sessions;
     private final int ownerUid;
+    private final SessionOutput output;
     private final Metrics metrics;
     private final Apply apply;
 
@@ -31,6 +32,7 @@ final class ApiHandler extends Handler.Abstract {
         this.sessions = daemon.sessions();
         this.ownerUid = ownerUid;
         this.metrics = metrics;
+        this.output = new SessionOutput(sessions.registry(), sessions.audit());
         this.apply = new Apply(sessions);
     }
 
@@ -99,7 +101,7 @@ final class ApiHandler extends Handler.Abstract {
             }
             case "flush" -> {
                 requireMethod(method, "POST");
-                Http.json(response, 200, Json.object("flushed", sessions.flush(caller, null)), cb);
+                Http.json(response, 200, Json.object("flushed", output.flush(caller, null)), cb);
             }
             case "save" -> {
                 requireMethod(method, "POST");
@@ -176,8 +178,8 @@ final class ApiHandler extends Handler.Abstract {
             case "output" -> {
                 requireMethod(method, "GET");
                 long cursor = longParam(query, "cursor", 0);
-                int max = (int) Math.min(longParam(query, "max", 64 * 1024), Sessions.MAX_READ_BYTES);
-                Http.json(response, 200, sessions.output(s, query.getValue("stream"), cursor, max), cb);
+                int max = (int) Math.min(longParam(query, "max", 64 * 1024), SessionOutput.MAX_READ_BYTES);
+                Http.json(response, 200, output.output(s, query.getValue("stream"), cursor, max), cb);
             }
             case "stdin" -> {
                 requireMethod(method, "POST");
@@ -206,7 +208,7 @@ final class ApiHandler extends Handler.Abstract {
             }
             case "flush" -> {
                 requireMethod(method, "POST");
-                Http.json(response, 200, Json.object("flushed", sessions.flush(caller, s)), cb);
+                Http.json(response, 200, Json.object("flushed", output.flush(caller, s)), cb);
             }
             case "kill" -> {
                 requireMethod(method, "POST");

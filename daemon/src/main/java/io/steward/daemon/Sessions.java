@@ -7,7 +7,6 @@ import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
 import io.steward.core.ProcessRuntime;
 import io.steward.core.ProcessSpec;
-import io.steward.core.Ring;
 import io.steward.core.StdinSink;
 import io.steward.sys.Signal;
 import java.time.Duration;
@@ -21,7 +20,6 @@ import java.util.Map;
  */
 final class Sessions implements Recovery {
     static final int MAX_STDIN_BYTES = 1024 * 1024;
-    static final int MAX_READ_BYTES = 1024 * 1024;
 
     private final ProcessRuntime runtime;
     private final SessionRegistry registry;
@@ -173,36 +171,6 @@ final class Sessions implements Recovery {
 
     Session find(String ref) {
         return registry.find(ref);
-    }
-
-    /** Output from a cursor, without consuming it. */
-    Map<String, Object> output(Session s, String stream, long cursor, int max) {
-        Ring ring = ring(s, stream);
-        stream = stream != null ? stream : s.process.isPty() ? "pty" : "stdout";
-        if (cursor < 0) {
-            throw new StewardException(ErrorCode.INVALID_INPUT, "cursor must be 0 or more");
-        }
-        int limit = Math.max(0, Math.min(max, MAX_READ_BYTES));
-        Ring.Chunk c = ring.read(cursor, limit);
-        if (c.skipped() > 0 && s.log != null) {
-            // The ring has moved past the cursor: what it dropped may still be in the log files.
-            Ring.Chunk fromFile = s.log.file(stream).read(cursor, (int) Math.min(limit, ring.start() - cursor));
-            if (fromFile != null && fromFile.offset() < c.offset()) {
-                c = fromFile;
-            }
-        }
-        return Json.object("stream", stream, "cursor", c.offset(), "next", c.next(), "dropped", c.skipped(),
-                "eof", ring.closed() && c.next() >= ring.end(), "data",
-                java.util.Base64.getEncoder().encodeToString(c.data()));
-    }
-
-    Ring ring(Session s, String stream) {
-        return switch (stream == null ? "stdout" : stream) {
-            case "stdout", "pty" -> s.process.stdout();
-            case "stderr" -> s.process.stderr().orElseThrow(() -> new StewardException(ErrorCode.INVALID_INPUT,
-                    "session " + s.id + " has no separate stderr (" + (s.process.isPty() ? "a terminal" : "merged") + ")"));
-            default -> throw new StewardException(ErrorCode.INVALID_INPUT, "stream must be stdout or stderr");
-        };
     }
 
     void stdin(Caller caller, Session s, byte[] data, boolean eof) {
@@ -372,24 +340,6 @@ final class Sessions implements Recovery {
         events.publish("restart-cancelled", Json.object("session", s.id, "name", s.name()));
         audit.record(caller, action, s.auditTag, "ok");
         return true;
-    }
-
-    /** Empties the log files of {@code s}, or of every session when null. */
-    List<String> flush(Caller caller, Session only) {
-        List<String> flushed = new ArrayList<>();
-        for (Session s : only != null ? List.of(only) : registry.all()) {
-            if (s.log != null) {
-                try {
-                    s.log.flush();
-                } catch (java.io.IOException e) {
-                    throw refused(caller, "flush", s, new StewardException(ErrorCode.INTERNAL,
-                            "cannot flush the logs of " + s.id + ": " + e.getMessage(), e));
-                }
-                flushed.add(s.id);
-            }
-        }
-        audit.record(caller, "flush", only != null ? only.auditTag : null, "ok:" + flushed.size());
-        return flushed;
     }
 
     void close() {
