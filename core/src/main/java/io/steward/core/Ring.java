@@ -181,24 +181,7 @@ public final class Ring {
      * @return true when it is open, false after the timeout
      */
     public boolean awaitOpen(long timeout, TimeUnit unit) throws InterruptedException {
-        long nanos = unit.toNanos(timeout);
-        lock.lock();
-        try {
-            waiters++;
-            try {
-                while (closed) {
-                    if (nanos <= 0) {
-                        return false;
-                    }
-                    nanos = changed.awaitNanos(nanos);
-                }
-                return true;
-            } finally {
-                waiters--;
-            }
-        } finally {
-            lock.unlock();
-        }
+        return !closed || park(-1, unit.toNanos(timeout));
     }
 
     /**
@@ -342,15 +325,19 @@ public final class Ring {
      * @return true when bytes are available or the stream is closed
      */
     public boolean await(long cursor, long timeout, TimeUnit unit) throws InterruptedException {
-        if (end > cursor || closed) {
-            return true;
-        }
-        long nanos = unit.toNanos(timeout);
+        return end > cursor || closed || park(cursor, unit.toNanos(timeout));
+    }
+
+    /**
+     * Waits for a change, up to {@code nanos}: for bytes after {@code cursor} or the close, or, with
+     * a cursor of -1, for a closed stream to reopen. True when that came, false on timeout.
+     */
+    private boolean park(long cursor, long nanos) throws InterruptedException {
         lock.lock();
         try {
             waiters++;
             try {
-                while (end <= cursor && !closed) {
+                while (cursor < 0 ? closed : end <= cursor && !closed) {
                     if (nanos <= 0) {
                         return false;
                     }
