@@ -125,10 +125,10 @@ public final class Libc {
         }
     }
 
-    /** A pipe: {@code [read end, write end]}. */
+    /** A pipe: {@code [read end, write end]}. Two per spawn: the fds come back through the thread's scratch. */
     public static int[] pipe2(int flags) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
+        try {
+            MemorySegment fds = Native.scratch().asSlice(0, 8);
             MemorySegment st = Native.state();
             int r = (int) PIPE2.invokeExact(st, fds, flags);
             if (r < 0) {
