@@ -52,11 +52,14 @@ final class AttachBench {
         }
     }
 
+    /** Whether the session also writes its output to log files (the default for sessions; BENCH_ATTACH_LOG_FILE=false turns it off). */
+    private static final boolean LOG_FILE = !"false".equals(System.getenv("BENCH_ATTACH_LOG_FILE"));
+
     /** One complete transfer of {@code bytes}; returns payload bytes per second at the client. */
     private static double once(StewardClient client, Ws ws, long bytes) throws Exception {
         Map<String, Object> created = client.run(Json.object(
                 "argv", List.of("sh", "-c", "read x; exec head -c " + bytes + " /dev/zero"),
-                "ringBytes", (long) RING_BYTES, "overflow", "backpressure"));
+                "ringBytes", (long) RING_BYTES, "overflow", "backpressure", "logFile", LOG_FILE));
         String id = (String) created.get("id");
         AttachListener l = new AttachListener();
         try {
