@@ -33,8 +33,6 @@ final class Heartbeats implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Heartbeats.class.getName());
     /** How often silence is checked while some session is watched: the slack a stall may take to be seen. */
     static final int TICK_MILLIS = 100;
-    /** The tick while nobody is watched: an idle daemon barely wakes. */
-    private static final int IDLE_TICK_MILLIS = 2000;
     /** Datagrams taken by one recvmmsg. */
     private static final int BATCH = 64;
     /** Batches taken from one socket per wake-up, so one busy sender cannot starve the others. */
@@ -71,15 +69,16 @@ final class Heartbeats implements AutoCloseable {
     private final EventGate gate;
     private final Thread thread;
     private volatile boolean closed;
-    /** When silence is next checked; heartbeat thread only. */
+    /** When silence is next checked; heartbeat thread only. Nobody watched: never, until {@link #watchNow}. */
     private long nextTick = System.nanoTime();
+    private boolean ticking = true;
 
     Heartbeats(StewardHome home, Config config, SessionRegistry registry, Events events, Recovery recovery) {
         this.registry = registry;
         this.gate = new EventGate(events);
         this.watch = new StallWatch(events, counters, recovery, config.allowUnverifiedRecovery());
         this.intake = new BeatIntake(tracker, counters, gate, registry, watch);
-        this.notify = new NotifyIntake(home.file("notify"), epoll, counters, gate, events, watch);
+        this.notify = new NotifyIntake(home.file("notify"), epoll, counters, gate, events, watch, this::startTicking);
         this.beats = UnixDatagram.bind(home.file("beats.sock"));
         UnixDatagram u = null;
         try {
@@ -174,14 +173,21 @@ final class Heartbeats implements AutoCloseable {
 
     /** Checks for silence at once and sets the tick anew: a watched session was just started. */
     void watchNow() {
-        execute(() -> nextTick = System.nanoTime());
+        execute(this::startTicking);
+    }
+
+    /** Heartbeat thread only. */
+    private void startTicking() {
+        nextTick = System.nanoTime();
+        ticking = true;
     }
 
     private void run() {
         while (!closed) {
             int n;
             try {
-                n = epoll.await((int) Math.max(0, TimeUnit.NANOSECONDS.toMillis(nextTick - System.nanoTime()) + 1));
+                n = epoll.await(ticking
+                        ? (int) Math.max(0, TimeUnit.NANOSECONDS.toMillis(nextTick - System.nanoTime()) + 1) : -1);
             } catch (NativeException e) {
                 ioError("epoll_wait", e);
                 continue;
@@ -211,9 +217,11 @@ final class Heartbeats implements AutoCloseable {
                 }
             }
             long now = System.nanoTime();
-            if (now - nextTick >= 0) {
+            if (ticking && now - nextTick >= 0) {
                 watch.tick(registry.all(), now);
-                nextTick = now + TimeUnit.MILLISECONDS.toNanos(watching() ? TICK_MILLIS : IDLE_TICK_MILLIS);
+                // With no watched session left, sleep until one is started (watchNow wakes us).
+                ticking = watching();
+                nextTick = now + TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
             }
         }
     }

@@ -47,7 +47,12 @@ final class NotifyIntake {
     private final Map<Integer, Endpoint> byFd = new ConcurrentHashMap<>();
     private final byte[] bytes = new byte[NotifyParser.MAX_DATAGRAM];
 
-    NotifyIntake(Path dir, Epoll epoll, BeatCounters counters, EventGate gate, Events events, StallWatch watch) {
+    private final Runnable watched;
+
+    /** @param watched called (on the heartbeat thread) when a session sets its own watchdog interval */
+    NotifyIntake(Path dir, Epoll epoll, BeatCounters counters, EventGate gate, Events events, StallWatch watch,
+            Runnable watched) {
+        this.watched = watched;
         this.dir = dir;
         this.epoll = epoll;
         this.counters = counters;
@@ -160,7 +165,10 @@ final class NotifyIntake {
             }
         });
         m.errno().ifPresent(v::errno);
-        m.watchdogUsec().ifPresent(us -> v.threshold(us * 1000));
+        m.watchdogUsec().ifPresent(us -> {
+            v.threshold(us * 1000);
+            watched.run();
+        });
         m.extendTimeoutUsec().ifPresent(us -> v.extend(us, now));
         if (m.watchdog() == NotifyMessage.Watchdog.PING && v.proof(pid, Origin.KERNEL_ATTESTED, false, now)) {
             watch.resumed(s, pid, now);
