@@ -27,7 +27,7 @@ final class LsCommand implements Callable<Integer> {
             return 0;
         }
         Table t = new Table("NAME", "ID", "PID", "KIND", "STATE", "UPTIME", "CPU", "MEM", "DROPPED", "ATTACHED", "RESTARTS",
-                "STATUS");
+                "LAST EXIT", "STATUS");
         for (Map<String, Object> s : sessions) {
             String state = SessionView.state(s);
             boolean running = "running".equals(s.get("phase"));
@@ -38,9 +38,9 @@ final class LsCommand implements Callable<Integer> {
                 state, running ? SessionView.age(s) : "-", SessionView.millis(s.get("cpuMs")),
                 SessionView.bytes(s.get("peakRssBytes")), dropped == 0 ? "0" : SessionView.bytes(dropped),
                 Boolean.TRUE.equals(s.get("attached")) ? "yes" : "no", SessionView.text(s.get("restarts")),
-                SessionView.status(s)
+                SessionView.lastExit(s), SessionView.status(s)
             }, new String[] {null, Table.DIM, null, null, stateColour, null, null, null, dropped == 0 ? null : Table.YELLOW,
-                null, null, null});
+                null, null, null, null});
         }
         System.out.print(t.render(Table.colourWanted()));
         return 0;

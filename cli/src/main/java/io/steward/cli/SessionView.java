@@ -38,6 +38,14 @@ final class SessionView {
         return "exited " + s.get("exitCode");
     }
 
+    /** How the process before a restart ended ({@code exited 3}, {@code killed TERM}), or "-". */
+    static String lastExit(Map<String, Object> s) {
+        if (!(s.get("lastExit") instanceof Map<?, ?> last)) {
+            return "-";
+        }
+        return last.get("signal") != null ? "killed " + last.get("signal") : "exited " + last.get("exitCode");
+    }
+
     /** The sd_notify STATUS= text, cut to fit a table row; "-" for none. */
     static String status(Map<String, Object> s) {
         if (!(s.get("status") instanceof String text) || text.isEmpty()) {

@@ -31,8 +31,8 @@ final class StatusCommand implements Callable<Integer> {
         field("state", SessionView.state(s));
         field("outcome", s.get("outcome"));
         field("restarts", s.get("restarts"));
-        if (s.get("lastExit") instanceof Map<?, ?> last) {
-            field("last exit", last.get("signal") != null ? "killed " + last.get("signal") : "exited " + last.get("exitCode"));
+        if (s.get("lastExit") != null) {
+            field("last exit", SessionView.lastExit(s));
         }
         if (s.get("ready") != null) {
             field("ready", Boolean.TRUE.equals(s.get("ready")) ? "yes" : "no");

@@ -66,8 +66,8 @@ class VerbsTest {
         String table = ok("ls").out();
         List<String> lines = table.lines().toList();
         assertEquals(3, lines.size(), table);
-        assertTrue(lines.get(0).matches("NAME +ID +PID +KIND +STATE +UPTIME +CPU +MEM +DROPPED +ATTACHED +RESTARTS +STATUS"), table);
-        assertTrue(lines.get(1).matches("web +" + id.substring(0, 8) + " +\\d+ +pipe +running +\\S+ +\\S+ +\\S+ +0 +no +0 +-"), table);
+        assertTrue(lines.get(0).matches("NAME +ID +PID +KIND +STATE +UPTIME +CPU +MEM +DROPPED +ATTACHED +RESTARTS +LAST EXIT +STATUS"), table);
+        assertTrue(lines.get(1).matches("web +" + id.substring(0, 8) + " +\\d+ +pipe +running +\\S+ +\\S+ +\\S+ +0 +no +0 +- +-"), table);
         assertTrue(lines.get(2).matches("- +[a-z2-7]{8} +\\d+ +pty +running .*"), table);
         assertFalse(table.contains("\033["), "no colour off a terminal");
 
