@@ -36,12 +36,27 @@ final class SessionOutput {
             // The ring has moved past the cursor: what it dropped may still be in the log files.
             Ring.Chunk fromFile = s.log.file(stream).read(cursor, (int) Math.min(limit, ring.start() - cursor));
             if (fromFile != null && fromFile.offset() < c.offset()) {
-                c = fromFile;
+                c = joined(fromFile, ring, limit);
             }
         }
         return Json.object("stream", stream, "cursor", c.offset(), "next", c.next(), "dropped", c.skipped(),
                 "eof", ring.closed() && c.next() >= ring.end(), "data",
                 java.util.Base64.getEncoder().encodeToString(c.data()));
+    }
+
+    /** The file's chunk, topped up from the ring where the ring goes on from its end: a short read means caught up. */
+    private static Ring.Chunk joined(Ring.Chunk fromFile, Ring ring, int limit) {
+        int room = limit - fromFile.data().length;
+        if (room <= 0) {
+            return fromFile;
+        }
+        Ring.Chunk more = ring.read(fromFile.next(), room);
+        if (more.skipped() > 0 || more.data().length == 0) {
+            return fromFile;
+        }
+        byte[] both = java.util.Arrays.copyOf(fromFile.data(), fromFile.data().length + more.data().length);
+        System.arraycopy(more.data(), 0, both, fromFile.data().length, more.data().length);
+        return new Ring.Chunk(both, fromFile.offset(), more.next(), fromFile.skipped());
     }
 
     static Ring ring(Session s, String stream) {
