@@ -176,12 +176,14 @@ public final class Ring {
     }
 
     /**
-     * Waits while the stream is closed, for a restart to reopen it.
+     * Waits for bytes at or after {@code cursor}, through any number of closes and reopens meanwhile:
+     * what a reader that outlives one process of a restarting session needs (a wait that ended at
+     * the close could miss a reopen that came and went while it was not looking).
      *
-     * @return true when it is open, false after the timeout
+     * @return true when bytes are available, false after the timeout
      */
-    public boolean awaitOpen(long timeout, TimeUnit unit) throws InterruptedException {
-        return !closed || park(-1, unit.toNanos(timeout));
+    public boolean awaitBytes(long cursor, long timeout, TimeUnit unit) throws InterruptedException {
+        return end > cursor || park(cursor, true, unit.toNanos(timeout));
     }
 
     /**
@@ -325,19 +327,19 @@ public final class Ring {
      * @return true when bytes are available or the stream is closed
      */
     public boolean await(long cursor, long timeout, TimeUnit unit) throws InterruptedException {
-        return end > cursor || closed || park(cursor, unit.toNanos(timeout));
+        return end > cursor || closed || park(cursor, false, unit.toNanos(timeout));
     }
 
     /**
-     * Waits for a change, up to {@code nanos}: for bytes after {@code cursor} or the close, or, with
-     * a cursor of -1, for a closed stream to reopen. True when that came, false on timeout.
+     * Waits up to {@code nanos} for bytes after {@code cursor}, or for the close unless
+     * {@code throughClose}. True when that came, false on timeout.
      */
-    private boolean park(long cursor, long nanos) throws InterruptedException {
+    private boolean park(long cursor, boolean throughClose, long nanos) throws InterruptedException {
         lock.lock();
         try {
             waiters++;
             try {
-                while (cursor < 0 ? closed : end <= cursor && !closed) {
+                while (end <= cursor && (throughClose || !closed)) {
                     if (nanos <= 0) {
                         return false;
                     }

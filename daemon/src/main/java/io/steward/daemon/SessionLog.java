@@ -49,11 +49,8 @@ final class SessionLog implements AutoCloseable {
         long skipped = 0;
         try {
             while (!Thread.currentThread().isInterrupted()) {
-                if (!ring.await(reader.position(), 1, TimeUnit.HOURS)) {
-                    continue;
-                }
-                if (ring.closed() && ring.end() <= reader.position()) {
-                    ring.awaitOpen(1, TimeUnit.HOURS); // until a restart writes on, or the session goes
+                // Through the ring's close: a restart writes on into it, until the session goes.
+                if (!ring.awaitBytes(reader.position(), 1, TimeUnit.HOURS)) {
                     continue;
                 }
                 ByteBuffer buf = POOL.poll();

@@ -38,7 +38,7 @@ class LogFilesTest extends DaemonFixture {
                 + SessionLog.DROPPED.get() - dropped == 104_857_600L);
         long onDisk = logBytes("flood");
         assertTrue(onDisk <= 60L * 1024 * 1024, onDisk + " bytes of logs");
-        assertTrue(onDisk >= 40L * 1024 * 1024, "rotation keeps the last files: " + onDisk);
+        // How much is on disk depends on how far the writer fell behind /dev/zero (counted as dropped).
         assertTrue(logFiles("flood") <= LogFile.FILES, "at most five files");
         assertTrue(Files.exists(home.resolve("logs/flood.out.log.1")));
         assertFalse(Files.exists(home.resolve("logs/flood.out.log.5")));
@@ -53,7 +53,8 @@ class LogFilesTest extends DaemonFixture {
         client.send(id, ("first" + line.substring(5)).repeat(1).getBytes(StandardCharsets.UTF_8), false);
         client.send(id, line.repeat(40).getBytes(StandardCharsets.UTF_8), false);
         poll("the first 41 lines on disk", () -> fileLength(home.resolve("logs/small.out.log")) == 41L * 64);
-        client.send(id, line.repeat(80).getBytes(StandardCharsets.UTF_8), false);
+        // Less than the ring at a time, so the writer cannot miss any of it; the ring rolls past 0 all the same.
+        client.send(id, line.repeat(40).getBytes(StandardCharsets.UTF_8), false);
         poll("the ring to roll past the start", () -> {
             Map<String, Object> o = client.object("GET", "/v1/sessions/" + id + "/output?cursor=0&max=64", null);
             return ((Number) o.get("next")).longValue() == 64;
@@ -64,7 +65,8 @@ class LogFilesTest extends DaemonFixture {
         assertEquals("first" + "x".repeat(58) + "\n", new String(Base64.getDecoder().decode((String) o.get("data")),
                 StandardCharsets.UTF_8));
         // One read from 0 runs on from the files into the ring: a short read means caught up.
-        poll("all 121 lines readable from 0", () -> output(id, null, 0).length == 121 * 64);
+        poll("all 81 lines readable from 0", () -> output(id, null, 0).length == 81 * 64);
+        assertTrue(daemon.sessions().find(id).process.stdout().start() > 0, "the ring no longer holds byte 0");
         client.flush(id);
         assertEquals(0, fileLength(home.resolve("logs/small.out.log")));
     }
