@@ -135,12 +135,7 @@ public final class Daemon implements AutoCloseable {
         }
         closed = true;
         events.publish("daemon-stopping", Json.object("graceMs", grace.toMillis()));
-        var exits = registry.list(false, null).stream().map(s -> {
-            synchronized (s) {
-                s.requestStop();
-                return s.process.stop(grace);
-            }
-        }).toList();
+        var exits = registry.list(false, null).stream().map(s -> s.stopForGood(grace)).toList();
         // One deadline for all: the stops run together, and whatever is left is killed on close.
         long deadline = System.nanoTime() + grace.toNanos() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
         for (var f : exits) {

@@ -13,7 +13,12 @@ import java.util.List;
  */
 final class Journal implements AutoCloseable {
     /** A group the journal says was live: enough to find it again and to be sure it is the same process. */
-    record Entry(int pid, long startTicks, String originator, String auditTag, String argv0) {}
+    record Entry(int pid, long startTicks, String originator, String auditTag, String argv0) {
+        /** The entry of a session's process (a first one, or one a restart started). */
+        static Entry of(io.steward.core.ManagedProcess p, String auditTag) {
+            return new Entry(p.pid(), p.startTicks(), p.originator(), auditTag, p.spec().argv().getFirst());
+        }
+    }
 
     private final Sqlite db;
 

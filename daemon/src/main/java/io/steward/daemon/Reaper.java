@@ -62,10 +62,7 @@ final class Reaper implements AutoCloseable {
         if (reason != null && limited.add(s.key)) {
             events.publish("limit", Json.object("session", s.id, "name", s.name(), "reason", reason,
                     "graceMs", r.grace().toMillis()));
-            synchronized (s) {
-                s.requestStop(); // a limit's stop is final: no recovery or policy brings it back
-                s.process.stop(r.grace());
-            }
+            s.stopForGood(r.grace()); // a limit's stop is final: no recovery or policy brings it back
         }
     }
 

@@ -79,6 +79,21 @@ final class Session {
         }
     }
 
+    /**
+     * Stops the current process (soft, then hard, whole tree) for good: marked first, under the
+     * session's lock, so no restart already under way can bring it back.
+     */
+    synchronized java.util.concurrent.CompletableFuture<ExitStatus> stopForGood(java.time.Duration grace) {
+        requestStop();
+        return process.stop(grace);
+    }
+
+    /** {@link #stopForGood} with SIGKILL at once. */
+    synchronized void killForGood() {
+        requestStop();
+        process.kill();
+    }
+
     void recovering(boolean on) {
         recovering = on;
     }

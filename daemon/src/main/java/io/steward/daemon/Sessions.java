@@ -104,8 +104,7 @@ final class Sessions implements Recovery {
             }
             Session started = s;
             journal.db().inTransaction(() -> {
-                journal.add(new Journal.Entry(p.pid(), p.startTicks(), p.originator(), started.auditTag,
-                        request.spec().argv().getFirst()));
+                journal.add(Journal.Entry.of(p, started.auditTag));
                 if (request.name() != null) {
                     apps.started(request.name(), request.body(), managed);
                 }
@@ -158,10 +157,7 @@ final class Sessions implements Recovery {
 
     @Override
     public void stop(Session s, String reason) {
-        synchronized (s) {
-            s.requestStop();
-            s.process.stop(s.request.grace());
-        }
+        s.stopForGood(s.request.grace());
     }
 
     @Override
@@ -209,10 +205,7 @@ final class Sessions implements Recovery {
             return;
         }
         requireLive(caller, "stop", s);
-        synchronized (s) {
-            s.requestStop();
-            s.process.stop(grace != null ? grace : s.request.grace());
-        }
+        s.stopForGood(grace != null ? grace : s.request.grace());
         audit.record(caller, "stop", s.auditTag, "ok");
     }
 
@@ -222,10 +215,7 @@ final class Sessions implements Recovery {
             return;
         }
         requireLive(caller, "kill", s);
-        synchronized (s) {
-            s.requestStop();
-            s.process.kill();
-        }
+        s.killForGood();
         audit.record(caller, "kill", s.auditTag, "ok");
     }
 

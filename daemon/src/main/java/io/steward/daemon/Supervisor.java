@@ -127,8 +127,7 @@ final class Supervisor implements AutoCloseable {
                 return false;
             }
             next = runtime.spawn(old.spec(), old);
-            journal.add(new Journal.Entry(next.pid(), next.startTicks(), next.originator(), s.auditTag,
-                    s.request.spec().argv().getFirst()));
+            journal.add(Journal.Entry.of(next, s.auditTag));
             s.vitals.restarted(System.nanoTime());
             s.restarted(next, exit);
         }
