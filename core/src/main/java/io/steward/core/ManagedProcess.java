@@ -6,7 +6,6 @@ import io.steward.api.StewardException;
 import io.steward.sys.Libc;
 import io.steward.sys.Pidfd;
 import io.steward.sys.Signal;
-import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -58,11 +57,7 @@ public final class ManagedProcess {
     private volatile boolean hardKillSent;
     private IoLoop.Timer hardKillTimer;
     private static final int WAIT_SLICE_MILLIS = 100;
-    private final java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean();
-    /** Readers poll the pidfd; the writer closes it, so a poll never starts on a closed, reused number. */
-    private final java.util.concurrent.locks.ReentrantReadWriteLock pidfdGuard =
-            new java.util.concurrent.locks.ReentrantReadWriteLock();
-    private boolean pidfdClosed;
+    private final ExitWatch exitWatch;
 
     ManagedProcess(ProcessRuntime runtime, ProcessSpec spec, Launcher.Spawned spawned, ManagedProcess previous) {
         this.runtime = runtime;
@@ -87,6 +82,7 @@ public final class ManagedProcess {
             this.outChannel = new Channel(loop, spawned.stdout(), stdout, null, false);
         }
         this.errChannel = stderr != null ? new Channel(loop, spawned.stderr(), stderr, null, false) : null;
+        this.exitWatch = new ExitWatch(this, loop, spawned.pidfd(), outChannel, errChannel);
     }
 
     private static Ring ring(Ring previous, ProcessSpec spec) {
@@ -106,7 +102,7 @@ public final class ManagedProcess {
         if (stdinChannel != null) {
             stdinChannel.start();
         }
-        runtime.loop().register(spawned.pidfd(), io.steward.sys.Epoll.IN, events -> exited(false));
+        exitWatch.start();
     }
 
     public int pid() {
@@ -186,12 +182,7 @@ public final class ManagedProcess {
                 return Optional.empty();
             }
             int slice = (int) Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, WAIT_SLICE_MILLIS);
-            if (watching.compareAndSet(false, true)) {
-                try {
-                    watch(slice);
-                } finally {
-                    watching.set(false);
-                }
+            if (exitWatch.trySlice(slice)) {
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
@@ -206,135 +197,6 @@ public final class ManagedProcess {
             }
         }
         return Optional.of(exit.getNow(null));
-    }
-
-    /**
-     * One slice of watching: the waiter takes the process's output channels and its pidfd off the
-     * loop and serves them itself, so a spawn-and-wait wakes one thread, not two. Whatever is left
-     * open goes back to the loop afterwards.
-     */
-    private void watch(int sliceMillis) {
-        Channel[] adopted = new Channel[2];
-        int n = 0;
-        for (Channel c : new Channel[] {outChannel, errChannel}) {
-            if (c != null && c.adoptable() && c.adopt()) {
-                adopted[n++] = c;
-            }
-        }
-        boolean pidfdTaken = false;
-        boolean gone = false;
-        MemorySegment staging = n > 0 ? WaiterBuffers.take() : null;
-        try {
-            pidfdGuard.readLock().lock();
-            try {
-                if (pidfdClosed) {
-                    return;
-                }
-                runtime.loop().unregister(spawned.pidfd());
-                pidfdTaken = true;
-                gone = pollUntilGone(adopted, n, staging, System.nanoTime() + sliceMillis * 1_000_000L);
-            } finally {
-                pidfdGuard.readLock().unlock();
-            }
-            if (gone) {
-                exited(true);
-            }
-            if (exit.isDone()) {
-                drainAdopted(adopted, n, staging);
-            }
-        } finally {
-            for (int i = 0; i < n; i++) {
-                adopted[i].release();
-            }
-            if (staging != null) {
-                WaiterBuffers.give(staging);
-            }
-            if (pidfdTaken) {
-                rewatchPidfd();
-            }
-        }
-    }
-
-    /**
-     * Serves the adopted channels until the pidfd turns readable or the deadline passes. A child's
-     * pipes hang up a moment before its pidfd turns readable, so one wake-up is often not enough;
-     * polling again here keeps the pidfd off the loop meanwhile.
-     *
-     * @return true when the pidfd reported the exit
-     */
-    private boolean pollUntilGone(Channel[] adopted, int n, MemorySegment staging, long deadline) {
-        int[] fds = new int[3];
-        short[] revents = new short[3];
-        fds[0] = spawned.pidfd();
-        while (true) {
-            int count = 1;
-            for (int i = 0; i < n; i++) {
-                if (adopted[i].isOpen()) {
-                    fds[count++] = adopted[i].fd();
-                }
-            }
-            long left = deadline - System.nanoTime();
-            int millis = left <= 0 ? 0 : (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
-            Libc.poll(fds, count, Libc.POLLIN, millis, revents);
-            for (int i = 1; i < count; i++) {
-                if (revents[i] != 0) {
-                    channelOf(adopted, n, fds[i]).serveAdopted(revents[i] & 0xffff, staging);
-                }
-            }
-            if (revents[0] != 0) {
-                return true;
-            }
-            if (left <= 0) {
-                return false;
-            }
-        }
-    }
-
-    /**
-     * The child is gone, so its ends of the pipes are closed: what is left is buffered output and EOF,
-     * read here at once instead of waking the loop for it. Pipes still held open by survivors (being
-     * killed) go back to the loop.
-     */
-    private static void drainAdopted(Channel[] adopted, int n, MemorySegment staging) {
-        int[] fds = new int[2];
-        short[] revents = new short[2];
-        for (int round = 0; round < 64; round++) {
-            int count = 0;
-            for (int i = 0; i < n; i++) {
-                if (adopted[i].isOpen()) {
-                    fds[count++] = adopted[i].fd();
-                }
-            }
-            if (count == 0 || Libc.poll(fds, count, Libc.POLLIN, 0, revents) <= 0) {
-                return;
-            }
-            for (int i = 0; i < count; i++) {
-                if (revents[i] != 0) {
-                    channelOf(adopted, n, fds[i]).serveAdopted(revents[i] & 0xffff, staging);
-                }
-            }
-        }
-    }
-
-    private static Channel channelOf(Channel[] adopted, int n, int fd) {
-        for (int i = 0; i < n; i++) {
-            if (adopted[i].fd() == fd) {
-                return adopted[i];
-            }
-        }
-        throw new IllegalStateException("no adopted channel for fd " + fd);
-    }
-
-    /** Gives the pidfd back to the loop unless the exit was completed (and the pidfd closed) meanwhile. */
-    private void rewatchPidfd() {
-        pidfdGuard.readLock().lock();
-        try {
-            if (!pidfdClosed) {
-                runtime.loop().register(spawned.pidfd(), io.steward.sys.Epoll.IN, events -> exited(false));
-            }
-        } finally {
-            pidfdGuard.readLock().unlock();
-        }
     }
 
     public ExitStatus waitFor() throws InterruptedException {
@@ -465,12 +327,12 @@ public final class ManagedProcess {
      * ours (the unreaped root pins it), then the child is reaped. Runs on the loop when the pidfd
      * turns readable, or on a waiter that saw it first; whoever comes second finds it done.
      */
-    private synchronized void exited(boolean pidfdPolledReadable) {
+    synchronized void exited(boolean pidfdPolledReadable) {
         // The loop may hand us a stale event of an earlier fd with this number; a waiter's own poll cannot.
         if (phase == Phase.EXITED || !pidfdPolledReadable && !Pidfd.hasExited(spawned.pidfd())) {
             return;
         }
-        runtime.loop().unregister(spawned.pidfd());
+        exitWatch.leaveLoop(pidfdPolledReadable);
         List<ExitStatus.Leftover> leftovers = runtime.orphansPresent() ? survivors() : List.of();
         Pidfd.Exit e;
         try {
@@ -480,13 +342,7 @@ public final class ManagedProcess {
             // or the pidfd would stay readable and spin the loop.
             e = new Pidfd.Exit(spawned.pid(), -1, 0, false, 0, 0, 0);
         }
-        pidfdGuard.writeLock().lock();
-        try {
-            pidfdClosed = true;
-            Libc.close(spawned.pidfd());
-        } finally {
-            pidfdGuard.writeLock().unlock();
-        }
+        exitWatch.close();
         tree.rootReaped();
         if (hardKillTimer != null) {
             hardKillTimer.cancel();
