@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
@@ -42,7 +43,7 @@ final class AttachCommand implements Callable<Integer> {
     @Option(names = "--steal", description = "Take the session over from the client attached now.")
     boolean steal;
 
-    @Option(names = "--json", description = "Print why the attachment ended as one JSON line on stderr.")
+    @Option(names = "--json", description = "Print why the attachment ended (and each restart) as JSON lines on stderr.")
     boolean json;
 
     @Override
@@ -62,25 +63,25 @@ final class AttachCommand implements Callable<Integer> {
     }
 
     static int attach(StewardClient client, String ref, boolean readOnly, boolean steal, boolean json) {
-        AttachEnding ending = run(client, ref, readOnly, steal);
+        AttachEnding ending = run(client, ref, readOnly, steal, json);
         System.err.println(ending.line(json)); // after the terminal is restored, so the line starts at its margin
         return ending.exitCode();
     }
 
-    private static AttachEnding run(StewardClient client, String ref, boolean readOnly, boolean steal) {
+    private static AttachEnding run(StewardClient client, String ref, boolean readOnly, boolean steal, boolean json) {
         boolean stdinTty = Libc.isatty(0);
         // Refusals (not-found, already-attached, no daemon) throw here, before the terminal changes.
         try (Attachment a = client.attach(ref, AttachOptions.of(readOnly, steal))) {
             Detacher detacher = new Detacher(a);
             Interrupts.install(detacher::detach); // Ctrl-C when stdin is not raw, TERM, HUP
             try (RawTerminal terminal = RawTerminal.create()) {
-                return receive(a, ref, terminal, stdinTty, readOnly, detacher);
+                return receive(a, ref, terminal, stdinTty, readOnly, json, detacher);
             }
         }
     }
 
     private static AttachEnding receive(Attachment a, String ref, RawTerminal terminal, boolean stdinTty, boolean readOnly,
-            Detacher detacher) {
+            boolean json, Detacher detacher) {
         OutputStream out = new FileOutputStream(FileDescriptor.out);
         OutputStream err = new FileOutputStream(FileDescriptor.err);
         AttachEnding ending = null;
@@ -108,6 +109,7 @@ final class AttachCommand implements Callable<Integer> {
                     }
                 }
                 case AttachEvent.Stolen s -> ending = AttachEnding.stolen();
+                case AttachEvent.Restarted r -> notice(err, terminal, AttachEnding.restarted(ref, r, json));
                 case AttachEvent.Exit x -> ending = AttachEnding.exited(ref, x);
                 case AttachEvent.Error e -> lastError = e;
                 case AttachEvent.Dropped d -> { } // a terminal redraws; a log reader asked for the tail anyway
@@ -125,6 +127,15 @@ final class AttachCommand implements Callable<Integer> {
                     return AttachEnding.lost();
                 }
             }
+        }
+    }
+
+    /** One line on stderr while attached; a raw terminal needs the carriage return spelled out. */
+    private static void notice(OutputStream err, RawTerminal terminal, String line) {
+        try {
+            err.write((line + (terminal.isRaw() ? "\r\n" : "\n")).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // stderr is gone; the stream goes on
         }
     }
 

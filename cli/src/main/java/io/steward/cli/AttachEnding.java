@@ -25,6 +25,17 @@ record AttachEnding(String kind, String message, int exitCode, AttachEvent.Exit 
         return new AttachEnding("exited", "session " + ref + " exited with code " + code, code, e);
     }
 
+    /** The line told while attached when the session restarts its process; the attachment goes on. */
+    static String restarted(String ref, AttachEvent.Restarted r, boolean json) {
+        if (json) {
+            return Json.write(Json.object("restarted", r.restarts(), "pid", r.pid(), "exitCode", r.exitCode(),
+                    "signal", r.signal(), "outcome", r.outcome()));
+        }
+        String how = r.signal() != null ? "signal " + r.signal() : "code " + r.exitCode();
+        return "steward: session " + ref + " exited with " + how + "; restarted as pid " + r.pid()
+                + " (restart " + r.restarts() + ")";
+    }
+
     static AttachEnding stolen() {
         return new AttachEnding("stolen", "stolen by another client", Errors.FAILURE, null);
     }

@@ -56,6 +56,11 @@ final class RawTerminal implements AutoCloseable {
         }
     }
 
+    /** True while stdin is in raw mode (output then needs "\r\n" for a new line). */
+    synchronized boolean isRaw() {
+        return saved != null && !closed;
+    }
+
     /** Calls {@code listener} with our size after every SIGWINCH; a failing listener is ignored (the other side is gone). */
     void onResize(ResizeListener listener) {
         try {

@@ -111,6 +111,22 @@ class AttachCommandTest {
     }
 
     @Test
+    void anAttachmentFollowsRestartsAndEndsWhenTheSessionGivesUp() throws Exception {
+        Background run = new Background("run", "--name", "flaky", "--restart", "on-failure", "--max-restarts", "2",
+                "--within", "60s", "--attach", "--", "sh", "-c", "echo run; exit 5");
+        assertEquals(5, run.awaitExit(), run.err());
+        assertEquals("run\nrun\nrun\n", run.out(), "the output of all three runs, in one attachment");
+        String[] lines = run.err().split("\n");
+        assertEquals(3, lines.length, run.err());
+        for (int i = 0; i < 2; i++) {
+            assertTrue(lines[i].matches("steward: session \\S+ exited with code 5; restarted as pid \\d+ \\(restart "
+                    + (i + 1) + "\\)"), lines[i]);
+        }
+        assertTrue(lines[2].matches("steward: session \\S+ exited with code 5"), lines[2]);
+        assertEquals("errored", daemon.session("flaky").get("phase"));
+    }
+
+    @Test
     void theEndOfPipedStdinOnlyStopsSendingAndASignalEndingIs128PlusIt() throws Exception {
         String id = daemon.run("argv", List.of("cat"));
         Background attach = new Background("attach", id.substring(0, 8));

@@ -25,7 +25,14 @@ public sealed interface AttachEvent {
     /** Another client attached with steal; the connection closes next. */
     record Stolen() implements AttachEvent {}
 
-    /** The session ended and every byte of its output was sent. Exactly one of exitCode and signal is set. */
+    /**
+     * The session's process ended, every byte of its output was sent, and the session started it
+     * again ({@code restarts} times now, as {@code pid}): output goes on in this attachment.
+     * Exactly one of exitCode and signal is set.
+     */
+    record Restarted(Integer exitCode, String signal, String outcome, int pid, int restarts) implements AttachEvent {}
+
+    /** The session ended for good and every byte of its output was sent. Exactly one of exitCode and signal is set. */
     record Exit(Integer exitCode, String signal, String outcome) implements AttachEvent {}
 
     /** The daemon refused something this client sent (or, racing another client, the attachment itself). */

@@ -76,6 +76,8 @@ public final class Attachment implements AutoCloseable {
                     Boolean.TRUE.equals(m.get("readOnly")), number(m, "stdoutCursor"), number(m, "stderrCursor"));
             case "dropped" -> new AttachEvent.Dropped(string(m, "stream"), number(m, "bytes"), number(m, "cursor"));
             case "stolen" -> new AttachEvent.Stolen();
+            case "restarted" -> new AttachEvent.Restarted(m.get("exitCode") instanceof Number n ? n.intValue() : null,
+                    string(m, "signal"), string(m, "outcome"), (int) number(m, "pid"), (int) number(m, "restarts"));
             case "exit" -> new AttachEvent.Exit(m.get("exitCode") instanceof Number n ? n.intValue() : null,
                     string(m, "signal"), string(m, "outcome"));
             case "error" -> new AttachEvent.Error(ErrorCode.fromWire(string(m, "code")).orElse(ErrorCode.INTERNAL),

@@ -20,7 +20,11 @@ import org.eclipse.jetty.websocket.api.Callback;
 /**
  * One attached client over WebSocket. Output goes out as binary frames whose first byte tags the
  * stream (0 pty, 1 stdout, 2 stderr); input comes in as binary frames; control travels as JSON
- * text frames (client: resize, detach; server: hello, dropped, stolen, exit).
+ * text frames (client: resize, detach; server: hello, dropped, stolen, restarted, exit).
+ *
+ * <p>An attachment follows its session, not one process: when the session restarts its process
+ * (by policy or to recover a stall), the client is told {@code restarted} and the stream goes on
+ * from the same cursors into the same rings; {@code exit} comes once the session ends for good.
  *
  * <p>A slow client never blocks the session nor grows memory: at most {@link #IN_FLIGHT} frames
  * are unacknowledged, the pump otherwise waits, and the ring goes on without it; bytes the ring
@@ -46,8 +50,12 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
     private final AtomicInteger pumps = new AtomicInteger();
     private volatile org.eclipse.jetty.websocket.api.Session ws;
     private volatile boolean closed;
-    /** The process attached to: a restart ends this attachment with its exit. */
+    /** The process being streamed; a restart of the session puts its successor here. */
     private volatile ManagedProcess process;
+    /** Where each stream's pump stopped when its process's output ended: where the next one goes on. */
+    private volatile long stdoutAt;
+    private volatile long stderrAt;
+    private static final long SUCCESSOR_POLL_MILLIS = 20;
 
     AttachEndpoint(Sessions sessions, Session session, Caller caller, boolean steal, boolean readOnly, long stdoutCursor,
             long stderrCursor, Metrics metrics) {
@@ -81,14 +89,18 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
         }
         text(Json.object("type", "hello", "session", session.id, "kind", session.process.isPty() ? "pty" : "pipe",
                 "stdoutCursor", stdoutCursor, "stderrCursor", stderrCursor, "readOnly", readOnly));
+        startPumps(process, stdoutCursor, stderrCursor);
+        ws.demand();
+    }
+
+    private void startPumps(ManagedProcess p, long outCursor, long errCursor) {
         List<Runnable> starts = new ArrayList<>();
-        starts.add(() -> pump(process.stdout(), process.isPty() ? TAG_PTY : TAG_STDOUT, stdoutCursor));
-        process.stderr().ifPresent(err -> starts.add(() -> pump(err, TAG_STDERR, stderrCursor)));
+        starts.add(() -> pump(p.stdout(), p.isPty() ? TAG_PTY : TAG_STDOUT, outCursor));
+        p.stderr().ifPresent(err -> starts.add(() -> pump(err, TAG_STDERR, errCursor)));
         pumps.set(starts.size());
         for (Runnable r : starts) {
             Thread.ofVirtual().name("attach-pump").start(r);
         }
-        ws.demand();
     }
 
     private void pump(Ring ring, byte tag, long cursor) {
@@ -141,17 +153,65 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
         if (frame != null) {
             inFlight.release();
         }
+        if (tag == TAG_STDERR) {
+            stderrAt = reader.position();
+        } else {
+            stdoutAt = reader.position();
+        }
         if (pumps.decrementAndGet() == 0 && !closed) {
             finish();
         }
     }
 
-    /** Every byte was sent: report the exit and close. */
+    /**
+     * Every byte of the process was sent. If the session starts it again, the stream goes on with
+     * the successor; otherwise the client is told the exit and the connection closes.
+     */
     private void finish() {
-        ExitStatus exit = process.onExit().join();
+        ManagedProcess ended = process;
+        ExitStatus exit = ended.onExit().join();
+        ManagedProcess next;
+        try {
+            next = successor(ended);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (closed) {
+            return;
+        }
+        if (next != null) {
+            process = next;
+            text(Json.object("type", "restarted", "exitCode", exit.exitCode(), "signal", exit.signalName(),
+                    "outcome", exit.outcome(), "pid", next.pid(), "restarts", session.restarts()));
+            // A restart takes over the rings (same offsets); new rings, after a writer that would not let go, start at 0.
+            startPumps(next, next.stdout() == ended.stdout() ? stdoutAt : 0,
+                    next.stderr().equals(ended.stderr()) ? stderrAt : 0);
+            return;
+        }
         text(Json.object("type", "exit", "exitCode", exit.exitCode(), "signal", exit.signalName(),
                 "outcome", exit.outcome()));
         ws.close(1000, "exited", Callback.NOOP);
+    }
+
+    /**
+     * The process that follows {@code ended} in the session, or null once the session has ended for
+     * good (no restart wanted, stopped, errored) or the client left. A restart may wait out a
+     * backoff of up to 30 s; the client stays attached meanwhile, as it would to a quiet process.
+     */
+    private ManagedProcess successor(ManagedProcess ended) throws InterruptedException {
+        while (!closed) {
+            ManagedProcess now = session.process;
+            if (now != ended) {
+                return now;
+            }
+            if (session.exitedNanos() != 0 || session.isErrored()
+                    || session.stopRequested() && !session.restartPending() && !session.recovering()) {
+                return null;
+            }
+            Thread.sleep(SUCCESSOR_POLL_MILLIS);
+        }
+        return null;
     }
 
     private static String streamName(byte tag) {

@@ -111,6 +111,37 @@ class AttachTest extends DaemonFixture {
     }
 
     @Test
+    void anAttachmentFollowsRestartsUntilTheSessionEndsForGood() throws Exception {
+        // Every run appends to a file, prints its number, and fails until the third, which stays.
+        java.nio.file.Path runs = home.resolve("runs");
+        String id = start("argv", List.of("sh", "-c", "echo x >> " + runs + "; n=$(wc -l < " + runs + "); echo run-$n; "
+                + "if [ $n -ge 3 ]; then exec sleep 30; fi; exit 3"), "restart", "on-failure");
+        try (WsConnector ws = new WsConnector(stewardHome.socket())) {
+            WsListener l = new WsListener();
+            ws.attach(l, id, "cursor=0");
+            l.awaitText("hello");
+            l.awaitOutput(STDOUT, "run-3");
+            List<Map<String, Object>> restarted = l.texts("restarted");
+            assertEquals(2, restarted.size(), "one message per restart: " + restarted);
+            for (int i = 0; i < 2; i++) {
+                assertEquals(3L, restarted.get(i).get("exitCode"));
+                assertEquals("natural-exit", restarted.get(i).get("outcome"));
+                assertEquals((long) i + 1, restarted.get(i).get("restarts"));
+            }
+            assertEquals(((Number) client.session(id).get("pid")).longValue(), restarted.get(1).get("pid"));
+            assertEquals("run-1\nrun-2\nrun-3\n", l.text(STDOUT), "one stream across three processes, nothing twice");
+            assertTrue(l.texts("exit").isEmpty() && !l.closed(), "a restart does not end the attachment");
+
+            client.object("POST", "/v1/sessions/" + id + "/stop", Json.object("graceMs", 1000L));
+            Map<String, Object> exit = l.awaitText("exit");
+            assertEquals(1000, l.awaitClosed(), "the session's end for good ends it");
+            assertEquals("soft-exit", exit.get("outcome"));
+            assertEquals("TERM", exit.get("signal"));
+            assertEquals(2, l.texts("restarted").size());
+        }
+    }
+
+    @Test
     void resizeOverTheSocketIsWhatTheTerminalReports() throws Exception {
         String id = start("argv", List.of("sh"), "pty", true);
         try (WsConnector ws = new WsConnector(stewardHome.socket())) {
