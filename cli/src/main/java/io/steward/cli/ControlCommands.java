@@ -81,7 +81,7 @@ final class ControlCommands {
         }
     }
 
-    @Command(name = "wait", description = "Block until the session exits; exit with its code (128+signal when killed).")
+    @Command(name = "wait", description = "Block until the session ends, through restarts; exit with its last code (128+signal when killed).")
     static final class Wait extends OnSession {
         /** Each request waits at most this long, so no connection idles for hours. */
         private static final long SLICE_MS = 60_000;

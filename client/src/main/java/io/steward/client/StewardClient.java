@@ -142,7 +142,10 @@ public final class StewardClient {
         return object("POST", sessionPath(ref) + "/kill", null);
     }
 
-    /** Waits for the exit; the answer carries {@code "timedOut": true} when the timeout passed first. */
+    /**
+     * Waits until the session ends for good (through restarts); the answer carries
+     * {@code "timedOut": true} when the timeout passed first.
+     */
     public Map<String, Object> await(String ref, long timeoutMs) {
         return object("POST", sessionPath(ref) + "/wait", Json.object("timeoutMs", timeoutMs));
     }

@@ -4,6 +4,7 @@ import io.steward.api.ErrorCode;
 import io.steward.api.Json;
 import io.steward.api.StewardException;
 import io.steward.core.Capabilities;
+import io.steward.core.ManagedProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -245,9 +246,24 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
+    /**
+     * Waits until the session ends for good: through restarts, by policy or for a stall, since a
+     * session that is starting its process again has not ended.
+     */
     private static boolean await(Session s, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            return s.process.waitFor(timeout).isPresent();
+            ManagedProcess p = s.process;
+            while (p != null) {
+                if (p.waitFor(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))).isEmpty()) {
+                    return false;
+                }
+                if (s.endedWith(p)) {
+                    return true;
+                }
+                p = s.awaitSuccessor(p, deadline - System.nanoTime(), () -> false);
+            }
+            return s.endedWith(s.process);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -55,7 +55,6 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
     /** Where each stream's pump stopped when its process's output ended: where the next one goes on. */
     private volatile long stdoutAt;
     private volatile long stderrAt;
-    private static final long SUCCESSOR_POLL_MILLIS = 20;
 
     AttachEndpoint(Sessions sessions, Session session, Caller caller, boolean steal, boolean readOnly, long stdoutCursor,
             long stderrCursor, Metrics metrics) {
@@ -172,7 +171,7 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
         ExitStatus exit = ended.onExit().join();
         ManagedProcess next;
         try {
-            next = successor(ended);
+            next = session.awaitSuccessor(ended, Long.MAX_VALUE, () -> closed);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -192,26 +191,6 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
         text(Json.object("type", "exit", "exitCode", exit.exitCode(), "signal", exit.signalName(),
                 "outcome", exit.outcome()));
         ws.close(1000, "exited", Callback.NOOP);
-    }
-
-    /**
-     * The process that follows {@code ended} in the session, or null once the session has ended for
-     * good (no restart wanted, stopped, errored) or the client left. A restart may wait out a
-     * backoff of up to 30 s; the client stays attached meanwhile, as it would to a quiet process.
-     */
-    private ManagedProcess successor(ManagedProcess ended) throws InterruptedException {
-        while (!closed) {
-            ManagedProcess now = session.process;
-            if (now != ended) {
-                return now;
-            }
-            if (session.exitedNanos() != 0 || session.isErrored()
-                    || session.stopRequested() && !session.restartPending() && !session.recovering()) {
-                return null;
-            }
-            Thread.sleep(SUCCESSOR_POLL_MILLIS);
-        }
-        return null;
     }
 
     private static String streamName(byte tag) {

@@ -152,6 +152,44 @@ final class Session {
         return System.nanoTime() - Math.max(lastClientNanos, process.lastOutputNanos());
     }
 
+    /**
+     * True once the session has ended for good with {@code p} as its last process: no restart is
+     * wanted (the policy declined, someone stopped it) or coming (it errored, a restart failed).
+     * False while {@code p} runs, or a restart by policy or for a stall is pending or under way.
+     */
+    boolean endedWith(ManagedProcess p) {
+        return process == p && p.phase() == ManagedProcess.Phase.EXITED
+                && (exitedNanos != 0 || errored || stopRequested && pendingRestart == null && !recovering);
+    }
+
+    /**
+     * Waits until the process after {@code ended} is in place, or the session ends for good.
+     *
+     * @param timeoutNanos how long at most; {@code Long.MAX_VALUE} for no limit
+     * @param gone true when the one waiting has gone away meanwhile
+     * @return the successor; null when the session ended with {@code ended}, or the timeout or
+     *     {@code gone} came first
+     */
+    ManagedProcess awaitSuccessor(ManagedProcess ended, long timeoutNanos, java.util.function.BooleanSupplier gone)
+            throws InterruptedException {
+        // A restart waits out a backoff of up to 30 s, and an exit's bookkeeping runs on another
+        // thread a moment after it: a short poll sees either without a listener per waiter.
+        long start = System.nanoTime();
+        while (!gone.getAsBoolean() && System.nanoTime() - start < timeoutNanos) {
+            ManagedProcess now = process;
+            if (now != ended) {
+                return now;
+            }
+            if (endedWith(ended)) {
+                return null;
+            }
+            Thread.sleep(FATE_POLL_MILLIS);
+        }
+        return null;
+    }
+
+    private static final long FATE_POLL_MILLIS = 20;
+
     void markExited() {
         exitedNanos = System.nanoTime();
     }

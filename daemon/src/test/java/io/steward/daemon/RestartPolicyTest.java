@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.steward.api.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +43,25 @@ class RestartPolicyTest extends DaemonFixture {
         assertEquals(false, s.get("restartPending"));
         assertEquals(4, text(id).split("run\n", -1).length - 1, "one ring across the four runs: " + text(id));
         assertEquals(3, ((Map<?, ?>) s.get("lastExit")).get("exitCode") instanceof Number n ? n.intValue() : -1);
+    }
+
+    @Test
+    void waitingForTheExitLastsThroughRestartsToTheSessionsEnd() throws Exception {
+        Path runs = home.resolve("runs");
+        String id = (String) run("argv", List.of("sh", "-c", "echo x >> " + runs + "; n=$(wc -l < " + runs + "); "
+                + "if [ $n -ge 3 ]; then exit 0; fi; exit 3"), "restart", "on-failure").get("id");
+        Map<String, Object> view = waitExit(id);
+        assertEquals(false, view.get("timedOut"));
+        assertEquals("exited", view.get("phase"));
+        assertEquals(0L, view.get("exitCode"), "the last run's exit, not the first failure's");
+        assertEquals(2L, view.get("restarts"));
+        assertEquals(false, view.get("restartPending"));
+
+        String looping = (String) run("argv", List.of("sh", "-c", "exit 1"), "restart", "always").get("id");
+        Map<String, Object> cut = client.object("POST", "/v1/sessions/" + looping + "/wait", Json.object("timeoutMs", 1200L));
+        assertEquals(true, cut.get("timedOut"), "a session that keeps restarting has not ended: " + cut);
+        client.object("POST", "/v1/sessions/" + looping + "/stop", Json.object("graceMs", 1000L));
+        assertEquals(false, waitExit(looping).get("timedOut"), "stopped, it ends for good");
     }
 
     @Test
