@@ -61,9 +61,9 @@ final class Metrics {
         line(b, "steward_audit_write_failures_total", "counter", "audit lines that could not be written",
                 sessions.audit().failures());
         line(b, "steward_log_written_bytes_total", "counter", "output bytes written to log files",
-                SessionLog.WRITTEN.get());
+                sessions.logCounters().written().get());
         line(b, "steward_log_dropped_bytes_total", "counter", "output bytes rings dropped before a log writer read them",
-                SessionLog.DROPPED.get());
+                sessions.logCounters().dropped().get());
         sessions.heartbeats().render(b);
         return b.toString();
     }

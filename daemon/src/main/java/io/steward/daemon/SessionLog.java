@@ -27,23 +27,27 @@ final class SessionLog implements AutoCloseable {
     /** Shared by every session: a burst in many sessions at once waits for a buffer rather than allocating. */
     private static final BlockingQueue<ByteBuffer> POOL = new ArrayBlockingQueue<>(8);
 
-    /** Bytes written, and bytes the rings dropped before a writer read them: for {@code /metrics}. */
-    static final AtomicLong WRITTEN = new AtomicLong();
-    static final AtomicLong DROPPED = new AtomicLong();
+    /** Bytes written, and bytes the rings dropped before a writer read them: one pair per daemon, for {@code /metrics}. */
+    record Counters(AtomicLong written, AtomicLong dropped) {
+        Counters() {
+            this(new AtomicLong(), new AtomicLong());
+        }
+    }
 
     final LogFile out;
     final LogFile err;
     private final List<Thread> writers = new ArrayList<>();
 
     /** Starts writing {@code p}'s output to {@code <stem>.out.log} (and {@code .err.log} when stderr is apart) in {@code dir}. */
-    SessionLog(Path dir, String stem, ManagedProcess p) {
+    SessionLog(Path dir, String stem, ManagedProcess p, Counters counters) {
         this.out = new LogFile(dir.resolve(stem + ".out.log"));
         this.err = p.stderr().isPresent() ? new LogFile(dir.resolve(stem + ".err.log")) : null;
-        writers.add(Thread.ofVirtual().name("log-" + stem + "-out").start(() -> follow(p.stdout(), out)));
-        p.stderr().ifPresent(ring -> writers.add(Thread.ofVirtual().name("log-" + stem + "-err").start(() -> follow(ring, err))));
+        writers.add(Thread.ofVirtual().name("log-" + stem + "-out").start(() -> follow(p.stdout(), out, counters)));
+        p.stderr().ifPresent(ring -> writers.add(Thread.ofVirtual().name("log-" + stem + "-err")
+                .start(() -> follow(ring, err, counters))));
     }
 
-    private static void follow(Ring ring, LogFile file) {
+    private static void follow(Ring ring, LogFile file, Counters counters) {
         // From the first byte: whatever the ring lost before this writer started is counted as dropped.
         Ring.Reader reader = ring.reader(0);
         long skipped = 0;
@@ -60,12 +64,12 @@ final class SessionLog implements AutoCloseable {
                 try {
                     int n = reader.read(buf, 0, BUFFER, 0);
                     if (reader.skipped() > skipped) {
-                        DROPPED.addAndGet(reader.skipped() - skipped);
+                        counters.dropped().addAndGet(reader.skipped() - skipped);
                         skipped = reader.skipped();
                     }
                     if (n > 0) {
                         file.append(buf.limit(n).position(0), reader.position() - n);
-                        WRITTEN.addAndGet(n);
+                        counters.written().addAndGet(n);
                     }
                 } finally {
                     POOL.offer(buf.clear());

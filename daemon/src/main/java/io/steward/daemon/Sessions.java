@@ -31,6 +31,7 @@ final class Sessions implements Recovery {
     private Heartbeats heartbeats;
 
     private final java.nio.file.Path logs;
+    private final SessionLog.Counters logCounters = new SessionLog.Counters();
 
     /** @param logs the directory of the sessions' log files */
     Sessions(ProcessRuntime runtime, SessionRegistry registry, Events events, AuditLog audit, Journal journal,
@@ -61,6 +62,11 @@ final class Sessions implements Recovery {
                 h.execute(() -> h.notifySockets().close(s.notify));
             }
         });
+    }
+
+    /** What this daemon's log writers wrote and missed. */
+    SessionLog.Counters logCounters() {
+        return logCounters;
     }
 
     Heartbeats heartbeats() {
@@ -96,7 +102,7 @@ final class Sessions implements Recovery {
             }
             s = new Session(id, registry.ids().key(id), tag, request, p, request.vitals(), notify);
             if (request.logFile()) {
-                s.log = new SessionLog(logs, request.name() != null ? request.name() : id, p);
+                s.log = new SessionLog(logs, request.name() != null ? request.name() : id, p, logCounters);
             }
             if (notify != null) {
                 Session owner = s;

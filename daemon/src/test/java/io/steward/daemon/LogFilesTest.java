@@ -30,12 +30,10 @@ class LogFilesTest extends DaemonFixture {
 
     @Test
     void aHundredMebibytesKeepAtMostSixtyOnDisk() throws Exception {
-        long written = SessionLog.WRITTEN.get();
-        long dropped = SessionLog.DROPPED.get();
+        SessionLog.Counters counters = daemon.sessions().logCounters();
         String id = (String) run("name", "flood", "argv", List.of("head", "-c", "104857600", "/dev/zero")).get("id");
         waitExit(id);
-        poll("the log writer to reach the end", () -> SessionLog.WRITTEN.get() - written
-                + SessionLog.DROPPED.get() - dropped == 104_857_600L);
+        poll("the log writer to reach the end", () -> counters.written().get() + counters.dropped().get() == 104_857_600L);
         long onDisk = logBytes("flood");
         assertTrue(onDisk <= 60L * 1024 * 1024, onDisk + " bytes of logs");
         // How much is on disk depends on how far the writer fell behind /dev/zero (counted as dropped).
