@@ -4,18 +4,12 @@ import static io.steward.sys.Native.INT;
 import static io.steward.sys.Native.LONG;
 import static io.steward.sys.Native.PTR;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -43,13 +37,6 @@ public final class UnixDatagram implements AutoCloseable {
     public static final int DEFAULT_CONTROL_SIZE = 256;
 
     static final int AF_UNIX = 1;
-    private static final int AF_INET = 2;
-    private static final int AF_INET6 = 10;
-    private static final long SOCKADDR_IN = 16;
-    private static final long SOCKADDR_IN6 = 28;
-    private static final int SOCK_DGRAM = 2;
-    private static final int SOCK_NONBLOCK = 0x800;
-    private static final int SOCK_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1;
     private static final int SO_RCVBUF = 8;
     private static final int SO_PASSCRED = 16;
@@ -61,8 +48,6 @@ public final class UnixDatagram implements AutoCloseable {
     static final int MSG_DONTWAIT = 0x40;
     private static final int MSG_NOSIGNAL = 0x4000;
     static final int MSG_CMSG_CLOEXEC = 0x40000000;
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFSOCK = 0140000;
 
     static final long MSGHDR_SIZE = 56;
     static final long MSG_NAME = 0;
@@ -77,21 +62,14 @@ public final class UnixDatagram implements AutoCloseable {
     static final long UCRED_SIZE = 12;
     static final int SUN_PATH_MAX = 108;
 
-    private static final MethodHandle SOCKET = Native.errnoCall("socket", FunctionDescriptor.of(INT, INT, INT, INT));
-    private static final MethodHandle BIND = Native.errnoCall("bind", FunctionDescriptor.of(INT, INT, PTR, INT));
     private static final MethodHandle SETSOCKOPT =
             Native.errnoCall("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
     private static final MethodHandle GETSOCKOPT =
             Native.errnoCall("getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, PTR));
-    private static final MethodHandle GETSOCKNAME =
-            Native.errnoCall("getsockname", FunctionDescriptor.of(INT, INT, PTR, PTR));
     private static final MethodHandle RECVMSG = Native.errnoCall("recvmsg", FunctionDescriptor.of(LONG, INT, PTR, INT));
     private static final MethodHandle SENDMSG = Native.errnoCall("sendmsg", FunctionDescriptor.of(LONG, INT, PTR, INT));
     private static final MethodHandle SENDTO =
             Native.errnoCall("sendto", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, INT));
-    private static final MethodHandle FCHMOD = Native.errnoCall("fchmod", FunctionDescriptor.of(INT, INT, INT));
-    private static final MethodHandle CHMOD = Native.errnoCall("chmod", FunctionDescriptor.of(INT, PTR, INT));
-    private static final MethodHandle UNLINK = Native.errnoCall("unlink", FunctionDescriptor.of(INT, PTR));
 
     private final int fd;
     private final Path path;
@@ -117,7 +95,7 @@ public final class UnixDatagram implements AutoCloseable {
 
     /** An unbound socket for sending. */
     public static UnixDatagram unbound() {
-        return new UnixDatagram(socket(AF_UNIX), null, 0);
+        return new UnixDatagram(DatagramSockets.socket(AF_UNIX), null, 0);
     }
 
     /**
@@ -125,51 +103,12 @@ public final class UnixDatagram implements AutoCloseable {
      * the same way as a Unix one but with no credentials: the network does not attest senders.
      */
     public static UnixDatagram udp(InetSocketAddress address) {
-        if (address.isUnresolved()) {
-            throw new IllegalArgumentException("unresolved address: " + address);
-        }
-        boolean v6 = address.getAddress() instanceof Inet6Address;
-        int fd = socket(v6 ? AF_INET6 : AF_INET);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment sa = arena.allocate(SOCKADDR_IN6, 8);
-            byte[] ip = address.getAddress().getAddress();
-            sa.set(ValueLayout.JAVA_SHORT, 0, (short) (v6 ? AF_INET6 : AF_INET));
-            sa.set(ValueLayout.JAVA_BYTE, 2, (byte) (address.getPort() >> 8));
-            sa.set(ValueLayout.JAVA_BYTE, 3, (byte) address.getPort());
-            MemorySegment.copy(ip, 0, sa, ValueLayout.JAVA_BYTE, v6 ? 8 : 4, ip.length);
-            MemorySegment st = Native.state();
-            int r = (int) BIND.invokeExact(st, fd, sa, (int) (v6 ? SOCKADDR_IN6 : SOCKADDR_IN));
-            if (r < 0) {
-                throw new NativeException("bind(" + address + ")", Native.errno(st));
-            }
-            return new UnixDatagram(fd, null, 0);
-        } catch (Throwable t) {
-            Libc.close(fd);
-            throw Native.rethrow(t);
-        }
+        return new UnixDatagram(DatagramSockets.udp(address), null, 0);
     }
 
     /** The port a UDP socket is bound to (getsockname); 0 for a Unix socket. */
     public int localPort() {
-        MemorySegment s = Native.scratch();
-        MemorySegment sa = s.asSlice(0, SOCKADDR_IN6);
-        MemorySegment len = s.asSlice(SOCKADDR_IN6, 4);
-        len.set(ValueLayout.JAVA_INT, 0, (int) SOCKADDR_IN6);
-        try {
-            MemorySegment st = Native.state();
-            int r = (int) GETSOCKNAME.invokeExact(st, fd, sa, len);
-            if (r < 0) {
-                throw new NativeException("getsockname", Native.errno(st));
-            }
-            short family = sa.get(ValueLayout.JAVA_SHORT, 0);
-            if (family != AF_INET && family != AF_INET6) {
-                return 0;
-            }
-            return (Byte.toUnsignedInt(sa.get(ValueLayout.JAVA_BYTE, 2)) << 8)
-                    | Byte.toUnsignedInt(sa.get(ValueLayout.JAVA_BYTE, 3));
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return DatagramSockets.localPort(fd);
     }
 
     /** {@link #bind(Path, int)} with {@link #DEFAULT_CONTROL_SIZE}. */
@@ -196,69 +135,14 @@ public final class UnixDatagram implements AutoCloseable {
         if (controlSize < 0) {
             throw new IllegalArgumentException("controlSize < 0");
         }
-        UnixAddress address = UnixAddress.of(path);
-        removeStaleSocket(path);
-        int fd = socket(AF_UNIX);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment st = Native.state();
-            int r = (int) FCHMOD.invokeExact(st, fd, 0600);
-            if (r < 0) {
-                throw new NativeException("fchmod(socket)", Native.errno(st));
-            }
-            r = (int) BIND.invokeExact(st, fd, address.sockaddr, address.length);
-            if (r < 0) {
-                throw new NativeException("bind(" + path + ")", Native.errno(st));
-            }
-            r = (int) CHMOD.invokeExact(st, arena.allocateFrom(path.toString()), 0600);
-            if (r < 0) {
-                throw new NativeException("chmod(" + path + ")", Native.errno(st));
-            }
+        int fd = DatagramSockets.bindUnix(path);
+        try {
             setInt(fd, SO_PASSCRED, 1, "setsockopt(SO_PASSCRED)");
-            return new UnixDatagram(fd, path, controlSize);
-        } catch (Throwable t) {
+        } catch (RuntimeException e) {
             Libc.close(fd);
-            throw Native.rethrow(t);
+            throw e;
         }
-    }
-
-    private static int socket(int family) {
-        try {
-            MemorySegment st = Native.state();
-            int fd = (int) SOCKET.invokeExact(st, family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-            if (fd < 0) {
-                throw new NativeException("socket(" + family + ", SOCK_DGRAM)", Native.errno(st));
-            }
-            return fd;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
-    /**
-     * Unlinks {@code path} only when it is a socket. The file type comes from the JDK's lstat,
-     * whose {@code struct stat} layout differs between x86_64 and aarch64.
-     */
-    private static void removeStaleSocket(Path path) {
-        int mode;
-        try {
-            mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot inspect " + path + ": " + e.getMessage(), e);
-        }
-        if ((mode & S_IFMT) != S_IFSOCK) {
-            return;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment st = Native.state();
-            int r = (int) UNLINK.invokeExact(st, arena.allocateFrom(path.toString()));
-            if (r < 0 && Native.errno(st) != Errno.ENOENT) {
-                throw new NativeException("unlink(" + path + ")", Native.errno(st));
-            }
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return new UnixDatagram(fd, path, controlSize);
     }
 
     /** For epoll registration; readable means at least one datagram is queued. */
