@@ -35,7 +35,7 @@ final class AppsFile {
             "clear-env", "clearEnv", "notify", "notify");
     private static final Map<String, String> INTEGERS = Map.of("rows", "rows", "cols", "cols", "ring-bytes", "ringBytes",
             "max-restarts", "maxRestarts");
-    private static final Set<String> OTHERS = Set.of("name", "cmd", "argv", "env", "after", "ready-port");
+    private static final Set<String> OTHERS = Set.of("name", "cmd", "argv", "env", "after", "ready-port", "ready-timeout");
 
     private final String shown;
     private final KeyLines lines;
@@ -153,6 +153,12 @@ final class AppsFile {
                     throw error(line, at + "must be a port, 1..65535, not " + port);
                 }
                 app.put("readyPort", port);
+            } else if (key.equals("ready-timeout")) {
+                try {
+                    app.put("readyTimeoutMs", Durations.parse(string(v, line, at)).toMillis());
+                } catch (StewardException bad) {
+                    throw error(line, where + "'" + key + "': " + bad.getMessage());
+                }
             } else if (!key.equals("name")) {
                 throw error(line, where + "unknown key '" + key + "'");
             }
@@ -248,7 +254,12 @@ final class AppsFile {
                 }
             }
         }
-        return field.equals("argv") ? "cmd" : field;
+        return switch (field) {
+            case "argv" -> "cmd";
+            case "readyPort" -> "ready-port";
+            case "readyTimeoutMs" -> "ready-timeout";
+            default -> field;
+        };
     }
 
     private String string(JsonNode v, int line, String at) {

@@ -209,13 +209,15 @@ class ApplyTest {
                         + "cmd = \"x\"\nafter = [\"a\"]\n",
                 "unknown.toml", base + "[[app]]\nname = \"api\"\ncmd = \"sleep 60\"\nrestrat = \"always\"\n",
                 "syntax.toml", base + "[[app]]\nname = \"api\"\ncmd = \n",
-                "refused.toml", base + "[[app]]\nname = \"api\"\ncmd = \"sleep 60\"\n\npty = true\ncols = 0\n");
+                "refused.toml", base + "[[app]]\nname = \"api\"\ncmd = \"sleep 60\"\n\npty = true\ncols = 0\n",
+                "timeout.toml", base + "[[app]]\nname = \"api\"\ncmd = \"sleep 60\"\nready-timeout = \"0s\"\n");
         Map<String, String> expected = Map.of(
                 "type.toml", "type.toml:8: app \"api\": 'rows' must be an integer, not a string",
                 "cycle.toml", "cycle.toml:8: app \"a\": 'after' makes a cycle: a -> b -> a",
                 "unknown.toml", "unknown.toml:8: app \"api\": unknown key 'restrat'",
                 "syntax.toml", "syntax.toml:7: ",
-                "refused.toml", "refused.toml:10: app \"api\": cols: 0 outside 1..10000");
+                "refused.toml", "refused.toml:10: app \"api\": cols: 0 outside 1..10000",
+                "timeout.toml", "timeout.toml:8: app \"api\": readyTimeoutMs: 0 outside 1..3600000");
         for (var e : bad.entrySet()) {
             Cli.Result r = steward("apply", "-f", file(e.getKey(), e.getValue()).toString());
             assertEquals(2, r.code(), e.getKey() + ": " + r.err());

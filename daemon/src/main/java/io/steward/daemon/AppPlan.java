@@ -3,6 +3,7 @@ package io.steward.daemon;
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
 import io.steward.api.StewardException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,14 +21,21 @@ import java.util.Set;
  * managed app the file no longer has.
  */
 final class AppPlan {
-    /** One app of the file. {@code readyPort} is 0 when it has none. */
-    record Item(String name, RunRequest request, List<String> after, int readyPort) {}
+    /**
+     * One app of the file. {@code readyPort} is 0 when it has none; {@code readyTimeout} is how long
+     * the apps after it wait for it to be ready.
+     */
+    record Item(String name, RunRequest request, List<String> after, int readyPort, Duration readyTimeout) {}
+
+    /** How long apps wait for a dependency to be ready unless it says otherwise. */
+    static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration MAX_READY_TIMEOUT = Duration.ofHours(1);
 
     /** What happens to an app: its current session, if any. */
     record Step(String name, String action, Session current, Item item) {}
 
     private static final Set<String> BODY = Set.of("apps", "dryRun");
-    private static final Set<String> APP = Set.of("name", "request", "after", "readyPort");
+    private static final Set<String> APP = Set.of("name", "request", "after", "readyPort", "readyTimeoutMs");
 
     final List<Item> items;
     final boolean dryRun;
@@ -109,7 +117,17 @@ final class AppPlan {
         if (port != null && (port < 1 || port > 65_535)) {
             throw invalid(where + "readyPort: " + port + " outside 1..65535");
         }
-        return new Item(name, parsed, List.copyOf(after), port == null ? 0 : port.intValue());
+        Duration readyTimeout;
+        try {
+            readyTimeout = RunRequest.duration(app, "readyTimeoutMs");
+        } catch (StewardException e) {
+            throw new StewardException(e.code(), where + e.getMessage());
+        }
+        if (readyTimeout != null && (readyTimeout.isZero() || readyTimeout.compareTo(MAX_READY_TIMEOUT) > 0)) {
+            throw invalid(where + "readyTimeoutMs: " + readyTimeout.toMillis() + " outside 1.." + MAX_READY_TIMEOUT.toMillis());
+        }
+        return new Item(name, parsed, List.copyOf(after), port == null ? 0 : port.intValue(),
+                readyTimeout != null ? readyTimeout : DEFAULT_READY_TIMEOUT);
     }
 
     /** Dependencies first; among apps free to go, the file's order. A cycle is refused, naming it. */

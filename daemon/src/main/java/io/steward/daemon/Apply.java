@@ -1,5 +1,6 @@
 package io.steward.daemon;
 
+import io.steward.api.Durations;
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
 import io.steward.api.StewardException;
@@ -28,7 +29,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code readyPort}, or else simply runs. One apply at a time.
  */
 final class Apply {
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final long POLL_MS = 50;
 
     private final Sessions sessions;
@@ -129,15 +129,16 @@ final class Apply {
     }
 
     /**
-     * Waits until the dependency {@code dep}, now session {@code s}, is ready, at most
-     * {@link #READY_TIMEOUT}; otherwise the apply ends here with {@code not-ready}.
+     * Waits until the dependency {@code dep}, now session {@code s}, is ready, at most its ready
+     * timeout; otherwise the apply ends here with {@code not-ready}.
      */
     private void awaitReady(AppPlan.Item dep, Session s, String dependent, List<Object> done) {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Duration timeout = dep.readyTimeout();
+        long deadline = System.nanoTime() + timeout.toNanos();
         String why = null;
         try {
             if (dep.request().notifySocket()) {
-                if (!s.vitals.isReady() && !s.vitals.readiness().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!s.vitals.isReady() && !s.vitals.readiness().get(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     why = "ended before it said READY=1";
                 }
             } else if (dep.readyPort() != 0) {
@@ -148,7 +149,7 @@ final class Apply {
                     }
                     if (System.nanoTime() > deadline) {
                         why = "did not accept a connection on port " + dep.readyPort() + " within "
-                                + READY_TIMEOUT.toSeconds() + "s";
+                                + Durations.format(timeout);
                         break;
                     }
                     Thread.sleep(POLL_MS);
@@ -157,7 +158,7 @@ final class Apply {
                 why = "is not running";
             }
         } catch (TimeoutException e) {
-            why = "did not say READY=1 within " + READY_TIMEOUT.toSeconds() + "s";
+            why = "did not say READY=1 within " + Durations.format(timeout);
         } catch (ExecutionException e) {
             why = "failed: " + e.getCause();
         } catch (InterruptedException e) {

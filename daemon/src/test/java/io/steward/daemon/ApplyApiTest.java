@@ -44,10 +44,24 @@ class ApplyApiTest extends DaemonFixture {
         assertTrue(refused(app("a", "after", List.of("b")), app("b", "after", List.of("a")))
                 .getMessage().contains("cycle: a -> b -> a"));
         assertTrue(refused(app("a", "readyPort", 70_000L)).getMessage().contains("readyPort"));
+        assertTrue(refused(app("a", "readyTimeoutMs", 0L)).getMessage().startsWith("app \"a\": readyTimeoutMs: 0 outside"));
+        assertTrue(refused(app("a", "readyTimeoutMs", -5L)).getMessage().startsWith("app \"a\": readyTimeoutMs: -5"));
         assertTrue(refused(app("a", "restart", "always")).getMessage().contains("unknown field 'restart'"));
         assertEquals(ErrorCode.INVALID_INPUT, assertThrows(StewardException.class,
                 () -> client.apply(Json.object("apps", List.of(), "force", true))).code());
         assertEquals(List.of(), client.list(true));
+    }
+
+    @Test
+    void aDependencyIsAwaitedForItsOwnReadyTimeout() {
+        Map<String, Object> silent = Json.object("name", "db", "request",
+                Json.object("argv", List.of("sleep", "60"), "notify", true), "readyTimeoutMs", 300L);
+        StewardException e = refused(silent, app("api", "after", List.of("db")));
+        assertEquals(ErrorCode.NOT_READY, e.code());
+        assertTrue(e.getMessage().startsWith("app \"api\" not started: \"db\" did not say READY=1 within 300ms"),
+                e.getMessage());
+        assertEquals(List.of("db"), client.list(false).stream().map(s -> s.get("name")).toList(),
+                "what came before stays, the dependent never starts");
     }
 
     @Test
