@@ -69,6 +69,9 @@ final class Supervisor implements AutoCloseable {
                         "outcome", BeatCounters.Recovery.FAILED.wire(), "error", String.valueOf(e.getMessage())));
             } finally {
                 s.recovering(false);
+                if (s.process == old && !s.live() && s.exitedNanos() == 0) {
+                    s.markExited(); // stopped meanwhile, or the new start failed: the session has ended
+                }
             }
         });
         return true;

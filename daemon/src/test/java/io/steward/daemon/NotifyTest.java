@@ -82,6 +82,22 @@ class NotifyTest extends DaemonFixture {
     }
 
     @Test
+    void aSessionKilledWhileAStallRestartStopsItEndsAndIsReleasedAfterItsRetain() throws Exception {
+        String id = (String) run("argv", List.of("sh", "-c",
+                "trap 'echo got-term' TERM; systemd-notify WATCHDOG=1; while :; do sleep 0.05; done"),
+                "watchdogMs", 300L, "onStall", "restart", "graceMs", 10_000L, "retainMs", 300L).get("id");
+        poll("the recovery's SIGTERM, which the program ignores", () -> text(id).contains("got-term"));
+        client.kill(id);
+        Map<String, Object> end = waitExit(id);
+        assertEquals(false, end.get("timedOut"), "the kill ends the session: the recovery does not restart it");
+        assertEquals(0, ((Number) end.get("restarts")).intValue());
+        Events.Event refused = event("recovery-refused", id);
+        assertEquals("user-stopped", refused.fields().get("reason"));
+        poll("the session released once its retain has passed", () -> client.list(true).stream()
+                .noneMatch(s -> id.equals(s.get("id"))));
+    }
+
+    @Test
     void aStoppedSessionIsNotRestarted() throws Exception {
         String id = (String) run("argv", List.of("sleep", "30"), "stallAfterMs", 200L, "onStall", "restart").get("id");
         client.stop(id, 5000, true);
