@@ -22,6 +22,9 @@ final class Apps {
      */
     record App(String name, Map<String, Object> request, boolean running, boolean managed) {}
 
+    /** The columns {@link #app} reads, before a condition. */
+    private static final String SELECT = "SELECT name, request, desired, managed FROM app WHERE ";
+
     private final Sqlite db;
 
     Apps(Sqlite db) {
@@ -63,7 +66,7 @@ final class Apps {
 
     /** The app of this name, or null. */
     App find(String name) {
-        try (SqliteStatement st = db.prepare("SELECT name, request, desired, managed FROM app WHERE name = ?")) {
+        try (SqliteStatement st = db.prepare(SELECT + "name = ?")) {
             st.bind(1, name);
             return st.step() ? app(st) : null;
         }
@@ -71,13 +74,7 @@ final class Apps {
 
     /** The apps an apply started, by name. */
     List<App> managed() {
-        List<App> out = new ArrayList<>();
-        try (SqliteStatement st = db.prepare("SELECT name, request, desired, managed FROM app WHERE managed = 1 ORDER BY name")) {
-            while (st.step()) {
-                out.add(app(st));
-            }
-        }
-        return out;
+        return list("managed = 1");
     }
 
     /** The apps file no longer has it: apply leaves it alone from now on. */
@@ -127,8 +124,13 @@ final class Apps {
 
     /** The saved set. */
     List<App> saved() {
+        return list("saved = 1");
+    }
+
+    /** The apps matching {@code where} (a constant condition, never input), by name. */
+    private List<App> list(String where) {
         List<App> out = new ArrayList<>();
-        try (SqliteStatement st = db.prepare("SELECT name, request, desired, managed FROM app WHERE saved = 1 ORDER BY name")) {
+        try (SqliteStatement st = db.prepare(SELECT + where + " ORDER BY name")) {
             while (st.step()) {
                 out.add(app(st));
             }
