@@ -39,10 +39,6 @@ final class ExitWatch {
         this.onLoopEvent = events -> process.exited(false);
     }
 
-    int pidfd() {
-        return pidfd;
-    }
-
     /** Puts the pidfd in the loop's set: the loop completes the exit unless a waiter sees it first. */
     void start() {
         loop.register(pidfd, Epoll.IN, onLoopEvent);

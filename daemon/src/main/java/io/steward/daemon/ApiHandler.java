@@ -258,9 +258,6 @@ final class ApiHandler extends Handler.Abstract {
                 if (p.waitFor(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))).isEmpty()) {
                     return false;
                 }
-                if (s.endedWith(p)) {
-                    return true;
-                }
                 p = s.awaitSuccessor(p, deadline - System.nanoTime(), () -> false);
             }
             return s.endedWith(s.process);

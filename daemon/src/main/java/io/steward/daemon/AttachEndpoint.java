@@ -181,16 +181,22 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
         }
         if (next != null) {
             process = next;
-            text(Json.object("type", "restarted", "exitCode", exit.exitCode(), "signal", exit.signalName(),
-                    "outcome", exit.outcome(), "pid", next.pid(), "restarts", session.restarts()));
+            Map<String, Object> restarted = exitMessage("restarted", exit);
+            restarted.put("pid", next.pid());
+            restarted.put("restarts", session.restarts());
+            text(restarted);
             // A restart takes over the rings (same offsets); new rings, after a writer that would not let go, start at 0.
             startPumps(next, next.stdout() == ended.stdout() ? stdoutAt : 0,
                     next.stderr().equals(ended.stderr()) ? stderrAt : 0);
             return;
         }
-        text(Json.object("type", "exit", "exitCode", exit.exitCode(), "signal", exit.signalName(),
-                "outcome", exit.outcome()));
+        text(exitMessage("exit", exit));
         ws.close(1000, "exited", Callback.NOOP);
+    }
+
+    private static Map<String, Object> exitMessage(String type, ExitStatus exit) {
+        return Json.object("type", type, "exitCode", exit.exitCode(), "signal", exit.signalName(),
+                "outcome", exit.outcome());
     }
 
     private static String streamName(byte tag) {
