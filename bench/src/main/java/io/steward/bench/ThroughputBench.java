@@ -57,7 +57,7 @@ final class ThroughputBench {
     private static void once(ProcessRuntime rt, long bytes) throws Exception {
         ManagedProcess p = rt.spawn(ProcessSpec.builder("head", "-c", Long.toString(bytes), "/dev/zero")
                 .stdin(ProcessSpec.Stdin.NULL).overflow(Overflow.BACKPRESSURE).build());
-        Ring.Reader rd = p.stdout().reader(0);
+        Ring.Consumer rd = p.stdout().consumer(0);
         byte[] buf = new byte[256 * 1024];
         long total = 0;
         int idle = 0;

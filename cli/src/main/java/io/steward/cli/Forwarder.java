@@ -26,7 +26,7 @@ final class Forwarder {
     }
 
     private static void pump(Ring ring, OutputStream out) {
-        Ring.Reader reader = ring.reader(0);
+        Ring.Consumer reader = ring.consumer(0);
         byte[] buf = new byte[256 * 1024];
         try {
             int n;
@@ -46,7 +46,7 @@ final class Forwarder {
         }
     }
 
-    private static void drain(Ring.Reader reader, byte[] buf) {
+    private static void drain(Ring.Consumer reader, byte[] buf) {
         try {
             while (reader.read(buf, 0, buf.length, 1000) >= 0) {
                 reader.release();

@@ -1,112 +1,200 @@
 package io.steward.cli;
 
+import io.steward.api.ErrorCode;
 import io.steward.api.Json;
+import io.steward.api.StewardException;
 import io.steward.client.StewardClient;
-import java.io.ByteArrayOutputStream;
+import io.steward.client.StewardClient.Piece;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code steward logs ID}: a non-draining read of a stream's backlog. Reports bytes the ring
- * dropped before the read (on stderr, so the output stays the program's own).
+ * {@code steward logs ID}: a non-draining read of a session's output, both streams in the order
+ * they arrived unless {@code --stream} picks one. Reads on until it has what the session held when
+ * the command started (a read can stop short at a gap in the log files). Bytes lost before a read
+ * are reported on stderr, so the output stays the program's own.
  */
-@Command(name = "logs", description = "Print a session's output backlog (never consumes it).")
+@Command(name = "logs", description = "Print a session's output backlog, stdout and stderr in arrival order (never consumes it).")
 final class LogsCommand implements Callable<Integer> {
     private static final int CHUNK = 1 << 20;
+    /** The first look back for --tail; each try looks 8 times further, up to everything kept. */
+    private static final long TAIL_WINDOW = 64 * 1024;
     /** How often --follow asks for more; output that arrives in between waits at most this long. */
     private static final long FOLLOW_POLL_MS = 50;
+    private static final String RED = "\033[31m";
+    private static final String RESET = "\033[0m";
 
     @Parameters(paramLabel = "SESSION", description = "Id, unique id prefix (6+ characters) or name.")
     String ref;
 
-    @Option(names = "--stream", paramLabel = "S", defaultValue = "stdout", description = "stdout (default) or stderr.")
+    @Option(names = "--stream", paramLabel = "S", description = "Only stdout or stderr (default: both, in arrival order).")
     String stream;
 
     @Option(names = {"-n", "--tail"}, paramLabel = "N", description = "Only the last N lines.")
     Integer tail;
 
-    @Option(names = "--since", paramLabel = "CURSOR", description = "From this absolute byte offset.")
-    Long since;
+    @Option(names = "--since", paramLabel = "CURSOR",
+            description = "From this absolute byte offset: N with --stream, OUT:ERR (stdout and stderr offsets) without.")
+    String since;
 
-    @Option(names = {"-f", "--follow"}, description = "Keep printing as output arrives, until the session's stream ends.")
+    @Option(names = {"-f", "--follow"}, description = "Keep printing as output arrives, until the session's streams end.")
     boolean follow;
 
-    @Option(names = "--json", description = "One JSON document per read: cursor, next, dropped, eof, data (base64).")
+    @Option(names = "--json", description = "One JSON document per piece: stream, cursor, next, dropped, eof, data (base64).")
     boolean json;
+
+    private boolean colour;
 
     @Override
     public Integer call() throws Exception {
-        StewardClient client = Clients.existing();
-        long cursor = since != null ? since : 0;
+        if (tail != null && tail < 0) {
+            throw new StewardException(ErrorCode.INVALID_INPUT, "--tail: must be 0 or more, not " + tail);
+        }
+        if (stream != null && !stream.equals("stdout") && !stream.equals("stderr")) {
+            throw new StewardException(ErrorCode.INVALID_INPUT, "--stream: must be stdout or stderr, not " + stream);
+        }
+        long[] cursors = sinceCursors();
+        colour = !json && Table.colourWanted();
+        LogReader reader = LogReader.of(Clients.existing(), ref, stream);
+        LogReader.Batch first = reader.read(cursors, tail != null ? 0 : CHUNK);
+        long[] target = first.end();
         if (tail != null) {
-            cursor = printTail(client, cursor);
-            if (!follow) {
+            cursors = printTail(reader, cursors, target);
+        } else {
+            print(first);
+            cursors = first.next();
+            if (first.eof() || !follow && first.reached(target)) {
                 return 0;
             }
         }
-        while (true) {
-            StewardClient.Output o = client.output(ref, stream, cursor, CHUNK);
-            print(o);
-            cursor = o.next();
-            if (o.eof() || !follow && o.data().length < CHUNK) {
+        while (tail == null || follow) {
+            LogReader.Batch b = reader.read(cursors, CHUNK);
+            print(b);
+            boolean moved = b.next()[0] != cursors[0] || b.next()[1] != cursors[1];
+            cursors = b.next();
+            if (b.eof() || !follow && (b.reached(target) || !moved)) {
                 return 0;
             }
-            if (o.data().length == 0) {
+            if (!moved) {
                 Thread.sleep(FOLLOW_POLL_MS);
             }
         }
+        return 0;
     }
 
-    private void print(StewardClient.Output o) throws IOException {
-        if (json) {
-            Printer.json(Json.object("stream", o.stream(), "cursor", o.cursor(), "next", o.next(), "dropped", o.dropped(),
-                    "eof", o.eof(), "data", Base64.getEncoder().encodeToString(o.data())));
-            return;
+    private long[] sinceCursors() {
+        if (since == null) {
+            return new long[2];
         }
-        if (o.dropped() > 0) {
-            System.err.println("steward: " + o.dropped() + " bytes dropped before offset " + o.cursor()
-                    + " (the ring overflowed)");
+        String[] parts = since.split(":", -1);
+        if (stream != null ? parts.length != 1 : parts.length != 2) {
+            throw new StewardException(ErrorCode.INVALID_INPUT, "--since: " + (stream != null
+                    ? "a byte offset N with --stream" : "OUT:ERR (the stdout and stderr offsets), or N with --stream")
+                    + ", not " + since);
         }
-        System.out.write(o.data());
-        System.out.flush();
+        long[] c = new long[2];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                c[i] = Long.parseLong(parts[i]);
+            } catch (NumberFormatException e) {
+                c[i] = -1;
+            }
+            if (c[i] < 0) {
+                throw new StewardException(ErrorCode.INVALID_INPUT, "--since: offsets are whole numbers, 0 or more, not " + since);
+            }
+        }
+        return c;
     }
 
     /**
-     * Reads everything held from {@code cursor} (the ring bounds it, 64 MiB at most) and prints its
-     * last {@code tail} lines; a final newline ends the last line rather than starting an empty one.
+     * Prints the last {@code tail} lines of what the streams held at {@code target}: it looks back a
+     * window from the end, and further while that holds too few lines and more is kept. A final
+     * newline ends the last line rather than starting an empty one.
      *
      * @return where reading stopped
      */
-    private long printTail(StewardClient client, long cursor) throws IOException {
-        ByteArrayOutputStream held = new ByteArrayOutputStream();
-        long first = -1;
-        long dropped = 0;
-        StewardClient.Output o;
-        do {
-            o = client.output(ref, stream, cursor, CHUNK);
-            first = first < 0 ? o.cursor() : first;
-            dropped += o.dropped();
-            held.write(o.data());
-            cursor = o.next();
-        } while (o.data().length == CHUNK);
-        byte[] d = held.toByteArray();
-        int start = 0;
+    private long[] printTail(LogReader reader, long[] floor, long[] target) throws IOException {
+        long window = TAIL_WINDOW;
+        while (true) {
+            long[] from = {Math.max(floor[0], target[0] - window), Math.max(floor[1], target[1] - window)};
+            LogReader.Batch b = reader.readTo(from, target, CHUNK);
+            boolean everything = from[0] == floor[0] && from[1] == floor[1] || window >= Long.MAX_VALUE / 8;
+            List<Piece> last = lastLines(b.pieces(), tail);
+            if (last != null || everything) {
+                List<Piece> shown = last != null ? last : b.pieces();
+                for (int i = 0; i < shown.size(); i++) {
+                    print(shown.get(i), b.eof() && i == shown.size() - 1);
+                }
+                return b.next();
+            }
+            window *= 8;
+        }
+    }
+
+    /** The pieces that hold the last {@code n} lines, the first cut at its line's start; null when they hold fewer. */
+    private static List<Piece> lastLines(List<Piece> pieces, int n) {
+        if (n == 0) {
+            return List.of();
+        }
         int seen = 0;
-        for (int i = d.length - 2; i >= 0 && tail > 0; i--) {
-            if (d[i] == '\n' && ++seen == tail) {
-                start = i + 1;
-                break;
+        boolean last = true;
+        for (int i = pieces.size() - 1; i >= 0; i--) {
+            byte[] d = pieces.get(i).data();
+            for (int j = d.length - 1; j >= 0; j--) {
+                if (d[j] != '\n') {
+                    last = false;
+                    continue;
+                }
+                if (last) {
+                    last = false; // the newline that ends the last line
+                    continue;
+                }
+                if (++seen == n) {
+                    Piece p = pieces.get(i);
+                    List<Piece> out = new ArrayList<>();
+                    // Cut at a line's start: what was lost before this piece is not before what is shown.
+                    out.add(new Piece(p.stream(), p.cursor() + j + 1, p.next(), 0, Arrays.copyOfRange(d, j + 1, d.length)));
+                    out.addAll(pieces.subList(i + 1, pieces.size()));
+                    return out;
+                }
             }
         }
-        if (tail <= 0) {
-            start = d.length;
+        return null;
+    }
+
+    private void print(LogReader.Batch b) throws IOException {
+        for (int i = 0; i < b.pieces().size(); i++) {
+            print(b.pieces().get(i), b.eof() && i == b.pieces().size() - 1);
         }
-        print(new StewardClient.Output(o.stream(), first + start, cursor, start == 0 ? dropped : 0, o.eof(),
-                java.util.Arrays.copyOfRange(d, start, d.length)));
-        return cursor;
+    }
+
+    private void print(Piece p, boolean eof) throws IOException {
+        if (json) {
+            Printer.json(Json.object("stream", p.stream(), "cursor", p.cursor(), "next", p.next(), "dropped", p.dropped(),
+                    "eof", eof, "data", Base64.getEncoder().encodeToString(p.data())));
+            return;
+        }
+        if (p.dropped() > 0) {
+            System.err.println("steward: " + p.dropped() + " bytes of " + p.stream() + " dropped before offset "
+                    + p.cursor() + " (the ring overflowed, or the log files lack them)");
+        }
+        PrintStream out = System.out;
+        boolean red = colour && p.stream().equals("stderr");
+        if (red) {
+            out.print(RED);
+        }
+        out.write(p.data());
+        if (red) {
+            out.print(RESET);
+        }
+        out.flush();
     }
 }

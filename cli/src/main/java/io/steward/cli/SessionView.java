@@ -24,6 +24,9 @@ final class SessionView {
             if (Boolean.TRUE.equals(s.get("stalled"))) {
                 return "stalled";
             }
+            if (Boolean.TRUE.equals(s.get("blocked"))) {
+                return "blocked";
+            }
             return Boolean.FALSE.equals(s.get("ready")) ? "starting" : "running";
         }
         if ("errored".equals(s.get("phase"))) {

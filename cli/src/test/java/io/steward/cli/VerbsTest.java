@@ -125,17 +125,48 @@ class VerbsTest {
 
     @Test
     void logsTailSinceStderrAndJson() throws Exception {
-        String id = run("run", "--", "sh", "-c", "printf 'one\\ntwo\\nthree\\n'; echo oops >&2");
+        String id = run("run", "--", "sh", "-c", "printf 'one\\ntwo\\n'; sleep 0.2; echo oops >&2; sleep 0.2; echo three");
         ok("wait", id);
-        assertEquals("one\ntwo\nthree\n", ok("logs", id).out());
-        assertEquals("two\nthree\n", ok("logs", id, "--tail", "2").out());
-        assertEquals("three\n", ok("logs", id, "--since", "8").out());
+        assertEquals("one\ntwo\noops\nthree\n", ok("logs", id).out(), "both streams, in the order they came");
+        assertEquals("oops\nthree\n", ok("logs", id, "--tail", "2").out());
+        assertEquals("three\n", ok("logs", id, "--stream", "stdout", "--since", "8").out());
+        assertEquals("oops\nthree\n", ok("logs", id, "--since", "8:0").out());
         assertEquals("oops\n", ok("logs", id, "--stream", "stderr").out());
-        Map<String, Object> j = json("logs", id, "--json");
-        assertEquals(0L, ((Number) j.get("cursor")).longValue());
-        assertEquals(14L, ((Number) j.get("next")).longValue());
-        assertEquals(Boolean.TRUE, j.get("eof"));
-        assertEquals("one\ntwo\nthree\n", new String(java.util.Base64.getDecoder().decode((String) j.get("data"))));
+        assertEquals("one\ntwo\nthree\n", ok("logs", id, "--stream", "stdout").out());
+        List<Map<String, Object>> pieces = ok("logs", id, "--json").out().lines().map(Json::parseObject).toList();
+        assertEquals(List.of("stdout", "stderr", "stdout"), pieces.stream().map(p -> p.get("stream")).toList());
+        assertEquals(0L, ((Number) pieces.get(0).get("cursor")).longValue());
+        assertEquals(8L, ((Number) pieces.get(0).get("next")).longValue());
+        assertEquals(Boolean.TRUE, pieces.get(2).get("eof"));
+        assertEquals("oops\n", new String(java.util.Base64.getDecoder().decode((String) pieces.get(1).get("data"))));
+        for (String[] bad : List.of(new String[] {"--tail", "-5"}, new String[] {"--since", "8"},
+                new String[] {"--since", "x:1"}, new String[] {"--stream", "both"})) {
+            List<String> line = new java.util.ArrayList<>(List.of("logs", id));
+            line.addAll(List.of(bad));
+            Cli.Result r = steward(line.toArray(String[]::new));
+            assertEquals(2, r.code(), String.join(" ", bad) + " is refused: " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        }
+    }
+
+    @Test
+    void logsTailAfterABurstPastTheRingIsTheLastLine() throws Exception {
+        String pipe = run("run", "--ring-bytes", "65536", "--", "sh", "-c", "seq 1 300000; exec sleep 60");
+        String pty = run("run", "--pty", "--ring-bytes", "65536", "--", "sh", "-c", "seq 1 300000; exec sleep 60");
+        Cli.poll("both bursts in their rings", () -> written(pipe) == 1_988_895 && written(pty) == 2_288_895);
+        assertEquals("300000\n", ok("logs", pipe, "--tail", "1").out());
+        assertEquals("300000\r\n", ok("logs", pty, "--tail", "1").out());
+        ok("kill", pipe);
+        ok("kill", pty);
+    }
+
+    private long written(String id) {
+        try {
+            Map<String, Object> s = json("status", id, "--json");
+            return ((Number) s.get("bufferedBytes")).longValue() + ((Number) s.get("droppedBytes")).longValue();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -112,15 +112,55 @@ public final class StewardClient {
         return object("GET", sessionPath(ref), null);
     }
 
-    /** A slice of a stream's backlog; reads never consume. */
-    public record Output(String stream, long cursor, long next, long dropped, boolean eof, byte[] data) {}
+    /**
+     * A slice of a stream's backlog; reads never consume. {@code end} is what the stream held when it
+     * was read: a slice can stop short of it (at a gap in the log files), so read on while
+     * {@code next < end} to have everything.
+     */
+    public record Output(String stream, long cursor, long next, long dropped, long end, boolean eof, byte[] data) {}
 
     /** Up to {@code max} bytes of {@code stream} ("stdout" or "stderr") from {@code cursor}. */
     public Output output(String ref, String stream, long cursor, int max) {
         Map<String, Object> m = object("GET", sessionPath(ref) + "/output?stream=" + encode(stream) + "&cursor=" + cursor
                 + "&max=" + max, null);
         return new Output((String) m.get("stream"), number(m, "cursor"), number(m, "next"), number(m, "dropped"),
-                Boolean.TRUE.equals(m.get("eof")), Base64.getDecoder().decode((String) m.get("data")));
+                number(m, "end"), Boolean.TRUE.equals(m.get("eof")), Base64.getDecoder().decode((String) m.get("data")));
+    }
+
+    /** One stream's bytes in an interleaved read. */
+    public record Piece(String stream, long cursor, long next, long dropped, byte[] data) {}
+
+    /**
+     * Both streams interleaved in arrival order: the pieces, the cursors to pass next, what each
+     * stream held when read ({@code outEnd}, {@code errEnd}), and whether both streams ended and were
+     * read to the end. A session without a separate stderr has {@code errNext == errEnd == 0}.
+     */
+    public record Logs(List<Piece> pieces, long outNext, long errNext, long outEnd, long errEnd, boolean eof) {
+        /** True when this read reached what the streams held when it was made. */
+        public boolean caughtUp() {
+            return outNext >= outEnd && errNext >= errEnd;
+        }
+    }
+
+    /** Up to {@code max} bytes of both streams from their cursors, in the order they arrived. */
+    @SuppressWarnings("unchecked")
+    public Logs logs(String ref, long outCursor, long errCursor, int max) {
+        Map<String, Object> m = object("GET", sessionPath(ref) + "/logs?stdout=" + outCursor + "&stderr=" + errCursor
+                + "&max=" + max, null);
+        List<Piece> pieces = new java.util.ArrayList<>();
+        for (Map<String, Object> p : (List<Map<String, Object>>) m.get("pieces")) {
+            pieces.add(new Piece((String) p.get("stream"), number(p, "cursor"), number(p, "next"), number(p, "dropped"),
+                    Base64.getDecoder().decode((String) p.get("data"))));
+        }
+        Map<String, Object> next = (Map<String, Object>) m.get("next");
+        Map<String, Object> end = (Map<String, Object>) m.get("end");
+        return new Logs(List.copyOf(pieces), first(next), next.containsKey("stderr") ? number(next, "stderr") : 0,
+                first(end), end.containsKey("stderr") ? number(end, "stderr") : 0, Boolean.TRUE.equals(m.get("eof")));
+    }
+
+    /** The stdout (or pty) entry of a per-stream object. */
+    private static long first(Map<String, Object> m) {
+        return number(m, m.containsKey("pty") ? "pty" : "stdout");
     }
 
     /** Writes {@code bytes} to the session's stdin, then closes it when {@code eof}. */

@@ -17,6 +17,9 @@ final class Channel implements IoLoop.Handler {
     private final Ring ring;
     private final StdinSink sink;
     private final boolean pty;
+    /** Where reads of this stream are put in order with the process's other stream, or null. */
+    private final ArrivalOrder order;
+    private final int stream;
     private static final int DEFAULT_PIPE_BYTES = 64 * 1024;
     private static final int DEEP_PIPE_BYTES = 1024 * 1024;
     private boolean reading;
@@ -42,6 +45,13 @@ final class Channel implements IoLoop.Handler {
      * @param sink where stdin comes from, or null for a read-only channel
      */
     Channel(IoLoop loop, int fd, Ring ring, StdinSink sink, boolean pty) {
+        this(loop, fd, ring, sink, pty, null, ArrivalOrder.STDOUT);
+    }
+
+    /** An output channel whose reads are recorded in {@code order} as {@code stream}. */
+    Channel(IoLoop loop, int fd, Ring ring, StdinSink sink, boolean pty, ArrivalOrder order, int stream) {
+        this.order = order;
+        this.stream = stream;
         this.loop = loop;
         this.fd = fd;
         this.ring = ring;
@@ -169,6 +179,9 @@ final class Channel implements IoLoop.Handler {
                 ? 0 : Libc.read(fd, buf, Math.min(room, buf.byteSize()));
         if (n > 0) {
             ring.append(buf, 0, (int) n);
+            if (order != null) {
+                order.appended(stream, ring.end());
+            }
             lastOutputNanos = System.nanoTime();
             if (n >= DEFAULT_PIPE_BYTES && !pty && !deepened) {
                 deepen();

@@ -58,6 +58,7 @@ public final class ManagedProcess {
     private IoLoop.Timer hardKillTimer;
     private static final int WAIT_SLICE_MILLIS = 100;
     private final ExitWatch exitWatch;
+    private final ArrivalOrder order;
 
     ManagedProcess(ProcessRuntime runtime, ProcessSpec spec, Launcher.Spawned spawned, ManagedProcess previous) {
         this.runtime = runtime;
@@ -69,6 +70,9 @@ public final class ManagedProcess {
         IoLoop loop = runtime.loop();
         this.stdout = ring(previous != null ? previous.stdout : null, spec);
         this.stderr = spawned.stderr() >= 0 ? ring(previous != null ? previous.stderr : null, spec) : null;
+        // A restart that took over both rings keeps their order too.
+        this.order = stderr == null ? null : previous != null && previous.order != null
+                && previous.stdout == stdout && previous.stderr == stderr ? previous.order : new ArrivalOrder();
         if (spawned.pty()) {
             Channel[] self = new Channel[1];
             this.stdin = new StdinSink(StdinSink.DEFAULT_LIMIT, () -> self[0].wake());
@@ -79,9 +83,10 @@ public final class ManagedProcess {
             this.stdin = spawned.stdin() >= 0 ? new StdinSink(StdinSink.DEFAULT_LIMIT, () -> self[0].wake()) : null;
             this.stdinChannel = self[0] = stdin != null
                     ? new Channel(loop, spawned.stdin(), null, stdin, false) : null;
-            this.outChannel = new Channel(loop, spawned.stdout(), stdout, null, false);
+            this.outChannel = new Channel(loop, spawned.stdout(), stdout, null, false, order, ArrivalOrder.STDOUT);
         }
-        this.errChannel = stderr != null ? new Channel(loop, spawned.stderr(), stderr, null, false) : null;
+        this.errChannel = stderr != null
+                ? new Channel(loop, spawned.stderr(), stderr, null, false, order, ArrivalOrder.STDERR) : null;
         this.exitWatch = new ExitWatch(this, loop, spawned.pidfd(), outChannel, errChannel);
     }
 
@@ -146,6 +151,11 @@ public final class ManagedProcess {
     }
 
     /** Separate stderr, or empty when merged or a pty. */
+    /** In which order stdout and stderr arrived; empty when stderr is not apart (a pty, or merged). */
+    public Optional<ArrivalOrder> arrivalOrder() {
+        return Optional.ofNullable(order);
+    }
+
     public Optional<Ring> stderr() {
         return Optional.ofNullable(stderr);
     }

@@ -19,8 +19,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * anything overwritten meanwhile as dropped. Memory is allocated page by page as data arrives.
  *
  * <p>Offsets: {@code start <= end}; bytes {@code [start, end)} are readable; {@code dropped} counts
- * bytes overwritten by {@link Overflow#DROP_OLDEST}; {@link #release} frees bytes a consumer is done with
- * (what makes room under {@link Overflow#BACKPRESSURE}).
+ * bytes overwritten by {@link Overflow#DROP_OLDEST}.
+ *
+ * <p>Under {@link Overflow#BACKPRESSURE} nothing is overwritten: a byte is freed only once every
+ * {@link Consumer} has it (the log writer is one; an attached client is one while attached), so the
+ * child runs at the pace of the slowest consumer. With no consumer at all the ring fills and the
+ * child waits for one ({@link #full()}). Plain {@link Reader}s never hold bytes back.
  */
 public final class Ring {
     public static final int MIN_CAPACITY = 4 * 1024;
@@ -51,6 +55,7 @@ public final class Ring {
     private final Condition changed = lock.newCondition();
     private volatile int waiters;
     private volatile Runnable onRelease;
+    private final java.util.concurrent.CopyOnWriteArrayList<Consumer> consumers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Ring(int capacity, Overflow overflow) {
         if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY) {
@@ -102,6 +107,11 @@ public final class Ring {
     /** True once the writer saw end of stream; no byte will follow {@link #end()}. */
     public boolean closed() {
         return closed;
+    }
+
+    /** True when a backpressure ring holds all it can: the child is kept waiting until a consumer frees bytes. */
+    public boolean full() {
+        return overflow == Overflow.BACKPRESSURE && end - start >= capacity;
     }
 
     /** How many bytes the writer may append now: unbounded under drop-oldest, the free space under backpressure. */
@@ -187,10 +197,10 @@ public final class Ring {
     }
 
     /**
-     * Frees every byte before {@code offset}: the consumer has them. Under backpressure this is what
-     * lets the writer read from the child again.
+     * Frees every byte before {@code offset}. Under backpressure this is what lets the writer read
+     * from the child again; consumers call it with the oldest position any of them still needs.
      */
-    public void release(long offset) {
+    void release(long offset) {
         long target = Math.min(offset, end);
         long s;
         do {
@@ -255,8 +265,32 @@ public final class Ring {
         return new Reader(from);
     }
 
+    /**
+     * A reader whose progress holds the ring back under backpressure: nothing from {@code from} on is
+     * freed before it {@link Consumer#release releases} it or is {@link Consumer#close closed}.
+     */
+    public Consumer consumer(long from) {
+        Consumer c = new Consumer(Math.max(from, start));
+        consumers.add(c);
+        return c;
+    }
+
+    /** Frees what every consumer has; under drop-oldest, and with no consumer, nothing is freed here. */
+    private void releaseConsumed() {
+        if (overflow != Overflow.BACKPRESSURE) {
+            return;
+        }
+        long oldest = Long.MAX_VALUE;
+        for (Consumer c : consumers) {
+            oldest = Math.min(oldest, c.consumed);
+        }
+        if (oldest != Long.MAX_VALUE) {
+            release(oldest);
+        }
+    }
+
     /** Streams the ring from a cursor without allocating per read. Not thread-safe; one per consumer. */
-    public final class Reader {
+    public sealed class Reader permits Consumer {
         private final long[] from = new long[1];
         private long position;
         private long skipped;
@@ -302,9 +336,30 @@ public final class Ring {
             return n;
         }
 
-        /** Frees what this reader has consumed (under backpressure, lets the child write again). */
+    }
+
+    /** A {@link Reader} the ring waits for under backpressure (see {@link #consumer}). */
+    public final class Consumer extends Reader implements AutoCloseable {
+        private volatile long consumed;
+
+        private Consumer(long from) {
+            super(from);
+            this.consumed = from;
+        }
+
+        /** Says this consumer is done with everything it has read: under backpressure, the child may write again. */
         public void release() {
-            Ring.this.release(position);
+            consumed = position();
+            releaseConsumed();
+        }
+
+        /** Stops holding the ring back; what only this consumer still held is freed. */
+        @Override
+        public void close() {
+            if (consumers.remove(this)) {
+                consumed = Long.MAX_VALUE;
+                releaseConsumed();
+            }
         }
     }
 

@@ -45,7 +45,7 @@ class OverflowTest extends RuntimeTestBase {
         assertEquals(MIB, ring.end());
         assertEquals(0, ring.dropped());
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        Ring.Reader r = ring.reader(0);
+        Ring.Consumer r = ring.consumer(0);
         byte[] buf = new byte[256 * 1024];
         long total = 0;
         int n;
@@ -86,7 +86,7 @@ class OverflowTest extends RuntimeTestBase {
             }
         });
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        Ring.Reader r = p.stdout().reader(0);
+        Ring.Consumer r = p.stdout().consumer(0);
         byte[] buf = new byte[64 * 1024];
         int n;
         while ((n = r.read(buf, 0, buf.length, 1000)) >= 0) {

@@ -96,7 +96,7 @@ class RingTest {
     @Test
     void readerStreamsAcrossWrapAndSeesEndOfStream() throws Exception {
         Ring ring = new Ring(4096, Overflow.BACKPRESSURE);
-        Ring.Reader r = ring.reader(0);
+        Ring.Consumer r = ring.consumer(0);
         byte[] buf = new byte[3000];
         int total = 0;
         for (int round = 0; round < 5; round++) {

@@ -182,6 +182,12 @@ final class ApiHandler extends Handler.Abstract {
                 int max = (int) Math.min(longParam(query, "max", 64 * 1024), SessionOutput.MAX_READ_BYTES);
                 Http.json(response, 200, output.output(s, query.getValue("stream"), cursor, max), cb);
             }
+            case "logs" -> {
+                requireMethod(method, "GET");
+                int max = (int) Math.min(longParam(query, "max", 64 * 1024), SessionOutput.MAX_READ_BYTES);
+                Http.json(response, 200, output.interleaved(s, longParam(query, "stdout", 0),
+                        longParam(query, "stderr", 0), max), cb);
+            }
             case "stdin" -> {
                 requireMethod(method, "POST");
                 byte[] data = Http.body(request, Sessions.MAX_STDIN_BYTES);

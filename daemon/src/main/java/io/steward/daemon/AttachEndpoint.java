@@ -2,7 +2,6 @@ package io.steward.daemon;
 
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
-import io.steward.api.Overflow;
 import io.steward.api.StewardException;
 import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
@@ -103,7 +102,8 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
     }
 
     private void pump(Ring ring, byte tag, long cursor) {
-        Ring.Reader reader = ring.reader(cursor);
+        // Under backpressure an attached client is a consumer: the ring keeps what it has not sent.
+        Ring.Consumer reader = ring.consumer(cursor);
         // Frames are built in direct buffers of this pump's own, handed back once Jetty has written
         // them, so a byte goes from the ring to the socket with one copy; there are never more than
         // the frames in flight.
@@ -142,12 +142,12 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
                     inFlight.release();
                     closed = true;
                 }));
-                if (ring.overflow() == Overflow.BACKPRESSURE) {
-                    reader.release();
-                }
+                reader.release();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            reader.close();
         }
         if (frame != null) {
             inFlight.release();

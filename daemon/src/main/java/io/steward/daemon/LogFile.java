@@ -50,8 +50,15 @@ final class LogFile {
             rotate();
         }
         try (FileChannel ch = FileChannel.open(current, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            while (data.hasRemaining()) {
-                ch.write(data);
+            try {
+                while (data.hasRemaining()) {
+                    ch.write(data);
+                }
+            } catch (IOException e) {
+                // Part of it may be on disk (a full disk takes what fits): cut it off, or every later
+                // run would point at the wrong place.
+                ch.truncate(size);
+                throw e;
             }
         }
         Run last = runs.peekLast();
@@ -66,6 +73,7 @@ final class LogFile {
 
     /** Starts a new current file; the oldest beyond {@link #FILES} goes, with its runs. */
     private void rotate() throws IOException {
+        size = -1; // until the new file exists: a rotation that fails is tried again by the next append
         if (Files.exists(current) && Files.size(current) == 0) {
             Files.delete(current); // an emptied log: nothing to keep
         } else if (Files.exists(current)) {

@@ -251,6 +251,8 @@ final class Session {
         m.put("idleMs", idleNanos() / 1_000_000);
         m.put("bufferedBytes", out.buffered() + (err != null ? err.buffered() : 0));
         m.put("droppedBytes", out.dropped() + (err != null ? err.dropped() : 0));
+        // A full backpressure ring holds the child in write(2) until a consumer (log writer, client) frees it.
+        m.put("blocked", exit == null && (out.full() || err != null && err.full()));
         m.put("stdinOpen", process.stdin().map(s -> s.isOpen()).orElse(false));
         m.put("attached", attached());
         m.put("rows", size != null ? size.rows() : null);

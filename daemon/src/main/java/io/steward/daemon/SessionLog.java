@@ -3,6 +3,7 @@ package io.steward.daemon;
 import io.steward.core.ManagedProcess;
 import io.steward.core.Ring;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,18 +17,23 @@ import java.util.logging.Logger;
 
 /**
  * A session's output written to its log files as it arrives: one virtual thread per stream follows
- * the ring with its own cursor and writes what it reads, so a slow disk never holds up the child
- * (the ring goes on, and what it overwrote before the writer got there is counted as dropped). An
- * idle stream costs a parked virtual thread and no buffer: buffers come from a small shared pool only
- * for the time of a write. The writers follow the rings across restarts.
+ * the ring with its own cursor and writes what it reads. Under drop-oldest a slow disk never holds up
+ * the child (the ring goes on, and what it overwrote before the writer got there is counted as
+ * dropped); under backpressure the writer is one of the ring's consumers, so the child runs at the
+ * writer's pace and no byte is lost. A write that fails (a full disk) is counted as dropped and the
+ * writer goes on: it skips for a second, then tries again, so it resumes once space returns. An idle
+ * stream costs a parked virtual thread and no buffer: buffers come from a small shared pool only for
+ * the time of a write. The writers follow the rings across restarts.
  */
 final class SessionLog implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SessionLog.class.getName());
     static final int BUFFER = 256 * 1024;
+    /** After a failed write, how long output is skipped (and counted) before the disk is tried again. */
+    static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Shared by every session: a burst in many sessions at once waits for a buffer rather than allocating. */
     private static final BlockingQueue<ByteBuffer> POOL = new ArrayBlockingQueue<>(8);
 
-    /** Bytes written, and bytes the rings dropped before a writer read them: one pair per daemon, for {@code /metrics}. */
+    /** Bytes written, and bytes the log files lack (dropped by the ring, or refused by the disk): one pair per daemon, for {@code /metrics}. */
     record Counters(AtomicLong written, AtomicLong dropped) {
         Counters() {
             this(new AtomicLong(), new AtomicLong());
@@ -42,15 +48,20 @@ final class SessionLog implements AutoCloseable {
     SessionLog(Path dir, String stem, ManagedProcess p, Counters counters) {
         this.out = new LogFile(dir.resolve(stem + ".out.log"));
         this.err = p.stderr().isPresent() ? new LogFile(dir.resolve(stem + ".err.log")) : null;
-        writers.add(Thread.ofVirtual().name("log-" + stem + "-out").start(() -> follow(p.stdout(), out, counters)));
-        p.stderr().ifPresent(ring -> writers.add(Thread.ofVirtual().name("log-" + stem + "-err")
-                .start(() -> follow(ring, err, counters))));
+        // Consumers are registered here, before anyone can attach: from the first byte, nothing is
+        // freed under backpressure before the writer has it.
+        Ring.Consumer outReader = p.stdout().consumer(0);
+        writers.add(Thread.ofVirtual().name("log-" + stem + "-out").start(() -> follow(p.stdout(), outReader, out, counters)));
+        p.stderr().ifPresent(ring -> {
+            Ring.Consumer errReader = ring.consumer(0);
+            writers.add(Thread.ofVirtual().name("log-" + stem + "-err").start(() -> follow(ring, errReader, err, counters)));
+        });
     }
 
-    private static void follow(Ring ring, LogFile file, Counters counters) {
-        // From the first byte: whatever the ring lost before this writer started is counted as dropped.
-        Ring.Reader reader = ring.reader(0);
+    private static void follow(Ring ring, Ring.Consumer reader, LogFile file, Counters counters) {
         long skipped = 0;
+        long retryAt = 0;
+        boolean failing = false;
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 // Through the ring's close: a restart writes on into it, until the session goes.
@@ -67,18 +78,40 @@ final class SessionLog implements AutoCloseable {
                         counters.dropped().addAndGet(reader.skipped() - skipped);
                         skipped = reader.skipped();
                     }
-                    if (n > 0) {
-                        file.append(buf.limit(n).position(0), reader.position() - n);
-                        counters.written().addAndGet(n);
+                    if (n <= 0) {
+                        continue;
                     }
+                    if (failing && System.nanoTime() - retryAt < 0) {
+                        counters.dropped().addAndGet(n);
+                    } else {
+                        try {
+                            file.append(buf.limit(n).position(0), reader.position() - n);
+                            counters.written().addAndGet(n);
+                            if (failing) {
+                                failing = false;
+                                LOG.info("log writer for " + file.path(0) + " resumed");
+                            }
+                        } catch (IOException | UncheckedIOException e) {
+                            counters.dropped().addAndGet(n);
+                            if (!failing) {
+                                LOG.warning("cannot write " + file.path(0) + " (" + e.getMessage()
+                                        + "): output is counted as dropped from the log until the write succeeds");
+                            }
+                            failing = true;
+                            retryAt = System.nanoTime() + RETRY_NANOS;
+                        }
+                    }
+                    reader.release();
                 } finally {
                     POOL.offer(buf.clear());
                 }
             }
         } catch (InterruptedException e) {
             // the session was released: stop writing
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "log writer stopped", e);
+        } finally {
+            reader.close();
         }
     }
 

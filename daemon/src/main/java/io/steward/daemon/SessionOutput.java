@@ -3,6 +3,7 @@ package io.steward.daemon;
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
 import io.steward.api.StewardException;
+import io.steward.core.ArrivalOrder;
 import io.steward.core.Ring;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,14 +24,78 @@ final class SessionOutput {
         this.audit = audit;
     }
 
-    /** Output from a cursor, without consuming it. */
+    /**
+     * Output from a cursor, without consuming it. {@code end} is what the stream holds so far: a read
+     * can stop short of it (where the log files have a gap the ring no longer covers), so a reader that
+     * wants everything reads on until {@code next} reaches it.
+     */
     Map<String, Object> output(Session s, String stream, long cursor, int max) {
         Ring ring = ring(s, stream);
         stream = stream != null ? stream : s.process.isPty() ? "pty" : "stdout";
         if (cursor < 0) {
             throw new StewardException(ErrorCode.INVALID_INPUT, "cursor must be 0 or more");
         }
-        int limit = Math.max(0, Math.min(max, MAX_READ_BYTES));
+        long end = ring.end();
+        Ring.Chunk c = read(s, stream, ring, cursor, Math.max(0, Math.min(max, MAX_READ_BYTES)));
+        return Json.object("stream", stream, "cursor", c.offset(), "next", c.next(), "dropped", c.skipped(),
+                "end", Math.max(end, c.next()), "eof", ring.closed() && c.next() >= ring.end(), "data",
+                java.util.Base64.getEncoder().encodeToString(c.data()));
+    }
+
+    /**
+     * Both streams from their cursors, interleaved in the order they arrived (see {@link ArrivalOrder}),
+     * as a list of pieces each of one stream; {@code next} holds both cursors to pass again. A session
+     * without a separate stderr has one stream.
+     */
+    Map<String, Object> interleaved(Session s, long outCursor, long errCursor, int max) {
+        if (outCursor < 0 || errCursor < 0) {
+            throw new StewardException(ErrorCode.INVALID_INPUT, "stdout and stderr cursors must be 0 or more");
+        }
+        Ring out = s.process.stdout();
+        Ring err = s.process.stderr().orElse(null);
+        ArrivalOrder order = s.process.arrivalOrder().orElse(null);
+        String outName = s.process.isPty() ? "pty" : "stdout";
+        long[] cursor = {outCursor, err != null ? errCursor : 0};
+        long[] end = {out.end(), err != null ? err.end() : 0};
+        boolean[] closed = {out.closed(), err == null || err.closed()};
+        int budget = Math.max(0, Math.min(max, MAX_READ_BYTES));
+        List<Map<String, Object>> pieces = new ArrayList<>();
+        while (budget > 0) {
+            ArrivalOrder.Stretch next = order != null ? order.next(cursor[0], cursor[1]) : null;
+            int i;
+            long until;
+            if (next != null) {
+                i = next.stream();
+                until = Math.min(next.until(), end[i]);
+            } else {
+                i = cursor[0] < end[0] ? 0 : 1;
+                until = end[i];
+            }
+            if (cursor[i] >= until) {
+                break; // the marks run ahead of the snapshot of the ends: caught up
+            }
+            Ring.Chunk c = read(s, i == 0 ? outName : "stderr", i == 0 ? out : err, cursor[i],
+                    (int) Math.min(budget, until - cursor[i]));
+            if (c.next() <= cursor[i]) {
+                break;
+            }
+            pieces.add(Json.object("stream", i == 0 ? outName : "stderr", "cursor", c.offset(), "next", c.next(),
+                    "dropped", c.skipped(), "data", java.util.Base64.getEncoder().encodeToString(c.data())));
+            cursor[i] = c.next();
+            budget -= c.data().length;
+        }
+        Map<String, Object> nextCursors = Json.object(outName, cursor[0]);
+        Map<String, Object> ends = Json.object(outName, Math.max(end[0], cursor[0]));
+        if (err != null) {
+            nextCursors.put("stderr", cursor[1]);
+            ends.put("stderr", Math.max(end[1], cursor[1]));
+        }
+        boolean eof = closed[0] && closed[1] && cursor[0] >= end[0] && cursor[1] >= end[1];
+        return Json.object("pieces", pieces, "next", nextCursors, "end", ends, "eof", eof);
+    }
+
+    /** Up to {@code limit} bytes of one stream from {@code cursor}: the ring, or the log files where the ring moved on. */
+    private static Ring.Chunk read(Session s, String stream, Ring ring, long cursor, int limit) {
         Ring.Chunk c = ring.read(cursor, limit);
         if (c.skipped() > 0 && s.log != null) {
             // The ring has moved past the cursor: what it dropped may still be in the log files.
@@ -39,9 +104,7 @@ final class SessionOutput {
                 c = joined(fromFile, ring, limit);
             }
         }
-        return Json.object("stream", stream, "cursor", c.offset(), "next", c.next(), "dropped", c.skipped(),
-                "eof", ring.closed() && c.next() >= ring.end(), "data",
-                java.util.Base64.getEncoder().encodeToString(c.data()));
+        return c;
     }
 
     /** The file's chunk, topped up from the ring where the ring goes on from its end: a short read means caught up. */

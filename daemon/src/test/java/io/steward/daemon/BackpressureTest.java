@@ -1,0 +1,79 @@
+package io.steward.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code --overflow backpressure}: a byte is freed only when every consumer has it. The log writer is
+ * one, an attached client is one while attached; with neither, the child waits and says so.
+ */
+class BackpressureTest extends DaemonFixture {
+    private static byte[] seq(int count) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int i = 1; i <= count; i++) {
+            b.writeBytes((i + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        return b.toByteArray();
+    }
+
+    @Test
+    void withNobodyAttachedTheChildRunsAtTheLogWritersPaceAndTheLogHasEveryByte() throws Exception {
+        SessionLog.Counters counters = daemon.sessions().logCounters();
+        String id = (String) run("name", "bp", "overflow", "backpressure",
+                "argv", List.of("sh", "-c", "seq 1 500000; echo FIN")).get("id");
+        Map<String, Object> end = waitExit(id);
+        assertEquals(false, end.get("timedOut"), "the child finished: " + end);
+        assertEquals(0L, end.get("exitCode"));
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        expected.writeBytes(seq(500_000));
+        expected.writeBytes("FIN\n".getBytes(StandardCharsets.US_ASCII));
+        poll("the log writer to reach the end", () -> counters.written().get() == expected.size());
+        assertEquals(0, counters.dropped().get(), "nothing skipped by the log writer");
+        assertArrayEquals(expected.toByteArray(), Files.readAllBytes(home.resolve("logs/bp.out.log")));
+        assertEquals(0L, client.session(id).get("droppedBytes"));
+    }
+
+    @Test
+    void withoutLogFilesNorClientTheChildWaitsForAReaderAndIsShownBlocked() throws Exception {
+        int total = 4 << 20;
+        String id = (String) run("overflow", "backpressure", "logFile", false,
+                "argv", List.of("head", "-c", Integer.toString(total), "/dev/zero")).get("id");
+        poll("the session shown blocked", () -> Boolean.TRUE.equals(client.session(id).get("blocked")));
+        assertEquals("running", client.session(id).get("phase"));
+        assertEquals((long) (1 << 20), client.session(id).get("bufferedBytes"), "a full ring, nothing dropped");
+        try (WsConnector ws = new WsConnector(stewardHome.socket())) {
+            WsListener reader = new WsListener();
+            ws.attach(reader, id, "cursor=0");
+            reader.awaitText("exit");
+            assertEquals(total, reader.bytes(1).length, "every byte reached the client");
+        }
+        assertEquals(false, client.session(id).get("blocked"));
+        assertEquals(0L, client.session(id).get("droppedBytes"));
+    }
+
+    @Test
+    void anAttachedClientDoesNotFreeWhatTheLogWriterHasNotWritten() throws Exception {
+        SessionLog.Counters counters = daemon.sessions().logCounters();
+        long total = 64L << 20;
+        String id = (String) run("name", "fast", "overflow", "backpressure",
+                "argv", List.of("sh", "-c", "read go; head -c " + total + " /dev/zero")).get("id");
+        try (WsConnector ws = new WsConnector(stewardHome.socket())) {
+            WsListener reader = new WsListener();
+            ws.attach(reader, id, "cursor=0");
+            reader.awaitText("hello");
+            client.send(id, "go\n".getBytes(StandardCharsets.US_ASCII), false);
+            reader.awaitText("exit");
+            assertEquals(total, reader.bytes(1).length, "every byte reached the client");
+        }
+        poll("the log writer to reach the end", () -> counters.written().get() + counters.dropped().get() >= total);
+        assertEquals(0, counters.dropped().get(), "the client never freed bytes the log writer lacked");
+        assertEquals(total, counters.written().get());
+    }
+}
