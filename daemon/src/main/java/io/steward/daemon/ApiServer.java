@@ -35,6 +35,7 @@ public final class ApiServer implements AutoCloseable {
         http.setSendDateHeader(false);
         UnixDomainServerConnector connector = new UnixDomainServerConnector(server, 0, 1, new HttpConnectionFactory(http));
         connector.setUnixDomainPath(socket);
+        connector.setAcceptQueueSize(listenBacklog(SOMAXCONN));
         connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
         connector.addEventListener(new Peers());
         server.addConnector(connector);
@@ -75,6 +76,25 @@ public final class ApiServer implements AutoCloseable {
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
         return new ApiServer(server, socket);
     }
+
+    /**
+     * The listen backlog: the system's maximum ({@code net.core.somaxconn}, which the kernel caps
+     * any backlog at anyway), 4096 when it cannot be read. Jetty's default of 0 makes the JDK ask
+     * for 50, and a burst of non-blocking connects beyond what is queued is refused with EAGAIN.
+     */
+    static int listenBacklog(Path somaxconn) {
+        // Read as a line: Files.readString of a /proc/sys file, whose size is 0, returns its first byte only.
+        try (java.io.BufferedReader r = Files.newBufferedReader(somaxconn)) {
+            String line = r.readLine();
+            int n = line == null ? 0 : Integer.parseInt(line.strip());
+            return n > 0 ? n : DEFAULT_BACKLOG;
+        } catch (java.io.IOException | NumberFormatException e) {
+            return DEFAULT_BACKLOG;
+        }
+    }
+
+    private static final int DEFAULT_BACKLOG = 4096;
+    static final Path SOMAXCONN = Path.of("/proc/sys/net/core/somaxconn");
 
     private static long cursor(Fields q, String name) {
         String v = q.getValue(name);
