@@ -13,7 +13,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
-import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
@@ -50,15 +49,18 @@ public final class ApiServer implements AutoCloseable {
             container.addMapping(attach, (rq, rs, cb) -> {
                 try {
                     Caller caller = api.caller(rq, daemon.sessions());
+                    Query q = Query.of(rq, Route.ATTACH);
+                    boolean steal = q.bool("steal");
+                    boolean readOnly = q.bool("readOnly");
+                    long cursor = q.nonNegative("cursor", 0);
+                    long stderrCursor = q.nonNegative("stderrCursor", 0);
                     Session s = daemon.sessions().find(attach.getPathParams(Request.getPathInContext(rq)).get("ref"));
-                    Fields q = Http.query(rq);
-                    boolean steal = "true".equals(q.getValue("steal"));
                     if (!steal && s.attached()) {
                         throw new StewardException(ErrorCode.ALREADY_ATTACHED, "session " + s.id
                                 + " already has a client attached; steal it to take over");
                     }
-                    return new AttachEndpoint(daemon.sessions(), s, caller, steal, "true".equals(q.getValue("readOnly")),
-                            cursor(q, "cursor"), cursor(q, "stderrCursor"), metrics);
+                    return new AttachEndpoint(daemon.sessions(), s, caller, steal, readOnly, cursor, stderrCursor,
+                            metrics);
                 } catch (StewardException e) {
                     Http.problem(rs, e, cb);
                     return null;
@@ -95,18 +97,6 @@ public final class ApiServer implements AutoCloseable {
 
     private static final int DEFAULT_BACKLOG = 4096;
     static final Path SOMAXCONN = Path.of("/proc/sys/net/core/somaxconn");
-
-    private static long cursor(Fields q, String name) {
-        String v = q.getValue(name);
-        if (v == null) {
-            return 0;
-        }
-        try {
-            return Math.max(0, Long.parseLong(v));
-        } catch (NumberFormatException e) {
-            throw new StewardException(ErrorCode.INVALID_INPUT, name + ": a non-negative integer is required");
-        }
-    }
 
     @Override
     public void close() throws Exception {
