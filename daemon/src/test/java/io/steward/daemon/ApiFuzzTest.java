@@ -42,9 +42,10 @@ class ApiFuzzTest extends DaemonFixture {
             "clearEnv", "mergeStderr", "ringBytes", "overflow", "maxLifetimeMs", "idleTimeoutMs", "retainMs", "graceMs",
             "restart", "signal", "timeoutMs", "wait", "olderThanMs", "type", "stream");
     private static final List<String> ACTIONS = List.of("", "output", "stdin", "signal", "stop", "kill", "resize",
-            "wait", "attach");
-    private static final List<String> TOP = List.of("health", "capabilities", "events", "purge", "kill-older", "daemon",
-            "sessions", "sessions", "sessions", "sessions", "metrics");
+            "wait", "attach", "flush");
+    private static final List<String> TOP = List.of("health", "capabilities", "beats", "events", "flush", "save",
+            "resurrect", "apply", "purge", "kill-older", "daemon", "sessions", "sessions", "sessions", "sessions",
+            "metrics");
     private static final List<String> METHODS = List.of("GET", "GET", "GET", "POST", "POST", "POST", "DELETE", "PUT",
             "PATCH", "HEAD", "OPTIONS", "get", "post", "FROB", "M-SEARCH", "TRACE");
     private static final List<String> QUERY_KEYS = List.of("cursor", "max", "stream", "eof", "all", "label", "steal",
@@ -53,6 +54,7 @@ class ApiFuzzTest extends DaemonFixture {
     private String sleepId;
     private String shId;
     private List<String> liveRefs;
+    private HostileRequests hostile;
 
     @Test
     void randomRequestsNeverBreakTheDaemon() throws Exception {
@@ -61,6 +63,7 @@ class ApiFuzzTest extends DaemonFixture {
         sleepId = (String) sleep.get("id");
         shId = (String) sh.get("id");
         liveRefs = List.of(sleepId, shId, sleepId.substring(0, 6), shId.substring(0, 9), "fuzz-sleep", "fuzz-sh");
+        hostile = new HostileRequests("fuzz-sleep", shId);
 
         long seed = Long.getLong("fuzz.seed", System.nanoTime());
         System.out.println("ApiFuzzTest seed " + seed + " (replay with -Dfuzz.seed=" + seed + ")");
@@ -115,9 +118,32 @@ class ApiFuzzTest extends DaemonFixture {
         assertTrue(metrics.contains("steward_errors_total{code=\"internal\"} 0\n"), metrics);
     }
 
-    /** One request as bytes, and what it is for the failure message. */
+    /**
+     * One request as bytes, and what it is for the failure message; {@code refusal} is the only
+     * right answer to a request wrong in one known way (null for garbage, which only must not break).
+     */
     record Req(String method, String target, byte[] head, byte[] body, boolean protocolLevel, boolean huge,
-            String what) {}
+            String what, HostileRequests.Hostile refusal) {
+        Req(String method, String target, byte[] head, byte[] body, boolean protocolLevel, boolean huge, String what) {
+            this(method, target, head, body, protocolLevel, huge, what, null);
+        }
+    }
+
+    /** A request wrong in exactly one way (null, a wrong type, a huge number, a bad string, query or method). */
+    private Req hostile(Random r) {
+        HostileRequests.Hostile h = hostile.next(r);
+        StringBuilder head = new StringBuilder(h.method() + " " + h.target() + " HTTP/1.1\r\nHost: localhost\r\n");
+        if (h.headers().stream().noneMatch(l -> l.startsWith("Connection:"))) {
+            head.append("Connection: close\r\n");
+        }
+        h.headers().forEach(l -> head.append(l).append("\r\n"));
+        if (h.body() != null) {
+            head.append("Content-Length: ").append(h.body().length).append("\r\n");
+        }
+        head.append("\r\n");
+        return new Req(h.method(), h.target(), head.toString().getBytes(StandardCharsets.UTF_8), h.body(), false, false,
+                h.what(), h);
+    }
 
     private Req generate(Random r, boolean huge) {
         if (huge) {
@@ -133,6 +159,9 @@ class ApiFuzzTest extends DaemonFixture {
         }
         if (r.nextInt(8) == 0) {
             return wellFormed(r);
+        }
+        if (r.nextInt(4) == 0) {
+            return hostile(r);
         }
         String method = pick(r, METHODS);
         List<String> segments = new ArrayList<>();
@@ -436,6 +465,14 @@ class ApiFuzzTest extends DaemonFixture {
         }
         if (req.huge() && !(status == 413 && reply.text().contains("\"code\":\"too-large\""))) {
             return "an oversized body was not refused as too-large: " + where;
+        }
+        HostileRequests.Hostile refusal = req.refusal();
+        if (refusal != null && (status != refusal.status()
+                || !reply.text().contains("\"code\":\"" + refusal.code() + "\""))) {
+            return "not refused as " + refusal.status() + " " + refusal.code() + ": " + where;
+        }
+        if (refusal != null && status == 405 && reply.headers().get("allow") == null) {
+            return "405 without Allow: " + where;
         }
         if (status >= 400) {
             if (req.protocolLevel() && !reply.contentType().startsWith("application/problem+json")) {
