@@ -1,6 +1,8 @@
 package io.steward.cli;
 
+import io.steward.api.ErrorCode;
 import io.steward.api.Json;
+import io.steward.api.StewardException;
 import io.steward.client.StewardClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,6 +42,9 @@ final class LogsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (tail != null && tail < 0) {
+            throw new StewardException(ErrorCode.INVALID_INPUT, "--tail: a number of lines, 0 or more, not " + tail);
+        }
         StewardClient client = Clients.existing();
         long cursor = since != null ? since : 0;
         if (tail != null) {
