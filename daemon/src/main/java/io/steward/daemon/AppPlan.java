@@ -97,12 +97,9 @@ final class AppPlan {
                 throw invalid("after: an array of app names is required");
             }
             Long port = app.integer("readyPort", 1, 65_535);
-            Duration readyTimeout = app.duration("readyTimeoutMs", 1);
-            if (readyTimeout != null && readyTimeout.compareTo(MAX_READY_TIMEOUT) > 0) {
-                throw invalid("readyTimeoutMs: " + readyTimeout.toMillis() + " outside 1.." + MAX_READY_TIMEOUT.toMillis());
-            }
+            Long readyTimeoutMs = app.integer("readyTimeoutMs", 1, MAX_READY_TIMEOUT.toMillis());
             return new Item(name, parsed, after != null ? after : List.of(), port == null ? 0 : port.intValue(),
-                    readyTimeout != null ? readyTimeout : DEFAULT_READY_TIMEOUT);
+                    readyTimeoutMs != null ? Duration.ofMillis(readyTimeoutMs) : DEFAULT_READY_TIMEOUT);
         } catch (StewardException e) {
             throw new StewardException(e.code(), where + e.getMessage());
         }
