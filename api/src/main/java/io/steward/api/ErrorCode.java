@@ -15,6 +15,8 @@ public enum ErrorCode implements Json.Wire {
     FORBIDDEN("forbidden"),
     /** An app of an apply whose dependency did not become ready (it ended first, or took too long). */
     NOT_READY("not-ready"),
+    /** A method the path does not take (HTTP 405, with the methods it does take in {@code Allow}). */
+    METHOD_NOT_ALLOWED("method-not-allowed"),
     INTERNAL("internal");
 
     private final String wire;

@@ -1,6 +1,7 @@
 package io.steward.api;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,16 +10,23 @@ import java.util.Map;
 /**
  * JSON for the API, the client and the CLI: values are {@code Map<String, Object>} (insertion
  * ordered), {@code List<Object>}, {@code String}, {@code Long} or {@code Double}, {@code Boolean} and
- * {@code null}. Small on purpose: no reflection, no dependency, nothing to load at CLI start-up.
- * Malformed input is an {@link ErrorCode#INVALID_INPUT} error naming the position.
+ * {@code null}; an integer beyond a long is a {@code BigInteger}, so a reader can say it is out of
+ * its range rather than the document being malformed. Small on purpose: no reflection, no
+ * dependency, nothing to load at CLI start-up. Malformed input is an {@link ErrorCode#INVALID_INPUT}
+ * error naming the position; so is an escape of half a surrogate pair (&#92;ud800), which no UTF-8
+ * string, file name or argument can hold (I-JSON, RFC 7493).
  */
 public final class Json {
     /** Nesting beyond this is refused, so hostile input cannot exhaust the stack. */
     public static final int MAX_DEPTH = 64;
+    /** Longer numbers are refused: no value needs them, and turning a huge one into a number is slow. */
+    public static final int MAX_NUMBER_LENGTH = 400;
 
     private final String text;
     private int pos;
     private int depth;
+    /** Where the value being read is ({@code .env}, {@code .A}, {@code [2]}), so an error can name its field. */
+    private final List<String> path = new ArrayList<>();
 
     private Json(String text) {
         this.text = text;
@@ -36,6 +44,25 @@ public final class Json {
         return v;
     }
 
+    /**
+     * The field being read where {@code prefix}, the start of a document, ends ({@code argv[1]},
+     * {@code env.PATH}), or null at the top level: names the field of a byte that stopped a decoder.
+     */
+    public static String fieldAt(String prefix) {
+        Json p = new Json(prefix);
+        try {
+            p.skipWs();
+            p.value();
+        } catch (StewardException e) {
+            // expected: the prefix ends inside the document
+        }
+        return p.path.isEmpty() ? null : p.where();
+    }
+
+    private String where() {
+        return String.join("", path).replaceFirst("^\\.", "");
+    }
+
     /** Parses a document that must be an object. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> parseObject(String text) {
@@ -47,7 +74,8 @@ public final class Json {
     }
 
     private StewardException error(String what) {
-        return new StewardException(ErrorCode.INVALID_INPUT, "invalid JSON at offset " + pos + ": " + what);
+        return new StewardException(ErrorCode.INVALID_INPUT, "invalid JSON at offset " + pos
+                + (path.isEmpty() ? "" : ", in " + where()) + ": " + what);
     }
 
     private Object value() {
@@ -98,9 +126,11 @@ public final class Json {
             skipWs();
             expect(':');
             skipWs();
+            path.add("." + k);
             if (m.put(k, value()) != null) {
                 throw error("duplicate field '" + k + "'");
             }
+            path.removeLast();
             skipWs();
             char c = next();
             if (c == '}') {
@@ -125,7 +155,9 @@ public final class Json {
         }
         while (true) {
             skipWs();
+            path.add("[" + l.size() + "]");
             l.add(value());
+            path.removeLast();
             skipWs();
             char c = next();
             if (c == ']') {
@@ -171,19 +203,45 @@ public final class Json {
                 case 'r' -> b.append('\r');
                 case 't' -> b.append('\t');
                 case 'u' -> {
-                    if (pos + 4 > text.length()) {
-                        throw error("short \\u escape");
+                    char u = unicodeEscape();
+                    if (Character.isHighSurrogate(u) && text.startsWith("\\u", pos)) {
+                        pos += 2;
+                        char low = unicodeEscape();
+                        if (!Character.isLowSurrogate(low)) {
+                            throw error("unpaired surrogate \\u" + hex(u));
+                        }
+                        b.append(u).append(low);
+                    } else if (Character.isSurrogate(u)) {
+                        throw error("unpaired surrogate \\u" + hex(u));
+                    } else {
+                        b.append(u);
                     }
-                    try {
-                        b.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException ex) {
-                        throw error("bad \\u escape");
-                    }
-                    pos += 4;
                 }
                 default -> throw error("bad escape '\\" + e + "'");
             }
         }
+    }
+
+    /** The four hex digits of a unicode escape, after its {@code u}. */
+    private char unicodeEscape() {
+        if (pos + 4 > text.length()) {
+            throw error("short \\u escape");
+        }
+        int v = 0;
+        for (int i = 0; i < 4; i++) {
+            char c = text.charAt(pos + i);
+            int d = c < 0x80 ? Character.digit(c, 16) : -1; // ASCII only: digit() also takes other scripts' digits
+            if (d < 0) {
+                throw error("bad \\u escape");
+            }
+            v = v * 16 + d;
+        }
+        pos += 4;
+        return (char) v;
+    }
+
+    private static String hex(char c) {
+        return String.format("%04x", (int) c);
     }
 
     private Object number() {
@@ -203,10 +261,15 @@ public final class Json {
                 break;
             }
         }
+        if (pos - start > MAX_NUMBER_LENGTH) {
+            // Parsing a megabyte of digits takes seconds, and no field takes a number that long.
+            throw error("number longer than " + MAX_NUMBER_LENGTH + " characters");
+        }
         String n = text.substring(start, pos);
         try {
             if (integral) {
-                return Long.parseLong(n);
+                BigInteger big = new BigInteger(n);
+                return big.bitLength() < 64 ? (Object) big.longValue() : big;
             }
             BigDecimal d = new BigDecimal(n);
             return d.doubleValue();

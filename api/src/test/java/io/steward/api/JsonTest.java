@@ -42,6 +42,43 @@ class JsonTest {
     }
 
     @Test
+    void surrogatePairsParseAndHalvesOfOneAreRefused() {
+        StewardException named = assertThrows(StewardException.class,
+                () -> Json.parse("{\"env\":{\"A\":\"x\"},\"argv\":[\"true\",\"\\ud800\"]}"));
+        assertTrue(named.getMessage().contains(", in argv[1]: unpaired surrogate \\ud800"), named.getMessage());
+        assertEquals("\ud83d\ude00", Json.parse("\"\\ud83d\\ude00\""));
+        assertEquals("\ud83d\ude00", Json.parse("\"\ud83d\ude00\""), "the pair as it is, unescaped");
+        for (String bad : new String[] {"\"\\ud800\"", "\"\\udc00\"", "\"a\\ud83dz\"", "\"\\ud83d\\u0041\"",
+                "\"\\ude00\\ud83d\"", "\"\\ud83d\\ud83d\"", "{\"\\udfff\":1}", "\"\\u00\u0661\u0661\""}) {
+            StewardException e = assertThrows(StewardException.class, () -> Json.parse(bad), bad);
+            assertEquals(ErrorCode.INVALID_INPUT, e.code());
+            assertTrue(e.getMessage().startsWith("invalid JSON"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aCutShortDocumentSaysWhichFieldItEndsIn() {
+        assertEquals("argv[1]", Json.fieldAt("{\"argv\":[\"printf\",\"ab"));
+        assertEquals("env.PATH", Json.fieldAt("{\"argv\":[\"x\"],\"env\":{\"PATH\":\"/bin:"));
+        assertEquals("apps[0].request.cwd", Json.fieldAt("{\"apps\":[{\"request\":{\"cwd\":\"/t"));
+        assertEquals(null, Json.fieldAt("{\"arg"));
+        assertEquals(null, Json.fieldAt(""));
+    }
+
+    @Test
+    void integersBeyondALongAreBigIntegersAndHugeNumbersAreRefused() {
+        assertEquals(Long.MAX_VALUE, Json.parse("9223372036854775807"));
+        assertEquals(Long.MIN_VALUE, Json.parse("-9223372036854775808"));
+        assertEquals(new java.math.BigInteger("9223372036854775808"), Json.parse("9223372036854775808"));
+        assertEquals(new java.math.BigInteger("-123456789012345678901234567890"),
+                Json.parse("-123456789012345678901234567890"));
+        assertEquals("{\"n\":123456789012345678901234567890}",
+                Json.write(Json.parseObject("{\"n\":123456789012345678901234567890}")));
+        StewardException e = assertThrows(StewardException.class, () -> Json.parse("9".repeat(1_000_000)));
+        assertTrue(e.getMessage().contains("longer than"), e.getMessage());
+    }
+
+    @Test
     void randomGarbageNeverEscapesAsAnythingButATypedError() {
         Random r = new Random(1);
         String alphabet = "{}[]\":,\\ntrufalse0123456789.-eE \t";

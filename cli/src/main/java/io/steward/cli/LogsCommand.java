@@ -56,7 +56,7 @@ final class LogsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (tail != null && tail < 0) {
-            throw new StewardException(ErrorCode.INVALID_INPUT, "--tail: must be 0 or more, not " + tail);
+            throw new StewardException(ErrorCode.INVALID_INPUT, "--tail: a number of lines, 0 or more, not " + tail);
         }
         if (stream != null && !stream.equals("stdout") && !stream.equals("stderr")) {
             throw new StewardException(ErrorCode.INVALID_INPUT, "--stream: must be stdout or stderr, not " + stream);

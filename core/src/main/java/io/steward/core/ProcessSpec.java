@@ -50,14 +50,14 @@ public record ProcessSpec(List<String> argv, Path cwd, boolean clearEnv, Map<Str
             throw new StewardException(ErrorCode.INVALID_INPUT, "empty command");
         }
         for (String a : argv) {
-            requireNoNul("argument", a);
+            requireCString("argument", a);
         }
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0) {
                 throw new StewardException(ErrorCode.INVALID_INPUT, "invalid environment name '" + e.getKey() + "'");
             }
-            requireNoNul("environment name", e.getKey());
-            requireNoNul("environment value", e.getValue());
+            requireCString("environment name", e.getKey());
+            requireCString("environment value", e.getValue());
         }
         if (ringBytes < Ring.MIN_CAPACITY || ringBytes > Ring.MAX_CAPACITY) {
             throw new StewardException(ErrorCode.INVALID_INPUT,
@@ -74,10 +74,32 @@ public record ProcessSpec(List<String> argv, Path cwd, boolean clearEnv, Map<Str
         }
     }
 
-    private static void requireNoNul(String what, String value) {
-        if (value.indexOf('\0') >= 0) {
-            throw new StewardException(ErrorCode.INVALID_INPUT, what + " contains a NUL byte");
+    /**
+     * A string that goes to the child as a C string in UTF-8: a NUL would cut it short, and half a
+     * surrogate pair has no UTF-8 form (the encoder would put '?' in its place), so both are refused.
+     */
+    private static void requireCString(String what, String value) {
+        String problem = cStringProblem(value);
+        if (problem != null) {
+            throw new StewardException(ErrorCode.INVALID_INPUT, what + " " + problem);
         }
+    }
+
+    /** Why {@code value} cannot be passed to a program as a C string in UTF-8, or null when it can. */
+    public static String cStringProblem(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\0') {
+                return "contains a NUL byte";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "contains an unpaired surrogate (U+" + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT)
+                        + "), which has no UTF-8 form";
+            }
+        }
+        return null;
     }
 
     public static Builder builder(List<String> argv) {

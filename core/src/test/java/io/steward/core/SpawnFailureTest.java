@@ -93,4 +93,20 @@ class SpawnFailureTest extends RuntimeTestBase {
         StewardException size = assertThrows(StewardException.class, () -> ProcessSpec.builder("true").pty(0, 80).build());
         assertEquals(ErrorCode.INVALID_INPUT, size.code());
     }
+
+    /**
+     * Half a surrogate pair has no UTF-8 form: encoding it for the child would silently turn it into
+     * '?', so the spec refuses it and nothing is spawned.
+     */
+    @Test
+    void stringsWithoutAUtf8FormAreRefusedNotReplaced() {
+        for (ProcessSpec.Builder b : java.util.List.of(ProcessSpec.builder("printf", "a\ud800"),
+                ProcessSpec.builder("printf\udc00"), ProcessSpec.builder("true").env("A", "\udfff"),
+                ProcessSpec.builder("true").env("\ud83dA", "x"))) {
+            StewardException e = assertThrows(StewardException.class, b::build);
+            assertEquals(ErrorCode.INVALID_INPUT, e.code());
+            assertTrue(e.getMessage().contains("unpaired surrogate"), e.getMessage());
+        }
+        assertEquals("\ud83d\ude00", ProcessSpec.builder("printf", "\ud83d\ude00").build().argv().get(1));
+    }
 }

@@ -9,11 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
 
 /**
  * The HTTP/JSON API: parses, checks the caller, calls {@link Sessions}, renders. Every failure is
@@ -45,6 +46,9 @@ final class ApiHandler extends Handler.Abstract {
             route(caller, request, response, callback);
         } catch (StewardException e) {
             metrics.error(e.code());
+            if (e instanceof Route.MethodNotAllowed m) {
+                response.getHeaders().put(HttpHeader.ALLOW, m.allow);
+            }
             Http.problem(response, e, callback);
         } catch (RuntimeException e) {
             metrics.error(ErrorCode.INTERNAL);
@@ -65,191 +69,147 @@ final class ApiHandler extends Handler.Abstract {
         return caller;
     }
 
+    /**
+     * Finds the route, then reads everything the request says (query, body) into checked values,
+     * and only then acts: a refused request has changed nothing.
+     */
     private void route(Caller caller, Request request, Response response, Callback cb) {
-        String method = request.getMethod();
-        String path = Request.getPathInContext(request);
-        Fields query = Http.query(request);
-        String[] parts = path.split("/", -1);
-        if (path.equals("/metrics")) {
-            requireMethod(method, "GET");
-            Http.send(response, 200, "text/plain; version=0.0.4", metrics.render(sessions).getBytes(), cb);
-            return;
-        }
-        if (parts.length < 3 || !parts[1].equals("v1")) {
-            throw notFound(path);
-        }
-        switch (parts[2]) {
-            case "health" -> {
-                requireMethod(method, "GET");
-                Http.json(response, 200, daemon.health(), cb);
-            }
-            case "capabilities" -> {
-                requireMethod(method, "GET");
+        Route.Match match = Route.match(request.getMethod(), Request.getPathInContext(request));
+        Query query = Query.of(request, match.route());
+        Session s = match.ref() != null ? sessions.find(match.ref()) : null;
+        switch (match.route()) {
+            case METRICS -> Http.send(response, 200, "text/plain; version=0.0.4", metrics.render(sessions).getBytes(), cb);
+            case HEALTH -> Http.json(response, 200, daemon.health(), cb);
+            case CAPABILITIES -> {
                 List<Object> caps = new ArrayList<>();
                 for (Capabilities.Capability c : Capabilities.probe()) {
                     caps.add(c.toJson());
                 }
                 Http.json(response, 200, Json.object("capabilities", caps), cb);
             }
-            case "beats" -> {
-                requireMethod(method, "GET");
-                Http.json(response, 200, Json.object("agents", sessions.heartbeats().agents(),
-                        "socket", sessions.heartbeats().beatSocket().toString()), cb);
-            }
-            case "events" -> {
-                requireMethod(method, "GET");
-                EventStream.serve(sessions.events(), request, response, cb);
-            }
-            case "flush" -> {
-                requireMethod(method, "POST");
+            case BEATS -> Http.json(response, 200, Json.object("agents", sessions.heartbeats().agents(),
+                    "socket", sessions.heartbeats().beatSocket().toString()), cb);
+            case EVENTS -> EventStream.serve(sessions.events(), EventStream.since(query, request), response, cb);
+            case FLUSH_ALL -> {
+                noBody(request);
                 Http.json(response, 200, Json.object("flushed", output.flush(caller, null)), cb);
             }
-            case "save" -> {
-                requireMethod(method, "POST");
+            case SAVE -> {
+                noBody(request);
                 Http.json(response, 200, new Resurrection(sessions, sessions.registry()).save(caller), cb);
             }
-            case "resurrect" -> {
-                requireMethod(method, "POST");
+            case RESURRECT -> {
+                noBody(request);
                 Http.json(response, 200, new Resurrection(sessions, sessions.registry()).resurrect(caller), cb);
             }
-            case "apply" -> {
-                requireMethod(method, "POST");
-                Http.json(response, 200, apply.apply(caller, Http.jsonBody(request)), cb);
-            }
-            case "purge" -> {
-                requireMethod(method, "POST");
+            case APPLY -> Http.json(response, 200, apply.apply(caller, Http.jsonBody(request)), cb);
+            case PURGE -> {
+                noBody(request);
                 Http.json(response, 200, Json.object("released", sessions.purge(caller)), cb);
             }
-            case "kill-older" -> {
-                requireMethod(method, "POST");
-                Long ms = RunRequest.integer(Http.jsonBody(request), "olderThanMs");
-                if (ms == null || ms < 0) {
-                    throw new StewardException(ErrorCode.INVALID_INPUT, "olderThanMs: a duration in milliseconds is required");
+            case KILL_OLDER -> {
+                JsonBody body = body(request, "olderThanMs");
+                Duration age = body.duration("olderThanMs");
+                if (age == null) {
+                    throw JsonBody.invalid("olderThanMs: a duration in milliseconds is required");
                 }
-                Http.json(response, 200, Json.object("stopped", sessions.killOlder(caller, Duration.ofMillis(ms))), cb);
+                Http.json(response, 200, Json.object("stopped", sessions.killOlder(caller, age)), cb);
             }
-            case "daemon" -> {
-                if (parts.length != 4 || !parts[3].equals("stop")) {
-                    throw notFound(path);
-                }
-                requireMethod(method, "POST");
-                Long ms = RunRequest.integer(Http.jsonBody(request), "graceMs");
-                Duration grace = ms != null ? Duration.ofMillis(ms) : RunRequest.DEFAULT_GRACE;
+            case DAEMON_STOP -> {
+                Duration ms = body(request, "graceMs").duration("graceMs");
+                Duration grace = ms != null ? ms : RunRequest.DEFAULT_GRACE;
                 sessions.audit().record(caller, "daemon-stop", null, "ok");
                 Http.json(response, 202, Json.object("stopping", true, "graceMs", grace.toMillis()), cb);
                 Thread.ofVirtual().start(() -> daemon.shutdown(grace));
             }
-            case "sessions" -> sessions(caller, method, parts, query, request, response, cb);
-            default -> throw notFound(path);
-        }
-    }
-
-    private void sessions(Caller caller, String method, String[] parts, Fields query, Request request,
-            Response response, Callback cb) {
-        if (parts.length == 3) {
-            if (method.equals("POST")) {
-                Session s = sessions.create(caller, RunRequest.parse(Http.jsonBody(request)));
-                Http.json(response, 201, s.view(), cb);
-            } else {
-                requireMethod(method, "GET", "POST");
-                boolean all = "true".equals(query.getValue("all"));
+            case LIST -> {
+                boolean all = query.bool("all");
                 List<Object> views = new ArrayList<>();
-                for (Session s : sessions.registry().list(all, query.getValue("label"))) {
-                    views.add(s.view());
+                for (Session one : sessions.registry().list(all, query.string("label"))) {
+                    views.add(one.view());
                 }
                 Http.json(response, 200, Json.object("sessions", views), cb);
             }
-            return;
-        }
-        Session s = sessions.find(parts[3]);
-        String action = parts.length > 4 ? parts[4] : "";
-        if (parts.length > 5) {
-            throw notFound(String.join("/", parts));
-        }
-        switch (action) {
-            case "" -> {
-                if (method.equals("DELETE")) {
-                    sessions.remove(caller, s);
-                    Http.json(response, 200, s.view(), cb);
-                } else {
-                    requireMethod(method, "GET", "DELETE");
-                    Http.json(response, 200, s.view(), cb);
-                }
+            case RUN -> Http.json(response, 201, sessions.create(caller, RunRequest.parse(Http.jsonBody(request))).view(), cb);
+            case SESSION -> Http.json(response, 200, s.view(), cb);
+            case REMOVE -> {
+                noBody(request);
+                sessions.remove(caller, s);
+                Http.json(response, 200, s.view(), cb);
             }
-            case "output" -> {
-                requireMethod(method, "GET");
-                long cursor = longParam(query, "cursor", 0);
-                int max = (int) Math.min(longParam(query, "max", 64 * 1024), SessionOutput.MAX_READ_BYTES);
-                Http.json(response, 200, output.output(s, query.getValue("stream"), cursor, max), cb);
+            case OUTPUT -> {
+                long cursor = query.nonNegative("cursor", 0);
+                int max = (int) Math.min(query.nonNegative("max", 64 * 1024), SessionOutput.MAX_READ_BYTES);
+                Http.json(response, 200, output.output(s, query.string("stream"), cursor, max), cb);
             }
-            case "logs" -> {
-                requireMethod(method, "GET");
-                int max = (int) Math.min(longParam(query, "max", 64 * 1024), SessionOutput.MAX_READ_BYTES);
-                Http.json(response, 200, output.interleaved(s, longParam(query, "stdout", 0),
-                        longParam(query, "stderr", 0), max), cb);
+            case LOGS -> {
+                int max = (int) Math.min(query.nonNegative("max", 64 * 1024), SessionOutput.MAX_READ_BYTES);
+                Http.json(response, 200, output.interleaved(s, query.nonNegative("stdout", 0),
+                        query.nonNegative("stderr", 0), max), cb);
             }
-            case "stdin" -> {
-                requireMethod(method, "POST");
+            case STDIN -> {
+                boolean eof = query.bool("eof");
                 byte[] data = Http.body(request, Sessions.MAX_STDIN_BYTES);
-                sessions.stdin(caller, s, data, "true".equals(query.getValue("eof")));
-                Http.json(response, 200, Json.object("written", data.length, "eof", "true".equals(query.getValue("eof"))), cb);
+                sessions.stdin(caller, s, data, eof);
+                Http.json(response, 200, Json.object("written", data.length, "eof", eof), cb);
             }
-            case "signal" -> {
-                requireMethod(method, "POST");
-                String sig = RunRequest.string(Http.jsonBody(request), "signal");
-                if (sig == null) {
-                    throw new StewardException(ErrorCode.INVALID_INPUT, "signal: a signal name such as TERM is required");
-                }
+            case SIGNAL -> {
+                String sig = body(request, "signal").requiredString("signal", "a signal name such as TERM");
                 sessions.signal(caller, s, sig);
                 Http.json(response, 200, s.view(), cb);
             }
-            case "stop" -> {
-                requireMethod(method, "POST");
-                Map<String, Object> body = Http.jsonBody(request);
-                Duration grace = RunRequest.duration(body, "graceMs");
+            case STOP -> {
+                JsonBody body = body(request, "graceMs", "wait");
+                Duration grace = body.duration("graceMs");
+                boolean wait = body.bool("wait", false);
                 sessions.stop(caller, s, grace);
-                if (RunRequest.bool(body, "wait", false)) {
+                if (wait) {
                     await(s, Duration.ofDays(1));
                 }
                 Http.json(response, 200, s.view(), cb);
             }
-            case "flush" -> {
-                requireMethod(method, "POST");
-                Http.json(response, 200, Json.object("flushed", output.flush(caller, s)), cb);
-            }
-            case "kill" -> {
-                requireMethod(method, "POST");
+            case KILL -> {
+                noBody(request);
                 sessions.kill(caller, s);
                 Http.json(response, 200, s.view(), cb);
             }
-            case "resize" -> {
-                requireMethod(method, "POST");
-                Map<String, Object> body = Http.jsonBody(request);
-                Long rows = RunRequest.integer(body, "rows");
-                Long cols = RunRequest.integer(body, "cols");
-                if (rows == null || cols == null) {
-                    throw new StewardException(ErrorCode.INVALID_INPUT, "rows and cols are required");
-                }
+            case RESIZE -> {
+                JsonBody body = body(request, "rows", "cols");
+                long rows = body.requiredInteger("rows", 1, 10_000);
+                long cols = body.requiredInteger("cols", 1, 10_000);
                 sessions.resize(caller, s, rows, cols);
                 Http.json(response, 200, s.view(), cb);
             }
-            case "wait" -> {
-                requireMethod(method, "POST");
-                Map<String, Object> body = Http.jsonBody(request);
-                Duration timeout = RunRequest.duration(body, "timeoutMs");
+            case WAIT -> {
+                JsonBody body = body(request, "timeoutMs", "for");
+                Duration timeout = body.duration("timeoutMs");
                 timeout = timeout != null ? timeout : Duration.ofDays(1);
-                String until = RunRequest.string(body, "for");
+                String until = body.string("for");
                 boolean done = switch (until == null ? "exit" : until) {
                     case "exit" -> await(s, timeout);
                     case "ready" -> awaitReady(s, timeout);
-                    default -> throw new StewardException(ErrorCode.INVALID_INPUT, "for: exit or ready");
+                    default -> throw JsonBody.invalid("for: exit or ready, not '" + until + "'");
                 };
                 Map<String, Object> view = s.view();
                 view.put("timedOut", !done);
                 Http.json(response, 200, view, cb);
             }
-            default -> throw notFound(String.join("/", parts));
+            case FLUSH -> {
+                noBody(request);
+                Http.json(response, 200, Json.object("flushed", output.flush(caller, s)), cb);
+            }
+            case ATTACH -> throw JsonBody.invalid("attach: a WebSocket upgrade is required (Upgrade: websocket)");
         }
+    }
+
+    /** The request's JSON body, whose fields must be among {@code fields}. */
+    private static JsonBody body(Request request, String... fields) {
+        return JsonBody.of(Http.jsonBody(request), Set.of(fields));
+    }
+
+    /** An endpoint that takes no body: none, or an empty JSON object, and nothing else is silently ignored. */
+    private static void noBody(Request request) {
+        body(request);
     }
 
     /**
@@ -293,35 +253,5 @@ final class ApiHandler extends Handler.Abstract {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    private static long longParam(Fields query, String name, long dflt) {
-        String v = query.getValue(name);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            long n = Long.parseLong(v);
-            if (n < 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new StewardException(ErrorCode.INVALID_INPUT, name + ": a non-negative integer is required");
-        }
-    }
-
-    private static void requireMethod(String method, String... allowed) {
-        for (String a : allowed) {
-            if (a.equals(method)) {
-                return;
-            }
-        }
-        throw new StewardException(ErrorCode.INVALID_INPUT, "method " + method + " not allowed here; use "
-                + String.join(" or ", allowed));
-    }
-
-    private static StewardException notFound(String path) {
-        return new StewardException(ErrorCode.NOT_FOUND, "no such endpoint: " + path);
     }
 }

@@ -13,7 +13,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
-import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
@@ -35,6 +34,7 @@ public final class ApiServer implements AutoCloseable {
         http.setSendDateHeader(false);
         UnixDomainServerConnector connector = new UnixDomainServerConnector(server, 0, 1, new HttpConnectionFactory(http));
         connector.setUnixDomainPath(socket);
+        connector.setAcceptQueueSize(listenBacklog(SOMAXCONN));
         connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
         connector.addEventListener(new Peers());
         server.addConnector(connector);
@@ -49,15 +49,18 @@ public final class ApiServer implements AutoCloseable {
             container.addMapping(attach, (rq, rs, cb) -> {
                 try {
                     Caller caller = api.caller(rq, daemon.sessions());
+                    Query q = Query.of(rq, Route.ATTACH);
+                    boolean steal = q.bool("steal");
+                    boolean readOnly = q.bool("readOnly");
+                    long cursor = q.nonNegative("cursor", 0);
+                    long stderrCursor = q.nonNegative("stderrCursor", 0);
                     Session s = daemon.sessions().find(attach.getPathParams(Request.getPathInContext(rq)).get("ref"));
-                    Fields q = Http.query(rq);
-                    boolean steal = "true".equals(q.getValue("steal"));
                     if (!steal && s.attached()) {
                         throw new StewardException(ErrorCode.ALREADY_ATTACHED, "session " + s.id
                                 + " already has a client attached; steal it to take over");
                     }
-                    return new AttachEndpoint(daemon.sessions(), s, caller, steal, "true".equals(q.getValue("readOnly")),
-                            cursor(q, "cursor"), cursor(q, "stderrCursor"), metrics);
+                    return new AttachEndpoint(daemon.sessions(), s, caller, steal, readOnly, cursor, stderrCursor,
+                            metrics);
                 } catch (StewardException e) {
                     Http.problem(rs, e, cb);
                     return null;
@@ -76,17 +79,24 @@ public final class ApiServer implements AutoCloseable {
         return new ApiServer(server, socket);
     }
 
-    private static long cursor(Fields q, String name) {
-        String v = q.getValue(name);
-        if (v == null) {
-            return 0;
-        }
-        try {
-            return Math.max(0, Long.parseLong(v));
-        } catch (NumberFormatException e) {
-            throw new StewardException(ErrorCode.INVALID_INPUT, name + ": a non-negative integer is required");
+    /**
+     * The listen backlog: the system's maximum ({@code net.core.somaxconn}, which the kernel caps
+     * any backlog at anyway), 4096 when it cannot be read. Jetty's default of 0 makes the JDK ask
+     * for 50, and a burst of non-blocking connects beyond what is queued is refused with EAGAIN.
+     */
+    static int listenBacklog(Path somaxconn) {
+        // Read as a line: Files.readString of a /proc/sys file, whose size is 0, returns its first byte only.
+        try (java.io.BufferedReader r = Files.newBufferedReader(somaxconn)) {
+            String line = r.readLine();
+            int n = line == null ? 0 : Integer.parseInt(line.strip());
+            return n > 0 ? n : DEFAULT_BACKLOG;
+        } catch (java.io.IOException | NumberFormatException e) {
+            return DEFAULT_BACKLOG;
         }
     }
+
+    private static final int DEFAULT_BACKLOG = 4096;
+    static final Path SOMAXCONN = Path.of("/proc/sys/net/core/somaxconn");
 
     @Override
     public void close() throws Exception {

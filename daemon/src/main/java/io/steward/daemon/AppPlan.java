@@ -45,14 +45,11 @@ final class AppPlan {
         this.dryRun = dryRun;
     }
 
-    static AppPlan parse(Map<String, Object> body) {
-        for (String k : body.keySet()) {
-            if (!BODY.contains(k)) {
-                throw invalid("unknown field '" + k + "'");
-            }
-        }
-        boolean dryRun = RunRequest.bool(body, "dryRun", false);
-        if (!(body.get("apps") instanceof List<?> apps)) {
+    static AppPlan parse(Map<String, Object> raw) {
+        JsonBody body = JsonBody.of(raw, BODY);
+        boolean dryRun = body.bool("dryRun", false);
+        List<Object> apps = body.list("apps", "an array of apps");
+        if (apps == null) {
             throw invalid("apps: an array of apps is required");
         }
         Map<String, Item> byName = new LinkedHashMap<>();
@@ -76,58 +73,36 @@ final class AppPlan {
         if (!(o instanceof Map<?, ?> raw)) {
             throw invalid("apps: every app is an object");
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> app = (Map<String, Object>) raw;
-        String name = RunRequest.string(app, "name");
-        if (name == null) {
-            throw invalid("apps: every app needs a name");
+        if (!(raw.get("name") instanceof String name)) {
+            throw invalid("apps: every app needs a name, a string");
         }
         String where = "app \"" + name + "\": ";
-        for (String k : app.keySet()) {
-            if (!APP.contains(k)) {
-                throw invalid(where + "unknown field '" + k + "'");
-            }
-        }
-        if (!(app.get("request") instanceof Map<?, ?> req)) {
-            throw invalid(where + "request: the body of POST /v1/sessions is required");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> request = new LinkedHashMap<>((Map<String, Object>) req);
-        Object named = request.putIfAbsent("name", name);
-        if (named != null && !name.equals(named)) {
-            throw invalid(where + "request: its name must be the app's");
-        }
-        RunRequest parsed;
         try {
-            parsed = RunRequest.parse(request);
+            JsonBody app = JsonBody.of(raw, APP, "app");
+            Map<String, Object> request = app.object("request", "the body of POST /v1/sessions");
+            if (request == null) {
+                throw invalid("request: the body of POST /v1/sessions is required");
+            }
+            request = new LinkedHashMap<>(request);
+            if (!request.containsKey("name")) {
+                request.put("name", name);
+            } else if (request.get("name") == null) {
+                throw invalid("request: name: null is not a value here; leave it out for the app's name");
+            } else if (!name.equals(request.get("name"))) {
+                throw invalid("request: its name must be the app's");
+            }
+            RunRequest parsed = RunRequest.parse(request);
+            List<String> after = app.strings("after");
+            if (app.has("after") && after == null) {
+                throw invalid("after: an array of app names is required");
+            }
+            Long port = app.integer("readyPort", 1, 65_535);
+            Long readyTimeoutMs = app.integer("readyTimeoutMs", 1, MAX_READY_TIMEOUT.toMillis());
+            return new Item(name, parsed, after != null ? after : List.of(), port == null ? 0 : port.intValue(),
+                    readyTimeoutMs != null ? Duration.ofMillis(readyTimeoutMs) : DEFAULT_READY_TIMEOUT);
         } catch (StewardException e) {
             throw new StewardException(e.code(), where + e.getMessage());
         }
-        List<String> after = new ArrayList<>();
-        Object deps = app.get("after");
-        if (deps != null) {
-            if (!(deps instanceof List<?> l) || !l.stream().allMatch(d -> d instanceof String)) {
-                throw invalid(where + "after: an array of app names is required");
-            }
-            for (Object d : l) {
-                after.add((String) d);
-            }
-        }
-        Long port = RunRequest.integer(app, "readyPort");
-        if (port != null && (port < 1 || port > 65_535)) {
-            throw invalid(where + "readyPort: " + port + " outside 1..65535");
-        }
-        Duration readyTimeout;
-        try {
-            readyTimeout = RunRequest.duration(app, "readyTimeoutMs");
-        } catch (StewardException e) {
-            throw new StewardException(e.code(), where + e.getMessage());
-        }
-        if (readyTimeout != null && (readyTimeout.isZero() || readyTimeout.compareTo(MAX_READY_TIMEOUT) > 0)) {
-            throw invalid(where + "readyTimeoutMs: " + readyTimeout.toMillis() + " outside 1.." + MAX_READY_TIMEOUT.toMillis());
-        }
-        return new Item(name, parsed, List.copyOf(after), port == null ? 0 : port.intValue(),
-                readyTimeout != null ? readyTimeout : DEFAULT_READY_TIMEOUT);
     }
 
     /** Dependencies first; among apps free to go, the file's order. A cycle is refused, naming it. */

@@ -36,6 +36,8 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
     static final byte TAG_PTY = 0;
     static final byte TAG_STDOUT = 1;
     static final byte TAG_STDERR = 2;
+    /** The fields of a client's control message: {@code {"type":"resize","rows":R,"cols":C}} or {@code {"type":"detach"}}. */
+    private static final java.util.Set<String> CONTROL = java.util.Set.of("type", "rows", "cols");
 
     private final Sessions sessions;
     private final Session session;
@@ -230,15 +232,12 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
     @Override
     public void onWebSocketText(String message) {
         try {
-            Map<String, Object> m = Json.parseObject(message);
-            String type = RunRequest.string(m, "type");
-            switch (type == null ? "" : type) {
+            JsonBody m = JsonBody.of(Json.parseObject(message), CONTROL);
+            String type = m.requiredString("type", "resize or detach");
+            switch (type) {
                 case "resize" -> {
-                    Long rows = RunRequest.integer(m, "rows");
-                    Long cols = RunRequest.integer(m, "cols");
-                    if (rows == null || cols == null) {
-                        throw new StewardException(ErrorCode.INVALID_INPUT, "resize needs rows and cols");
-                    }
+                    long rows = m.requiredInteger("rows", 1, 10_000);
+                    long cols = m.requiredInteger("cols", 1, 10_000);
                     if (!readOnly) {
                         sessions.resize(caller, session, rows, cols);
                     }

@@ -20,18 +20,20 @@ final class EventStream {
 
     private EventStream() {}
 
-    static void serve(Events events, Request request, Response response, Callback callback) {
+    /**
+     * Where a stream starts: after {@code since}, else after {@code Last-Event-ID}, else at the next
+     * event (-1). Either must be an integer of 0 or more: a bad one is refused before the stream
+     * opens, not taken as "from now", which would silently skip what the client asked to replay.
+     */
+    static long since(Query query, Request request) {
+        long since = query.nonNegative("since", -1);
+        return since >= 0 ? since : Query.nonNegative("Last-Event-ID", request.getHeaders().get("Last-Event-ID"), -1);
+    }
+
+    static void serve(Events events, long since, Response response, Callback callback) {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-        long since = -1;
-        String q = Http.query(request).getValue("since");
-        String last = request.getHeaders().get("Last-Event-ID");
-        try {
-            since = q != null ? Long.parseLong(q) : last != null ? Long.parseLong(last) : -1;
-        } catch (NumberFormatException e) {
-            since = -1;
-        }
         try (Events.Subscription sub = events.subscribe(since)) {
             write(response, false, ": steward events\n\n");
             while (true) {

@@ -6,6 +6,9 @@ import io.steward.api.StewardException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
@@ -31,6 +34,7 @@ final class Http {
             case UNSUPPORTED -> 501;
             case FORBIDDEN -> 403;
             case NOT_READY -> 424;
+            case METHOD_NOT_ALLOWED -> 405;
             case INTERNAL -> 500;
         };
     }
@@ -67,6 +71,7 @@ final class Http {
         protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                 Callback callback) {
             ErrorCode c = code == 404 ? ErrorCode.NOT_FOUND
+                    : code == 405 ? ErrorCode.METHOD_NOT_ALLOWED
                     : code == 413 || code == 414 || code == 431 ? ErrorCode.TOO_LARGE
                     : code >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_INPUT;
             problem(response, code, c, message != null ? message : "HTTP " + code, callback);
@@ -110,6 +115,25 @@ final class Http {
         if (raw.length == 0) {
             return Map.of();
         }
-        return Json.parseObject(new String(raw, StandardCharsets.UTF_8));
+        return Json.parseObject(utf8(raw));
+    }
+
+    /**
+     * {@code raw} decoded strictly: JSON is UTF-8 (RFC 8259), and a malformed sequence is refused
+     * rather than replaced with U+FFFD, which would otherwise reach a child as an argument, a
+     * variable or a path it was never given.
+     */
+    static String utf8(byte[] raw) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(raw);
+        try {
+            return decoder.decode(in).toString();
+        } catch (CharacterCodingException e) {
+            int at = in.position();
+            String field = Json.fieldAt(new String(raw, 0, at, StandardCharsets.UTF_8));
+            throw new StewardException(ErrorCode.INVALID_INPUT, (field != null ? field + ": " : "")
+                    + "not valid UTF-8 (byte " + at + " of the request body)");
+        }
     }
 }

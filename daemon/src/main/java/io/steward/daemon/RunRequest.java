@@ -5,10 +5,9 @@ import io.steward.api.Overflow;
 import io.steward.api.StewardException;
 import io.steward.core.ProcessSpec;
 import io.steward.core.Ring;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,76 +40,56 @@ record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifet
             "clearEnv", "mergeStderr", "ringBytes", "overflow", "maxLifetimeMs", "idleTimeoutMs", "retainMs",
             "graceMs", "restart", "logFile", "maxRestarts", "restartWindowMs", "notify", "watchdogMs", "stallAfterMs", "onStall");
 
-    static RunRequest parse(Map<String, Object> body) {
-        for (String k : body.keySet()) {
-            if (!FIELDS.contains(k)) {
-                throw invalid("unknown field '" + k + "'");
-            }
-        }
-        List<String> argv = strings(body, "argv");
+    static RunRequest parse(Map<String, Object> raw) {
+        JsonBody body = JsonBody.of(raw, FIELDS);
+        List<String> argv = body.cStrings("argv");
         if (argv == null || argv.isEmpty()) {
             throw invalid("argv: a non-empty array of strings is required");
         }
         ProcessSpec.Builder b = ProcessSpec.builder(argv);
-        boolean pty = bool(body, "pty", false);
-        Long rows = integer(body, "rows");
-        Long cols = integer(body, "cols");
+        boolean pty = body.bool("pty", false);
+        Long rows = body.integer("rows", 1, 10_000);
+        Long cols = body.integer("cols", 1, 10_000);
         if (pty) {
-            b.pty(size("rows", rows, 24), size("cols", cols, 80));
+            b.pty(rows != null ? rows.intValue() : 24, cols != null ? cols.intValue() : 80);
         } else if (rows != null || cols != null) {
             throw invalid("rows/cols apply to pty sessions only");
         }
-        String cwd = string(body, "cwd");
+        String cwd = body.cString("cwd");
         if (cwd != null) {
-            if (!cwd.startsWith("/")) {
-                throw invalid("cwd: an absolute path is required");
-            }
-            b.cwd(Path.of(cwd));
+            b.cwd(directory(cwd));
         }
-        Object env = body.get("env");
+        Map<String, String> env = body.cStringMap("env");
         if (env != null) {
-            if (!(env instanceof Map<?, ?> m)) {
-                throw invalid("env: an object of strings is required");
-            }
-            Map<String, String> vars = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                if (!(e.getValue() instanceof String v)) {
-                    throw invalid("env." + e.getKey() + ": a string is required");
-                }
-                vars.put((String) e.getKey(), v);
-            }
-            b.env(vars);
+            b.env(env);
         }
-        b.clearEnv(bool(body, "clearEnv", false));
-        b.mergeStderr(bool(body, "mergeStderr", false));
-        Long ring = integer(body, "ringBytes");
+        b.clearEnv(body.bool("clearEnv", false));
+        b.mergeStderr(body.bool("mergeStderr", false));
+        Long ring = body.integer("ringBytes", Ring.MIN_CAPACITY, Ring.MAX_CAPACITY);
         if (ring != null) {
-            if (ring < Ring.MIN_CAPACITY || ring > Ring.MAX_CAPACITY) {
-                throw invalid("ringBytes: " + ring + " outside " + Ring.MIN_CAPACITY + ".." + Ring.MAX_CAPACITY);
-            }
             b.ringBytes(ring.intValue());
         }
-        String overflow = string(body, "overflow");
+        String overflow = body.string("overflow");
         if (overflow != null) {
             b.overflow(Overflow.fromWire(overflow)
                     .orElseThrow(() -> invalid("overflow: expected drop-oldest or backpressure")));
         }
-        RestartPolicy restart = RestartPolicy.parse(string(body, "restart"), integer(body, "maxRestarts"),
-                duration(body, "restartWindowMs"));
-        String name = string(body, "name");
+        RestartPolicy restart = RestartPolicy.parse(body.string("restart"), body.integer("maxRestarts", 1, 1_000_000),
+                body.duration("restartWindowMs"));
+        String name = body.string("name");
         if (name != null && !SessionIds.isValidName(name)) {
             throw invalid("name: 1-64 characters of letters, digits and . _ @ : -, starting with a letter or digit");
         }
         if (name != null && SessionIds.isFullId(name)) {
             throw invalid("name: must not look like a session id");
         }
-        String label = string(body, "label");
+        String label = body.string("label");
         if (label != null && label.length() > 256) {
             throw invalid("label: at most 256 characters");
         }
-        Duration watchdog = positive(body, "watchdogMs");
-        Duration stallAfter = positive(body, "stallAfterMs");
-        String onStallText = string(body, "onStall");
+        Duration watchdog = body.duration("watchdogMs", 1);
+        Duration stallAfter = body.duration("stallAfterMs", 1);
+        String onStallText = body.string("onStall");
         StallAction onStall = onStallText != null ? StallAction.parse(onStallText) : StallAction.NONE;
         if (onStall != StallAction.NONE && watchdog == null && stallAfter == null) {
             throw invalid("onStall: needs stallAfterMs or watchdogMs, the silence that makes a stall");
@@ -118,9 +97,26 @@ record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifet
         if (watchdog != null) {
             b.pidVariable("WATCHDOG_PID");
         }
-        return new RunRequest(b.build(), name, label, duration(body, "maxLifetimeMs"), duration(body, "idleTimeoutMs"),
-                orDefault(duration(body, "retainMs"), DEFAULT_RETAIN), orDefault(duration(body, "graceMs"), DEFAULT_GRACE),
-                bool(body, "notify", false), watchdog, stallAfter, onStall, restart, bool(body, "logFile", true), Map.copyOf(body));
+        return new RunRequest(b.build(), name, label, body.duration("maxLifetimeMs"), body.duration("idleTimeoutMs"),
+                orDefault(body.duration("retainMs"), DEFAULT_RETAIN), orDefault(body.duration("graceMs"), DEFAULT_GRACE),
+                body.bool("notify", false), watchdog, stallAfter, onStall, restart, body.bool("logFile", true),
+                Map.copyOf(raw));
+    }
+
+    /**
+     * The working directory, checked before it is used: absolute, and a path this JVM can name (its
+     * file name encoding may be narrower than UTF-8). Whether it exists is the spawn's to say, with
+     * its errno.
+     */
+    private static Path directory(String cwd) {
+        if (!cwd.startsWith("/")) {
+            throw invalid("cwd: an absolute path is required");
+        }
+        try {
+            return Path.of(cwd);
+        } catch (InvalidPathException e) {
+            throw invalid("cwd: not a usable path: " + e.getReason());
+        }
     }
 
     /** The session's heartbeat state as these options ask for it. */
@@ -135,91 +131,11 @@ record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifet
         return notifySocket || watchdog != null;
     }
 
-    private static Duration positive(Map<String, Object> body, String field) {
-        Duration d = duration(body, field);
-        if (d != null && d.toMillis() < 1) {
-            throw invalid(field + ": at least 1 millisecond");
-        }
-        return d;
-    }
-
     private static Duration orDefault(Duration d, Duration dflt) {
         return d != null ? d : dflt;
     }
 
-    private static int size(String field, Long v, int dflt) {
-        if (v == null) {
-            return dflt;
-        }
-        if (v < 1 || v > 10_000) {
-            throw invalid(field + ": " + v + " outside 1..10000");
-        }
-        return v.intValue();
-    }
-
     static StewardException invalid(String message) {
         return new StewardException(ErrorCode.INVALID_INPUT, message);
-    }
-
-    static String string(Map<String, Object> body, String field) {
-        Object v = body.get(field);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof String s)) {
-            throw invalid(field + ": a string is required");
-        }
-        return s;
-    }
-
-    static boolean bool(Map<String, Object> body, String field, boolean dflt) {
-        Object v = body.get(field);
-        if (v == null) {
-            return dflt;
-        }
-        if (!(v instanceof Boolean b)) {
-            throw invalid(field + ": true or false is required");
-        }
-        return b;
-    }
-
-    static Long integer(Map<String, Object> body, String field) {
-        Object v = body.get(field);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof Long l)) {
-            throw invalid(field + ": an integer is required");
-        }
-        return l;
-    }
-
-    static Duration duration(Map<String, Object> body, String field) {
-        Long ms = integer(body, field);
-        if (ms == null) {
-            return null;
-        }
-        if (ms < 0 || ms > Duration.ofDays(3650).toMillis()) {
-            throw invalid(field + ": " + ms + " is not a duration in milliseconds");
-        }
-        return Duration.ofMillis(ms);
-    }
-
-    private static List<String> strings(Map<String, Object> body, String field) {
-        Object v = body.get(field);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof List<?> l)) {
-            throw invalid(field + ": an array of strings is required");
-        }
-        List<String> out = new ArrayList<>(l.size());
-        for (Object o : l) {
-            if (!(o instanceof String s)) {
-                throw invalid(field + ": an array of strings is required");
-            }
-            out.add(s);
-        }
-        return out;
     }
 }

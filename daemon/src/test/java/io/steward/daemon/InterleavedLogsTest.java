@@ -41,6 +41,8 @@ class InterleavedLogsTest extends DaemonFixture {
     void aTerminalSessionHasOneStream() throws Exception {
         String id = (String) run("pty", true, "argv", List.of("sh", "-c", "echo one; echo two >&2")).get("id");
         waitExit(id);
+        // A terminal's last bytes may be read after the exit is seen: the stream's end is what says all is in.
+        poll("the terminal's stream to end", () -> client.logs(id, 0, 0, 1 << 20).eof());
         StewardClient.Logs logs = client.logs(id, 0, 0, 1 << 20);
         assertEquals(1, logs.pieces().size());
         assertEquals("pty", logs.pieces().getFirst().stream());
