@@ -22,6 +22,7 @@ public final class Daemon implements AutoCloseable {
     public static final int DEFAULT_QUOTA = 256;
 
     private final StewardHome home;
+    private final HomeLock lock;
     private final ProcessRuntime runtime;
     private final Journal journal;
     private final Events events = new Events();
@@ -37,9 +38,24 @@ public final class Daemon implements AutoCloseable {
     private Daemon(StewardHome home, int quota, Duration tick, SessionIds ids, Heartbeats.Config beats) {
         this.home = home;
         HomeDir.prepare(home);
-        this.journal = new Journal(home.file("state.db"));
+        // Before the journal is read: a second daemon must never take the first one's live
+        // sessions for leftovers of a crash.
+        this.lock = HomeLock.acquire(home);
+        Journal j = null;
+        ProcessRuntime r = null;
+        try {
+            j = new Journal(home.file("state.db"));
+            r = ProcessRuntime.create();
+        } catch (RuntimeException e) {
+            if (j != null) {
+                j.close();
+            }
+            lock.close();
+            throw e;
+        }
+        this.journal = j;
+        this.runtime = r;
         this.audit = new AuditLog(home.file("audit.log"));
-        this.runtime = ProcessRuntime.create();
         this.registry = new SessionRegistry(quota, ids);
         this.sessions = new Sessions(runtime, registry, events, audit, journal, home.file("logs"));
         this.heartbeats = new Heartbeats(home, beats, registry, events, sessions);
@@ -121,6 +137,11 @@ public final class Daemon implements AutoCloseable {
         return heartbeats;
     }
 
+    /** Runs {@code chore} on every reaper tick (by default every 2 s) while the daemon lives. */
+    void everyTick(Runnable chore) {
+        reaper.every(chore);
+    }
+
     public java.util.Map<String, Object> health() {
         return Json.object("status", closed ? "stopping" : "ok", "version", VERSION, "pid", Libc.getpid(),
                 "uptimeMs", Duration.between(startedAt, Instant.now()).toMillis(),
@@ -165,6 +186,7 @@ public final class Daemon implements AutoCloseable {
         heartbeats.close();
         runtime.close();
         journal.close();
+        lock.close(); // last: until every tree is gone, no other daemon may take the home
         stopped.countDown();
     }
 }
