@@ -15,6 +15,8 @@ public enum ErrorCode implements Json.Wire {
     FORBIDDEN("forbidden"),
     /** An app of an apply whose dependency did not become ready (it ended first, or took too long). */
     NOT_READY("not-ready"),
+    /** The daemon could not record a change because the disk holding its state is full: nothing changed. */
+    DISK_FULL("disk-full"),
     INTERNAL("internal");
 
     private final String wire;

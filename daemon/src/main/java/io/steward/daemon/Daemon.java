@@ -62,6 +62,7 @@ public final class Daemon implements AutoCloseable {
         sessions.heartbeats(heartbeats);
         recoverLeftovers();
         this.reaper = new Reaper(registry, events, tick);
+        reaper.every(sessions.book().deferred()::retry);
     }
 
     /** A daemon with the defaults; {@code STEWARD_MAX_SESSIONS} overrides the quota of live sessions. */
@@ -109,7 +110,7 @@ public final class Daemon implements AutoCloseable {
     private void recoverLeftovers() {
         for (Journal.Entry e : journal.entries()) {
             List<Integer> killed = Leftovers.terminate(e.pid(), e.startTicks(), e.originator(), Duration.ofSeconds(2));
-            journal.remove(e.pid(), e.startTicks());
+            sessions.book().ended(e.pid(), e.startTicks());
             events.publish("leftover-killed", Json.object("pid", e.pid(), "argv0", e.argv0(), "session", e.auditTag(),
                     "killed", killed));
             audit.record(Caller.DAEMON, "recover", e.auditTag(), "killed:" + killed.size());

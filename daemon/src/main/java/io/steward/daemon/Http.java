@@ -31,6 +31,7 @@ final class Http {
             case UNSUPPORTED -> 501;
             case FORBIDDEN -> 403;
             case NOT_READY -> 424;
+            case DISK_FULL -> 507;
             case INTERNAL -> 500;
         };
     }

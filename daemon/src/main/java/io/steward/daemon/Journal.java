@@ -21,6 +21,7 @@ final class Journal implements AutoCloseable {
     }
 
     private final Sqlite db;
+    private final Path file;
 
     Journal(Path file) {
         try {
@@ -34,10 +35,16 @@ final class Journal implements AutoCloseable {
                     "cannot create " + file + ": " + e.getMessage(), e);
         }
         db = Sqlite.open(file);
+        this.file = file;
         db.exec("CREATE TABLE IF NOT EXISTS live_group ("
                 + " pid INTEGER NOT NULL, start_ticks INTEGER NOT NULL, originator TEXT NOT NULL,"
                 + " audit_tag TEXT NOT NULL, argv0 TEXT NOT NULL, started_at INTEGER NOT NULL,"
                 + " PRIMARY KEY (pid, start_ticks))");
+    }
+
+    /** The database file, for messages. */
+    Path file() {
+        return file;
     }
 
     void add(Entry e) {
