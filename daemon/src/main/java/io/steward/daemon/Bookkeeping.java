@@ -66,6 +66,18 @@ final class Bookkeeping {
         deferred.write(DeferredWrites.Key.group(pid, startTicks), () -> journal.remove(pid, startTicks));
     }
 
+    /**
+     * True when a released session's log files stay: it is a named app of the saved set. When the
+     * saved set cannot be read they stay too: never delete what may be wanted.
+     */
+    boolean keepsLogs(Session s) {
+        try {
+            return s.name() != null && apps.isSaved(s.name());
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
     /** A failure of {@code doing} on state.db as the user reads it (see {@link StateFailures}). */
     StewardException failure(RuntimeException e, String doing) {
         return StateFailures.of(e, journal.file(), doing);

@@ -53,13 +53,26 @@ final class Sessions implements Recovery {
         this.heartbeats = h;
         supervisor.heartbeats(h);
         registry.onRemove(s -> {
-            if (s.log != null) {
-                s.log.close();
-            }
+            releaseLog(s);
             if (s.notify != null) {
                 h.execute(() -> h.notifySockets().close(s.notify));
             }
         });
+    }
+
+    /**
+     * A released session's log files go with it, unless it is a named app of the saved set, whose
+     * logs are kept across runs (its next run rotates them).
+     */
+    private void releaseLog(Session s) {
+        if (s.log == null) {
+            return;
+        }
+        if (book.keepsLogs(s)) {
+            s.log.close();
+        } else {
+            s.log.closeAndDelete();
+        }
     }
 
     /** What this daemon's log writers wrote and missed. */
@@ -109,6 +122,9 @@ final class Sessions implements Recovery {
                 throw e;
             }
             s = new Session(id, registry.ids().key(id), tag, request, p, request.vitals(), notify);
+            // An exited session of the same name is released first, so its log files are gone (or,
+            // for a saved app, kept to be rotated) before this one's writers open them.
+            registry.add(s);
             if (request.logFile()) {
                 s.log = new SessionLog(logs, request.name() != null ? request.name() : id, p, logCounters);
             }
@@ -116,7 +132,6 @@ final class Sessions implements Recovery {
                 Session owner = s;
                 heartbeats.execute(() -> heartbeats.notifySockets().attach(notify, owner));
             }
-            registry.add(s);
         }
         audit.record(caller, "run", s.auditTag, "ok");
         events.publish("started", Json.object("session", s.id, "name", s.name(), "pid", s.process.pid(),
