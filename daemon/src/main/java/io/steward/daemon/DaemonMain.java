@@ -69,7 +69,12 @@ public final class DaemonMain {
     }
 
     public static void main(String[] args) throws Exception {
-        System.exit(run(StewardHome.fromEnvironment()));
+        try {
+            System.exit(run(StewardHome.fromEnvironment()));
+        } catch (io.steward.api.StewardException e) {
+            System.err.println("steward: " + e.getMessage()); // one line, as the CLI says it
+            System.exit(1);
+        }
     }
 
 }
