@@ -17,6 +17,8 @@ public enum ErrorCode implements Json.Wire {
     NOT_READY("not-ready"),
     /** A method the path does not take (HTTP 405, with the methods it does take in {@code Allow}). */
     METHOD_NOT_ALLOWED("method-not-allowed"),
+    /** The daemon could not record a change because the disk holding its state is full: nothing changed. */
+    DISK_FULL("disk-full"),
     INTERNAL("internal");
 
     private final String wire;

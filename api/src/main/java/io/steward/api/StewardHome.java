@@ -10,6 +10,8 @@ import java.util.Map;
  */
 public record StewardHome(Path dir, Path socket) {
     public static final String SOCKET_NAME = "steward.sock";
+    /** The file a daemon holds an {@code flock} on for its whole life: one daemon per home. */
+    public static final String LOCK_NAME = "daemon.lock";
 
     public static StewardHome fromEnvironment() {
         return from(System.getenv(), System.getProperty("user.home"));
@@ -34,5 +36,10 @@ public record StewardHome(Path dir, Path socket) {
 
     public Path file(String name) {
         return dir.resolve(name);
+    }
+
+    /** The daemon's lock file (see {@link #LOCK_NAME}). */
+    public Path lock() {
+        return dir.resolve(LOCK_NAME);
     }
 }

@@ -4,6 +4,7 @@ import io.steward.api.Durations;
 import io.steward.api.ErrorCode;
 import io.steward.api.StewardException;
 import io.steward.api.Json;
+import io.steward.api.LockHolder;
 import io.steward.api.StewardHome;
 import io.steward.client.DaemonUnreachableException;
 import io.steward.client.StewardClient;
@@ -172,7 +173,7 @@ final class DaemonCommand {
 
     /**
      * Starts a detached daemon (its own session, stdin from /dev/null, output to its log) unless one
-     * answers, then waits for its health with a bounded backoff.
+     * answers or holds the home's lock, then waits for its health with a bounded backoff.
      */
     static Map<String, Object> start(StewardHome home) throws Exception {
         return start(home, List.of());
@@ -181,7 +182,9 @@ final class DaemonCommand {
     /** {@link #start(StewardHome)} with options for {@code daemon run}. */
     static Map<String, Object> start(StewardHome home, List<String> runOptions) throws Exception {
         StewardClient client = new StewardClient(home);
-        if (DaemonMain.answering(home.socket())) {
+        if (DaemonMain.answering(home.socket()) || LockHolder.of(home.lock()) != LockHolder.NONE) {
+            // A daemon holding the lock is starting or putting its socket back: health waits for it,
+            // or says that it does not answer. Starting another would only be refused.
             return client.health();
         }
         DaemonMain.prepareHome(home);
@@ -212,8 +215,14 @@ final class DaemonCommand {
                 try {
                     return client.health();
                 } catch (DaemonUnreachableException e) {
+                    if (e.lockHolder() != LockHolder.NONE) {
+                        throw e;
+                    }
                     if (Pidfd.hasExited(pidfd)) {
                         Pidfd.reap(pidfd);
+                        if (LockHolder.of(home.lock()) != LockHolder.NONE) {
+                            return client.health(); // a concurrent start won the home: that daemon is the one
+                        }
                         throw DaemonUnreachableException.didNotStart(home.socket(), log, logSize,
                                 "the daemon exited at start");
                     }

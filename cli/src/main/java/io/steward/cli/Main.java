@@ -115,8 +115,8 @@ public final class Main implements Runnable {
     /** One line and the documented exit code for a failure we know; null for a bug, which keeps its trace. */
     private static Integer failure(Exception e, PrintWriter err) {
         if (e instanceof io.steward.client.DaemonUnreachableException du) {
-            err.println("steward: " + du.getMessage()
-                    + (du.getMessage().contains("daemon.log") ? "" : "; start it with 'steward daemon start'"));
+            boolean hint = !du.getMessage().contains("daemon.log") && du.lockHolder() == io.steward.api.LockHolder.NONE;
+            err.println("steward: " + du.getMessage() + (hint ? "; start it with 'steward daemon start'" : ""));
             return Errors.UNREACHABLE;
         }
         if (e instanceof StewardException se) {

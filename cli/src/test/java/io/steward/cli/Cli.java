@@ -76,7 +76,7 @@ final class Cli {
         }
     }
 
-    private static boolean isZombie(long pid) {
+    static boolean isZombie(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';

@@ -29,6 +29,10 @@ final class RunningDaemon implements AutoCloseable {
         return new RunningDaemon(home, ((Number) Json.parseObject(started.out()).get("pid")).longValue());
     }
 
+    long pid() {
+        return pid;
+    }
+
     /** Starts a session and returns its id. */
     String run(Object... options) {
         return (String) client.run(Json.object(options)).get("id");

@@ -27,9 +27,9 @@ public final class Attachment implements AutoCloseable {
      * @throws io.steward.api.StewardException with the daemon's code when refused, e.g. {@code not-found}
      *     or {@code already-attached}
      */
-    static Attachment open(Path socket, String ref, AttachOptions options) {
+    static Attachment open(Path socket, Path lock, String ref, AttachOptions options) {
         String path = "/v1/sessions/" + URLEncoder.encode(ref, StandardCharsets.UTF_8) + "/attach" + options.query();
-        return new Attachment(WebSocketConnection.open(socket, path));
+        return new Attachment(WebSocketConnection.open(socket, lock, path));
     }
 
     /** Sends input to the session's stdin (a read-only attachment's input is discarded by the daemon). */

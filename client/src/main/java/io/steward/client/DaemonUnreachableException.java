@@ -1,6 +1,7 @@
 package io.steward.client;
 
 import io.steward.api.ErrorCode;
+import io.steward.api.LockHolder;
 import io.steward.api.StewardException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +10,33 @@ import java.nio.file.Path;
 
 /** Nothing answers on the daemon's socket. */
 public final class DaemonUnreachableException extends StewardException {
+    private final long holder;
+
     public DaemonUnreachableException(Path socket, Exception cause) {
         super(ErrorCode.INTERNAL, "no daemon answers on " + socket + " (" + cause.getMessage() + ")", cause);
+        this.holder = LockHolder.NONE;
+    }
+
+    private DaemonUnreachableException(String message, long holder) {
+        super(ErrorCode.INTERNAL, message);
+        this.holder = holder;
+    }
+
+    /**
+     * A daemon holds the home's lock, so it lives and no other may start, yet it did not answer on
+     * {@code socket} within {@code waitedMs}.
+     *
+     * @param holder its pid, or {@link LockHolder#UNKNOWN}
+     */
+    public static DaemonUnreachableException notAnswering(Path socket, Path lock, long holder, long waitedMs) {
+        return new DaemonUnreachableException("the daemon holding " + lock
+                + (holder > 0 ? " (pid " + holder + ")" : "") + " does not answer on " + socket + " within "
+                + waitedMs / 1000 + "s; no other daemon may start while it holds the lock", holder);
+    }
+
+    /** The pid of a daemon that holds the home's lock but does not answer; {@link LockHolder#NONE} when none does. */
+    public long lockHolder() {
+        return holder;
     }
 
     /**

@@ -28,7 +28,7 @@ public final class StewardClient {
 
     public StewardClient(StewardHome home) {
         this.home = home;
-        this.http = new UnixHttp(home.socket());
+        this.http = new UnixHttp(home.socket(), home.lock());
     }
 
     /** Starts a daemon for a home; it must return once the daemon is spawned (detached) or has failed. */
@@ -39,9 +39,11 @@ public final class StewardClient {
 
     /**
      * A client for {@code home} whose daemon answers: when none does, {@code starter} starts one, and
-     * its health is awaited with a bounded backoff (5 ms doubling to 200 ms, 10 s in all).
+     * its health is awaited with a bounded backoff (5 ms doubling to 200 ms, 10 s in all). While a
+     * daemon holds the home's lock none is started: that one is waited for instead.
      *
-     * @throws DaemonUnreachableException in one line naming the daemon's log when it does not come up
+     * @throws DaemonUnreachableException in one line naming the daemon's log when it does not come up,
+     *     or naming the pid that holds the lock and does not answer
      */
     public static StewardClient connect(StewardHome home, DaemonStarter starter) {
         StewardClient client = new StewardClient(home);
@@ -49,6 +51,9 @@ public final class StewardClient {
             client.health();
             return client;
         } catch (DaemonUnreachableException first) {
+            if (first.lockHolder() != io.steward.api.LockHolder.NONE) {
+                throw first;
+            }
             try {
                 starter.start(home);
             } catch (StewardException e) {
@@ -252,7 +257,7 @@ public final class StewardClient {
      * @throws StewardException with the daemon's code when refused: {@code not-found}, {@code already-attached}
      */
     public Attachment attach(String ref, AttachOptions options) {
-        return Attachment.open(home.socket(), ref, options);
+        return Attachment.open(home.socket(), home.lock(), ref, options);
     }
 
     public Map<String, Object> stopDaemon(long graceMs) {

@@ -1,6 +1,7 @@
 package io.steward.client;
 
 import io.steward.api.ErrorCode;
+import io.steward.api.LockHolder;
 import io.steward.api.StewardException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,10 +29,23 @@ public final class UnixHttp {
         }
     }
 
+    /**
+     * How long a request waits for a daemon that holds the home's lock to answer: it is still
+     * starting, or putting back a socket file someone deleted.
+     */
+    public static final long LOCK_HOLDER_WAIT_MS = 10_000;
+
     private final Path socket;
+    private final Path lock;
 
     public UnixHttp(Path socket) {
+        this(socket, null);
+    }
+
+    /** @param lock the home's lock file, or null to never wait for its holder */
+    public UnixHttp(Path socket, Path lock) {
         this.socket = socket;
+        this.lock = lock;
     }
 
     public Path socket() {
@@ -44,7 +58,7 @@ public final class UnixHttp {
      * @throws DaemonUnreachableException when nothing answers on the socket
      */
     public Response send(String method, String path, String contentType, byte[] body) {
-        SocketChannel ch = connect(socket);
+        SocketChannel ch = connect(socket, lock);
         try (ch) {
             OutputStream out = Channels.newOutputStream(ch);
             StringBuilder head = new StringBuilder();
@@ -75,7 +89,7 @@ public final class UnixHttp {
      * it arrives, de-chunked, and closing it closes the connection. A problem answer is thrown.
      */
     public InputStream stream(String path) {
-        SocketChannel ch = connect(socket);
+        SocketChannel ch = connect(socket, lock);
         try {
             Channels.newOutputStream(ch).write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
                     + "Accept: text/event-stream\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -105,6 +119,48 @@ public final class UnixHttp {
                 // already failing
             }
             throw new StewardException(ErrorCode.INTERNAL, "talking to the daemon at " + socket + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A connected channel to the daemon. When nothing answers but a daemon holds {@code lock}, it
+     * is waited for (with a backoff of 5 ms doubling to 200 ms) for up to
+     * {@link #LOCK_HOLDER_WAIT_MS}, or until it lets the lock go.
+     *
+     * @param lock the home's lock file, or null
+     * @throws DaemonUnreachableException when nothing answers; {@link DaemonUnreachableException#lockHolder}
+     *     says whether a daemon holds the lock all the same
+     */
+    static SocketChannel connect(Path socket, Path lock) {
+        try {
+            return connect(socket);
+        } catch (DaemonUnreachableException first) {
+            long holder = lock == null ? LockHolder.NONE : LockHolder.of(lock);
+            if (holder == LockHolder.NONE) {
+                throw first;
+            }
+            long deadline = System.nanoTime() + LOCK_HOLDER_WAIT_MS * 1_000_000;
+            long pause = 5;
+            while (true) {
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw first;
+                }
+                pause = Math.min(pause * 2, 200);
+                try {
+                    return connect(socket);
+                } catch (DaemonUnreachableException again) {
+                    holder = LockHolder.of(lock);
+                    if (holder == LockHolder.NONE) {
+                        throw again; // it let the lock go: there is no daemon to wait for
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw DaemonUnreachableException.notAnswering(socket, lock, holder, LOCK_HOLDER_WAIT_MS);
+                    }
+                }
+            }
         }
     }
 

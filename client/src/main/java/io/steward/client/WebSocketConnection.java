@@ -53,8 +53,8 @@ final class WebSocketConnection implements AutoCloseable {
      * @throws DaemonUnreachableException when nothing answers on the socket
      * @throws StewardException with the daemon's code when it refuses the upgrade
      */
-    static WebSocketConnection open(Path socket, String path) {
-        SocketChannel ch = UnixHttp.connect(socket);
+    static WebSocketConnection open(Path socket, Path lock, String path) {
+        SocketChannel ch = UnixHttp.connect(socket, lock);
         WebSocketConnection c = new WebSocketConnection(ch);
         try {
             c.upgrade(path);

@@ -5,7 +5,6 @@ import io.steward.api.StewardException;
 import io.steward.sys.Libc;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.eclipse.jetty.http.pathmap.UriTemplatePathSpec;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -19,9 +18,9 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 /** The daemon's HTTP/1.1, WebSocket and SSE server on its Unix socket (Jetty, no servlets). */
 public final class ApiServer implements AutoCloseable {
     private final Server server;
-    private final Path socket;
+    private final SocketKeeper socket;
 
-    private ApiServer(Server server, Path socket) {
+    private ApiServer(Server server, SocketKeeper socket) {
         this.server = server;
         this.socket = socket;
     }
@@ -32,12 +31,15 @@ public final class ApiServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
-        UnixDomainServerConnector connector = new UnixDomainServerConnector(server, 0, 1, new HttpConnectionFactory(http));
-        connector.setUnixDomainPath(socket);
-        connector.setAcceptQueueSize(listenBacklog(SOMAXCONN));
-        connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
-        connector.addEventListener(new Peers());
-        server.addConnector(connector);
+        Peers peers = new Peers();
+        SocketKeeper keeper = new SocketKeeper(server, socket, path -> {
+            UnixDomainServerConnector connector = new UnixDomainServerConnector(server, 0, 1, new HttpConnectionFactory(http));
+            connector.setUnixDomainPath(path);
+            connector.setAcceptQueueSize(listenBacklog(SOMAXCONN));
+            connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
+            connector.addEventListener(peers);
+            return connector;
+        });
         Metrics metrics = new Metrics();
         int owner = Libc.getuid();
         ApiHandler api = new ApiHandler(daemon, owner, metrics);
@@ -71,12 +73,16 @@ public final class ApiServer implements AutoCloseable {
         server.setHandler(ws);
         server.setErrorHandler(new Http.ProblemErrorHandler());
         server.setStopAtShutdown(false);
-        if (Files.exists(socket)) {
-            Files.delete(socket); // a stale socket of a dead daemon; a live one was ruled out by the caller
-        }
         server.start();
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-        return new ApiServer(server, socket);
+        try {
+            // Replaces a stale socket of a dead daemon; a live one holds the home's lock, so it is not one.
+            keeper.bind();
+        } catch (Exception e) {
+            server.stop();
+            throw e;
+        }
+        daemon.everyTick(keeper::check);
+        return new ApiServer(server, keeper);
     }
 
     /**
@@ -100,7 +106,7 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        socket.close();
         server.stop();
-        Files.deleteIfExists(socket);
     }
 }

@@ -96,7 +96,7 @@ final class Apply {
                         }
                     }
                 }
-                sessions.apps().unmanage(step.name());
+                sessions.book().unmanaged(step.name());
             }
         }
         for (AppPlan.Step step : steps) {

@@ -122,6 +122,14 @@ final class Apps {
         });
     }
 
+    /** True when the app of this name is in the saved set. */
+    boolean isSaved(String name) {
+        try (SqliteStatement st = db.prepare("SELECT saved FROM app WHERE name = ?")) {
+            st.bind(1, name);
+            return st.step() && st.getLong(0) != 0;
+        }
+    }
+
     /** The saved set. */
     List<App> saved() {
         return list("saved = 1");

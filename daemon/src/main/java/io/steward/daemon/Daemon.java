@@ -22,6 +22,7 @@ public final class Daemon implements AutoCloseable {
     public static final int DEFAULT_QUOTA = 256;
 
     private final StewardHome home;
+    private final HomeLock lock;
     private final ProcessRuntime runtime;
     private final Journal journal;
     private final Events events = new Events();
@@ -37,15 +38,31 @@ public final class Daemon implements AutoCloseable {
     private Daemon(StewardHome home, int quota, Duration tick, SessionIds ids, Heartbeats.Config beats) {
         this.home = home;
         HomeDir.prepare(home);
-        this.journal = new Journal(home.file("state.db"));
+        // Before the journal is read: a second daemon must never take the first one's live
+        // sessions for leftovers of a crash.
+        this.lock = HomeLock.acquire(home);
+        Journal j = null;
+        ProcessRuntime r = null;
+        try {
+            j = new Journal(home.file("state.db"));
+            r = ProcessRuntime.create();
+        } catch (RuntimeException e) {
+            if (j != null) {
+                j.close();
+            }
+            lock.close();
+            throw e;
+        }
+        this.journal = j;
+        this.runtime = r;
         this.audit = new AuditLog(home.file("audit.log"));
-        this.runtime = ProcessRuntime.create();
         this.registry = new SessionRegistry(quota, ids);
         this.sessions = new Sessions(runtime, registry, events, audit, journal, home.file("logs"));
         this.heartbeats = new Heartbeats(home, beats, registry, events, sessions);
         sessions.heartbeats(heartbeats);
         recoverLeftovers();
         this.reaper = new Reaper(registry, events, tick);
+        reaper.every(sessions.book().deferred()::retry);
     }
 
     /** A daemon with the defaults; {@code STEWARD_MAX_SESSIONS} overrides the quota of live sessions. */
@@ -93,7 +110,7 @@ public final class Daemon implements AutoCloseable {
     private void recoverLeftovers() {
         for (Journal.Entry e : journal.entries()) {
             List<Integer> killed = Leftovers.terminate(e.pid(), e.startTicks(), e.originator(), Duration.ofSeconds(2));
-            journal.remove(e.pid(), e.startTicks());
+            sessions.book().ended(e.pid(), e.startTicks());
             events.publish("leftover-killed", Json.object("pid", e.pid(), "argv0", e.argv0(), "session", e.auditTag(),
                     "killed", killed));
             audit.record(Caller.DAEMON, "recover", e.auditTag(), "killed:" + killed.size());
@@ -119,6 +136,11 @@ public final class Daemon implements AutoCloseable {
 
     Heartbeats heartbeats() {
         return heartbeats;
+    }
+
+    /** Runs {@code chore} on every reaper tick (by default every 2 s) while the daemon lives. */
+    void everyTick(Runnable chore) {
+        reaper.every(chore);
     }
 
     public java.util.Map<String, Object> health() {
@@ -165,6 +187,7 @@ public final class Daemon implements AutoCloseable {
         heartbeats.close();
         runtime.close();
         journal.close();
+        lock.close(); // last: until every tree is gone, no other daemon may take the home
         stopped.countDown();
     }
 }

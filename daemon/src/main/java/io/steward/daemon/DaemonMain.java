@@ -44,7 +44,9 @@ public final class DaemonMain {
     public static int run(StewardHome home, java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery,
             boolean resurrect) throws Exception {
         if (answering(home.socket())) {
-            System.err.println("steward: a daemon already answers on " + home.socket());
+            long pid = io.steward.api.LockHolder.of(home.lock());
+            System.err.println("steward: a daemon" + (pid > 0 ? " (pid " + pid + ")" : "") + " already answers on "
+                    + home.socket());
             return 1;
         }
         try (Daemon daemon = Daemon.open(home, beatsUdp, allowUnverifiedRecovery); ApiServer server = ApiServer.start(daemon)) {
@@ -67,7 +69,12 @@ public final class DaemonMain {
     }
 
     public static void main(String[] args) throws Exception {
-        System.exit(run(StewardHome.fromEnvironment()));
+        try {
+            System.exit(run(StewardHome.fromEnvironment()));
+        } catch (io.steward.api.StewardException e) {
+            System.err.println("steward: " + e.getMessage()); // one line, as the CLI says it
+            System.exit(1);
+        }
     }
 
 }

@@ -26,7 +26,7 @@ final class HomeDir {
         try {
             if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectories(dir.getParent());
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                createIfAbsent(dir);
             }
             PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (a.isSymbolicLink() || !a.isDirectory()) {
@@ -42,11 +42,19 @@ final class HomeDir {
                 throw refuse(dir, "has mode " + PosixFilePermissions.toString(a.permissions()) + "; it must be rwx------ (0700)");
             }
             if (!Files.exists(dir.resolve("logs"))) {
-                Files.createDirectory(dir.resolve("logs"),
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                createIfAbsent(dir.resolve("logs"));
             }
         } catch (IOException e) {
             throw new StewardException(ErrorCode.INTERNAL, "cannot prepare " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates a 0700 directory; one a concurrent start made meanwhile is checked like any other. */
+    private static void createIfAbsent(Path dir) throws IOException {
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // two starts at once: the other made it
         }
     }
 

@@ -35,6 +35,7 @@ final class Http {
             case FORBIDDEN -> 403;
             case NOT_READY -> 424;
             case METHOD_NOT_ALLOWED -> 405;
+            case DISK_FULL -> 507;
             case INTERNAL -> 500;
         };
     }

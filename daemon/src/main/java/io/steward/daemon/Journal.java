@@ -1,6 +1,7 @@
 package io.steward.daemon;
 
 import io.steward.sys.Sqlite;
+import io.steward.sys.SqliteException;
 import io.steward.sys.SqliteStatement;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ final class Journal implements AutoCloseable {
     }
 
     private final Sqlite db;
+    private final Path file;
 
     Journal(Path file) {
         try {
@@ -33,11 +35,48 @@ final class Journal implements AutoCloseable {
             throw new io.steward.api.StewardException(io.steward.api.ErrorCode.INTERNAL,
                     "cannot create " + file + ": " + e.getMessage(), e);
         }
-        db = Sqlite.open(file);
-        db.exec("CREATE TABLE IF NOT EXISTS live_group ("
-                + " pid INTEGER NOT NULL, start_ticks INTEGER NOT NULL, originator TEXT NOT NULL,"
-                + " audit_tag TEXT NOT NULL, argv0 TEXT NOT NULL, started_at INTEGER NOT NULL,"
-                + " PRIMARY KEY (pid, start_ticks))");
+        db = openChecked(file);
+        this.file = file;
+    }
+
+    /**
+     * Opens the database and its table. A damaged file is one line naming it (never a stack trace),
+     * found at once: {@code quick_check} reads every page, which for a journal of live groups and
+     * apps is a few pages.
+     */
+    private static Sqlite openChecked(Path file) {
+        Sqlite db = null;
+        try {
+            db = Sqlite.open(file);
+            try (SqliteStatement st = db.prepare("PRAGMA quick_check")) {
+                if (!st.step() || !"ok".equals(st.getString(0))) {
+                    throw StateFailures.corrupt(file, SqliteException.CORRUPT, null);
+                }
+            }
+            db.exec("CREATE TABLE IF NOT EXISTS live_group ("
+                    + " pid INTEGER NOT NULL, start_ticks INTEGER NOT NULL, originator TEXT NOT NULL,"
+                    + " audit_tag TEXT NOT NULL, argv0 TEXT NOT NULL, started_at INTEGER NOT NULL,"
+                    + " PRIMARY KEY (pid, start_ticks))");
+            return db;
+        } catch (RuntimeException e) {
+            if (db != null) {
+                try {
+                    db.close();
+                } catch (RuntimeException c) {
+                    e.addSuppressed(c);
+                }
+            }
+            if (e instanceof SqliteException sql && (sql.primaryCode() == SqliteException.CORRUPT
+                    || sql.primaryCode() == SqliteException.NOTADB)) {
+                throw StateFailures.corrupt(file, sql.primaryCode(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** The database file, for messages. */
+    Path file() {
+        return file;
     }
 
     void add(Entry e) {

@@ -117,6 +117,15 @@ final class LogFile {
         return null;
     }
 
+    /** Deletes the current file and every older one; the log holds nothing after. */
+    synchronized void delete() throws IOException {
+        runs.clear();
+        size = -1;
+        for (int i = 0; i < FILES; i++) {
+            Files.deleteIfExists(path(i));
+        }
+    }
+
     /** Empties the log: older files go, the current one is cut to nothing. */
     synchronized void flush() throws IOException {
         for (int i = 1; i < FILES; i++) {

@@ -60,6 +60,10 @@ final class Metrics {
                 attachDropped.get());
         line(b, "steward_audit_write_failures_total", "counter", "audit lines that could not be written",
                 sessions.audit().failures());
+        line(b, "steward_state_write_failures_total", "counter",
+                "state.db writes that failed when first tried (kept and retried)", sessions.book().deferred().failures());
+        line(b, "steward_state_writes_pending", "gauge", "state.db writes waiting to be retried",
+                sessions.book().deferred().pending());
         line(b, "steward_log_written_bytes_total", "counter", "output bytes written to log files",
                 sessions.logCounters().written().get());
         line(b, "steward_log_dropped_bytes_total", "counter", "output bytes rings dropped before a log writer read them",

@@ -2,7 +2,9 @@ package io.steward.daemon;
 
 import io.steward.api.Json;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,6 +22,8 @@ final class Reaper implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("steward-reaper").daemon(true).factory());
     private final Set<String> limited = ConcurrentHashMap.newKeySet();
+    /** Other upkeep run on each tick (retrying deferred writes, keeping the socket in place). */
+    private final List<Runnable> chores = new CopyOnWriteArrayList<>();
     /** Peak memory is sampled every this many ticks: a /proc read per session per tick would be most of an idle daemon's CPU. */
     static final int RSS_SAMPLE_TICKS = 15;
     private long ticks;
@@ -30,7 +34,19 @@ final class Reaper implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Runs {@code chore} on every tick from now on; its failure is its own, never the tick's. */
+    void every(Runnable chore) {
+        chores.add(chore);
+    }
+
     void tick() {
+        for (Runnable chore : chores) {
+            try {
+                chore.run();
+            } catch (RuntimeException e) {
+                // tried again next tick
+            }
+        }
         long now = System.nanoTime();
         boolean sample = ticks++ % RSS_SAMPLE_TICKS == 0;
         for (Session s : registry.all()) {

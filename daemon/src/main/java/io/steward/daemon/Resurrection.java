@@ -27,7 +27,13 @@ final class Resurrection {
                 names.add(s.name());
             }
         }
-        sessions.apps().save(names);
+        try {
+            sessions.apps().save(names);
+        } catch (RuntimeException e) {
+            StewardException failure = sessions.book().failure(e, "save the apps");
+            sessions.audit().record(caller, "save", null, failure.code().wire());
+            throw failure;
+        }
         sessions.audit().record(caller, "save", null, "ok:" + names.size());
         sessions.events().publish("saved", Json.object("apps", names));
         return Json.object("saved", names);

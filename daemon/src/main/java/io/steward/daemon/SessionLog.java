@@ -127,6 +127,32 @@ final class SessionLog implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #close}, then, once the writers have stopped (a write under way finishes first), deletes
+     * the log files, rotated ones too: a released session leaves nothing on disk.
+     */
+    void closeAndDelete() {
+        close();
+        try {
+            for (Thread t : writers) {
+                if (!t.join(WRITER_STOP_WAIT)) {
+                    LOG.warning("log writer " + t.getName() + " did not stop; deleting its files anyway");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (LogFile f : err != null ? List.of(out, err) : List.of(out)) {
+            try {
+                f.delete();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "cannot delete " + f.path(0), e);
+            }
+        }
+    }
+
+    private static final java.time.Duration WRITER_STOP_WAIT = java.time.Duration.ofSeconds(5);
+
     @Override
     public void close() {
         for (Thread t : writers) {

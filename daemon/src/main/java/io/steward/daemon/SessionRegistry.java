@@ -48,12 +48,13 @@ final class SessionRegistry {
         return generation;
     }
 
+    /** Adds a session; an exited one of the same name (admit ruled out a live one) is released first. */
     synchronized void add(Session s) {
         generation++;
         if (s.name() != null) {
             Session holder = byName(s.name());
-            if (holder != null) {
-                byKey.remove(holder.key);
+            if (holder != null && byKey.remove(holder.key, holder)) {
+                onRemove.accept(holder);
             }
         }
         byKey.put(s.key, s);

@@ -25,8 +25,7 @@ final class Sessions implements Recovery {
     private final SessionRegistry registry;
     private final Events events;
     private final AuditLog audit;
-    private final Journal journal;
-    private final Apps apps;
+    private final Bookkeeping book;
     private final Supervisor supervisor;
     private Heartbeats heartbeats;
 
@@ -41,8 +40,7 @@ final class Sessions implements Recovery {
         this.registry = registry;
         this.events = events;
         this.audit = audit;
-        this.journal = journal;
-        this.apps = new Apps(journal.db());
+        this.book = new Bookkeeping(journal);
         this.supervisor = new Supervisor(runtime, journal, events, this::watchExit);
     }
 
@@ -55,13 +53,26 @@ final class Sessions implements Recovery {
         this.heartbeats = h;
         supervisor.heartbeats(h);
         registry.onRemove(s -> {
-            if (s.log != null) {
-                s.log.close();
-            }
+            releaseLog(s);
             if (s.notify != null) {
                 h.execute(() -> h.notifySockets().close(s.notify));
             }
         });
+    }
+
+    /**
+     * A released session's log files go with it, unless it is a named app of the saved set, whose
+     * logs are kept across runs (its next run rotates them).
+     */
+    private void releaseLog(Session s) {
+        if (s.log == null) {
+            return;
+        }
+        if (book.keepsLogs(s)) {
+            s.log.close();
+        } else {
+            s.log.closeAndDelete();
+        }
     }
 
     /** What this daemon's log writers wrote and missed. */
@@ -100,7 +111,20 @@ final class Sessions implements Recovery {
                 audit.record(caller, "run", null, e instanceof StewardException se ? se.code().wire() : "internal");
                 throw e;
             }
+            try {
+                book.started(p, tag, request, managed);
+            } catch (StewardException e) {
+                Supervisor.abandon(p); // nothing may run that the journal does not know of
+                if (notify != null) {
+                    heartbeats.execute(() -> heartbeats.notifySockets().close(notify));
+                }
+                audit.record(caller, "run", null, e.code().wire());
+                throw e;
+            }
             s = new Session(id, registry.ids().key(id), tag, request, p, request.vitals(), notify);
+            // An exited session of the same name is released first, so its log files are gone (or,
+            // for a saved app, kept to be rotated) before this one's writers open them.
+            registry.add(s);
             if (request.logFile()) {
                 s.log = new SessionLog(logs, request.name() != null ? request.name() : id, p, logCounters);
             }
@@ -108,14 +132,6 @@ final class Sessions implements Recovery {
                 Session owner = s;
                 heartbeats.execute(() -> heartbeats.notifySockets().attach(notify, owner));
             }
-            Session started = s;
-            journal.db().inTransaction(() -> {
-                journal.add(Journal.Entry.of(p, started.auditTag));
-                if (request.name() != null) {
-                    apps.started(request.name(), request.body(), managed);
-                }
-            });
-            registry.add(s);
         }
         audit.record(caller, "run", s.auditTag, "ok");
         events.publish("started", Json.object("session", s.id, "name", s.name(), "pid", s.process.pid(),
@@ -145,7 +161,7 @@ final class Sessions implements Recovery {
     }
 
     private void exited(Session s, ManagedProcess p, ExitStatus exit) {
-        journal.remove(p.pid(), p.startTicks());
+        book.ended(p.pid(), p.startTicks());
         s.vitals.notReady();
         heartbeats.forget(s);
         events.publish("exited", Json.object("session", s.id, "name", s.name(), "pid", p.pid(),
@@ -205,23 +221,26 @@ final class Sessions implements Recovery {
         audit.record(caller, "signal", s.auditTag, "ok");
     }
 
+    /** Stops the session first and records that afterwards: a stop never waits for, or fails on, the disk. */
     void stop(Caller caller, Session s, Duration grace) {
-        userStopped(s);
         if (callOffRestart(caller, "stop", s)) {
+            userStopped(s);
             return;
         }
         requireLive(caller, "stop", s);
         s.stopForGood(grace != null ? grace : s.request.grace());
+        userStopped(s);
         audit.record(caller, "stop", s.auditTag, "ok");
     }
 
     void kill(Caller caller, Session s) {
-        userStopped(s);
         if (callOffRestart(caller, "kill", s)) {
+            userStopped(s);
             return;
         }
         requireLive(caller, "kill", s);
         s.killForGood();
+        userStopped(s);
         audit.record(caller, "kill", s.auditTag, "ok");
     }
 
@@ -255,7 +274,7 @@ final class Sessions implements Recovery {
     /** Removed by a user: a named session stops being an app (retention's release keeps it). */
     private void forgetApp(Session s) {
         if (s.name() != null) {
-            apps.removed(s.name());
+            book.removed(s.name());
         }
     }
 
@@ -314,15 +333,20 @@ final class Sessions implements Recovery {
         return stopped;
     }
 
-    /** A named session someone stops is not meant to run any more: resurrect leaves it alone. */
+    /** A named session someone stopped is not meant to run any more: resurrect leaves it alone. */
     private void userStopped(Session s) {
-        if (s.name() != null && s.active()) {
-            apps.stopped(s.name());
+        if (s.name() != null) {
+            book.stopped(s.name());
         }
     }
 
     Apps apps() {
-        return apps;
+        return book.apps();
+    }
+
+    /** What the daemon writes to state.db about its sessions. */
+    Bookkeeping book() {
+        return book;
     }
 
     /** A stop of a session waiting to restart calls the restart off: the session has ended for good. */

@@ -130,7 +130,12 @@ final class Supervisor implements AutoCloseable {
                 return false;
             }
             next = runtime.spawn(old.spec(), old);
-            journal.add(Journal.Entry.of(next, s.auditTag));
+            try {
+                journal.add(Journal.Entry.of(next, s.auditTag));
+            } catch (RuntimeException e) {
+                abandon(next);
+                throw StateFailures.of(e, journal.file(), "record the restart of '" + old.spec().argv().getFirst() + "'");
+            }
             s.vitals.restarted(System.nanoTime());
             s.restarted(next, exit);
         }
@@ -142,6 +147,23 @@ final class Supervisor implements AutoCloseable {
         }
         return true;
     }
+
+    /**
+     * Kills a child whose start could not be journaled (whole tree) and waits for its end, so the
+     * caller hears of the failure only once nothing runs that a crashed daemon's successor, reading
+     * the journal, could not find.
+     */
+    static void abandon(ManagedProcess p) {
+        try {
+            p.kill().get(ABANDON_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // SIGKILL was sent to the tree; the runtime still tracks it and kills it on close
+        }
+    }
+
+    private static final long ABANDON_WAIT_SECONDS = 10;
 
     /**
      * The old process's channels close its rings once they read its last byte; the next process

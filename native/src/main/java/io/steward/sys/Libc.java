@@ -23,6 +23,12 @@ public final class Libc {
     public static final int O_NOCTTY = 0x100;
     public static final int O_NONBLOCK = 0x800;
     public static final int O_CLOEXEC = 0x80000;
+    public static final int O_CREAT = 0x40;
+    public static final int O_NOFOLLOW = 0x20000;
+
+    public static final int LOCK_EX = 2;
+    public static final int LOCK_NB = 4;
+    public static final int LOCK_UN = 8;
 
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;
@@ -47,6 +53,7 @@ public final class Libc {
     private static final MethodHandle KILL = Native.errnoCall("kill", FunctionDescriptor.of(INT, INT, INT));
     private static final MethodHandle OPEN = Native.errnoCall("open",
             FunctionDescriptor.of(INT, PTR, INT, INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle FLOCK = Native.errnoCall("flock", FunctionDescriptor.of(INT, INT, INT));
     private static final MethodHandle PRCTL = Native.errnoCall("prctl",
             FunctionDescriptor.of(INT, INT, LONG), Linker.Option.firstVariadicArg(1));
     private static final MethodHandle SETPRIORITY =
@@ -175,6 +182,17 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = Native.state();
             int r = (int) OPEN.invokeExact(st, arena.allocateFrom(path), flags, mode);
+            return r < 0 ? -Native.errno(st) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** flock(2): an advisory lock on the open file behind {@code fd}; 0 or {@code -errno} (EWOULDBLOCK when held). */
+    public static int flock(int fd, int operation) {
+        try {
+            MemorySegment st = Native.state();
+            int r = (int) FLOCK.invokeExact(st, fd, operation);
             return r < 0 ? -Native.errno(st) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);

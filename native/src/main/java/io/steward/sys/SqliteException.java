@@ -9,8 +9,14 @@ public final class SqliteException extends RuntimeException {
     public static final int NO_LIBRARY = -1;
     /** Primary result code: another connection held the lock longer than the busy timeout. */
     public static final int BUSY = 5;
+    /** Primary result code: the database file is malformed. */
+    public static final int CORRUPT = 11;
+    /** Primary result code: a write found the disk (or the file system's quota) full. */
+    public static final int FULL = 13;
     /** Primary result code: a UNIQUE, NOT NULL, CHECK or foreign key constraint failed. */
     public static final int CONSTRAINT = 19;
+    /** Primary result code: the file is not a database. */
+    public static final int NOTADB = 26;
 
     private final String call;
     private final int code;

@@ -1,0 +1,72 @@
+package io.steward.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.steward.api.Json;
+import io.steward.api.StewardHome;
+import io.steward.client.StewardClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The daemon keeps its socket at its path: a deleted or replaced file is bound again, open connections stay. */
+class SocketKeeperTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aDeletedOrReplacedSocketIsBoundAgainAndOpenConnectionsStay() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("home"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        StewardHome home = new StewardHome(dir, dir.resolve("steward.sock"));
+        try (Daemon daemon = Daemon.open(home, Daemon.DEFAULT_QUOTA, Duration.ofMillis(100));
+                ApiServer server = ApiServer.start(daemon)) {
+            StewardClient client = new StewardClient(home);
+            BlockingQueue<Map<String, Object>> seen = new LinkedBlockingQueue<>();
+            Thread stream = Thread.ofVirtual().start(() -> {
+                try {
+                    client.events(0, seen::add);
+                } catch (RuntimeException e) {
+                    // the daemon closed the stream at the end of the test
+                }
+            });
+            String before = (String) client.run(Json.object("argv", List.of("true"))).get("id");
+            awaitStarted(seen, before);
+
+            Files.delete(home.socket());
+            DaemonFixture.poll("the socket bound again", () -> DaemonMain.answering(home.socket()));
+            Files.delete(home.socket());
+            Files.writeString(home.socket(), "not a socket");
+            DaemonFixture.poll("the file replaced by the socket", () -> DaemonMain.answering(home.socket()));
+            assertTrue(Files.getPosixFilePermissions(home.socket()).equals(PosixFilePermissions.fromString("rw-------")));
+
+            String after = (String) client.run(Json.object("argv", List.of("true"))).get("id");
+            awaitStarted(seen, after); // on the stream opened through the first socket
+            stream.interrupt();
+        }
+        assertFalse(Files.exists(home.socket()), "the daemon takes its socket along");
+        try (var names = Files.list(dir)) {
+            assertTrue(names.noneMatch(p -> p.getFileName().toString().startsWith(".sock-")), "no temporary names left");
+        }
+    }
+
+    private static void awaitStarted(BlockingQueue<Map<String, Object>> seen, String id) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            Map<String, Object> e = seen.poll(100, TimeUnit.MILLISECONDS);
+            if (e != null && "started".equals(e.get("type")) && id.equals(e.get("session"))) {
+                return;
+            }
+        }
+        throw new AssertionError("no started event for " + id);
+    }
+}
