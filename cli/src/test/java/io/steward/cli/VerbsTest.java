@@ -102,7 +102,7 @@ class VerbsTest {
 
         String beats = ok("beats").out();
         assertTrue(beats.startsWith("PID"), beats);
-        assertTrue(json("beats", "--json").get("socket").toString().endsWith("beats.sock"));
+        assertTrue(json("beats", "--json").get("socketDir").toString().endsWith("/beats"));
     }
 
     @Test

@@ -94,7 +94,7 @@ final class ApiHandler extends Handler.Abstract {
             case "beats" -> {
                 requireMethod(method, "GET");
                 Http.json(response, 200, Json.object("agents", sessions.heartbeats().agents(),
-                        "socket", sessions.heartbeats().beatSocket().toString()), cb);
+                        "socketDir", sessions.heartbeats().beatSocketDir().toString()), cb);
             }
             case "events" -> {
                 requireMethod(method, "GET");

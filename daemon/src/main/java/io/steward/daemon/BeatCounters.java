@@ -15,7 +15,7 @@ final class BeatCounters {
     /** Why a beat or a notify datagram was dropped after it was received. */
     enum Drop {
         AUTH_FAILURE, ORIGIN_CONFLICT, NAMESPACE_CONFLICT, OUT_OF_ORDER, RATE_LIMITED, DECODE, NO_CREDENTIALS,
-        CTRL_TRUNCATED, FOREIGN_SENDER;
+        CTRL_TRUNCATED, FOREIGN_SENDER, FOREIGN_UID;
 
         String wire() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -58,9 +58,12 @@ final class Sessions implements Recovery {
             if (s.log != null) {
                 s.log.close();
             }
-            if (s.notify != null) {
-                h.execute(() -> h.notifySockets().close(s.notify));
-            }
+            h.execute(() -> {
+                h.sockets().close(s.beats);
+                if (s.notify != null) {
+                    h.sockets().close(s.notify);
+                }
+            });
         });
     }
 
@@ -89,25 +92,39 @@ final class Sessions implements Recovery {
             }
             String id = registry.ids().newId();
             String tag = registry.ids().auditTag(id);
-            NotifyIntake.Endpoint notify = request.needsNotifySocket() ? heartbeats.notifySockets().open(tag) : null;
+            SessionSockets sockets = heartbeats.sockets();
+            SessionSocket beats = null;
+            SessionSocket notify = null;
             ManagedProcess p;
             try {
-                p = runtime.spawn(sessionSpec(request, tag, notify));
+                beats = sockets.open(SessionSocket.Kind.BEATS, tag);
+                notify = request.needsNotifySocket() ? sockets.open(SessionSocket.Kind.NOTIFY, tag) : null;
+                p = runtime.spawn(sessionSpec(request, tag, beats, notify));
             } catch (RuntimeException e) {
-                if (notify != null) {
-                    heartbeats.execute(() -> heartbeats.notifySockets().close(notify));
-                }
+                SessionSocket b = beats;
+                SessionSocket n = notify;
+                heartbeats.execute(() -> {
+                    if (b != null) {
+                        sockets.close(b);
+                    }
+                    if (n != null) {
+                        sockets.close(n);
+                    }
+                });
                 audit.record(caller, "run", null, e instanceof StewardException se ? se.code().wire() : "internal");
                 throw e;
             }
-            s = new Session(id, registry.ids().key(id), tag, request, p, request.vitals(), notify);
+            s = new Session(id, registry.ids().key(id), tag, request, p, request.vitals(), beats, notify);
             if (request.logFile()) {
                 s.log = new SessionLog(logs, request.name() != null ? request.name() : id, p, logCounters);
             }
-            if (notify != null) {
-                Session owner = s;
-                heartbeats.execute(() -> heartbeats.notifySockets().attach(notify, owner));
-            }
+            Session owner = s;
+            heartbeats.execute(() -> {
+                sockets.attach(owner.beats, owner);
+                if (owner.notify != null) {
+                    sockets.attach(owner.notify, owner);
+                }
+            });
             Session started = s;
             journal.db().inTransaction(() -> {
                 journal.add(Journal.Entry.of(p, started.auditTag));
@@ -128,9 +145,9 @@ final class Sessions implements Recovery {
     }
 
     /** The request's spec with what the session is told of: its originator tag and its heartbeat sockets. */
-    private ProcessSpec sessionSpec(RunRequest request, String tag, NotifyIntake.Endpoint notify) {
+    private ProcessSpec sessionSpec(RunRequest request, String tag, SessionSocket beats, SessionSocket notify) {
         ProcessSpec.Builder b = request.spec().toBuilder().originator("steward-" + tag)
-                .env("STEWARD_BEAT_SOCKET", heartbeats.beatSocket().toString());
+                .env("STEWARD_BEAT_SOCKET", beats.path().toString());
         if (notify != null) {
             b.env("NOTIFY_SOCKET", notify.path().toString());
         }

@@ -42,6 +42,7 @@ final class Vitals {
     private volatile String status;
     private volatile boolean stopping;
     private volatile int mainPid;
+    private volatile long mainPidStart;
     private volatile int errno;
 
     /**
@@ -125,6 +126,7 @@ final class Vitals {
         status = null;
         stopping = false;
         mainPid = 0;
+        mainPidStart = 0;
         readiness = new CompletableFuture<>();
     }
 
@@ -170,8 +172,15 @@ final class Vitals {
         stopping = true;
     }
 
-    void mainPid(int pid) {
+    /** {@code MAINPID=}: a process of the tree, started at {@code startTicks}. */
+    void mainPid(int pid, long startTicks) {
+        mainPidStart = startTicks;
         mainPid = pid;
+    }
+
+    /** Whether {@code pid}, started at {@code startTicks}, is the main pid the session named. */
+    boolean isMainPid(int pid, long startTicks) {
+        return pid != 0 && pid == mainPid && startTicks == mainPidStart;
     }
 
     /** The pid the session named with {@code MAINPID=}, or 0. */

@@ -130,6 +130,28 @@ class NotifyTest extends DaemonFixture {
     }
 
     @Test
+    void aProcessOutsideTheTreeCannotSpeakForASessionByCopyingItsTag() throws Exception {
+        String id = (String) run("argv", List.of("sh", "-c", "echo \"$NOTIFY_SOCKET $STEWARD_ORIGINATOR\"; exec sleep 30"),
+                "notify", true).get("id");
+        poll("the session's socket and tag", () -> text(id).contains("steward-"));
+        String[] told = text(id).trim().split(" ");
+        // Not in the session's tree, but with its notify socket and its originator tag, as any process
+        // of the same user could find them (the socket's name, /proc/PID/environ).
+        ProcessBuilder pb = new ProcessBuilder("timeout", "10", "systemd-notify", "--ready", "--status=forged");
+        pb.environment().put("NOTIFY_SOCKET", told[0]);
+        pb.environment().put("STEWARD_ORIGINATOR", told[1]);
+        Process forger = pb.redirectErrorStream(true).start();
+        assertTrue(forger.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "systemd-notify returned");
+        poll("the refusal", () -> metric("steward_beat_drops_total{reason=\"foreign-sender\"}") >= 1
+                || Boolean.TRUE.equals(client.session(id).get("ready")));
+        Map<String, Object> s = client.session(id);
+        assertEquals(false, s.get("ready"), "a forged READY=1 made the session ready");
+        assertEquals(null, s.get("status"), "a forged STATUS= was shown");
+        assertTrue(metric("steward_beat_drops_total{reason=\"foreign-sender\"}") >= 1);
+        assertEquals("foreign-sender", event("auth-failure", id).fields().get("reason"));
+    }
+
+    @Test
     void onStallNeedsAThreshold() {
         var r = raw("POST", "/v1/sessions", "{\"argv\":[\"true\"],\"onStall\":\"restart\"}");
         assertEquals(400, r.status());
