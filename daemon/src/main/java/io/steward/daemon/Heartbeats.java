@@ -26,7 +26,8 @@ import java.util.logging.Logger;
  * The heartbeat thread: one epoll over every session's own sockets (VLP beats, and sd_notify when
  * asked for) and the optional UDP listener. It drains each as soon as it is readable (the kernel
  * queues only about a dozen datagrams per Unix socket; a socket per session means a session that
- * floods fills only its own queue), and every tick looks for sessions that have gone silent. The tracker, the decoders and the receive buffer belong to this
+ * floods fills only its own queue), and every tick looks for sessions that have gone silent, after
+ * taking what is already queued. The tracker, the decoders and the receive buffer belong to this
  * thread, so the beat path takes no lock and allocates nothing.
  */
 final class Heartbeats implements AutoCloseable {
@@ -37,6 +38,12 @@ final class Heartbeats implements AutoCloseable {
     private static final int BATCH = 64;
     /** Batches taken from one socket per wake-up, so one busy sender cannot starve the others. */
     private static final int BATCHES_PER_WAKE = 8;
+    /**
+     * A tick this much later than due means the thread could not watch meanwhile (the daemon was
+     * stopped or starved); the silence it did not see is not held against anyone. Far above the
+     * lateness of a busy machine or a GC pause.
+     */
+    static final long GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long TOKEN_WAKE = -1;
     private static final long TOKEN_UDP = -3;
 
@@ -165,15 +172,20 @@ final class Heartbeats implements AutoCloseable {
                 .append('\n');
     }
 
-    /** Checks for silence at once and sets the tick anew: a watched session was just started. */
+    /**
+     * Starts the ticks again if they had stopped: a watched session was just started. (Ticks that
+     * run on are left alone, so a late one is still seen as late.)
+     */
     void watchNow() {
         execute(this::startTicking);
     }
 
     /** Heartbeat thread only. */
     private void startTicking() {
-        nextTick = System.nanoTime();
-        ticking = true;
+        if (!ticking) {
+            nextTick = System.nanoTime();
+            ticking = true;
+        }
     }
 
     private void run() {
@@ -190,6 +202,13 @@ final class Heartbeats implements AutoCloseable {
             }
             long now = System.nanoTime();
             if (ticking && now - nextTick >= 0) {
+                // What is queued now was sent before this moment: take it before judging silence.
+                dispatch(await(0));
+                now = System.nanoTime();
+                long late = now - nextTick;
+                if (late > GAP_NANOS) {
+                    watch.clockGap(registry.all(), now, late);
+                }
                 watch.tick(registry.all(), now);
                 // With no watched session left, sleep until one is started (watchNow wakes us).
                 ticking = watching();

@@ -33,6 +33,23 @@ final class StallWatch {
         }
     }
 
+    /**
+     * The heartbeat thread could not look for {@code gapNanos} (the daemon was stopped, or starved):
+     * every live watched session gets a fresh threshold before the next judgement, and the gap is
+     * counted and told as a {@code clock-gap} event.
+     */
+    void clockGap(List<Session> sessions, long now, long gapNanos) {
+        int watched = 0;
+        for (Session s : sessions) {
+            if (s.live() && s.vitals.watched()) {
+                s.vitals.clockGap(now, gapNanos);
+                watched++;
+            }
+        }
+        counters.clockGap();
+        events.publish("clock-gap", Json.object("gapMs", TimeUnit.NANOSECONDS.toMillis(gapNanos), "sessions", watched));
+    }
+
     /** Proofs of life came back after a stall. */
     void resumed(Session s, int pid, long now) {
         events.publish("resumed", Json.object("session", s.id, "name", s.name(), "pid", pid));

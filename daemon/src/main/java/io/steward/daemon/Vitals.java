@@ -98,6 +98,17 @@ final class Vitals {
     }
 
     /**
+     * The daemon could not watch for {@code gapNanos} until {@code now} (it was stopped, or starved
+     * of CPU): what it did not see is no evidence of silence. The session gets a whole threshold
+     * from now, as its beats meanwhile may have been dropped at a full queue.
+     */
+    void clockGap(long now, long gapNanos) {
+        if (armed && now - lastProofNanos > 0) {
+            lastProofNanos = now;
+        }
+    }
+
+    /**
      * Whether a recovery may act now. Actions are at least one threshold apart, so a session that
      * keeps stalling right after each recovery is not restarted in a tight loop.
      */
