@@ -106,6 +106,19 @@ class VerbsTest {
     }
 
     @Test
+    void aWatchedSessionsStartTimeout() throws Exception {
+        String id = run("run", "--stall-after", "5s", "--start-timeout", "2s", "--", "sleep", "60");
+        assertEquals(2000, ((Number) json("status", id, "--json").get("startTimeoutMs")).intValue());
+        String status = ok("status", id).out();
+        assertTrue(status.contains("heartbeat  stall after 5s (first within 2s), on stall none"), status);
+        String dflt = run("run", "--watchdog", "5s", "--", "sleep", "60");
+        assertEquals(90_000, ((Number) json("status", dflt, "--json").get("startTimeoutMs")).intValue());
+        Cli.Result unwatched = steward("run", "--start-timeout", "2s", "--", "true");
+        assertEquals(2, unwatched.code(), unwatched.err());
+        assertTrue(unwatched.err().startsWith("steward: startTimeoutMs: needs stallAfterMs or watchdogMs"), unwatched.err());
+    }
+
+    @Test
     void saveAndAUnitThatResurrects() throws Exception {
         run("run", "--name", "keep", "--", "sleep", "60");
         assertEquals(List.of("keep"), json("save", "--json").get("saved"));

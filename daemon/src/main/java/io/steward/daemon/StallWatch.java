@@ -27,8 +27,9 @@ final class StallWatch {
 
     void tick(List<Session> sessions, long now) {
         for (Session s : sessions) {
-            if (s.live() && s.vitals.stallDue(now)) {
-                stalled(s, "silent", now);
+            Vitals.Stall why;
+            if (s.live() && (why = s.vitals.stallDue(now)) != null) {
+                stalled(s, why.wire(), now);
             }
         }
     }
@@ -73,7 +74,7 @@ final class StallWatch {
                 "reason", reason, "agentPid", v.lastProofPid() != 0 ? v.lastProofPid() : null,
                 "origin", origin != null ? origin.wire() : null,
                 "silentMs", TimeUnit.NANOSECONDS.toMillis(v.silentNanos(now)),
-                "thresholdMs", TimeUnit.NANOSECONDS.toMillis(v.thresholdNanos()), "action", v.onStall.wire()));
+                "thresholdMs", TimeUnit.NANOSECONDS.toMillis(v.limitNanos()), "action", v.onStall.wire()));
         StallAction action = v.onStall;
         if (action.kind() == StallAction.Kind.NONE || s.stopRequested()) {
             return;
