@@ -71,10 +71,6 @@ final class Vitals {
         this.notify = notify;
     }
 
-    long thresholdNanos() {
-        return thresholdNanos;
-    }
-
     /** A new threshold ({@code WATCHDOG_USEC=} sent by the program itself); 0 stops watching. */
     void threshold(long nanos) {
         thresholdNanos = Math.max(0, nanos);

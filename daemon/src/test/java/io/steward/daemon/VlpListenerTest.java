@@ -41,6 +41,18 @@ class VlpListenerTest extends DaemonFixture {
     }
 
     @Test
+    void aSessionThatCannotStartLeavesNoSocketBehind() throws Exception {
+        var r = raw("POST", "/v1/sessions", "{\"argv\":[\"/nonexistent/program\"],\"notify\":true}");
+        assertEquals(400, r.status(), r.text());
+        poll("its sockets closed", () -> metric("steward_session_sockets") == 0);
+        for (String dir : List.of("beats", "notify")) {
+            try (var files = Files.list(home.resolve(dir))) {
+                assertEquals(List.of(), files.toList(), dir + " is empty again");
+            }
+        }
+    }
+
+    @Test
     void socketsADeadDaemonLeftAreRemovedWhenTheNextStarts() throws Exception {
         server.close();
         daemon.close();
