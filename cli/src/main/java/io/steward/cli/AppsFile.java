@@ -28,7 +28,7 @@ final class AppsFile {
     /** Keys that take a duration ({@code "30s"}), by the request field they become. */
     private static final Map<String, String> DURATIONS = Map.of("max-lifetime", "maxLifetimeMs",
             "idle-timeout", "idleTimeoutMs", "retain", "retainMs", "grace", "graceMs", "within", "restartWindowMs",
-            "watchdog", "watchdogMs", "stall-after", "stallAfterMs");
+            "watchdog", "watchdogMs", "stall-after", "stallAfterMs", "start-timeout", "startTimeoutMs");
     private static final Map<String, String> STRINGS = Map.of("cwd", "cwd", "overflow", "overflow", "restart", "restart",
             "label", "label", "on-stall", "onStall");
     private static final Map<String, String> BOOLEANS = Map.of("pty", "pty", "merge-stderr", "mergeStderr",

@@ -80,6 +80,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--stall-after", paramLabel = "D", description = "No heartbeat (VLP or WATCHDOG=1) for D is a stall.")
     String stallAfter;
 
+    @Option(names = "--start-timeout", paramLabel = "D", description = "With --stall-after or --watchdog: no first heartbeat (or READY=1) within D of a start is a stall (default 90s).")
+    String startTimeout;
+
     @Option(names = "--on-stall", paramLabel = "ACTION", description = "none (default), restart, stop or signal:SIG.")
     String onStall;
 
@@ -175,6 +178,7 @@ final class RunCommand implements Callable<Integer> {
         }
         putMillis(b, "watchdogMs", watchdog);
         putMillis(b, "stallAfterMs", stallAfter);
+        putMillis(b, "startTimeoutMs", startTimeout);
         put(b, "onStall", onStall);
         return b;
     }

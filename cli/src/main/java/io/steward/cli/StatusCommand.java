@@ -41,7 +41,9 @@ final class StatusCommand implements Callable<Integer> {
             field("status", s.get("status"));
         }
         if (s.get("stallAfterMs") != null) {
-            field("heartbeat", "stall after " + SessionView.millis(s.get("stallAfterMs")) + ", on stall "
+            field("heartbeat", "stall after " + SessionView.millis(s.get("stallAfterMs"))
+                    + (s.get("startTimeoutMs") != null ? " (first within " + SessionView.millis(s.get("startTimeoutMs")) + ")" : "")
+                    + ", on stall "
                     + s.get("onStall") + ", " + s.get("stalls") + " stalls"
                     + (s.get("lastBeatAgeMs") != null ? ", last beat " + SessionView.millis(s.get("lastBeatAgeMs")) + " ago" : ""));
         }

@@ -251,6 +251,23 @@ class ApplyTest {
     }
 
     @Test
+    void heartbeatKeysBecomeTheRunOptions() throws Exception {
+        Path f = file("beat.toml", """
+                [[app]]
+                name = "beating"
+                argv = ["sleep", "60"]
+                stall-after = "5s"
+                start-timeout = "3s"
+                on-stall = "restart"
+                """);
+        assertEquals(0, steward("apply", "-f", f.toString()).code());
+        Map<String, Object> s = daemon.session("beating");
+        assertEquals(5000, ((Number) s.get("stallAfterMs")).intValue());
+        assertEquals(3000, ((Number) s.get("startTimeoutMs")).intValue());
+        assertEquals("restart", s.get("onStall"));
+    }
+
+    @Test
     void aDependencyThatEndsBeforeItIsReadyStopsTheApplyThere() throws Exception {
         Path f = file("fail.toml", """
                 [[app]]

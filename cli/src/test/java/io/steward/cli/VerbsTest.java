@@ -102,7 +102,20 @@ class VerbsTest {
 
         String beats = ok("beats").out();
         assertTrue(beats.startsWith("PID"), beats);
-        assertTrue(json("beats", "--json").get("socket").toString().endsWith("beats.sock"));
+        assertTrue(json("beats", "--json").get("socketDir").toString().endsWith("/beats"));
+    }
+
+    @Test
+    void aWatchedSessionsStartTimeout() throws Exception {
+        String id = run("run", "--stall-after", "5s", "--start-timeout", "2s", "--", "sleep", "60");
+        assertEquals(2000, ((Number) json("status", id, "--json").get("startTimeoutMs")).intValue());
+        String status = ok("status", id).out();
+        assertTrue(status.contains("heartbeat  stall after 5s (first within 2s), on stall none"), status);
+        String dflt = run("run", "--watchdog", "5s", "--", "sleep", "60");
+        assertEquals(90_000, ((Number) json("status", dflt, "--json").get("startTimeoutMs")).intValue());
+        Cli.Result unwatched = steward("run", "--start-timeout", "2s", "--", "true");
+        assertEquals(2, unwatched.code(), unwatched.err());
+        assertTrue(unwatched.err().startsWith("steward: startTimeoutMs: needs stallAfterMs or watchdogMs"), unwatched.err());
     }
 
     @Test

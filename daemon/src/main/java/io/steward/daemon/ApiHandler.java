@@ -88,7 +88,7 @@ final class ApiHandler extends Handler.Abstract {
                 Http.json(response, 200, Json.object("capabilities", caps), cb);
             }
             case BEATS -> Http.json(response, 200, Json.object("agents", sessions.heartbeats().agents(),
-                    "socket", sessions.heartbeats().beatSocket().toString()), cb);
+                    "socketDir", sessions.heartbeats().beatSocketDir().toString()), cb);
             case EVENTS -> EventStream.serve(sessions.events(), EventStream.since(query, request), response, cb);
             case FLUSH_ALL -> {
                 noBody(request);

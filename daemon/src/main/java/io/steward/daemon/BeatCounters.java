@@ -15,7 +15,7 @@ final class BeatCounters {
     /** Why a beat or a notify datagram was dropped after it was received. */
     enum Drop {
         AUTH_FAILURE, ORIGIN_CONFLICT, NAMESPACE_CONFLICT, OUT_OF_ORDER, RATE_LIMITED, DECODE, NO_CREDENTIALS,
-        CTRL_TRUNCATED, FOREIGN_SENDER;
+        CTRL_TRUNCATED, FOREIGN_SENDER, FOREIGN_UID;
 
         String wire() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -46,11 +46,12 @@ final class BeatCounters {
     private final AtomicLongArray notifyRefused = new AtomicLongArray(NotifyRefusal.values().length);
     private final AtomicLongArray recoveries = new AtomicLongArray(Recovery.values().length);
     private final AtomicLongArray refusals = new AtomicLongArray(Refusal.values().length);
-    private final AtomicLongArray other = new AtomicLongArray(4);
+    private final AtomicLongArray other = new AtomicLongArray(5);
     private static final int NOTIFY = 0;
     private static final int STALLS = 1;
     private static final int IO = 2;
     private static final int NOTIFY_FDS_CLOSED = 3;
+    private static final int CLOCK_GAPS = 4;
 
     private static void bump(AtomicLongArray a, int i) {
         a.setRelease(i, a.getPlain(i) + 1);
@@ -89,6 +90,10 @@ final class BeatCounters {
         bump(other, IO);
     }
 
+    void clockGap() {
+        bump(other, CLOCK_GAPS);
+    }
+
     void recovery(Recovery r) {
         recoveries.incrementAndGet(r.ordinal());
     }
@@ -117,6 +122,9 @@ final class BeatCounters {
                 wires(Refusal.values(), Refusal::wire), refusals);
         single(b, "steward_beat_evictions_total", "counter", "tracked agents evicted to make room", evictions);
         single(b, "steward_beat_io_errors_total", "counter", "receive failures on heartbeat sockets", other.get(IO));
+        single(b, "steward_beat_clock_gaps_total", "counter",
+                "times the heartbeat thread could not watch for a while and gave watched sessions a fresh threshold",
+                other.get(CLOCK_GAPS));
         single(b, "steward_beat_agents", "gauge", "agents tracked now", tracked);
     }
 

@@ -23,11 +23,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The heartbeat thread: one epoll over the VLP socket ({@code beats.sock}), the optional UDP
- * listener and every session's sd_notify socket. It drains each as soon as it is readable (the
- * kernel queues only about a dozen datagrams per Unix socket), and every tick looks for sessions
- * that have gone silent. The tracker, the decoders and the receive buffer belong to this thread, so
- * the beat path takes no lock and allocates nothing.
+ * The heartbeat thread: one epoll over every session's own sockets (VLP beats, and sd_notify when
+ * asked for) and the optional UDP listener. It drains each as soon as it is readable (the kernel
+ * queues only about a dozen datagrams per Unix socket; a socket per session means a session that
+ * floods fills only its own queue), and every tick looks for sessions that have gone silent, after
+ * taking what is already queued. The tracker, the decoders and the receive buffer belong to this
+ * thread, so the beat path takes no lock and allocates nothing.
  */
 final class Heartbeats implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Heartbeats.class.getName());
@@ -37,8 +38,13 @@ final class Heartbeats implements AutoCloseable {
     private static final int BATCH = 64;
     /** Batches taken from one socket per wake-up, so one busy sender cannot starve the others. */
     private static final int BATCHES_PER_WAKE = 8;
+    /**
+     * A tick this much later than due means the thread could not watch meanwhile (the daemon was
+     * stopped or starved); the silence it did not see is not held against anyone. Far above the
+     * lateness of a busy machine or a GC pause.
+     */
+    static final long GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long TOKEN_WAKE = -1;
-    private static final long TOKEN_BEATS = -2;
     private static final long TOKEN_UDP = -3;
 
     /**
@@ -58,7 +64,7 @@ final class Heartbeats implements AutoCloseable {
     /** VLP frames are 32 bytes; anything longer is cut, reported truncated, and counted as BadLength. */
     private final DatagramBatch batch = new DatagramBatch(BATCH, 64, UnixDatagram.DEFAULT_CONTROL_SIZE);
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final UnixDatagram beats;
+    private final SessionSockets sockets;
     private final UnixDatagram udp;
     private final BeatTracker tracker = new BeatTracker(BeatTracker.Limits.DEFAULT);
     private final BeatCounters counters = new BeatCounters();
@@ -78,19 +84,10 @@ final class Heartbeats implements AutoCloseable {
         this.gate = new EventGate(events);
         this.watch = new StallWatch(events, counters, recovery, config.allowUnverifiedRecovery());
         this.intake = new BeatIntake(tracker, counters, gate, registry, watch);
-        this.notify = new NotifyIntake(home.file("notify"), epoll, counters, gate, events, watch, this::startTicking);
-        this.beats = UnixDatagram.bind(home.file("beats.sock"));
-        UnixDatagram u = null;
-        try {
-            u = config.udp() != null ? UnixDatagram.udp(config.udp()) : null;
-        } catch (RuntimeException e) {
-            beats.close();
-            throw e;
-        }
-        this.udp = u;
-        beats.receiveBuffer(4 * 1024 * 1024);
+        this.notify = new NotifyIntake(counters, gate, events, watch, this::startTicking);
+        this.sockets = new SessionSockets(home.file("beats"), home.file("notify"), epoll);
+        this.udp = config.udp() != null ? UnixDatagram.udp(config.udp()) : null;
         epoll.add(wakeFd, Epoll.IN, TOKEN_WAKE);
-        epoll.add(beats.fd(), Epoll.IN, TOKEN_BEATS);
         if (udp != null) {
             udp.receiveBuffer(4 * 1024 * 1024);
             epoll.add(udp.fd(), Epoll.IN, TOKEN_UDP);
@@ -99,9 +96,9 @@ final class Heartbeats implements AutoCloseable {
         thread.start();
     }
 
-    /** The VLP socket sessions are told of in {@code STEWARD_BEAT_SOCKET}. */
-    Path beatSocket() {
-        return beats.path();
+    /** The directory of the sessions' VLP sockets, each told to its session in {@code STEWARD_BEAT_SOCKET}. */
+    Path beatSocketDir() {
+        return sockets.beatsDir();
     }
 
     /** The UDP listener's port, or 0 when there is none. */
@@ -109,8 +106,9 @@ final class Heartbeats implements AutoCloseable {
         return udp != null ? udp.localPort() : 0;
     }
 
-    NotifyIntake notifySockets() {
-        return notify;
+    /** The sessions' own sockets: opened as a session starts, attached once it exists, closed when it is released. */
+    SessionSockets sockets() {
+        return sockets;
     }
 
     BeatCounters counters() {
@@ -162,6 +160,9 @@ final class Heartbeats implements AutoCloseable {
 
     void render(StringBuilder b) {
         counters.render(b, tracker.evictions(), tracker.size());
+        b.append("# HELP steward_session_sockets the sessions' own beat and notify sockets open now\n")
+                .append("# TYPE steward_session_sockets gauge\n")
+                .append("steward_session_sockets ").append(sockets.size()).append('\n');
         // What the beat path costs the heap: flat while beats flow is the proof it allocates nothing.
         b.append("# HELP steward_beat_thread_allocated_bytes bytes the heartbeat thread has allocated\n")
                 .append("# TYPE steward_beat_thread_allocated_bytes counter\n")
@@ -171,43 +172,26 @@ final class Heartbeats implements AutoCloseable {
                 .append('\n');
     }
 
-    /** Checks for silence at once and sets the tick anew: a watched session was just started. */
+    /**
+     * Starts the ticks again if they had stopped: a watched session was just started. (Ticks that
+     * run on are left alone, so a late one is still seen as late.)
+     */
     void watchNow() {
         execute(this::startTicking);
     }
 
     /** Heartbeat thread only. */
     private void startTicking() {
-        nextTick = System.nanoTime();
-        ticking = true;
+        if (!ticking) {
+            nextTick = System.nanoTime();
+            ticking = true;
+        }
     }
 
     private void run() {
         while (!closed) {
-            int n;
-            try {
-                n = epoll.await(ticking
-                        ? (int) Math.max(0, TimeUnit.NANOSECONDS.toMillis(nextTick - System.nanoTime()) + 1) : -1);
-            } catch (NativeException e) {
-                ioError("epoll_wait", e);
-                continue;
-            }
-            for (int i = 0; i < n; i++) {
-                long token = epoll.token(i);
-                try {
-                    if (token == TOKEN_WAKE) {
-                        Libc.read(wakeFd, bell, 8);
-                    } else if (token == TOKEN_BEATS) {
-                        drainBeats(beats, false);
-                    } else if (token == TOKEN_UDP) {
-                        drainBeats(udp, true);
-                    } else {
-                        notify.drain((int) token, buffer, received);
-                    }
-                } catch (RuntimeException e) {
-                    ioError("receive", e);
-                }
-            }
+            dispatch(await(ticking
+                    ? (int) Math.max(0, TimeUnit.NANOSECONDS.toMillis(nextTick - System.nanoTime()) + 1) : -1));
             Runnable task;
             while ((task = tasks.poll()) != null) {
                 try {
@@ -218,11 +202,60 @@ final class Heartbeats implements AutoCloseable {
             }
             long now = System.nanoTime();
             if (ticking && now - nextTick >= 0) {
+                // What is queued now was sent before this moment: take it before judging silence.
+                dispatch(await(0));
+                now = System.nanoTime();
+                long late = now - nextTick;
+                if (late > GAP_NANOS) {
+                    watch.clockGap(registry.all(), now, late);
+                }
                 watch.tick(registry.all(), now);
                 // With no watched session left, sleep until one is started (watchNow wakes us).
                 ticking = watching();
                 nextTick = now + TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
             }
+        }
+    }
+
+    /** Waits for readiness; a failed wait is reported and counts as none. */
+    private int await(int timeoutMillis) {
+        try {
+            return epoll.await(timeoutMillis);
+        } catch (NativeException e) {
+            ioError("epoll_wait", e);
+            return 0;
+        }
+    }
+
+    /** Drains every socket the last wait reported readable. */
+    private void dispatch(int n) {
+        for (int i = 0; i < n; i++) {
+            long token = epoll.token(i);
+            try {
+                if (token == TOKEN_WAKE) {
+                    Libc.read(wakeFd, bell, 8);
+                } else if (token == TOKEN_UDP) {
+                    drainBeats(udp, null);
+                } else {
+                    drain(sockets.byFd((int) token));
+                }
+            } catch (RuntimeException e) {
+                ioError("receive", e);
+            }
+        }
+    }
+
+    private void drain(SessionSocket s) {
+        if (s == null) {
+            return; // closed since the wait reported it
+        }
+        Session session = s.session();
+        if (session == null) {
+            sockets.park(s);
+        } else if (s.kind == SessionSocket.Kind.BEATS) {
+            drainBeats(s.socket, session);
+        } else {
+            notify.drain(s, buffer, received);
         }
     }
 
@@ -245,15 +278,16 @@ final class Heartbeats implements AutoCloseable {
         return false;
     }
 
-    private void drainBeats(UnixDatagram socket, boolean unverified) {
+    /** @param session the session whose socket it is; null for the UDP listener */
+    private void drainBeats(UnixDatagram socket, Session session) {
         int n;
         for (int round = 0; round < BATCHES_PER_WAKE && (n = batch.receive(socket)) > 0; round++) {
             long now = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                if (unverified) {
+                if (session == null) {
                     intake.udp(batch.payload(i), batch.datagram(i), now);
                 } else {
-                    intake.unix(batch.payload(i), batch.datagram(i), now);
+                    intake.unix(session, batch.payload(i), batch.datagram(i), now);
                 }
             }
         }
@@ -269,8 +303,7 @@ final class Heartbeats implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        notify.closeAll();
-        beats.close();
+        sockets.closeAll();
         if (udp != null) {
             udp.close();
         }

@@ -24,21 +24,24 @@ import java.util.Set;
  *     (a watchdog gives it the socket too, without expecting readiness)
  * @param watchdog the sd_notify watchdog interval ({@code WATCHDOG_USEC}); null for none
  * @param stallAfter silence after which the session is stalled; null: the watchdog's, or not watched
+ * @param startTimeout how long a watched session may take to give its first proof of life; null: the default
  * @param onStall what to do when it stalls
  * @param restart whether, when and how often a process that ended by itself is started again
  * @param logFile write its output to log files under {@code $STEWARD_HOME/logs} too
  * @param body the request as it came, kept to start the same session again ({@code resurrect})
  */
 record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifetime, Duration idleTimeout,
-        Duration retain, Duration grace, boolean notifySocket, Duration watchdog, Duration stallAfter, StallAction onStall,
+        Duration retain, Duration grace, boolean notifySocket, Duration watchdog, Duration stallAfter, Duration startTimeout, StallAction onStall,
         RestartPolicy restart, boolean logFile, Map<String, Object> body) {
 
     static final Duration DEFAULT_RETAIN = Duration.ofMinutes(5);
     static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
+    /** systemd's default {@code TimeoutStartSec=}. */
+    static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(90);
 
     private static final Set<String> FIELDS = Set.of("argv", "name", "label", "pty", "rows", "cols", "cwd", "env",
             "clearEnv", "mergeStderr", "ringBytes", "overflow", "maxLifetimeMs", "idleTimeoutMs", "retainMs",
-            "graceMs", "restart", "logFile", "maxRestarts", "restartWindowMs", "notify", "watchdogMs", "stallAfterMs", "onStall");
+            "graceMs", "restart", "logFile", "maxRestarts", "restartWindowMs", "notify", "watchdogMs", "stallAfterMs", "startTimeoutMs", "onStall");
 
     static RunRequest parse(Map<String, Object> raw) {
         JsonBody body = JsonBody.of(raw, FIELDS);
@@ -94,12 +97,16 @@ record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifet
         if (onStall != StallAction.NONE && watchdog == null && stallAfter == null) {
             throw invalid("onStall: needs stallAfterMs or watchdogMs, the silence that makes a stall");
         }
+        Duration startTimeout = body.duration("startTimeoutMs", 1);
+        if (startTimeout != null && watchdog == null && stallAfter == null) {
+            throw invalid("startTimeoutMs: needs stallAfterMs or watchdogMs: only a watched session has a first proof to wait for");
+        }
         if (watchdog != null) {
             b.pidVariable("WATCHDOG_PID");
         }
         return new RunRequest(b.build(), name, label, body.duration("maxLifetimeMs"), body.duration("idleTimeoutMs"),
                 orDefault(body.duration("retainMs"), DEFAULT_RETAIN), orDefault(body.duration("graceMs"), DEFAULT_GRACE),
-                body.bool("notify", false), watchdog, stallAfter, onStall, restart, body.bool("logFile", true),
+                body.bool("notify", false), watchdog, stallAfter, startTimeout, onStall, restart, body.bool("logFile", true),
                 Map.copyOf(raw));
     }
 
@@ -122,7 +129,8 @@ record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifet
     /** The session's heartbeat state as these options ask for it. */
     Vitals vitals() {
         Duration threshold = stallAfter != null ? stallAfter : watchdog;
-        return new Vitals(threshold != null ? threshold.toNanos() : 0, watchdog != null ? watchdog.toNanos() / 1000 : 0,
+        return new Vitals(threshold != null ? threshold.toNanos() : 0,
+                orDefault(startTimeout, DEFAULT_START_TIMEOUT).toNanos(), watchdog != null ? watchdog.toNanos() / 1000 : 0,
                 onStall, notifySocket);
     }
 

@@ -42,11 +42,14 @@ final class Session {
 
     /** The writers of its log files, or null when it has none. */
     volatile SessionLog log;
+    /** The session's VLP socket ({@code STEWARD_BEAT_SOCKET}), its own for as long as it is registered. */
+    final SessionSocket beats;
     /** The session's sd_notify socket, or null. */
-    final NotifyIntake.Endpoint notify;
+    final SessionSocket notify;
 
     Session(String id, String key, String auditTag, RunRequest request, ManagedProcess process, Vitals vitals,
-            NotifyIntake.Endpoint notify) {
+            SessionSocket beats, SessionSocket notify) {
+        this.beats = beats;
         this.notify = notify;
         this.id = id;
         this.key = key;

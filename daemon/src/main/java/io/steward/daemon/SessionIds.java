@@ -15,6 +15,9 @@ import javax.crypto.spec.SecretKeySpec;
  * dump of the registry nor the audit log (which shows a prefix of that hash) gives an id away.
  */
 final class SessionIds {
+    /** Characters of an audit tag, which also names a session's sockets. */
+    static final int AUDIT_TAG_LENGTH = 12;
+
     static final int LENGTH = 26;
     static final int MIN_PREFIX = 6;
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
@@ -67,7 +70,7 @@ final class SessionIds {
 
     /** What the audit log shows of an id: a prefix of its keyed hash. */
     String auditTag(String id) {
-        return key(id).substring(0, 12);
+        return key(id).substring(0, AUDIT_TAG_LENGTH);
     }
 
     static boolean isFullId(String ref) {

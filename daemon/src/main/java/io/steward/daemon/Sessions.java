@@ -54,9 +54,12 @@ final class Sessions implements Recovery {
         supervisor.heartbeats(h);
         registry.onRemove(s -> {
             releaseLog(s);
-            if (s.notify != null) {
-                h.execute(() -> h.notifySockets().close(s.notify));
-            }
+            h.execute(() -> {
+                h.sockets().close(s.beats);
+                if (s.notify != null) {
+                    h.sockets().close(s.notify);
+                }
+            });
         });
     }
 
@@ -100,14 +103,25 @@ final class Sessions implements Recovery {
             }
             String id = registry.ids().newId();
             String tag = registry.ids().auditTag(id);
-            NotifyIntake.Endpoint notify = request.needsNotifySocket() ? heartbeats.notifySockets().open(tag) : null;
+            SessionSockets sockets = heartbeats.sockets();
+            SessionSocket beats = null;
+            SessionSocket notify = null;
             ManagedProcess p;
             try {
-                p = runtime.spawn(sessionSpec(request, tag, notify));
+                beats = sockets.open(SessionSocket.Kind.BEATS, tag);
+                notify = request.needsNotifySocket() ? sockets.open(SessionSocket.Kind.NOTIFY, tag) : null;
+                p = runtime.spawn(sessionSpec(request, tag, beats, notify));
             } catch (RuntimeException e) {
-                if (notify != null) {
-                    heartbeats.execute(() -> heartbeats.notifySockets().close(notify));
-                }
+                SessionSocket b = beats;
+                SessionSocket n = notify;
+                heartbeats.execute(() -> {
+                    if (b != null) {
+                        sockets.close(b);
+                    }
+                    if (n != null) {
+                        sockets.close(n);
+                    }
+                });
                 audit.record(caller, "run", null, e instanceof StewardException se ? se.code().wire() : "internal");
                 throw e;
             }
@@ -115,23 +129,31 @@ final class Sessions implements Recovery {
                 book.started(p, tag, request, managed);
             } catch (StewardException e) {
                 Supervisor.abandon(p); // nothing may run that the journal does not know of
-                if (notify != null) {
-                    heartbeats.execute(() -> heartbeats.notifySockets().close(notify));
-                }
+                SessionSocket b = beats;
+                SessionSocket n = notify;
+                heartbeats.execute(() -> {
+                    sockets.close(b);
+                    if (n != null) {
+                        sockets.close(n);
+                    }
+                });
                 audit.record(caller, "run", null, e.code().wire());
                 throw e;
             }
-            s = new Session(id, registry.ids().key(id), tag, request, p, request.vitals(), notify);
+            s = new Session(id, registry.ids().key(id), tag, request, p, request.vitals(), beats, notify);
             // An exited session of the same name is released first, so its log files are gone (or,
             // for a saved app, kept to be rotated) before this one's writers open them.
             registry.add(s);
             if (request.logFile()) {
                 s.log = new SessionLog(logs, request.name() != null ? request.name() : id, p, logCounters);
             }
-            if (notify != null) {
-                Session owner = s;
-                heartbeats.execute(() -> heartbeats.notifySockets().attach(notify, owner));
-            }
+            Session owner = s;
+            heartbeats.execute(() -> {
+                sockets.attach(owner.beats, owner);
+                if (owner.notify != null) {
+                    sockets.attach(owner.notify, owner);
+                }
+            });
         }
         audit.record(caller, "run", s.auditTag, "ok");
         events.publish("started", Json.object("session", s.id, "name", s.name(), "pid", s.process.pid(),
@@ -144,9 +166,9 @@ final class Sessions implements Recovery {
     }
 
     /** The request's spec with what the session is told of: its originator tag and its heartbeat sockets. */
-    private ProcessSpec sessionSpec(RunRequest request, String tag, NotifyIntake.Endpoint notify) {
+    private ProcessSpec sessionSpec(RunRequest request, String tag, SessionSocket beats, SessionSocket notify) {
         ProcessSpec.Builder b = request.spec().toBuilder().originator("steward-" + tag)
-                .env("STEWARD_BEAT_SOCKET", heartbeats.beatSocket().toString());
+                .env("STEWARD_BEAT_SOCKET", beats.path().toString());
         if (notify != null) {
             b.env("NOTIFY_SOCKET", notify.path().toString());
         }

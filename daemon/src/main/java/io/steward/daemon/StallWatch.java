@@ -27,10 +27,28 @@ final class StallWatch {
 
     void tick(List<Session> sessions, long now) {
         for (Session s : sessions) {
-            if (s.live() && s.vitals.stallDue(now)) {
-                stalled(s, "silent", now);
+            Vitals.Stall why;
+            if (s.live() && (why = s.vitals.stallDue(now)) != null) {
+                stalled(s, why.wire(), now);
             }
         }
+    }
+
+    /**
+     * The heartbeat thread could not look for {@code gapNanos} (the daemon was stopped, or starved):
+     * every live watched session gets a fresh threshold before the next judgement, and the gap is
+     * counted and told as a {@code clock-gap} event.
+     */
+    void clockGap(List<Session> sessions, long now, long gapNanos) {
+        int watched = 0;
+        for (Session s : sessions) {
+            if (s.live() && s.vitals.watched()) {
+                s.vitals.clockGap(now, gapNanos);
+                watched++;
+            }
+        }
+        counters.clockGap();
+        events.publish("clock-gap", Json.object("gapMs", TimeUnit.NANOSECONDS.toMillis(gapNanos), "sessions", watched));
     }
 
     /** Proofs of life came back after a stall. */
@@ -56,7 +74,7 @@ final class StallWatch {
                 "reason", reason, "agentPid", v.lastProofPid() != 0 ? v.lastProofPid() : null,
                 "origin", origin != null ? origin.wire() : null,
                 "silentMs", TimeUnit.NANOSECONDS.toMillis(v.silentNanos(now)),
-                "thresholdMs", TimeUnit.NANOSECONDS.toMillis(v.thresholdNanos()), "action", v.onStall.wire()));
+                "thresholdMs", TimeUnit.NANOSECONDS.toMillis(v.limitNanos()), "action", v.onStall.wire()));
         StallAction action = v.onStall;
         if (action.kind() == StallAction.Kind.NONE || s.stopRequested()) {
             return;

@@ -9,8 +9,10 @@ import java.util.concurrent.CompletableFuture;
  * What a session's own signs of life say: readiness and status from sd_notify, and the time of the
  * last proof that it is alive (an accepted VLP beat from its tree, or a {@code WATCHDOG=1}). A
  * session whose proofs stop for longer than its threshold is stalled, once per silence run. The
- * watch starts with the first proof or {@code READY=1}: a program still starting up is not stalled
- * (a slow JVM would otherwise be restarted forever).
+ * threshold applies from the first proof or {@code READY=1}: a program still starting up is not
+ * held to it (a slow JVM would otherwise be restarted forever); until then it has its start
+ * timeout, as systemd's {@code TimeoutStartSec=}, so one that never gives a first proof is stalled
+ * too.
  *
  * <p>Written by the heartbeat thread (and reset by a restart); read by anyone. Every field is
  * volatile and written whole, so readers never lock and the beat path never waits.
@@ -18,10 +20,21 @@ import java.util.concurrent.CompletableFuture;
 final class Vitals {
     /** No threshold, no notify socket: a session that says nothing and is not expected to. */
     static Vitals unwatched() {
-        return new Vitals(0, 0, StallAction.NONE, false);
+        return new Vitals(0, 0, 0, StallAction.NONE, false);
+    }
+
+    /** Why a session is stalled: it fell silent, or it never spoke within its start timeout. */
+    enum Stall {
+        SILENT, START_TIMEOUT;
+
+        String wire() {
+            return this == SILENT ? "silent" : "start-timeout";
+        }
     }
 
     private volatile long thresholdNanos;
+    /** How long a watched session may take to give its first proof of life; 0 for no limit. */
+    final long startTimeoutNanos;
     final long watchdogMicros;
     final StallAction onStall;
     /** Started with {@code --notify}: the session is expected to say {@code READY=1}. */
@@ -42,21 +55,20 @@ final class Vitals {
     private volatile String status;
     private volatile boolean stopping;
     private volatile int mainPid;
+    private volatile long mainPidStart;
     private volatile int errno;
 
     /**
      * @param thresholdNanos silence after which the session is stalled; 0: not watched
+     * @param startTimeoutNanos how long the first proof may take; 0 for no limit
      * @param watchdogMicros the {@code WATCHDOG_USEC} the session is given; 0 for none
      */
-    Vitals(long thresholdNanos, long watchdogMicros, StallAction onStall, boolean notify) {
+    Vitals(long thresholdNanos, long startTimeoutNanos, long watchdogMicros, StallAction onStall, boolean notify) {
         this.thresholdNanos = thresholdNanos;
+        this.startTimeoutNanos = startTimeoutNanos;
         this.watchdogMicros = watchdogMicros;
         this.onStall = onStall;
         this.notify = notify;
-    }
-
-    long thresholdNanos() {
-        return thresholdNanos;
     }
 
     /** A new threshold ({@code WATCHDOG_USEC=} sent by the program itself); 0 stops watching. */
@@ -86,14 +98,42 @@ final class Vitals {
         return false;
     }
 
-    /** True once per silence run, when the silence first passes the threshold. */
-    boolean stallDue(long now) {
-        if (thresholdNanos == 0 || !armed || stalled || now - lastProofNanos <= thresholdNanos) {
-            return false;
+    /**
+     * Non-null once per silence run, when the silence first passes what it may last: the threshold
+     * after a first proof, the start timeout before one.
+     */
+    Stall stallDue(long now) {
+        if (thresholdNanos == 0 || stalled) {
+            return null;
+        }
+        long limit = armed ? thresholdNanos : startTimeoutNanos;
+        if (limit == 0 || now - lastProofNanos <= limit) {
+            return null;
         }
         stalled = true;
         stalls++;
-        return true;
+        return armed ? Stall.SILENT : Stall.START_TIMEOUT;
+    }
+
+    /** The silence allowed now: the threshold after the first proof, the start timeout before it. */
+    long limitNanos() {
+        return armed ? thresholdNanos : startTimeoutNanos;
+    }
+
+    /**
+     * The daemon could not watch for {@code gapNanos} until {@code now} (it was stopped, or starved
+     * of CPU): what it did not see is no evidence of silence. After a first proof the session gets
+     * a whole threshold from now, as its beats meanwhile may have been dropped at a full queue;
+     * before one, the start timeout is moved on by the gap.
+     */
+    void clockGap(long now, long gapNanos) {
+        if (armed) {
+            if (now - lastProofNanos > 0) {
+                lastProofNanos = now;
+            }
+        } else {
+            lastProofNanos += gapNanos;
+        }
     }
 
     /**
@@ -110,7 +150,7 @@ final class Vitals {
 
     /** Pushes the deadline out ({@code EXTEND_TIMEOUT_USEC}): the session is busy, not stuck. */
     void extend(long micros, long now) {
-        long until = now + micros * 1000 - thresholdNanos;
+        long until = now + micros * 1000 - limitNanos();
         if (until > lastProofNanos) {
             lastProofNanos = until;
         }
@@ -125,6 +165,7 @@ final class Vitals {
         status = null;
         stopping = false;
         mainPid = 0;
+        mainPidStart = 0;
         readiness = new CompletableFuture<>();
     }
 
@@ -170,8 +211,15 @@ final class Vitals {
         stopping = true;
     }
 
-    void mainPid(int pid) {
+    /** {@code MAINPID=}: a process of the tree, started at {@code startTicks}. */
+    void mainPid(int pid, long startTicks) {
+        mainPidStart = startTicks;
         mainPid = pid;
+    }
+
+    /** Whether {@code pid}, started at {@code startTicks}, is the main pid the session named. */
+    boolean isMainPid(int pid, long startTicks) {
+        return pid != 0 && pid == mainPid && startTicks == mainPidStart;
     }
 
     /** The pid the session named with {@code MAINPID=}, or 0. */
@@ -215,6 +263,8 @@ final class Vitals {
         m.put("status", status);
         m.put("stopping", (Boolean) m.getOrDefault("stopping", false) || stopping);
         m.put("stallAfterMs", thresholdNanos > 0 ? Duration.ofNanos(thresholdNanos).toMillis() : null);
+        m.put("startTimeoutMs", thresholdNanos > 0 && startTimeoutNanos > 0
+                ? Duration.ofNanos(startTimeoutNanos).toMillis() : null);
         m.put("onStall", onStall.wire());
         m.put("stalled", stalled);
         m.put("stalls", stalls);

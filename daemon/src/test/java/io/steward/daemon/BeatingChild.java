@@ -4,7 +4,8 @@ import io.steward.agent.Heartbeat;
 
 /**
  * A session's child for tests, beating with the Java agent: {@code args[0]} beats {@code args[1]}
- * ms apart to the socket in STEWARD_BEAT_SOCKET, then it exits. Exits 3 without the variable.
+ * ms apart to the socket in STEWARD_BEAT_SOCKET, then it prints how many it sent and how many were
+ * dropped ({@code sent=N dropped=M}) and exits. Exits 3 without the variable.
  */
 public final class BeatingChild {
     public static void main(String[] args) throws Exception {
@@ -18,6 +19,7 @@ public final class BeatingChild {
                 hb.beat();
                 Thread.sleep(gapMillis);
             }
+            System.out.println("sent=" + hb.sent() + " dropped=" + hb.dropped());
         }
     }
 }

@@ -98,6 +98,15 @@ abstract class DaemonFixture {
         return client.object("POST", "/v1/sessions/" + ref + "/wait", Json.object("timeoutMs", 20_000L));
     }
 
+    /** The argv of a Java main class of the tests run as a session's child (or anywhere else). */
+    static java.util.List<String> javaChild(String main, String... args) {
+        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of(ExternalDaemon.java(), "-cp",
+                ExternalDaemon.classPath(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", main));
+        argv.addAll(java.util.List.of(args));
+        return argv;
+    }
+
     static void poll(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (!condition.getAsBoolean()) {

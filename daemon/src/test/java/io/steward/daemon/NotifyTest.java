@@ -130,6 +130,55 @@ class NotifyTest extends DaemonFixture {
     }
 
     @Test
+    void aProcessOutsideTheTreeCannotSpeakForASessionByCopyingItsTag() throws Exception {
+        String id = (String) run("argv", List.of("sh", "-c", "echo \"$NOTIFY_SOCKET $STEWARD_ORIGINATOR\"; exec sleep 30"),
+                "notify", true).get("id");
+        poll("the session's socket and tag", () -> text(id).contains("steward-"));
+        String[] told = text(id).trim().split(" ");
+        // Not in the session's tree, but with its notify socket and its originator tag, as any process
+        // of the same user could find them (the socket's name, /proc/PID/environ).
+        ProcessBuilder pb = new ProcessBuilder("timeout", "10", "systemd-notify", "--ready", "--status=forged");
+        pb.environment().put("NOTIFY_SOCKET", told[0]);
+        pb.environment().put("STEWARD_ORIGINATOR", told[1]);
+        Process forger = pb.redirectErrorStream(true).start();
+        assertTrue(forger.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "systemd-notify returned");
+        poll("the refusal", () -> metric("steward_beat_drops_total{reason=\"foreign-sender\"}") >= 1
+                || Boolean.TRUE.equals(client.session(id).get("ready")));
+        Map<String, Object> s = client.session(id);
+        assertEquals(false, s.get("ready"), "a forged READY=1 made the session ready");
+        assertEquals(null, s.get("status"), "a forged STATUS= was shown");
+        assertTrue(metric("steward_beat_drops_total{reason=\"foreign-sender\"}") >= 1);
+        assertEquals("foreign-sender", event("auth-failure", id).fields().get("reason"));
+    }
+
+    @Test
+    void aWatchedSessionThatNeverProvesItIsAliveStallsAfterItsStartTimeout() throws Exception {
+        String id = (String) run("argv", List.of("sleep", "30"), "stallAfterMs", 200L, "startTimeoutMs", 600L,
+                "onStall", "restart").get("id");
+        assertEquals(600, ((Number) client.session(id).get("startTimeoutMs")).intValue());
+        Events.Event stall = event("stall", id);
+        assertEquals("start-timeout", stall.fields().get("reason"));
+        long silent = ((Number) stall.fields().get("silentMs")).longValue();
+        assertTrue(silent >= 600 && silent <= 600 + Heartbeats.TICK_MILLIS + 300, "stall seen after " + silent + " ms");
+        assertEquals(600, ((Number) stall.fields().get("thresholdMs")).intValue());
+        assertEquals("restarted", event("recovered", id).fields().get("outcome"));
+    }
+
+    @Test
+    void theStartTimeoutIsSystemdsNinetySecondsUnlessSetAndNeedsAThreshold() {
+        String watched = (String) run("argv", List.of("sleep", "30"), "watchdogMs", 5000L).get("id");
+        assertEquals(90_000, ((Number) client.session(watched).get("startTimeoutMs")).intValue());
+        String unwatched = (String) run("argv", List.of("sleep", "30")).get("id");
+        assertEquals(null, client.session(unwatched).get("startTimeoutMs"));
+        var r = raw("POST", "/v1/sessions", "{\"argv\":[\"true\"],\"startTimeoutMs\":1000}");
+        assertEquals(400, r.status(), r.text());
+        assertTrue(r.text().contains("startTimeoutMs"), r.text());
+        var zero = raw("POST", "/v1/sessions", "{\"argv\":[\"true\"],\"stallAfterMs\":100,\"startTimeoutMs\":0}");
+        assertEquals(400, zero.status(), zero.text());
+        assertEquals(2, client.list(true, null).size(), "a refused request starts nothing");
+    }
+
+    @Test
     void onStallNeedsAThreshold() {
         var r = raw("POST", "/v1/sessions", "{\"argv\":[\"true\"],\"onStall\":\"restart\"}");
         assertEquals(400, r.status());

@@ -45,22 +45,21 @@ class UdpBeatsTest extends DaemonFixture {
 
     @Test
     void aKernelAttestedBeatOutranksAnEarlierUdpClaim() throws Exception {
-        int self = (int) ProcessHandle.current().pid();
+        // The shell execs the sender once told to, so the pid claimed over UDP first is the sender's.
+        List<String> argv = new java.util.ArrayList<>(List.of("sh", "-c", "read go; exec \"$@\"", "sh"));
+        argv.addAll(javaChild(VlpSenderChild.class.getName(), "frame:ok:2"));
+        Map<String, Object> s = run("argv", argv);
+        String id = (String) s.get("id");
+        int pid = ((Number) s.get("pid")).intValue();
         InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), daemon.heartbeats().udpPort());
         try (DatagramChannel udp = DatagramChannel.open()) {
-            udp.send(ByteBuffer.wrap(VlpCodec.encode(new Frame(Frame.Status.OK, self, 1, 1, 0))), to);
+            udp.send(ByteBuffer.wrap(VlpCodec.encode(new Frame(Frame.Status.OK, pid, 1, 1, 0))), to);
         }
         poll("the UDP beat", () -> metric("steward_beats_total{origin=\"network-unverified\"}") == 1);
-        try (io.steward.sys.UnixDatagram unix = io.steward.sys.UnixDatagram.unbound();
-                java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            byte[] f = VlpCodec.encode(new Frame(Frame.Status.OK, self, 1, 2, 0));
-            var seg = arena.allocate(f.length);
-            java.lang.foreign.MemorySegment.copy(f, 0, seg, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, f.length);
-            unix.send(io.steward.sys.UnixAddress.of(home.resolve("beats.sock")), seg, f.length);
-        }
+        client.send(id, "go\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
         poll("the attested beat", () -> metric("steward_beats_total{origin=\"kernel-attested\"}") == 1);
         try (DatagramChannel udp = DatagramChannel.open()) {
-            udp.send(ByteBuffer.wrap(VlpCodec.encode(new Frame(Frame.Status.OK, self, 1, 3, 0))), to);
+            udp.send(ByteBuffer.wrap(VlpCodec.encode(new Frame(Frame.Status.OK, pid, 1, 3, 0))), to);
         }
         poll("the weaker claim refused", () -> metric("steward_beat_drops_total{reason=\"origin-conflict\"}") == 1);
         assertEquals("kernel-attested", event("origin-conflict", null).fields().get("slotOrigin"));

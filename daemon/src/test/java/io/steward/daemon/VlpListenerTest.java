@@ -1,75 +1,110 @@
 package io.steward.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.steward.heartbeat.Frame;
-import io.steward.heartbeat.VlpCodec;
-import io.steward.sys.UnixAddress;
 import io.steward.sys.UnixDatagram;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The VLP socket: kernel-attested senders, forged pids, malformed datagrams. */
 class VlpListenerTest extends DaemonFixture {
-    private static final int SELF = (int) ProcessHandle.current().pid();
+    @Test
+    void everySessionHasASocketOfItsOwnRemovedWhenTheSessionIsReleased() throws Exception {
+        String a = (String) run("argv", List.of("sh", "-c", "echo \"$STEWARD_BEAT_SOCKET\"")).get("id");
+        String b = (String) run("argv", List.of("sh", "-c", "echo \"$STEWARD_BEAT_SOCKET\"")).get("id");
+        waitExit(a);
+        waitExit(b);
+        Path pa = Path.of(text(a).trim());
+        Path pb = Path.of(text(b).trim());
+        assertNotEquals(pa, pb);
+        for (Path p : List.of(pa, pb)) {
+            assertEquals(home.resolve("beats"), p.getParent());
+            assertTrue(Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) instanceof Integer mode
+                    && (mode & 0170000) == 0140000, p + " is a socket");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+        }
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pa.getParent())));
+        assertEquals(home.resolve("beats").toString(), client.beats().get("socketDir"));
+        assertTrue(Files.notExists(home.resolve("beats.sock")), "no socket shared by every session");
+        assertEquals(2, metric("steward_session_sockets"));
+        client.remove(a);
+        poll("the released session's socket removed", () -> Files.notExists(pa));
+        assertTrue(Files.exists(pb), "the other session keeps its own");
+        poll("its descriptor closed", () -> metric("steward_session_sockets") == 1);
+    }
 
     @Test
-    void sessionsAreToldOfTheSocket() {
-        String id = (String) run("argv", List.of("sh", "-c", "echo \"$STEWARD_BEAT_SOCKET\"")).get("id");
-        waitExit(id);
-        assertEquals(home.resolve("beats.sock").toString(), text(id).trim());
-        assertEquals(home.resolve("beats.sock").toString(), client.beats().get("socket"));
+    void aSessionThatCannotStartLeavesNoSocketBehind() throws Exception {
+        var r = raw("POST", "/v1/sessions", "{\"argv\":[\"/nonexistent/program\"],\"notify\":true}");
+        assertEquals(400, r.status(), r.text());
+        poll("its sockets closed", () -> metric("steward_session_sockets") == 0);
+        for (String dir : List.of("beats", "notify")) {
+            try (var files = Files.list(home.resolve(dir))) {
+                assertEquals(List.of(), files.toList(), dir + " is empty again");
+            }
+        }
+    }
+
+    @Test
+    void socketsADeadDaemonLeftAreRemovedWhenTheNextStarts() throws Exception {
+        server.close();
+        daemon.close();
+        List<Path> stale = List.of(home.resolve("beats/0123456789ab"), home.resolve("notify/0123456789ab"));
+        for (Path p : stale) {
+            Files.createDirectories(p.getParent());
+            UnixDatagram.bind(p).close(); // closed without removing its file, as by a SIGKILL
+            assertTrue(Files.exists(p, LinkOption.NOFOLLOW_LINKS));
+        }
+        Path other = Files.writeString(home.resolve("beats/not-a-socket"), "kept");
+        daemon = Daemon.open(stewardHome, beats());
+        server = ApiServer.start(daemon);
+        for (Path p : stale) {
+            assertTrue(Files.notExists(p, LinkOption.NOFOLLOW_LINKS), p + " removed");
+        }
+        assertEquals("kept", Files.readString(other), "only sockets are removed");
+        assertEquals(0, metric("steward_session_sockets"));
     }
 
     @Test
     void aBeatFromItsOwnPidIsTrackedAsKernelAttested() throws Exception {
-        try (Sender s = new Sender()) {
-            s.send(VlpCodec.encode(new Frame(Frame.Status.DEGRADED, SELF, 1, 7, 0)));
-        }
+        Map<String, Object> s = run("argv", javaChild(VlpSenderChild.class.getName(), "frame:degraded:7"));
+        String id = (String) s.get("id");
+        int pid = ((Number) s.get("pid")).intValue();
         poll("the beat", () -> metric("steward_beats_total{origin=\"kernel-attested\"}") == 1);
-        Map<String, Object> agent = agent(SELF);
+        Map<String, Object> agent = agent(pid);
         assertEquals("kernel-attested", agent.get("origin"));
         assertEquals("degraded", agent.get("status"));
         assertEquals("7", agent.get("lastNonce"));
-        assertEquals(null, agent.get("session"));
+        assertEquals(id, agent.get("session"));
+        assertTrue(((Number) client.session(id).get("lastBeatAgeMs")).longValue() >= 0);
     }
 
     @Test
     void aFrameClaimingAnotherPidIsAnAuthFailureAndGetsNoSlot() throws Exception {
         int other = ((Number) run("argv", List.of("sleep", "30")).get("pid")).intValue();
-        try (Sender s = new Sender()) {
-            s.send(VlpCodec.encode(new Frame(Frame.Status.OK, other, 1, 1, 0)));
-        }
+        int sender = ((Number) run("argv", javaChild(VlpSenderChild.class.getName(), "claim:" + other + ":1"))
+                .get("pid")).intValue();
         poll("the refusal", () -> metric("steward_beat_drops_total{reason=\"auth-failure\"}") == 1);
         Events.Event e = event("auth-failure", null);
         assertEquals(other, ((Number) e.fields().get("claimedPid")).intValue());
-        assertEquals(SELF, ((Number) e.fields().get("senderPid")).intValue());
+        assertEquals(sender, ((Number) e.fields().get("senderPid")).intValue());
         assertEquals(null, agent(other));
         assertEquals(0, metric("steward_beats_total{origin=\"kernel-attested\"}"));
     }
 
     @Test
     void malformedAndTruncatedDatagramsAreCountedAndTheListenerServesOn() throws Exception {
-        byte[] good = VlpCodec.encode(new Frame(Frame.Status.OK, SELF, 1, 1, 0));
-        byte[] badMagic = good.clone();
-        badMagic[0] = 'X';
-        byte[] badCrc = good.clone();
-        badCrc[28] ^= 1;
-        try (Sender s = new Sender()) {
-            s.send(badMagic);
-            s.send(badCrc);
-            s.send(new byte[10]);
-            s.send(new byte[6000]);
-            s.send(VlpCodec.encode(new Frame(Frame.Status.OK, SELF, 1, 2, 0)));
-            s.send(VlpCodec.encode(new Frame(Frame.Status.OK, SELF, 1, 2, 0)));
-        }
+        String id = (String) run("argv", javaChild(VlpSenderChild.class.getName(), "corrupt:0:1", "corrupt:28:1",
+                "zeros:10", "zeros:6000", "frame:ok:2", "frame:ok:2")).get("id");
         poll("every datagram handled", () -> metric("steward_beats_total{origin=\"kernel-attested\"}") == 1
-                && metric("steward_beat_drops_total{reason=\"out-of-order\"}") == 1);
+                && metric("steward_beat_drops_total{reason=\"out-of-order\"}") == 1 && text(id).contains("sent 6"));
         assertEquals(1, metric("steward_beat_decode_errors_total{kind=\"BadMagic\"}"));
         assertEquals(1, metric("steward_beat_decode_errors_total{kind=\"BadCrc\"}"));
         assertEquals(2, metric("steward_beat_decode_errors_total{kind=\"BadLength\"}"));
@@ -122,33 +157,30 @@ class VlpListenerTest extends DaemonFixture {
         assertEquals(1, ((Number) event("restarted", id).fields().get("restarts")).intValue());
     }
 
+    @Test
+    void aProcessOutsideTheTreeCannotBeatForASessionByCopyingItsTag() throws Exception {
+        String id = (String) run("argv", List.of("sh", "-c",
+                "echo \"$STEWARD_BEAT_SOCKET $STEWARD_ORIGINATOR\"; exec sleep 30"), "stallAfterMs", 60_000L).get("id");
+        poll("the session's socket and tag", () -> text(id).contains("steward-"));
+        String[] told = text(id).trim().split(" ");
+        ProcessBuilder pb = new ProcessBuilder(javaChild(BeatingChild.class.getName(), "5", "20"));
+        pb.environment().put("STEWARD_BEAT_SOCKET", told[0]);
+        pb.environment().put("STEWARD_ORIGINATOR", told[1]);
+        Process forger = pb.redirectErrorStream(true).start();
+        assertTrue(forger.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the forger finished");
+        String said = new String(forger.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(said.contains("sent=5 dropped=0"), said);
+        poll("its five beats judged", () -> metric("steward_beat_drops_total{reason=\"foreign-sender\"}")
+                + metric("steward_beats_total{origin=\"kernel-attested\"}") >= 5);
+        assertEquals(5, metric("steward_beat_drops_total{reason=\"foreign-sender\"}"));
+        assertEquals(0, metric("steward_beats_total{origin=\"kernel-attested\"}"));
+        assertEquals(null, client.session(id).get("lastBeatAgeMs"), "the session was credited with a forger's beats");
+        assertEquals(null, agent((int) forger.pid()), "a refused sender is not tracked");
+    }
+
     private Map<String, Object> agent(int pid) {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> agents = (List<Map<String, Object>>) client.beats().get("agents");
         return agents.stream().filter(a -> ((Number) a.get("pid")).intValue() == pid).findFirst().orElse(null);
-    }
-
-    /** Sends datagrams to the daemon's VLP socket from this JVM. */
-    private final class Sender implements AutoCloseable {
-        private final UnixDatagram socket = UnixDatagram.unbound();
-        private final UnixAddress to = UnixAddress.of(home.resolve("beats.sock"));
-        private final Arena arena = Arena.ofConfined();
-
-        void send(byte[] bytes) throws InterruptedException {
-            MemorySegment seg = arena.allocate(bytes.length);
-            MemorySegment.copy(bytes, 0, seg, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            long r;
-            while ((r = socket.send(to, seg, bytes.length)) == -io.steward.sys.Errno.EAGAIN && System.nanoTime() < deadline) {
-                Thread.sleep(1); // the daemon drains; the kernel queue holds about a dozen
-            }
-            assertEquals(bytes.length, r);
-        }
-
-        @Override
-        public void close() {
-            socket.close();
-            arena.close();
-        }
     }
 }

@@ -26,7 +26,8 @@ public final class BeatTracker {
     /**
      * @param capacity slots; a new pid beyond it evicts the slot that has been silent longest
      * @param perPidPerSecond beats a single pid may send per second, with a burst of as many
-     * @param globalPerSecond beats all pids together may send per second, with a burst of a tenth
+     * @param globalPerSecond beats all pids together may send per second, with a burst of a tenth;
+     *     only beats within their own pid's limit count against it
      */
     public record Limits(int capacity, int perPidPerSecond, int globalPerSecond) {
         public static final Limits DEFAULT = new Limits(4096, 1000, 1_000_000);
@@ -123,10 +124,6 @@ public final class BeatTracker {
             authFailures++;
             return Verdict.AUTH_FAILURE;
         }
-        if (!admit(now)) {
-            rateLimited++;
-            return Verdict.RATE_LIMITED;
-        }
         int s = table.get(framePid);
         if (s >= 0 && senderStart != 0 && startTicks[s] != 0 && senderStart != startTicks[s]) {
             release(s); // the pid was reused: the old agent's slot says nothing about the new one
@@ -149,11 +146,17 @@ public final class BeatTracker {
                 s = -1;
             }
         }
+        // The shared budget is charged only for beats within their pid's own limit, so a pid
+        // flooding far past it uses up nothing the others need.
         if (s < 0) {
+            if (!admit(now)) {
+                rateLimited++;
+                return Verdict.RATE_LIMITED;
+            }
             s = claim(framePid, beatOrigin, nsInode, senderStart, now);
         } else {
             long tat = Math.max(rateTat[s], now);
-            if (tat - now >= pidTolerance) {
+            if (tat - now >= pidTolerance || !admit(now)) {
                 rateLimited++;
                 return Verdict.RATE_LIMITED;
             }

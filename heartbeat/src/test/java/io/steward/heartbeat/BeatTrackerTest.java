@@ -116,6 +116,19 @@ class BeatTrackerTest {
     }
 
     @Test
+    void aPidOverItsOwnLimitUsesNoneOfTheBudgetOthersShare() {
+        // A global budget of 10,000 beats/s (a burst of 1000); each pid may send 100 a second.
+        BeatTracker shared = new BeatTracker(new BeatTracker.Limits(8, 100, 10_000));
+        for (int i = 1; i <= 10_000; i++) {
+            shared.offer(100, Status.OK, i, KERNEL, 100, 7, 1000, 0);
+            shared.offer(200, Status.OK, i, KERNEL, 200, 7, 1000, 0);
+        }
+        assertEquals(2 * (10_000 - 100), shared.rateLimited(), "each flooder gets its own burst, then nothing");
+        assertEquals(Verdict.ACCEPTED, shared.offer(300, Status.OK, 1, KERNEL, 300, 7, 1000, 0),
+                "a third pid still has its beat: the floods' refused beats took nothing from the shared budget");
+    }
+
+    @Test
     void aStallIsReportedOncePerSilenceRun() {
         List<Integer> stalled = new ArrayList<>();
         BeatTracker.StallSink sink = (pid, nonce, last, origin, ns) -> stalled.add(pid);
