@@ -4,6 +4,7 @@ import io.steward.api.Durations;
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
 import io.steward.api.StewardException;
+import io.steward.client.StewardClient;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ final class ControlCommands {
 
     @Command(name = "stop", description = "SIGTERM the session's tree, SIGKILL what is left after the grace.")
     static final class Stop extends OnSession {
-        @Option(names = "--grace", paramLabel = "D", defaultValue = "5s", description = "Grace before SIGKILL (default ${DEFAULT-VALUE}).")
+        @Option(names = "--grace", paramLabel = "D", description = "Grace before SIGKILL (default: the session's own, as run with --grace; 5s unless set).")
         String grace;
 
         @Option(names = "--wait", description = "Return only once it has exited.")
@@ -67,7 +68,9 @@ final class ControlCommands {
 
         @Override
         public Integer call() {
-            Printer.session(Clients.existing().stop(ref, Durations.parse(grace).toMillis(), await), json);
+            StewardClient client = Clients.existing();
+            Printer.session(grace != null ? client.stop(ref, Durations.parse(grace).toMillis(), await)
+                    : client.stop(ref, await), json);
             return 0;
         }
     }

@@ -183,6 +183,22 @@ class VerbsTest {
     }
 
     @Test
+    void stopWithoutGraceGivesTheSessionItsOwn() throws Exception {
+        // TERM is answered after 6 s: within the session's 30 s, past the 5 s a fixed default would give.
+        String id = run("run", "--grace", "30s", "--", "sh", "-c",
+                "trap 'sleep 6; exit 0' TERM; echo armed; while :; do sleep 0.05; done");
+        Cli.poll("trap armed", () -> {
+            try {
+                return ok("logs", id).out().contains("armed");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        String stopped = ok("stop", id, "--wait").out();
+        assertTrue(stopped.contains("(soft-exit)"), stopped);
+    }
+
+    @Test
     void logsFollowPrintsLinesAsWrittenAndEndsWithTheSession() throws Exception {
         Path gate = tmp.resolve("gate");
         String id = run("run", "--", "sh", "-c", "echo first; while [ ! -e " + gate + " ]; do sleep 0.05; done; echo second");

@@ -179,6 +179,12 @@ public final class StewardClient {
         return object("POST", sessionPath(ref) + "/signal", Json.object("signal", signal));
     }
 
+    /** Stops the session's tree with the grace the session was started with. */
+    public Map<String, Object> stop(String ref, boolean wait) {
+        return object("POST", sessionPath(ref) + "/stop", Json.object("wait", wait));
+    }
+
+    /** Stops the session's tree: SIGTERM, then SIGKILL to what is left after {@code graceMs}. */
     public Map<String, Object> stop(String ref, long graceMs, boolean wait) {
         return object("POST", sessionPath(ref) + "/stop", Json.object("graceMs", graceMs, "wait", wait));
     }
