@@ -3,7 +3,6 @@ package io.steward.cli;
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
 import io.steward.api.StewardException;
-import io.steward.client.StewardClient;
 import io.steward.client.StewardClient.Piece;
 import java.io.IOException;
 import java.io.PrintStream;

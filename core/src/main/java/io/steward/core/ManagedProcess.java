@@ -150,12 +150,12 @@ public final class ManagedProcess {
         return stdout;
     }
 
-    /** Separate stderr, or empty when merged or a pty. */
     /** In which order stdout and stderr arrived; empty when stderr is not apart (a pty, or merged). */
     public Optional<ArrivalOrder> arrivalOrder() {
         return Optional.ofNullable(order);
     }
 
+    /** Separate stderr, or empty when merged or a pty. */
     public Optional<Ring> stderr() {
         return Optional.ofNullable(stderr);
     }

@@ -335,7 +335,6 @@ public final class Ring {
             }
             return n;
         }
-
     }
 
     /** A {@link Reader} the ring waits for under backpressure (see {@link #consumer}). */
@@ -353,7 +352,10 @@ public final class Ring {
             releaseConsumed();
         }
 
-        /** Stops holding the ring back; what only this consumer still held is freed. */
+        /**
+         * Stops holding the ring back: what only this consumer still held is freed when other
+         * consumers remain; with none left, nothing frees the ring until a new one comes.
+         */
         @Override
         public void close() {
             if (consumers.remove(this)) {

@@ -30,6 +30,8 @@ final class SessionLog implements AutoCloseable {
     static final int BUFFER = 256 * 1024;
     /** After a failed write, how long output is skipped (and counted) before the disk is tried again. */
     static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long a release waits for its writers to finish a write under way before deleting their files. */
+    private static final java.time.Duration WRITER_STOP_WAIT = java.time.Duration.ofSeconds(5);
     /** Shared by every session: a burst in many sessions at once waits for a buffer rather than allocating. */
     private static final BlockingQueue<ByteBuffer> POOL = new ArrayBlockingQueue<>(8);
 
@@ -150,8 +152,6 @@ final class SessionLog implements AutoCloseable {
             }
         }
     }
-
-    private static final java.time.Duration WRITER_STOP_WAIT = java.time.Duration.ofSeconds(5);
 
     @Override
     public void close() {

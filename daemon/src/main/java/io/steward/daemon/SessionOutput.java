@@ -56,8 +56,10 @@ final class SessionOutput {
         ArrivalOrder order = s.process.arrivalOrder().orElse(null);
         String outName = s.process.isPty() ? "pty" : "stdout";
         long[] cursor = {outCursor, err != null ? errCursor : 0};
-        long[] end = {out.end(), err != null ? err.end() : 0};
+        // Closed before end: a ring seen closed has its final end, so eof below never hides bytes
+        // written between the two looks.
         boolean[] closed = {out.closed(), err == null || err.closed()};
+        long[] end = {out.end(), err != null ? err.end() : 0};
         int budget = Math.max(0, Math.min(max, MAX_READ_BYTES));
         List<Map<String, Object>> pieces = new ArrayList<>();
         while (budget > 0) {
@@ -107,7 +109,7 @@ final class SessionOutput {
         return c;
     }
 
-    /** The file's chunk, topped up from the ring where the ring goes on from its end: a short read means caught up. */
+    /** The file's chunk, topped up from the ring where the ring goes on from its end; it stops short at a gap. */
     private static Ring.Chunk joined(Ring.Chunk fromFile, Ring ring, int limit) {
         int room = limit - fromFile.data().length;
         if (room <= 0) {

@@ -12,7 +12,6 @@ import io.steward.sys.Signal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The session operations behind every API call, in one place: transport-independent, so the HTTP
