@@ -15,9 +15,14 @@ final class SessionView {
         return id.length() > SHORT_ID ? id.substring(0, SHORT_ID) : id;
     }
 
-    /** {@code running}, {@code stopping}, {@code exited 0}, {@code killed TERM}. */
+    /**
+     * The session's state as a user reads it: {@code running} (or {@code starting} until ready,
+     * {@code stalled}, {@code blocked}), {@code stopping}, {@code recovering}, {@code restarting}
+     * (in backoff, or starting its next process), {@code errored}, {@code exited 0}, {@code killed TERM}.
+     */
     static String state(Map<String, Object> s) {
-        if ("running".equals(s.get("phase"))) {
+        Object state = s.get("state");
+        if ("running".equals(state)) {
             if (Boolean.TRUE.equals(s.get("stopping"))) {
                 return "stopping";
             }
@@ -29,10 +34,10 @@ final class SessionView {
             }
             return Boolean.FALSE.equals(s.get("ready")) ? "starting" : "running";
         }
-        if ("errored".equals(s.get("phase"))) {
-            return "errored";
+        if ("stopping".equals(state) || "recovering".equals(state) || "errored".equals(state)) {
+            return (String) state;
         }
-        if (Boolean.TRUE.equals(s.get("restartPending"))) {
+        if ("backoff".equals(state) || "starting".equals(state)) {
             return "restarting";
         }
         if (s.get("signal") instanceof String sig) {

@@ -218,6 +218,32 @@ class VerbsTest {
     }
 
     @Test
+    void logsFollowGoesOnThroughRestartsUntilTheSessionEnds() throws Exception {
+        // Three runs (the first and two restarts after 0.5 s and 1 s of backoff), then it errors.
+        String id = run("run", "--restart", "always", "--max-restarts", "2", "--within", "1m", "--",
+                "sh", "-c", "echo run $$");
+        ProcessBuilder pb = Cli.builder("logs", id, "--follow").redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process follow = pb.start();
+        follow.getOutputStream().close();
+        try (InputStream out = follow.getInputStream()) {
+            java.util.Set<String> runs = new java.util.HashSet<>();
+            for (int i = 0; i < 3; i++) {
+                String line = readLine(out);
+                assertTrue(line.startsWith("run "), line);
+                runs.add(line);
+            }
+            assertEquals(3, runs.size(), "each run's line once, from three processes: " + runs);
+            assertTrue(follow.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "--follow ends when the session errors");
+            assertEquals(0, follow.exitValue());
+            assertEquals("", new String(out.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            follow.destroyForcibly();
+        }
+        assertTrue(ok("status", id, "--json").out().contains("\"state\":\"errored\""));
+    }
+
+    @Test
     void sendStopKillWaitAndExitCodes() throws Exception {
         String cat = run("run", "--", "cat");
         assertEquals("sent 6 bytes", ok("send", cat, "hello\n").out().strip());
@@ -292,9 +318,10 @@ class VerbsTest {
         String id = run("run", "--name", "ev", "--", "true");
         ok("wait", id);
         List<Map<String, Object>> events = ok("events").out().lines().map(Json::parseObject).toList();
-        assertEquals(List.of("started", "exited"), events.stream().map(e -> e.get("type")).toList());
+        assertEquals(List.of("started", "exited", "ended"), events.stream().map(e -> e.get("type")).toList());
         assertEquals(id, events.get(1).get("session"));
         assertEquals("natural-exit", events.get(1).get("outcome"));
+        assertEquals(id, events.get(2).get("session"), "no restart wanted: the session ended with its process");
     }
 
     @Test

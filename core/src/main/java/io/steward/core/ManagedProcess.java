@@ -91,9 +91,11 @@ public final class ManagedProcess {
     }
 
     private static Ring ring(Ring previous, ProcessSpec spec) {
-        if (previous == null || !previous.closed()) {
+        if (previous == null) {
             return new Ring(spec.ringBytes(), spec.overflow());
         }
+        // A second writer, or a fresh ring in its place, would split the stream: the caller must
+        // have waited for the predecessor's output to close (awaitOutputClosed).
         previous.reopen();
         return previous;
     }
@@ -394,4 +396,41 @@ public final class ManagedProcess {
         long elapsed = System.nanoTime() - stopStartedNanos;
         return !killed && elapsed <= graceNanos + SOFT_SLACK_NANOS ? Outcome.SOFT_EXIT : Outcome.HARD_KILLED;
     }
+
+    /**
+     * Waits until this exited process's output rings are closed, which happens once its channels
+     * read the last byte; a process that follows in its rings may only write after that. If a
+     * pipe is still held open when {@code patience} runs out (by something outside the tree, since
+     * the tree is gone), its channels are closed on the loop and the wait goes on until they are.
+     */
+    public void awaitOutputClosed(Duration patience) throws InterruptedException {
+        if (phase != Phase.EXITED) {
+            throw new IllegalStateException("process " + spawned.pid() + " is still running");
+        }
+        if (!awaitClosed(System.nanoTime() + patience.toNanos())) {
+            runtime.loop().execute(() -> {
+                outChannel.shutdown();
+                if (errChannel != null) {
+                    errChannel.shutdown();
+                }
+            });
+            awaitClosed(Long.MAX_VALUE);
+        }
+    }
+
+    private boolean awaitClosed(long deadline) throws InterruptedException {
+        for (Ring r : new Ring[] {stdout, stderr}) {
+            while (r != null && !r.closed()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                r.await(Long.MAX_VALUE, Math.min(left, CLOSE_POLL_NANOS), TimeUnit.NANOSECONDS);
+            }
+        }
+        return true;
+    }
+
+    /** A ring's close wakes its waiters; this bounds a wake-up missed between the look and the park. */
+    private static final long CLOSE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 }

@@ -217,16 +217,13 @@ final class ApiHandler extends Handler.Abstract {
      * session that is starting its process again has not ended.
      */
     private static boolean await(Session s, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            ManagedProcess p = s.process;
-            while (p != null) {
-                if (p.waitFor(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))).isEmpty()) {
-                    return false;
-                }
-                p = s.awaitSuccessor(p, deadline - System.nanoTime(), () -> false);
-            }
-            return s.endedWith(s.process);
+            s.life.ended().get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -72,7 +72,7 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
     @Override
     public void onWebSocketOpen(org.eclipse.jetty.websocket.api.Session ws) {
         this.ws = ws;
-        this.process = session.process;
+        this.process = session.process();
         Session.Attachment evicted;
         try {
             evicted = session.attach(this, steal);
@@ -87,7 +87,7 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
         if (evicted != null) {
             sessions.events().publish("stolen", Json.object("session", session.id, "name", session.name()));
         }
-        text(Json.object("type", "hello", "session", session.id, "kind", session.process.isPty() ? "pty" : "pipe",
+        text(Json.object("type", "hello", "session", session.id, "kind", session.process().isPty() ? "pty" : "pipe",
                 "stdoutCursor", stdoutCursor, "stderrCursor", stderrCursor, "readOnly", readOnly));
         startPumps(process, stdoutCursor, stderrCursor);
         ws.demand();
@@ -170,30 +170,24 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
      */
     private void finish() {
         ManagedProcess ended = process;
-        ExitStatus exit = ended.onExit().join();
-        ManagedProcess next;
-        try {
-            next = session.awaitSuccessor(ended, Long.MAX_VALUE, () -> closed);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        if (closed) {
-            return;
-        }
-        if (next != null) {
-            process = next;
-            Map<String, Object> restarted = exitMessage("restarted", exit);
-            restarted.put("pid", next.pid());
-            restarted.put("restarts", session.restarts());
-            text(restarted);
-            // A restart takes over the rings (same offsets); new rings, after a writer that would not let go, start at 0.
-            startPumps(next, next.stdout() == ended.stdout() ? stdoutAt : 0,
-                    next.stderr().equals(ended.stderr()) ? stderrAt : 0);
-            return;
-        }
-        text(exitMessage("exit", exit));
-        ws.close(1000, "exited", Callback.NOOP);
+        session.successorOf(ended).thenAccept(next -> {
+            if (closed) {
+                return;
+            }
+            ExitStatus exit = ended.onExit().join();
+            if (next != null) {
+                process = next;
+                Map<String, Object> restarted = exitMessage("restarted", exit);
+                restarted.put("pid", next.pid());
+                restarted.put("restarts", session.restarts());
+                text(restarted);
+                // A restart takes over the rings: the stream goes on at the same offsets.
+                startPumps(next, stdoutAt, stderrAt);
+                return;
+            }
+            text(exitMessage("exit", exit));
+            ws.close(1000, "exited", Callback.NOOP);
+        });
     }
 
     private static Map<String, Object> exitMessage(String type, ExitStatus exit) {
@@ -216,7 +210,7 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
         callback.succeed();
         if (!readOnly && data.length > 0) {
             try {
-                StdinSink sink = session.process.stdin().orElseThrow(
+                StdinSink sink = session.process().stdin().orElseThrow(
                         () -> new StewardException(ErrorCode.CLOSED, "session has no stdin"));
                 sink.write(data);
                 session.touch();

@@ -42,8 +42,8 @@ final class Metrics {
             } else {
                 exited++;
             }
-            dropped += s.process.stdout().dropped() + s.process.stderr().map(r -> r.dropped()).orElse(0L);
-            buffered += s.process.stdout().buffered() + s.process.stderr().map(r -> r.buffered()).orElse(0L);
+            dropped += s.process().stdout().dropped() + s.process().stderr().map(r -> r.dropped()).orElse(0L);
+            buffered += s.process().stdout().buffered() + s.process().stderr().map(r -> r.buffered()).orElse(0L);
         }
         line(b, "steward_requests_total", "counter", "API requests", requests.sum());
         b.append("# HELP steward_errors_total API requests refused, by code\n# TYPE steward_errors_total counter\n");

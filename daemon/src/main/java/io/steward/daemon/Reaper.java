@@ -53,13 +53,11 @@ final class Reaper implements AutoCloseable {
             try {
                 if (s.live()) {
                     if (sample) {
-                        s.process.peakRssBytes();
+                        s.process().peakRssBytes();
                     }
                     enforce(s, now);
-                } else if (s.exitedNanos() != 0 && now - s.exitedNanos() >= s.request.retain().toNanos()) {
-                    if (registry.remove(s)) {
-                        events.publish("reaped", Json.object("session", s.id, "name", s.name(), "reason", "retention"));
-                    }
+                } else if (s.ended() && now - s.life.endedNanos() >= s.request.retain().toNanos()) {
+                    registry.remove(s, "retention");
                 }
             } catch (RuntimeException e) {
                 // one session's trouble must not stop the tick for the others

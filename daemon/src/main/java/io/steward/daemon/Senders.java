@@ -57,7 +57,7 @@ final class Senders {
         for (int depth = 0; depth < MAX_DEPTH && p > 1; depth++) {
             Optional<ProcStat> stat = ProcStat.read(p);
             for (Session s : sessions) {
-                if (s.live() && (s.process.pid() == p
+                if (s.live() && (s.process().pid() == p
                         || stat.isPresent() && s.vitals.isMainPid(p, stat.get().startTicks()))) {
                     return Optional.of(s);
                 }

@@ -21,128 +21,135 @@ final class Session {
     final String key;
     final String auditTag;
     final RunRequest request;
-    /** The current process; a restart replaces it, keeping the rings. */
-    volatile ManagedProcess process;
+    /** Its state and its current process: a restart replaces the process, keeping the rings. */
+    final Lifecycle<ManagedProcess> life;
     /** Readiness, status and liveness as the session's heartbeats and sd_notify messages tell them. */
     final Vitals vitals;
-    private volatile int restarts;
     private volatile ExitStatus lastExit;
-    /** Set by a stop, kill or shutdown that someone asked for: no recovery may undo it. */
-    private volatile boolean stopRequested;
-    /** A stall restart is stopping the current process: its exit is not the session's end. */
-    private volatile boolean recovering;
-    private volatile java.util.concurrent.Future<?> pendingRestart;
-    private volatile boolean errored;
     private final Backoff backoff = new Backoff();
     final Instant createdAt = Instant.now();
     final long createdNanos = System.nanoTime();
     private volatile long lastClientNanos = System.nanoTime();
-    private volatile long exitedNanos;
     private Attachment attached;
 
     /** The writers of its log files, or null when it has none. */
-    volatile SessionLog log;
+    private volatile SessionLog log;
     /** The session's VLP socket ({@code STEWARD_BEAT_SOCKET}), its own for as long as it is registered. */
     final SessionSocket beats;
     /** The session's sd_notify socket, or null. */
     final SessionSocket notify;
 
+    /** Hears every step of a session's life, under its lifecycle's lock (see {@link Lifecycle}). */
+    interface Steps {
+        void moved(Session s, Lifecycle.Step step, Map<String, Object> detail);
+    }
+
+    /** @param steps hears every step of its life */
     Session(String id, String key, String auditTag, RunRequest request, ManagedProcess process, Vitals vitals,
-            SessionSocket beats, SessionSocket notify) {
+            SessionSocket beats, SessionSocket notify, Steps steps) {
         this.beats = beats;
         this.notify = notify;
         this.id = id;
         this.key = key;
         this.auditTag = auditTag;
         this.request = request;
-        this.process = process;
+        this.life = new Lifecycle<>(process, (step, p, detail) -> steps.moved(this, step, detail));
         this.vitals = vitals;
     }
 
+    /** The current process. */
+    ManagedProcess process() {
+        return life.process();
+    }
+
+    Lifecycle.State state() {
+        return life.state();
+    }
+
+    SessionLog log() {
+        return log;
+    }
+
+    void log(SessionLog l) {
+        this.log = l;
+    }
+
     /** Puts the restarted process in place of the one that exited with {@code exit}. */
-    void restarted(ManagedProcess next, ExitStatus exit) {
-        lastExit = exit;
-        process = next;
-        restarts++;
-        exitedNanos = 0;
-    }
-
-    int restarts() {
-        return restarts;
-    }
-
-    /** Someone stops the session: no restart may follow, and one waiting in backoff is called off. */
-    void requestStop() {
-        stopRequested = true;
-        java.util.concurrent.Future<?> pending = pendingRestart;
-        if (pending != null) {
-            pending.cancel(false);
-            pendingRestart = null;
-            markExited();
+    boolean restarted(ManagedProcess next, ExitStatus exit, Map<String, Object> detail) {
+        synchronized (life) {
+            if (!life.allows(Lifecycle.Cause.STARTED)) {
+                return false;
+            }
+            lastExit = exit;
+            return life.started(next, detail);
         }
     }
 
+    int restarts() {
+        return life.restarts();
+    }
+
     /**
-     * Stops the current process (soft, then hard, whole tree) for good: marked first, under the
-     * session's lock, so no restart already under way can bring it back.
+     * Stops the current process (soft, then hard, whole tree) for good: the step to {@code stopping}
+     * comes first, under the lifecycle's lock, so no restart under way can bring it back. A session
+     * waiting to restart ends there, with nothing to stop.
+     *
+     * @throws StewardException {@code conflict} when the session has ended already
      */
-    synchronized java.util.concurrent.CompletableFuture<ExitStatus> stopForGood(java.time.Duration grace) {
-        requestStop();
-        return process.stop(grace);
+    java.util.concurrent.CompletableFuture<ExitStatus> stopForGood(java.time.Duration grace) {
+        synchronized (life) {
+            ManagedProcess p = stopStep();
+            if (p == null) {
+                return process().onExit();
+            }
+            try {
+                return p.stop(grace);
+            } catch (StewardException exitedMeanwhile) {
+                return p.onExit(); // its exit takes the stopping session to exited
+            }
+        }
     }
 
     /** {@link #stopForGood} with SIGKILL at once. */
-    synchronized void killForGood() {
-        requestStop();
-        process.kill();
+    void killForGood() {
+        synchronized (life) {
+            ManagedProcess p = stopStep();
+            if (p != null && p.phase() != ManagedProcess.Phase.EXITED) {
+                p.kill();
+            }
+        }
     }
 
-    void recovering(boolean on) {
-        recovering = on;
-    }
-
-    boolean recovering() {
-        return recovering;
-    }
-
-    /** A restart waiting out its backoff; null when there is none. */
-    void pendingRestart(java.util.concurrent.Future<?> f) {
-        pendingRestart = f;
-    }
-
-    boolean restartPending() {
-        return pendingRestart != null;
-    }
-
-    /** Restarting gave up (too many within the window): the session has ended for good. */
-    void errored() {
-        errored = true;
-        markExited();
-    }
-
-    boolean isErrored() {
-        return errored;
+    /** The process to stop, or null when the stop ended a session that had none running. */
+    private ManagedProcess stopStep() {
+        Lifecycle.State before = life.state();
+        if (!life.move(Lifecycle.Cause.STOP, Map.of())) {
+            throw new StewardException(ErrorCode.CONFLICT, "session " + id + " has exited");
+        }
+        return before == Lifecycle.State.BACKOFF || before == Lifecycle.State.STARTING ? null : life.process();
     }
 
     Backoff backoff() {
         return backoff;
     }
 
-    boolean stopRequested() {
-        return stopRequested;
-    }
-
     String name() {
         return request.name();
     }
 
+    /** Its current process has not exited (the session may still be about to restart it). */
     boolean live() {
-        return process.phase() != ManagedProcess.Phase.EXITED;
+        return process().phase() != ManagedProcess.Phase.EXITED;
     }
 
-    /** Running, or waiting out a backoff to run again: it holds its name and counts against the quota. */
+    /** Not ended: it holds its name, counts against the quota, and cannot be removed. */
     boolean active() {
-        return live() || pendingRestart != null;
+        return !life.state().ended();
+    }
+
+    /** Ended for good: nothing will run in it again. */
+    boolean ended() {
+        return life.state().ended();
     }
 
     /** Client activity (input, resize, attach) for the idle timeout. */
@@ -152,53 +159,12 @@ final class Session {
 
     /** Nanos since the last output or client activity. */
     long idleNanos() {
-        return System.nanoTime() - Math.max(lastClientNanos, process.lastOutputNanos());
+        return System.nanoTime() - Math.max(lastClientNanos, process().lastOutputNanos());
     }
 
-    /**
-     * True once the session has ended for good with {@code p} as its last process: no restart is
-     * wanted (the policy declined, someone stopped it) or coming (it errored, a restart failed).
-     * False while {@code p} runs, or a restart by policy or for a stall is pending or under way.
-     */
-    boolean endedWith(ManagedProcess p) {
-        return process == p && p.phase() == ManagedProcess.Phase.EXITED
-                && (exitedNanos != 0 || errored || stopRequested && pendingRestart == null && !recovering);
-    }
-
-    /**
-     * Waits until the process after {@code ended} is in place, or the session ends for good.
-     *
-     * @param timeoutNanos how long at most; {@code Long.MAX_VALUE} for no limit
-     * @param gone true when the one waiting has gone away meanwhile
-     * @return the successor; null when the session ended with {@code ended}, or the timeout or
-     *     {@code gone} came first
-     */
-    ManagedProcess awaitSuccessor(ManagedProcess ended, long timeoutNanos, java.util.function.BooleanSupplier gone)
-            throws InterruptedException {
-        // A restart waits out a backoff of up to 30 s, and an exit's bookkeeping runs on another
-        // thread a moment after it: a short poll sees either without a listener per waiter.
-        long start = System.nanoTime();
-        while (!gone.getAsBoolean() && System.nanoTime() - start < timeoutNanos) {
-            ManagedProcess now = process;
-            if (now != ended) {
-                return now;
-            }
-            if (endedWith(ended)) {
-                return null;
-            }
-            Thread.sleep(FATE_POLL_MILLIS);
-        }
-        return null;
-    }
-
-    private static final long FATE_POLL_MILLIS = 20;
-
-    void markExited() {
-        exitedNanos = System.nanoTime();
-    }
-
-    long exitedNanos() {
-        return exitedNanos;
+    /** Completes with the process after {@code p}, or null once the session ended with {@code p} its last. */
+    java.util.concurrent.CompletableFuture<ManagedProcess> successorOf(ManagedProcess p) {
+        return life.successorOf(p);
     }
 
     /**
@@ -231,6 +197,8 @@ final class Session {
     }
 
     Map<String, Object> view() {
+        ManagedProcess process = process();
+        Lifecycle.State state = life.state();
         ExitStatus exit = process.exitStatus().orElse(null);
         Ring out = process.stdout();
         Ring err = process.stderr().orElse(null);
@@ -243,8 +211,9 @@ final class Session {
         m.put("kind", process.isPty() ? "pty" : "pipe");
         m.put("argv", request.spec().argv());
         m.put("pid", process.pid());
-        m.put("phase", exit == null ? "running" : errored ? "errored" : "exited");
-        m.put("restartPending", pendingRestart != null);
+        m.put("state", state.wire());
+        m.put("phase", exit == null ? "running" : state == Lifecycle.State.ERRORED ? "errored" : "exited");
+        m.put("restartPending", state == Lifecycle.State.BACKOFF || state == Lifecycle.State.STARTING);
         m.put("stopping", process.phase() == ManagedProcess.Phase.STOPPING);
         m.put("exitCode", exit != null ? exit.exitCode() : null);
         m.put("signal", exit != null ? exit.signalName() : null);
@@ -262,7 +231,7 @@ final class Session {
         m.put("cols", size != null ? size.cols() : null);
         m.put("cpuMs", process.cpuMicros() / 1000);
         m.put("peakRssBytes", process.peakRssBytes());
-        m.put("restarts", restarts);
+        m.put("restarts", life.restarts());
         ExitStatus last = lastExit;
         m.put("lastExit", last == null ? null : io.steward.api.Json.object("exitCode", last.exitCode(),
                 "signal", last.signalName(), "outcome", last.outcome()));

@@ -31,14 +31,17 @@ final class SessionOutput {
      */
     Map<String, Object> output(Session s, String stream, long cursor, int max) {
         Ring ring = ring(s, stream);
-        stream = stream != null ? stream : s.process.isPty() ? "pty" : "stdout";
+        stream = stream != null ? stream : s.process().isPty() ? "pty" : "stdout";
         if (cursor < 0) {
             throw new StewardException(ErrorCode.INVALID_INPUT, "cursor must be 0 or more");
         }
+        // Ended before closed before end: each look is final once true, so eof never hides a byte or a restart.
+        boolean ended = s.ended();
+        boolean closed = ended && ring.closed();
         long end = ring.end();
         Ring.Chunk c = read(s, stream, ring, cursor, Math.max(0, Math.min(max, MAX_READ_BYTES)));
         return Json.object("stream", stream, "cursor", c.offset(), "next", c.next(), "dropped", c.skipped(),
-                "end", Math.max(end, c.next()), "eof", ring.closed() && c.next() >= ring.end(), "data",
+                "end", Math.max(end, c.next()), "eof", closed && c.next() >= end, "data",
                 java.util.Base64.getEncoder().encodeToString(c.data()));
     }
 
@@ -51,14 +54,15 @@ final class SessionOutput {
         if (outCursor < 0 || errCursor < 0) {
             throw new StewardException(ErrorCode.INVALID_INPUT, "stdout and stderr cursors must be 0 or more");
         }
-        Ring out = s.process.stdout();
-        Ring err = s.process.stderr().orElse(null);
-        ArrivalOrder order = s.process.arrivalOrder().orElse(null);
-        String outName = s.process.isPty() ? "pty" : "stdout";
+        Ring out = s.process().stdout();
+        Ring err = s.process().stderr().orElse(null);
+        ArrivalOrder order = s.process().arrivalOrder().orElse(null);
+        String outName = s.process().isPty() ? "pty" : "stdout";
         long[] cursor = {outCursor, err != null ? errCursor : 0};
-        // Closed before end: a ring seen closed has its final end, so eof below never hides bytes
-        // written between the two looks.
-        boolean[] closed = {out.closed(), err == null || err.closed()};
+        // Ended before closed before end: a session seen ended starts no other process, and a ring
+        // seen closed then has its final end, so eof below never hides bytes written between the looks.
+        boolean ended = s.ended();
+        boolean[] closed = {ended && out.closed(), ended && (err == null || err.closed())};
         long[] end = {out.end(), err != null ? err.end() : 0};
         int budget = Math.max(0, Math.min(max, MAX_READ_BYTES));
         List<Map<String, Object>> pieces = new ArrayList<>();
@@ -99,9 +103,9 @@ final class SessionOutput {
     /** Up to {@code limit} bytes of one stream from {@code cursor}: the ring, or the log files where the ring moved on. */
     private static Ring.Chunk read(Session s, String stream, Ring ring, long cursor, int limit) {
         Ring.Chunk c = ring.read(cursor, limit);
-        if (c.skipped() > 0 && s.log != null) {
+        if (c.skipped() > 0 && s.log() != null) {
             // The ring has moved past the cursor: what it dropped may still be in the log files.
-            Ring.Chunk fromFile = s.log.file(stream).read(cursor, (int) Math.min(limit, ring.start() - cursor));
+            Ring.Chunk fromFile = s.log().file(stream).read(cursor, (int) Math.min(limit, ring.start() - cursor));
             if (fromFile != null && fromFile.offset() < c.offset()) {
                 c = joined(fromFile, ring, limit);
             }
@@ -126,9 +130,9 @@ final class SessionOutput {
 
     static Ring ring(Session s, String stream) {
         return switch (stream == null ? "stdout" : stream) {
-            case "stdout", "pty" -> s.process.stdout();
-            case "stderr" -> s.process.stderr().orElseThrow(() -> new StewardException(ErrorCode.INVALID_INPUT,
-                    "session " + s.id + " has no separate stderr (" + (s.process.isPty() ? "a terminal" : "merged") + ")"));
+            case "stdout", "pty" -> s.process().stdout();
+            case "stderr" -> s.process().stderr().orElseThrow(() -> new StewardException(ErrorCode.INVALID_INPUT,
+                    "session " + s.id + " has no separate stderr (" + (s.process().isPty() ? "a terminal" : "merged") + ")"));
             default -> throw new StewardException(ErrorCode.INVALID_INPUT, "stream must be stdout or stderr");
         };
     }
@@ -137,9 +141,9 @@ final class SessionOutput {
     List<String> flush(Caller caller, Session only) {
         List<String> flushed = new ArrayList<>();
         for (Session s : only != null ? List.of(only) : registry.all()) {
-            if (s.log != null) {
+            if (s.log() != null) {
                 try {
-                    s.log.flush();
+                    s.log().flush();
                 } catch (java.io.IOException e) {
                     audit.record(caller, "flush", s.auditTag, ErrorCode.INTERNAL.wire());
                     throw new StewardException(ErrorCode.INTERNAL,

@@ -48,24 +48,33 @@ final class SessionRegistry {
         return generation;
     }
 
-    /** Adds a session; an exited one of the same name (admit ruled out a live one) is released first. */
+    /** Adds a session; an ended one of the same name (admit ruled out a live one) is released first. */
     synchronized void add(Session s) {
         generation++;
         if (s.name() != null) {
             Session holder = byName(s.name());
-            if (holder != null && byKey.remove(holder.key, holder)) {
-                onRemove.accept(holder);
+            if (holder != null) {
+                remove(holder, "replaced");
             }
         }
         byKey.put(s.key, s);
     }
 
-    synchronized boolean remove(Session s) {
-        boolean removed = byKey.remove(s.key, s);
-        if (removed) {
-            onRemove.accept(s);
+    /**
+     * Releases an ended session: it leaves the registry and steps to {@code released}, telling
+     * {@code reason} in its {@code reaped} event.
+     *
+     * @return false when it was released already, or has not ended (then it stays)
+     */
+    synchronized boolean remove(Session s, String reason) {
+        synchronized (s.life) {
+            if (!s.life.allows(Lifecycle.Cause.RELEASE) || !byKey.remove(s.key, s)) {
+                return false;
+            }
+            s.life.move(Lifecycle.Cause.RELEASE, io.steward.api.Json.object("reason", reason));
         }
-        return removed;
+        onRemove.accept(s);
+        return true;
     }
 
     /** Told of every session released, after it left the registry. */

@@ -12,6 +12,7 @@ import io.steward.sys.Signal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The session operations behind every API call, in one place: transport-independent, so the HTTP
@@ -67,13 +68,14 @@ final class Sessions implements Recovery {
      * logs are kept across runs (its next run rotates them).
      */
     private void releaseLog(Session s) {
-        if (s.log == null) {
+        SessionLog log = s.log();
+        if (log == null) {
             return;
         }
         if (book.keepsLogs(s)) {
-            s.log.close();
+            log.close();
         } else {
-            s.log.closeAndDelete();
+            log.closeAndDelete();
         }
     }
 
@@ -139,12 +141,12 @@ final class Sessions implements Recovery {
                 audit.record(caller, "run", null, e.code().wire());
                 throw e;
             }
-            s = new Session(id, registry.ids().key(id), tag, request, p, request.vitals(), beats, notify);
+            s = new Session(id, registry.ids().key(id), tag, request, p, request.vitals(), beats, notify, this::moved);
             // An exited session of the same name is released first, so its log files are gone (or,
             // for a saved app, kept to be rotated) before this one's writers open them.
             registry.add(s);
             if (request.logFile()) {
-                s.log = new SessionLog(logs, request.name() != null ? request.name() : id, p, logCounters);
+                s.log(new SessionLog(logs, request.name() != null ? request.name() : id, p, logCounters));
             }
             Session owner = s;
             heartbeats.execute(() -> {
@@ -155,9 +157,9 @@ final class Sessions implements Recovery {
             });
         }
         audit.record(caller, "run", s.auditTag, "ok");
-        events.publish("started", Json.object("session", s.id, "name", s.name(), "pid", s.process.pid(),
+        events.publish("started", Json.object("session", s.id, "name", s.name(), "pid", s.process().pid(),
                 "argv", request.spec().argv()));
-        watchExit(s, s.process);
+        watchExit(s, s.process());
         if (s.vitals.watched()) {
             heartbeats.watchNow();
         }
@@ -188,8 +190,26 @@ final class Sessions implements Recovery {
         events.publish("exited", Json.object("session", s.id, "name", s.name(), "pid", p.pid(),
                 "exitCode", exit.exitCode(), "signal", exit.signalName(),
                 "outcome", exit.outcome(), "leftovers", exit.leftovers().size()));
-        if (!supervisor.exited(s, p, exit) && s.process == p) {
-            s.markExited();
+        supervisor.exited(s, p, exit);
+    }
+
+    /**
+     * Every step of every session's life, under its lifecycle's lock: tells the step's event and
+     * starts what the new state asks for. Must not block.
+     */
+    private void moved(Session s, Lifecycle.Step step, Map<String, Object> detail) {
+        if (step.event() != null) {
+            Map<String, Object> fields = Json.object("session", s.id, "name", s.name());
+            fields.putAll(detail);
+            if (step.from() == Lifecycle.State.RECOVERING && step.cause() == Lifecycle.Cause.STOP) {
+                heartbeats.counters().refusal(BeatCounters.Refusal.USER_STOPPED);
+                fields.put("action", "restart");
+                fields.put("reason", BeatCounters.Refusal.USER_STOPPED.wire());
+            }
+            events.publish(step.event(), fields);
+        }
+        if (step.to() == Lifecycle.State.STARTING) {
+            supervisor.respawn(s, step.from() == Lifecycle.State.RECOVERING ? "stall" : "policy");
         }
     }
 
@@ -205,7 +225,7 @@ final class Sessions implements Recovery {
 
     @Override
     public void signal(Session s, Signal signal, String reason) {
-        s.process.signal(signal);
+        s.process().signal(signal);
     }
 
     Session find(String ref) {
@@ -213,7 +233,7 @@ final class Sessions implements Recovery {
     }
 
     void stdin(Caller caller, Session s, byte[] data, boolean eof) {
-        StdinSink sink = s.process.stdin().orElseThrow(() -> refused(caller, "stdin", s,
+        StdinSink sink = s.process().stdin().orElseThrow(() -> refused(caller, "stdin", s,
                 new StewardException(ErrorCode.CLOSED, "session " + s.id + " has no stdin")));
         if (data.length > MAX_STDIN_BYTES) {
             throw refused(caller, "stdin", s, new StewardException(ErrorCode.TOO_LARGE,
@@ -238,29 +258,30 @@ final class Sessions implements Recovery {
         Signal sig = Signal.parse(name).orElseThrow(() -> refused(caller, "signal", s,
                 new StewardException(ErrorCode.INVALID_INPUT, "unknown signal '" + name + "'")));
         requireLive(caller, "signal", s);
-        s.process.signal(sig);
+        s.process().signal(sig);
         audit.record(caller, "signal", s.auditTag, "ok");
     }
 
-    /** Stops the session first and records that afterwards: a stop never waits for, or fails on, the disk. */
+    /**
+     * Stops the session first and records that afterwards: a stop never waits for, or fails on, the
+     * disk. A session waiting to restart ends there.
+     */
     void stop(Caller caller, Session s, Duration grace) {
-        if (callOffRestart(caller, "stop", s)) {
-            userStopped(s);
-            return;
+        try {
+            s.stopForGood(grace != null ? grace : s.request.grace());
+        } catch (StewardException e) {
+            throw refused(caller, "stop", s, e);
         }
-        requireLive(caller, "stop", s);
-        s.stopForGood(grace != null ? grace : s.request.grace());
         userStopped(s);
         audit.record(caller, "stop", s.auditTag, "ok");
     }
 
     void kill(Caller caller, Session s) {
-        if (callOffRestart(caller, "kill", s)) {
-            userStopped(s);
-            return;
+        try {
+            s.killForGood();
+        } catch (StewardException e) {
+            throw refused(caller, "kill", s, e);
         }
-        requireLive(caller, "kill", s);
-        s.killForGood();
         userStopped(s);
         audit.record(caller, "kill", s.auditTag, "ok");
     }
@@ -271,7 +292,7 @@ final class Sessions implements Recovery {
                     "rows and cols must be within 1..10000"));
         }
         try {
-            s.process.resize((int) rows, (int) cols);
+            s.process().resize((int) rows, (int) cols);
         } catch (StewardException e) {
             throw refused(caller, "resize", s, e);
         }
@@ -285,9 +306,8 @@ final class Sessions implements Recovery {
             throw refused(caller, "rm", s, new StewardException(ErrorCode.CONFLICT,
                     "session " + s.id + " is still running; stop it first"));
         }
-        if (registry.remove(s)) {
+        if (registry.remove(s, "removed")) {
             forgetApp(s);
-            events.publish("reaped", Json.object("session", s.id, "name", s.name(), "reason", "removed"));
         }
         audit.record(caller, "rm", s.auditTag, "ok");
     }
@@ -303,10 +323,9 @@ final class Sessions implements Recovery {
     List<String> purge(Caller caller) {
         List<String> released = new ArrayList<>();
         for (Session s : registry.all()) {
-            if (!s.active() && registry.remove(s)) {
+            if (registry.remove(s, "purged")) {
                 forgetApp(s);
                 released.add(s.id);
-                events.publish("reaped", Json.object("session", s.id, "name", s.name(), "reason", "purged"));
             }
         }
         audit.record(caller, "purge", null, "ok:" + released.size());
@@ -325,17 +344,11 @@ final class Sessions implements Recovery {
                 throw e;
             }
         }
-        long deadline = System.nanoTime() + s.request.grace().plusSeconds(30).toNanos();
         try {
-            while (s.active() && System.nanoTime() < deadline) {
-                if (s.process.waitFor(Duration.ofMillis(100)).isPresent()) {
-                    Thread.sleep(10); // exited; the session's own end follows at once
-                }
-            }
+            s.life.ended().get(s.request.grace().plusSeconds(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        if (s.active()) {
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new StewardException(ErrorCode.INTERNAL, "session " + s.id + " did not end after its stop");
         }
     }
@@ -370,24 +383,11 @@ final class Sessions implements Recovery {
         return book;
     }
 
-    /** A stop of a session waiting to restart calls the restart off: the session has ended for good. */
-    private boolean callOffRestart(Caller caller, String action, Session s) {
-        synchronized (s) {
-            if (s.live() || !s.restartPending()) {
-                return false;
-            }
-            s.requestStop();
-        }
-        events.publish("restart-cancelled", Json.object("session", s.id, "name", s.name()));
-        audit.record(caller, action, s.auditTag, "ok");
-        return true;
-    }
-
     void close() {
         supervisor.close();
         for (Session s : registry.all()) {
-            if (s.log != null) {
-                s.log.close();
+            if (s.log() != null) {
+                s.log().close();
             }
         }
     }

@@ -70,13 +70,13 @@ final class StallWatch {
         Vitals v = s.vitals;
         counters.stall();
         Origin origin = v.lastOrigin();
-        events.publish("stall", Json.object("session", s.id, "name", s.name(), "pid", s.process.pid(),
+        events.publish("stall", Json.object("session", s.id, "name", s.name(), "pid", s.process().pid(),
                 "reason", reason, "agentPid", v.lastProofPid() != 0 ? v.lastProofPid() : null,
                 "origin", origin != null ? origin.wire() : null,
                 "silentMs", TimeUnit.NANOSECONDS.toMillis(v.silentNanos(now)),
                 "thresholdMs", TimeUnit.NANOSECONDS.toMillis(v.limitNanos()), "action", v.onStall.wire()));
         StallAction action = v.onStall;
-        if (action.kind() == StallAction.Kind.NONE || s.stopRequested()) {
+        if (action.kind() == StallAction.Kind.NONE || s.state() != Lifecycle.State.RUNNING) {
             return;
         }
         if (origin == Origin.NETWORK_UNVERIFIED && !allowUnverified) {

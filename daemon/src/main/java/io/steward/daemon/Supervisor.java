@@ -5,19 +5,21 @@ import io.steward.api.Outcome;
 import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
 import io.steward.core.ProcessRuntime;
-import io.steward.core.Ring;
+import io.steward.api.StewardException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * Brings sessions back: after a stall ({@code --on-stall restart}) by stopping the whole tree first,
- * and after a process ended by itself when its {@link RestartPolicy} says so, after a backoff. Either
- * way the same spec starts again under the same id and name, writing on into the same rings. A
- * session someone stopped is never brought back, not even by a restart already under way, and a
- * process a stop ended (a user's, a limit's) is not restarted by policy.
+ * Decides a session's steps when its process exits or stalls, and starts the next process when
+ * the session steps to {@code starting}: after a stall ({@code --on-stall restart}) once the whole
+ * tree is stopped, and after a process ended by itself when its {@link RestartPolicy} says so, after
+ * a backoff. Either way the same spec starts again under the same id and name, writing on into the
+ * same rings. A session someone stopped is never brought back: a stop leaves {@code starting} and
+ * {@code backoff} for {@code exited}, and nothing but those two starts a process.
  */
 final class Supervisor implements AutoCloseable {
     private final ProcessRuntime runtime;
@@ -40,113 +42,136 @@ final class Supervisor implements AutoCloseable {
         this.heartbeats = h;
     }
 
-    /** A stall restart: stops the tree with the session's grace, then starts it again. */
+    /**
+     * A stall restart: {@code running → recovering}, then the tree is stopped with the session's
+     * grace; its exit moves the session to {@code starting}, and {@link #respawn} goes on from there.
+     *
+     * @return false when the session is not running (someone stopped it, or it is restarting already)
+     */
     boolean restartStalled(Session s, String reason) {
         ManagedProcess old;
-        synchronized (s) {
-            if (s.stopRequested()) {
+        synchronized (s.life) {
+            if (!s.life.move(Lifecycle.Cause.STALL, Map.of())) {
                 return false;
             }
-            old = s.process;
-            s.recovering(true);
+            old = s.process();
         }
-        Thread.ofVirtual().name("steward-restart").start(() -> {
-            try {
-                ExitStatus exit = old.stop(s.request.grace()).get();
-                boolean done = respawn(s, old, exit, reason);
-                if (done) {
-                    heartbeats.counters().recovery(BeatCounters.Recovery.RESTARTED);
-                    events.publish("recovered", Json.object("session", s.id, "name", s.name(), "action", "restart",
-                            "outcome", BeatCounters.Recovery.RESTARTED.wire(), "pid", s.process.pid()));
-                } else {
-                    heartbeats.counters().refusal(BeatCounters.Refusal.USER_STOPPED);
-                    events.publish("recovery-refused", Json.object("session", s.id, "name", s.name(),
-                            "action", "restart", "reason", BeatCounters.Refusal.USER_STOPPED.wire()));
-                }
-            } catch (Exception e) {
-                heartbeats.counters().recovery(BeatCounters.Recovery.FAILED);
-                events.publish("recovered", Json.object("session", s.id, "name", s.name(), "action", "restart",
-                        "outcome", BeatCounters.Recovery.FAILED.wire(), "error", String.valueOf(e.getMessage())));
-            } finally {
-                s.recovering(false);
-                if (s.process == old && !s.live() && s.exitedNanos() == 0) {
-                    s.markExited(); // stopped meanwhile, or the new start failed: the session has ended
-                }
-            }
-        });
+        try {
+            old.stop(s.request.grace());
+        } catch (StewardException exitedMeanwhile) {
+            // its exit takes the session on to starting all the same
+        }
         return true;
     }
 
     /**
-     * The session's current process exited. Returns true when a restart is scheduled, so the
-     * session is not to be treated as ended.
+     * The session's process {@code p} exited: the step that follows, by the session's state and,
+     * when it was running, by its restart policy. A stale exit (of a process already replaced) is
+     * ignored.
      */
-    boolean exited(Session s, ManagedProcess p, ExitStatus exit) {
-        RestartPolicy policy = s.request.restart();
-        synchronized (s) {
-            if (s.process != p || s.recovering() || s.stopRequested() || exit.outcome() != Outcome.NATURAL_EXIT
-                    || !policy.wants(exit)) {
-                return s.recovering() && s.process == p;
+    void exited(Session s, ManagedProcess p, ExitStatus exit) {
+        synchronized (s.life) {
+            if (s.process() != p) {
+                return;
             }
-            long now = System.nanoTime();
-            Duration ran = Duration.between(p.startedAt(), exit.exitedAt());
-            int attempt = s.backoff().next(ran.compareTo(RestartPolicy.STABLE) >= 0, now);
-            if (policy.maxRestarts() > 0 && s.backoff().within(policy.window(), now) >= policy.maxRestarts()) {
-                s.errored();
-                events.publish("errored", Json.object("session", s.id, "name", s.name(), "restarts", s.restarts(),
-                        "maxRestarts", policy.maxRestarts(), "withinMs", policy.window().toMillis()));
-                return false;
+            Map<String, Object> told = Json.object("pid", p.pid(), "exitCode", exit.exitCode(),
+                    "signal", exit.signalName(), "outcome", exit.outcome());
+            switch (s.state()) {
+                case RUNNING -> decide(s, p, exit, told);
+                case STOPPING, RECOVERING -> s.life.move(Lifecycle.Cause.EXIT, told);
+                default -> { }
             }
-            Duration delay = RestartPolicy.delay(attempt);
-            events.publish("backoff", Json.object("session", s.id, "name", s.name(), "delayMs", delay.toMillis(),
-                    "attempt", attempt + 1, "exitCode", exit.exitCode(), "signal", exit.signalName()));
-            s.pendingRestart(timer.schedule(() -> {
-                try {
-                    respawn(s, p, exit, "policy");
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    events.publish("restart-failed", Json.object("session", s.id, "name", s.name(),
-                            "error", String.valueOf(e.getMessage())));
-                    s.pendingRestart(null);
-                    s.markExited();
-                }
-            }, delay.toMillis(), TimeUnit.MILLISECONDS));
-            return true;
         }
     }
 
+    /** A running session's process exited by itself: restart after a backoff, give up, or end. */
+    private void decide(Session s, ManagedProcess p, ExitStatus exit, Map<String, Object> told) {
+        RestartPolicy policy = s.request.restart();
+        if (exit.outcome() != Outcome.NATURAL_EXIT || !policy.wants(exit)) {
+            s.life.move(Lifecycle.Cause.EXIT, told);
+            return;
+        }
+        long now = System.nanoTime();
+        Duration ran = Duration.between(p.startedAt(), exit.exitedAt());
+        int attempt = s.backoff().next(ran.compareTo(RestartPolicy.STABLE) >= 0, now);
+        if (policy.maxRestarts() > 0 && s.backoff().within(policy.window(), now) >= policy.maxRestarts()) {
+            s.life.move(Lifecycle.Cause.GIVE_UP, Json.object("restarts", s.restarts(),
+                    "maxRestarts", policy.maxRestarts(), "withinMs", policy.window().toMillis()));
+            return;
+        }
+        Duration delay = RestartPolicy.delay(attempt);
+        s.life.move(Lifecycle.Cause.EXIT_TO_RESTART, Json.object("delayMs", delay.toMillis(),
+                "attempt", attempt + 1, "exitCode", exit.exitCode(), "signal", exit.signalName()));
+        // A stop meanwhile ends the backoff; the timer's step is then refused and does nothing.
+        timer.schedule(() -> s.life.move(Lifecycle.Cause.BACKOFF_OVER, Map.of()), delay.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
     /**
-     * Starts the session's spec again in place of {@code old}, which ended with {@code exit}.
+     * The session stepped to {@code starting}: once the ended process's rings are closed, its spec
+     * starts again under the same id, name and rings, unless a stop came first.
      *
-     * @return false when someone stopped the session meanwhile
+     * @param reason {@code stall} or {@code policy}
      */
-    private boolean respawn(Session s, ManagedProcess old, ExitStatus exit, String reason) throws InterruptedException {
-        awaitRingsClosed(old);
-        ManagedProcess next;
-        synchronized (s) {
-            s.pendingRestart(null);
-            if (s.stopRequested() || s.process != old) {
-                return false;
+    void respawn(Session s, String reason) {
+        ManagedProcess old = s.process();
+        Thread.ofVirtual().name("steward-restart").start(() -> {
+            try {
+                ExitStatus exit = old.onExit().join();
+                old.awaitOutputClosed(RINGS_CLOSE_WAIT);
+                start(s, old, exit, reason);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            next = runtime.spawn(old.spec(), old);
+        });
+    }
+
+    private void start(Session s, ManagedProcess old, ExitStatus exit, String reason) {
+        ManagedProcess next;
+        synchronized (s.life) {
+            if (s.state() != Lifecycle.State.STARTING) {
+                return; // a stop ended it meanwhile, and its step told so
+            }
+            try {
+                next = runtime.spawn(old.spec(), old);
+            } catch (RuntimeException e) {
+                failed(s, reason, e);
+                return;
+            }
             try {
                 journal.add(Journal.Entry.of(next, s.auditTag));
             } catch (RuntimeException e) {
                 abandon(next);
-                throw StateFailures.of(e, journal.file(), "record the restart of '" + old.spec().argv().getFirst() + "'");
+                failed(s, reason, StateFailures.of(e, journal.file(),
+                        "record the restart of '" + old.spec().argv().getFirst() + "'"));
+                return;
             }
             s.vitals.restarted(System.nanoTime());
-            s.restarted(next, exit);
+            s.restarted(next, exit, Json.object("pid", next.pid(), "previousPid", old.pid(),
+                    "restarts", s.restarts() + 1, "reason", reason));
         }
-        events.publish("restarted", Json.object("session", s.id, "name", s.name(), "pid", next.pid(),
-                "previousPid", old.pid(), "restarts", s.restarts(), "reason", reason));
         watchExit.accept(s, next);
         if (s.vitals.watched()) {
             heartbeats.watchNow();
         }
-        return true;
+        if (reason.equals("stall")) {
+            heartbeats.counters().recovery(BeatCounters.Recovery.RESTARTED);
+            events.publish("recovered", Json.object("session", s.id, "name", s.name(), "action", "restart",
+                    "outcome", BeatCounters.Recovery.RESTARTED.wire(), "pid", next.pid()));
+        }
     }
+
+    private void failed(Session s, String reason, RuntimeException e) {
+        s.life.move(Lifecycle.Cause.START_FAILED, Json.object("error", String.valueOf(e.getMessage())));
+        if (reason.equals("stall")) {
+            heartbeats.counters().recovery(BeatCounters.Recovery.FAILED);
+            events.publish("recovered", Json.object("session", s.id, "name", s.name(), "action", "restart",
+                    "outcome", BeatCounters.Recovery.FAILED.wire(), "error", String.valueOf(e.getMessage())));
+        }
+    }
+
+    /** How long a restart waits for the ended process's last output before it cuts its pipes. */
+    private static final Duration RINGS_CLOSE_WAIT = Duration.ofSeconds(5);
 
     /**
      * Kills a child whose start could not be journaled (whole tree) and waits for its end, so the
@@ -164,19 +189,6 @@ final class Supervisor implements AutoCloseable {
     }
 
     private static final long ABANDON_WAIT_SECONDS = 10;
-
-    /**
-     * The old process's channels close its rings once they read its last byte; the next process
-     * may only take them over after that, or the old reader's close would end the new stream.
-     */
-    private static void awaitRingsClosed(ManagedProcess p) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        for (Ring r : new Ring[] {p.stdout(), p.stderr().orElse(null)}) {
-            while (r != null && !r.closed() && System.nanoTime() < deadline) {
-                r.await(Long.MAX_VALUE, 50, TimeUnit.MILLISECONDS);
-            }
-        }
-    }
 
     @Override
     public void close() {

@@ -67,7 +67,7 @@ class LogFilesTest extends DaemonFixture {
                 StandardCharsets.UTF_8));
         // One read from 0 runs on from the files into the ring: a short read means caught up.
         poll("all 81 lines readable from 0", () -> output(id, null, 0).length == 81 * 64);
-        assertTrue(daemon.sessions().find(id).process.stdout().start() > 0, "the ring no longer holds byte 0");
+        assertTrue(daemon.sessions().find(id).process().stdout().start() > 0, "the ring no longer holds byte 0");
         client.flush(id);
         assertEquals(0, fileLength(home.resolve("logs/small.out.log")));
     }

@@ -1,0 +1,225 @@
+package io.steward.daemon;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+
+/**
+ * A session's life: one state, changed only by {@link #move} (or {@link #started}) under this
+ * object's lock, following {@link #TABLE}. Each step names its cause and its event; the listener
+ * hears every step while the lock is held, so steps are seen in the order they happened. Who waits
+ * for "the next process or the end" holds a future that a step completes: nobody polls.
+ *
+ * @param <P> the process type (the daemon's {@code ManagedProcess}; anything in a test)
+ */
+final class Lifecycle<P> {
+
+    /** Where a session is in its life. The last three are ends: nothing leaves them but a release. */
+    enum State {
+        /** Its process runs. */
+        RUNNING,
+        /** Someone stopped it (a user, a limit, an apply, the daemon's shutdown): its tree is going. */
+        STOPPING,
+        /** A stall restart is stopping its tree, to start it again. */
+        RECOVERING,
+        /** Its process ended and the restart policy starts it again after a delay. */
+        BACKOFF,
+        /** Its next process is being started (after a backoff or a stall restart). */
+        STARTING,
+        /** Ended for good: nothing restarts it. */
+        EXITED,
+        /** Ended for good because it restarted too often within the policy's window. */
+        ERRORED,
+        /** Gone from the daemon: removed, purged, past its retention, or replaced under its name. */
+        RELEASED;
+
+        boolean ended() {
+            return this == EXITED || this == ERRORED || this == RELEASED;
+        }
+
+        String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Why a session moves. */
+    enum Cause {
+        /** A user's stop or kill, a limit, an apply, a shutdown. */
+        STOP,
+        /** Its watchdog or heartbeats went silent and its stall action is restart. */
+        STALL,
+        /** Its process exited and nothing brings it back (or a stall restart's stop finished). */
+        EXIT,
+        /** Its process exited and the restart policy wants it again after a delay. */
+        EXIT_TO_RESTART,
+        /** Its process exited and the restarts allowed within the window are used up. */
+        GIVE_UP,
+        /** The backoff delay ran out. */
+        BACKOFF_OVER,
+        /** The next process runs. */
+        STARTED,
+        /** The next process could not be started. */
+        START_FAILED,
+        /** It leaves the daemon. */
+        RELEASE
+    }
+
+    /** One allowed step: from a state, for a cause, to a state, telling an event (or none). */
+    record Step(State from, Cause cause, State to, String event) {}
+
+    /** Every allowed step; a pair not here is refused and changes nothing. */
+    static final List<Step> TABLE = List.of(
+            new Step(State.RUNNING, Cause.STOP, State.STOPPING, null),
+            new Step(State.RUNNING, Cause.STALL, State.RECOVERING, null),
+            new Step(State.RUNNING, Cause.EXIT, State.EXITED, "ended"),
+            new Step(State.RUNNING, Cause.EXIT_TO_RESTART, State.BACKOFF, "backoff"),
+            new Step(State.RUNNING, Cause.GIVE_UP, State.ERRORED, "errored"),
+            new Step(State.STOPPING, Cause.STOP, State.STOPPING, null),
+            new Step(State.STOPPING, Cause.EXIT, State.EXITED, "ended"),
+            new Step(State.RECOVERING, Cause.STOP, State.STOPPING, "recovery-refused"),
+            new Step(State.RECOVERING, Cause.EXIT, State.STARTING, null),
+            new Step(State.BACKOFF, Cause.STOP, State.EXITED, "restart-cancelled"),
+            new Step(State.BACKOFF, Cause.BACKOFF_OVER, State.STARTING, null),
+            new Step(State.STARTING, Cause.STOP, State.EXITED, "restart-cancelled"),
+            new Step(State.STARTING, Cause.STARTED, State.RUNNING, "restarted"),
+            new Step(State.STARTING, Cause.START_FAILED, State.EXITED, "restart-failed"),
+            new Step(State.EXITED, Cause.RELEASE, State.RELEASED, "reaped"),
+            new Step(State.ERRORED, Cause.RELEASE, State.RELEASED, "reaped"));
+
+    private static final Map<State, Map<Cause, Step>> STEPS = index();
+
+    /** Hears every step, under the lifecycle's lock: it must not block. */
+    interface Listener<P> {
+        void moved(Step step, P process, Map<String, Object> detail);
+    }
+
+    /** Futures complete off the lock, so what depends on them never runs inside a step. */
+    private static final Executor COMPLETER = Executors.newVirtualThreadPerTaskExecutor();
+
+    private final Listener<P> listener;
+    private volatile State state = State.RUNNING;
+    private volatile P process;
+    private volatile int restarts;
+    private volatile long endedNanos;
+    /** Completes with the successor of {@link #process}, or with null once the session has ended. */
+    private CompletableFuture<P> next = new CompletableFuture<>();
+    private final CompletableFuture<State> end = new CompletableFuture<>();
+
+    Lifecycle(P first, Listener<P> listener) {
+        this.process = first;
+        this.listener = listener;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** The current process: a restart replaces it. */
+    P process() {
+        return process;
+    }
+
+    int restarts() {
+        return restarts;
+    }
+
+    /** When the session ended ({@link System#nanoTime}), or 0 while it has not. */
+    long endedNanos() {
+        return endedNanos;
+    }
+
+    /** Whether {@code cause} would be taken now. */
+    synchronized boolean allows(Cause cause) {
+        return step(state, cause) != null;
+    }
+
+    /**
+     * Takes the step for {@code cause} from the current state, if the table has one.
+     *
+     * @param detail what the step's event tells besides the session (may be empty)
+     * @return false when the step is refused: nothing changed
+     */
+    synchronized boolean move(Cause cause, Map<String, Object> detail) {
+        if (cause == Cause.STARTED) {
+            throw new IllegalArgumentException("a start names its process: use started()");
+        }
+        Step step = step(state, cause);
+        if (step == null) {
+            return false;
+        }
+        enter(step, detail);
+        return true;
+    }
+
+    /**
+     * The next process runs in place of the one that ended ({@code STARTING → RUNNING}).
+     *
+     * @return false when the session is not starting (a stop came first): {@code successor} is not taken
+     */
+    synchronized boolean started(P successor, Map<String, Object> detail) {
+        Step step = step(state, Cause.STARTED);
+        if (step == null) {
+            return false;
+        }
+        CompletableFuture<P> waiting = next;
+        next = new CompletableFuture<>();
+        process = successor;
+        restarts++;
+        enter(step, detail);
+        COMPLETER.execute(() -> waiting.complete(successor));
+        return true;
+    }
+
+    private void enter(Step step, Map<String, Object> detail) {
+        state = step.to();
+        if (step.to().ended() && !step.from().ended()) {
+            endedNanos = System.nanoTime();
+            CompletableFuture<P> waiting = next;
+            COMPLETER.execute(() -> {
+                waiting.complete(null);
+                end.complete(step.to());
+            });
+        }
+        listener.moved(step, process, detail);
+    }
+
+    /**
+     * Completes with the process that followed {@code p} (at once if one already has), or with null
+     * once the session has ended with {@code p} as its last.
+     */
+    synchronized CompletableFuture<P> successorOf(P p) {
+        if (process != p) {
+            return CompletableFuture.completedFuture(process);
+        }
+        if (state.ended()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return next.copy();
+    }
+
+    /** Completes with the end state once the session has ended for good. */
+    CompletableFuture<State> ended() {
+        return end.copy();
+    }
+
+    /** The step for {@code cause} from {@code from}, or null when the table has none. */
+    static Step step(State from, Cause cause) {
+        return STEPS.get(from).get(cause);
+    }
+
+    private static Map<State, Map<Cause, Step>> index() {
+        Map<State, Map<Cause, Step>> m = new EnumMap<>(State.class);
+        for (State s : State.values()) {
+            m.put(s, new EnumMap<>(Cause.class));
+        }
+        for (Step step : TABLE) {
+            if (m.get(step.from()).put(step.cause(), step) != null) {
+                throw new IllegalStateException("two steps from " + step.from() + " for " + step.cause());
+            }
+        }
+        return m;
+    }
+}

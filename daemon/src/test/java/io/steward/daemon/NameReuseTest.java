@@ -1,0 +1,60 @@
+package io.steward.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.File;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reusing a name releases the session it replaces as {@code rm} would: nothing of it stays
+ * reachable (its 64 MiB rings, its log writers, its sockets), and it says so in a {@code reaped} event.
+ */
+class NameReuseTest extends DaemonFixture {
+
+    @Test
+    void twelveRunsUnderOneNameHoldOneSessionAndLeaveNothingOfTheOthers() throws Exception {
+        List<WeakReference<Object>> replaced = new ArrayList<>();
+        String last = null;
+        for (int i = 0; i < 12; i++) {
+            Map<String, Object> s = run("name", "reused", "ringBytes", 64L << 20, "notify", true,
+                    "argv", List.of("sh", "-c", "head -c 1000000 /dev/zero"));
+            last = (String) s.get("id");
+            assertEquals(false, waitExit(last).get("timedOut"));
+            Session session = daemon.sessions().find(last);
+            if (i < 11) {
+                replaced.add(new WeakReference<>(session));
+                replaced.add(new WeakReference<>(session.process().stdout()));
+            }
+        }
+        String survivor = last;
+        assertEquals(List.of(survivor), client.list(true).stream().map(m -> m.get("id")).toList(),
+                "one session under the name, in ls --all");
+        File[] notify = home.resolve("notify").toFile().listFiles();
+        assertEquals(1, notify == null ? 0 : notify.length, "one notify socket: the survivor's");
+        File[] beats = home.resolve("beats").toFile().listFiles();
+        assertEquals(1, beats == null ? 0 : beats.length, "one beat socket: the survivor's");
+        assertEquals(java.util.Collections.nCopies(11, "replaced"), reapedReasons(), "each replaced run was released");
+        poll("every replaced session and its rings to be collected", () -> {
+            System.gc();
+            return replaced.stream().allMatch(r -> r.get() == null);
+        });
+    }
+
+    /** The reasons of the {@code reaped} events so far, in order. */
+    private List<String> reapedReasons() throws InterruptedException {
+        List<String> reasons = new ArrayList<>();
+        try (Events.Subscription sub = daemon.events().subscribe(0)) {
+            Events.Event e;
+            while ((e = sub.next(200, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+                if (e.type().equals("reaped")) {
+                    reasons.add((String) e.fields().get("reason"));
+                }
+            }
+        }
+        return reasons;
+    }
+}
