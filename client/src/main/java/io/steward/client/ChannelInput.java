@@ -43,6 +43,10 @@ final class ChannelInput extends InputStream {
         if (len == 0) {
             return 0;
         }
+        if (!buffer.hasRemaining() && len >= buffer.capacity()) {
+            // a large read (a body of known length) goes straight into the caller's array
+            return channel.read(ByteBuffer.wrap(b, off, len));
+        }
         while (!buffer.hasRemaining()) {
             if (!fill()) {
                 return -1;

@@ -277,10 +277,12 @@ public final class StewardClient {
      */
     public void events(long since, Predicate<Map<String, Object>> handler) {
         String path = "/v1/events" + (since >= 0 ? "?since=" + since : "");
+        String peer = UnixHttp.peer(home.socket());
         try (BufferedReader r = new BufferedReader(new InputStreamReader(http.stream(path), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
-                if (line.startsWith("data:") && !handler.test(Json.parseObject(line.substring(5).strip()))) {
+                if (line.startsWith("data:")
+                        && !handler.test(json(line.substring(5).strip(), "an event's data as a JSON object", peer))) {
                     return;
                 }
             }
@@ -300,8 +302,18 @@ public final class StewardClient {
         return http.send(method, path, contentType, body);
     }
 
-    static Map<String, Object> parse(UnixHttp.Response r) {
-        Map<String, Object> m = Json.parseObject(r.text());
+    private Map<String, Object> parse(UnixHttp.Response r) {
+        return parse(r, UnixHttp.peer(home.socket()));
+    }
+
+    /**
+     * The JSON object of an answer; a problem document (status 400 and up) is thrown as the typed
+     * exception it names. Anything but a JSON object is a {@link ProtocolException}: the daemon
+     * answers every request, failed or not, with one.
+     */
+    static Map<String, Object> parse(UnixHttp.Response r, String peer) {
+        Map<String, Object> m = json(r.text(), r.status() >= 400 ? "a problem document (a JSON object) with HTTP " + r.status()
+                : "a JSON object", peer);
         if (r.status() >= 400) {
             Object code = m.get("code");
             ErrorCode c = code instanceof String s ? ErrorCode.fromWire(s).orElse(ErrorCode.INTERNAL) : ErrorCode.INTERNAL;
@@ -309,6 +321,15 @@ public final class StewardClient {
             throw new StewardException(c, detail instanceof String d ? d : "HTTP " + r.status());
         }
         return m;
+    }
+
+    /** {@code text} as a JSON object, or a {@link ProtocolException} saying it was meant to be {@code what}. */
+    private static Map<String, Object> json(String text, String what, String peer) {
+        try {
+            return Json.parseObject(text);
+        } catch (StewardException e) {
+            throw new ProtocolException(peer, what, ProtocolException.quote(text) + " (" + e.getMessage() + ")");
+        }
     }
 
     private static String sessionPath(String ref) {

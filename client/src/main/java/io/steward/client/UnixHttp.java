@@ -3,7 +3,7 @@ package io.steward.client;
 import io.steward.api.ErrorCode;
 import io.steward.api.LockHolder;
 import io.steward.api.StewardException;
-import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,8 +13,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -53,14 +51,14 @@ public final class UnixHttp {
     }
 
     /**
-     * Sends one request.
+     * Sends one request and reads its whole answer.
      *
      * @throws DaemonUnreachableException when nothing answers on the socket
+     * @throws ProtocolException when the answer is not well-formed HTTP/1.1, or ends early
      */
     public Response send(String method, String path, String contentType, byte[] body) {
         SocketChannel ch = connect(socket, lock);
         try (ch) {
-            OutputStream out = Channels.newOutputStream(ch);
             StringBuilder head = new StringBuilder();
             head.append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
             if (body != null) {
@@ -69,6 +67,7 @@ public final class UnixHttp {
             }
             head.append("\r\n");
             try {
+                OutputStream out = Channels.newOutputStream(ch);
                 out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
                 if (body != null) {
                     out.write(body);
@@ -78,7 +77,9 @@ public final class UnixHttp {
                 // The daemon may refuse a body before reading it all (too large) and close: its answer
                 // is still there to read.
             }
-            return read(new java.io.BufferedInputStream(Channels.newInputStream(ch), 8192));
+            Http1ResponseCodec codec = codec(ch);
+            Http1ResponseCodec.Head h = codec.readHead();
+            return new Response(h.status(), h.headers(), codec.readBody());
         } catch (IOException e) {
             throw new StewardException(ErrorCode.INTERNAL, "talking to the daemon at " + socket + ": " + e.getMessage(), e);
         }
@@ -86,40 +87,46 @@ public final class UnixHttp {
 
     /**
      * Sends a GET whose answer streams (Server-Sent Events): the returned stream yields the body as
-     * it arrives, de-chunked, and closing it closes the connection. A problem answer is thrown.
+     * it arrives, de-chunked, and closing it closes the connection. A problem answer is thrown, and
+     * so is a {@link ProtocolException}, from here or from a read of the stream.
      */
     public InputStream stream(String path) {
         SocketChannel ch = connect(socket, lock);
         try {
             Channels.newOutputStream(ch).write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
                     + "Accept: text/event-stream\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(ch), 8192);
-            String status = line(in);
-            if (status == null || !status.startsWith("HTTP/1.")) {
-                throw new IOException("bad status line: " + status);
+            Http1ResponseCodec codec = codec(ch);
+            Http1ResponseCodec.Head h = codec.readHead();
+            if (h.status() >= 400) {
+                StewardClient.parse(new Response(h.status(), h.headers(), codec.readBody()), peer(socket));
             }
-            int code = Integer.parseInt(status.substring(9, 12));
-            Map<String, String> headers = headers(in);
-            InputStream body = "chunked".equalsIgnoreCase(headers.get("transfer-encoding")) ? new Dechunked(in) : in;
-            if (code >= 400) {
-                try (ch) {
-                    StewardClient.parse(new Response(code, headers, body.readAllBytes()));
-                }
-            }
-            return new java.io.FilterInputStream(body) {
+            return new FilterInputStream(codec.body()) {
                 @Override
                 public void close() throws IOException {
                     ch.close();
                 }
             };
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             try {
                 ch.close();
             } catch (IOException ignored) {
                 // already failing
             }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
             throw new StewardException(ErrorCode.INTERNAL, "talking to the daemon at " + socket + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A codec for the answer on {@code ch}, reading through a buffer of the channel's own. */
+    private Http1ResponseCodec codec(SocketChannel ch) {
+        return new Http1ResponseCodec(new ChannelInput(ch), peer(socket));
+    }
+
+    /** Who answers on {@code socket}, as messages name it. */
+    static String peer(Path socket) {
+        return "the daemon at " + socket;
     }
 
     /**
@@ -185,126 +192,5 @@ public final class UnixHttp {
             }
             throw new DaemonUnreachableException(socket, e);
         }
-    }
-
-    private static Map<String, String> headers(InputStream in) throws IOException {
-        Map<String, String> headers = new LinkedHashMap<>();
-        String l;
-        while ((l = line(in)) != null && !l.isEmpty()) {
-            int c = l.indexOf(':');
-            if (c > 0) {
-                headers.put(l.substring(0, c).trim().toLowerCase(Locale.ROOT), l.substring(c + 1).trim());
-            }
-        }
-        return headers;
-    }
-
-    /** A chunked body as a plain stream, read as the chunks arrive. */
-    private static final class Dechunked extends InputStream {
-        private final InputStream in;
-        private int left;
-        private boolean done;
-
-        Dechunked(InputStream in) {
-            this.in = in;
-        }
-
-        private boolean next() throws IOException {
-            if (done) {
-                return false;
-            }
-            if (left == 0) {
-                String size = line(in);
-                if (size != null && size.isEmpty()) {
-                    size = line(in); // the CRLF that ends the previous chunk
-                }
-                if (size == null) {
-                    done = true;
-                    return false;
-                }
-                left = Integer.parseInt(size.split(";")[0].trim(), 16);
-                if (left == 0) {
-                    done = true;
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            if (!next()) {
-                return -1;
-            }
-            int n = in.read(b, off, Math.min(len, left));
-            if (n < 0) {
-                done = true;
-                return -1;
-            }
-            left -= n;
-            return n;
-        }
-    }
-
-    static Response read(InputStream in) throws IOException {
-        Response head = readHead(in);
-        return new Response(head.status(), head.headers(), readBody(in, head.headers()));
-    }
-
-    /** The status line and headers, leaving the body unread (after a 101 it is WebSocket frames). */
-    static Response readHead(InputStream in) throws IOException {
-        String status = line(in);
-        if (status == null || !status.startsWith("HTTP/1.")) {
-            throw new IOException("bad status line: " + status);
-        }
-        int code = Integer.parseInt(status.substring(9, 12));
-        Map<String, String> headers = headers(in);
-        return new Response(code, headers, new byte[0]);
-    }
-
-    static byte[] readBody(InputStream in, Map<String, String> headers) throws IOException {
-        byte[] body;
-        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            while (true) {
-                String size = line(in);
-                int n = Integer.parseInt(size.split(";")[0].trim(), 16);
-                if (n == 0) {
-                    line(in);
-                    break;
-                }
-                b.write(in.readNBytes(n));
-                line(in);
-            }
-            body = b.toByteArray();
-        } else if (headers.containsKey("content-length")) {
-            body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
-        } else {
-            body = in.readAllBytes();
-        }
-        return body;
-    }
-
-    /** One CRLF-terminated header line, or null at end of stream. */
-    static String line(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0) {
-            if (c == '\n') {
-                int len = b.length();
-                return len > 0 && b.charAt(len - 1) == '\r' ? b.substring(0, len - 1) : b.toString();
-            }
-            b.append((char) c);
-        }
-        return b.isEmpty() ? null : b.toString();
     }
 }

@@ -52,12 +52,13 @@ final class WebSocketConnection implements AutoCloseable {
      *
      * @throws DaemonUnreachableException when nothing answers on the socket
      * @throws StewardException with the daemon's code when it refuses the upgrade
+     * @throws ProtocolException when the answer to the upgrade is not well-formed HTTP/1.1 or no handshake
      */
     static WebSocketConnection open(Path socket, Path lock, String path) {
         SocketChannel ch = UnixHttp.connect(socket, lock);
         WebSocketConnection c = new WebSocketConnection(ch);
         try {
-            c.upgrade(path);
+            c.upgrade(path, UnixHttp.peer(socket));
             return c;
         } catch (IOException e) {
             c.abort();
@@ -68,25 +69,30 @@ final class WebSocketConnection implements AutoCloseable {
         }
     }
 
-    private void upgrade(String path) throws IOException {
+    private void upgrade(String path, String peer) throws IOException {
         byte[] nonce = new byte[16];
         new SecureRandom().nextBytes(nonce);
         String key = Base64.getEncoder().encodeToString(nonce);
         String head = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
         write(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)));
-        UnixHttp.Response r = UnixHttp.readHead(in);
+        // The codec reads no further than the 101's blank line: the frames after it stay in `in`.
+        Http1ResponseCodec codec = new Http1ResponseCodec(in, peer);
+        Http1ResponseCodec.Head r = codec.readHead();
         if (r.status() != 101) {
-            UnixHttp.Response full = new UnixHttp.Response(r.status(), r.headers(), UnixHttp.readBody(in, r.headers()));
+            UnixHttp.Response full = new UnixHttp.Response(r.status(), r.headers(), codec.readBody());
             String type = r.headers().getOrDefault("content-type", "");
             if (r.status() >= 400 && type.contains("json")) {
-                StewardClient.parse(full); // throws the daemon's problem as a typed exception
+                StewardClient.parse(full, peer); // throws the daemon's problem as a typed exception
             }
             throw new StewardException(ErrorCode.INTERNAL, "the daemon refused to attach: HTTP " + r.status());
         }
-        if (!"websocket".equalsIgnoreCase(r.headers().get("upgrade"))
-                || !expectedAccept(key).equals(r.headers().get("sec-websocket-accept"))) {
-            throw new IOException("the upgrade answer is not a valid WebSocket handshake");
+        String upgrade = r.headers().get("upgrade");
+        String accept = r.headers().get("sec-websocket-accept");
+        if (!"websocket".equalsIgnoreCase(upgrade) || !expectedAccept(key).equals(accept)) {
+            throw new ProtocolException(peer, "a WebSocket handshake (upgrade \"websocket\", our key accepted)",
+                    "upgrade " + (upgrade == null ? "missing" : ProtocolException.quote(upgrade)) + ", accept "
+                            + (accept == null ? "missing" : ProtocolException.quote(accept)));
         }
     }
 

@@ -44,7 +44,7 @@ class AttachmentWireTest {
                 ChannelInput in = new ChannelInput(ch);
                 String key = null;
                 String line;
-                while (!(line = UnixHttp.line(in)).isEmpty()) {
+                while (!(line = line(in)).isEmpty()) {
                     if (line.toLowerCase().startsWith("sec-websocket-key:")) {
                         key = line.substring(line.indexOf(':') + 1).trim();
                     }
@@ -56,6 +56,18 @@ class AttachmentWireTest {
             }
         });
         return new StewardClient(new StewardHome(dir, socket));
+    }
+
+    /** One CRLF-terminated line of the client's request. */
+    private static String line(ChannelInput in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new java.io.EOFException("the request ended in a line");
+            }
+            b.append((char) c);
+        }
+        return b.toString().strip();
     }
 
     private static void write(SocketChannel ch, byte[] b) throws IOException {
@@ -158,8 +170,37 @@ class AttachmentWireTest {
     void aWrongAcceptKeyIsRefused() throws Exception {
         CompletableFuture<Void> done = new CompletableFuture<>();
         StewardClient client = serve((ch, in, key) -> accept(ch, "not-the-key"), done);
-        StewardException e = assertThrows(StewardException.class, () -> client.attach("web", AttachOptions.DEFAULT));
-        assertTrue(e.getMessage().contains("not a valid WebSocket handshake"), e.getMessage());
+        ProtocolException e = assertThrows(ProtocolException.class, () -> client.attach("web", AttachOptions.DEFAULT));
+        assertTrue(e.getMessage().contains("expected a WebSocket handshake"), e.getMessage());
+        done.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void framesThatArriveWithTheUpgradeAnswerAreNotLost() throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        StewardClient client = serve((ch, in, key) -> {
+            byte[] head = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Accept: " + WebSocketConnection.expectedAccept(key) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            byte[] hello = frame(true, WebSocketFrame.TEXT, "{\"type\":\"hello\",\"kind\":\"pipe\"}".getBytes(StandardCharsets.UTF_8));
+            byte[] both = Arrays.copyOf(head, head.length + hello.length);
+            System.arraycopy(hello, 0, both, head.length, hello.length);
+            write(ch, both); // one write: the client reads the frame in the same read as the head
+        }, done);
+        try (Attachment a = client.attach("web", AttachOptions.DEFAULT)) {
+            AttachEvent.Hello hello = (AttachEvent.Hello) a.next();
+            assertEquals("pipe", hello.kind());
+        }
+        done.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aMalformedUpgradeAnswerIsAProtocolError() throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        StewardClient client = serve((ch, in, key) -> write(ch,
+                "HTTP/1.1 101 Switching Protocols\nUpgrade: websocket\r\n\r\n".getBytes(StandardCharsets.US_ASCII)), done);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> client.attach("web", AttachOptions.DEFAULT));
+        assertEquals("a status line ending in CRLF", e.expected());
         done.get(10, TimeUnit.SECONDS);
     }
 
