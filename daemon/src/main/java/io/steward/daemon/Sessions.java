@@ -87,11 +87,11 @@ final class Sessions implements Recovery {
     }
 
     Session create(Caller caller, RunRequest request) {
-        return create(caller, request, false);
+        return create(caller, request, Apps.Source.RUN);
     }
 
-    /** Starts a session; {@code managed}: an apply starts it from an apps file. */
-    Session create(Caller caller, RunRequest request, boolean managed) {
+    /** Starts a session; {@code source}: a {@code run}, or an apply from an apps file (and the app's place there). */
+    Session create(Caller caller, RunRequest request, Apps.Source source) {
         Session s;
         synchronized (registry) {
             try {
@@ -125,7 +125,7 @@ final class Sessions implements Recovery {
                 throw e;
             }
             try {
-                book.started(p, tag, request, managed);
+                book.started(p, tag, request, source);
             } catch (StewardException e) {
                 Supervisor.abandon(p); // nothing may run that the journal does not know of
                 SessionSocket b = beats;
@@ -190,6 +190,23 @@ final class Sessions implements Recovery {
                 "outcome", exit.outcome(), "leftovers", exit.leftovers().size()));
         if (!supervisor.exited(s, p, exit) && s.process == p) {
             s.markExited();
+            if (s.name() != null && exit.outcome() == io.steward.api.Outcome.NATURAL_EXIT && !s.stopRequested()) {
+                // off the I/O loop, which may be running this: a start holds the registry across its spawn
+                Thread.ofVirtual().name("steward-ended").start(() -> endedByItself(s));
+            }
+        }
+    }
+
+    /**
+     * A named session ended by itself and its policy let that stand (done, or errored): not meant
+     * to run any more. Unless a new session took its name meanwhile: that one is admitted under the
+     * registry's lock, and its start's record must be the last word.
+     */
+    private void endedByItself(Session s) {
+        synchronized (registry) {
+            if (registry.all().contains(s)) {
+                book.endedByItself(s.name());
+            }
         }
     }
 
