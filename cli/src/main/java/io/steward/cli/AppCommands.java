@@ -24,7 +24,8 @@ final class AppCommands {
         }
     }
 
-    @Command(name = "resurrect", description = "Start the saved apps meant to run that are not running (idempotent).")
+    @Command(name = "resurrect", description = "Start the saved apps meant to run that are not running, each after"
+            + " the apps it comes after are ready (idempotent).")
     static final class Resurrect implements Callable<Integer> {
         @Option(names = "--json", description = "One JSON document.")
         boolean json;
@@ -33,9 +34,11 @@ final class AppCommands {
         public Integer call() {
             Map<String, Object> r = Clients.starting().resurrect();
             List<?> failed = (List<?>) r.get("failed");
+            List<?> ended = (List<?>) r.getOrDefault("ended", List.of()); // none from an older daemon
             Printer.either(json, r, "started " + join((List<?>) r.get("started")) + "; running "
                     + join((List<?>) r.get("running")) + "; stopped by you " + join((List<?>) r.get("stopped"))
-                    + (failed.isEmpty() ? "" : "; failed " + failed));
+                    + (ended.isEmpty() ? "" : "; ended by itself " + join(ended))
+                    + (failed.isEmpty() ? "" : "; failed " + failures(failed)));
             return failed.isEmpty() ? 0 : 1;
         }
     }
@@ -54,6 +57,14 @@ final class AppCommands {
             Printer.either(json, r, "flushed the logs of " + ((List<?>) r.get("flushed")).size() + " sessions");
             return 0;
         }
+    }
+
+    /** {@code api (app "api" not started: "db" is not running (stopped by you))}, for each. */
+    private static String failures(List<?> failed) {
+        return String.join(", ", failed.stream().map(f -> {
+            Map<?, ?> m = (Map<?, ?>) f;
+            return m.get("name") + " (" + m.get("detail") + ")";
+        }).toList());
     }
 
     private static String join(List<?> names) {

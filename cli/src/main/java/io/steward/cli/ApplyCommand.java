@@ -24,15 +24,23 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would be done; change nothing.")
     boolean dryRun;
 
+    @Option(names = "--allow-empty", description = "Apply a file without apps: stop every app applied before.")
+    boolean allowEmpty;
+
     @Option(names = "--json", description = "Print the daemon's answer as one JSON document.")
     boolean json;
 
     @Override
     public Integer call() {
         AppsFile apps = AppsFile.read(Path.of(file), file);
+        if (apps.apps.isEmpty() && !allowEmpty) {
+            // refused here too, so a mistaken empty file neither starts a daemon nor reaches it
+            throw new StewardException(ErrorCode.INVALID_INPUT, file + ": no [[app]] in the file; applying it would"
+                    + " stop every app applied before: give --allow-empty to mean that");
+        }
         Map<String, Object> answer;
         try {
-            answer = Clients.starting().apply(Json.object("apps", apps.apps, "dryRun", dryRun));
+            answer = Clients.starting().apply(Json.object("apps", apps.apps, "dryRun", dryRun, "allowEmpty", allowEmpty));
         } catch (StewardException e) {
             throw e.code() == ErrorCode.INVALID_INPUT ? apps.locate(e) : e;
         }

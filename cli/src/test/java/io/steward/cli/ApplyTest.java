@@ -288,6 +288,78 @@ class ApplyTest {
         assertFalse(running().containsKey("api"));
     }
 
+    @Test
+    void aFileWithoutAppsIsRefusedUnlessAllowEmptyIsGiven() throws Exception {
+        assertEquals(0, steward("apply", "-f", file("steward.toml", THREE).toString()).code());
+        Map<String, Long> before = running();
+        Path empty = file("empty.toml", "# everything moved elsewhere\n");
+        for (String[] args : List.of(new String[] {"apply", "-f", empty.toString()},
+                new String[] {"apply", "-f", empty.toString(), "--dry-run"})) {
+            Cli.Result r = steward(args);
+            assertEquals(2, r.code(), r.err());
+            assertEquals("steward: " + empty + ": no [[app]] in the file; applying it would stop every app applied"
+                    + " before: give --allow-empty to mean that\n", r.err());
+            assertEquals("", r.out());
+            assertEquals(before, running(), "nothing stopped");
+        }
+        Cli.Result dry = steward("apply", "-f", empty.toString(), "--allow-empty", "--dry-run");
+        assertEquals(0, dry.code(), dry.err());
+        assertEquals(before, running());
+
+        Cli.Result r = steward("apply", "-f", empty.toString(), "--allow-empty");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("stop api", "stop db", "stop web", "started 0, restarted 0, stopped 3, unchanged 0"),
+                r.out().lines().toList());
+        assertEquals(Map.of(), running());
+    }
+
+    @Test
+    void savedAppsComeBackAtBootInTheFilesOrderAndOnlyOnce() throws Exception {
+        Path f = file("steward.toml", "[[app]]\nname = \"migrate\"\ncmd = \"exit 0\"\n\n" + THREE);
+        assertEquals(0, steward("apply", "-f", f.toString()).code());
+        Cli.poll("migrate done", () -> "exited".equals(daemon.session("migrate").get("phase")));
+        Cli.Result saved = steward("save");
+        assertEquals("saved 3 apps: db, api, web\n", saved.out(), "a job that is done is not meant to run");
+        assertEquals(0, steward("daemon", "stop").code());
+
+        Path log = tmp.resolve("boot.log");
+        ProcessBuilder pb = Cli.builder("daemon", "run", "--resurrect").redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().putAll(daemon.env);
+        Process boot = pb.start();
+        try {
+            Cli.poll("resurrect done", () -> {
+                try {
+                    return Files.readString(log).contains("steward: resurrect: ");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            String line = Files.readString(log).lines().filter(l -> l.startsWith("steward: resurrect: "))
+                    .findFirst().orElseThrow();
+            Map<String, Object> r = Json.parseObject(line.substring("steward: resurrect: ".length()));
+            assertEquals(List.of("db", "api", "web"), r.get("started"), line);
+            assertEquals(List.of(), r.get("failed"), line);
+            List<Map<String, Object>> events = events();
+            assertTrue(seq(events, "ready", "db") < seq(events, "started", "api"), "api starts once db is ready");
+            assertTrue(seq(events, "ready", "api") < seq(events, "started", "web"), "web starts once api is ready");
+
+            Cli.Result again = steward("resurrect");
+            assertEquals(0, again.code(), again.err());
+            assertEquals("started -; running db, api, web; stopped by you -\n", again.out());
+            assertEquals(List.of("api", "db", "web"), List.copyOf(running().keySet()), "the job did not run again");
+        } finally {
+            try {
+                daemon.client.stopDaemon(1000);
+            } catch (RuntimeException e) {
+                // it never came up
+            }
+            if (!boot.waitFor(30, TimeUnit.SECONDS)) {
+                boot.destroyForcibly();
+            }
+        }
+    }
+
     /** The environment of a live process. */
     private static Map<String, String> envOf(Number pid) throws IOException {
         Map<String, String> env = new TreeMap<>();

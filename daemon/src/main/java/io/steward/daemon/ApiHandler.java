@@ -35,7 +35,7 @@ final class ApiHandler extends Handler.Abstract {
         this.ownerUid = ownerUid;
         this.metrics = metrics;
         this.output = new SessionOutput(sessions.registry(), sessions.audit());
-        this.apply = new Apply(sessions);
+        this.apply = daemon.apply();
     }
 
     @Override
@@ -96,11 +96,11 @@ final class ApiHandler extends Handler.Abstract {
             }
             case SAVE -> {
                 noBody(request);
-                Http.json(response, 200, new Resurrection(sessions, sessions.registry()).save(caller), cb);
+                Http.json(response, 200, daemon.resurrection().save(caller), cb);
             }
             case RESURRECT -> {
                 noBody(request);
-                Http.json(response, 200, new Resurrection(sessions, sessions.registry()).resurrect(caller), cb);
+                Http.json(response, 200, daemon.resurrection().resurrect(caller), cb);
             }
             case APPLY -> Http.json(response, 200, apply.apply(caller, Http.jsonBody(request)), cb);
             case PURGE -> {

@@ -5,6 +5,7 @@ import io.steward.api.Json;
 import io.steward.api.StewardException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,14 +19,19 @@ import java.util.Set;
  * unique, every {@code after} names an app of the file and the dependencies have no cycle. The apps
  * come out in start order (dependencies first, otherwise as the file lists them), and the plan says
  * what happens to each: {@code start}, {@code restart}, {@code unchanged}, or {@code stop} for a
- * managed app the file no longer has.
+ * managed app the file no longer has. An empty list of apps would stop every managed app, so it
+ * is refused unless {@code allowEmpty} says that is meant.
  */
 final class AppPlan {
     /**
-     * One app of the file. {@code readyPort} is 0 when it has none; {@code readyTimeout} is how long
-     * the apps after it wait for it to be ready.
+     * One app: its request, and its source, which says what it comes after, its ready port (0 for
+     * none) and how long the apps after it wait for it to be ready.
      */
-    record Item(String name, RunRequest request, List<String> after, int readyPort, Duration readyTimeout) {}
+    record Item(String name, RunRequest request, Apps.Source source) {
+        List<String> after() {
+            return source.after();
+        }
+    }
 
     /** How long apps wait for a dependency to be ready unless it says otherwise. */
     static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
@@ -34,20 +40,23 @@ final class AppPlan {
     /** What happens to an app: its current session, if any. */
     record Step(String name, String action, Session current, Item item) {}
 
-    private static final Set<String> BODY = Set.of("apps", "dryRun");
+    private static final Set<String> BODY = Set.of("apps", "dryRun", "allowEmpty");
     private static final Set<String> APP = Set.of("name", "request", "after", "readyPort", "readyTimeoutMs");
 
     final List<Item> items;
     final boolean dryRun;
+    private final boolean allowEmpty;
 
-    private AppPlan(List<Item> items, boolean dryRun) {
+    private AppPlan(List<Item> items, boolean dryRun, boolean allowEmpty) {
         this.items = items;
         this.dryRun = dryRun;
+        this.allowEmpty = allowEmpty;
     }
 
     static AppPlan parse(Map<String, Object> raw) {
         JsonBody body = JsonBody.of(raw, BODY);
         boolean dryRun = body.bool("dryRun", false);
+        boolean allowEmpty = body.bool("allowEmpty", false);
         List<Object> apps = body.list("apps", "an array of apps");
         if (apps == null) {
             throw invalid("apps: an array of apps is required");
@@ -66,7 +75,7 @@ final class AppPlan {
                 }
             }
         }
-        return new AppPlan(ordered(byName), dryRun);
+        return new AppPlan(inStartOrder(byName.values()), dryRun, allowEmpty);
     }
 
     private static Item item(Object o) {
@@ -98,21 +107,29 @@ final class AppPlan {
             }
             Long port = app.integer("readyPort", 1, 65_535);
             Long readyTimeoutMs = app.integer("readyTimeoutMs", 1, MAX_READY_TIMEOUT.toMillis());
-            return new Item(name, parsed, after != null ? after : List.of(), port == null ? 0 : port.intValue(),
-                    readyTimeoutMs != null ? Duration.ofMillis(readyTimeoutMs) : DEFAULT_READY_TIMEOUT);
+            return new Item(name, parsed, new Apps.Source(true, after != null ? after : List.of(),
+                    port == null ? 0 : port.intValue(),
+                    readyTimeoutMs != null ? Duration.ofMillis(readyTimeoutMs) : DEFAULT_READY_TIMEOUT));
         } catch (StewardException e) {
             throw new StewardException(e.code(), where + e.getMessage());
         }
     }
 
-    /** Dependencies first; among apps free to go, the file's order. A cycle is refused, naming it. */
-    private static List<Item> ordered(Map<String, Item> byName) {
+    /**
+     * Dependencies first; among apps free to go, the order given. An {@code after} naming none of
+     * {@code items} orders nothing (resurrect starts some apps of a set, not all). A cycle is refused,
+     * naming it.
+     */
+    static List<Item> inStartOrder(Collection<Item> items) {
+        Map<String, Item> byName = new LinkedHashMap<>();
+        items.forEach(i -> byName.put(i.name(), i));
         List<Item> out = new ArrayList<>();
         Set<String> placed = new HashSet<>();
         while (out.size() < byName.size()) {
             Item next = null;
             for (Item item : byName.values()) {
-                if (!placed.contains(item.name()) && placed.containsAll(item.after())) {
+                if (!placed.contains(item.name()) && item.after().stream()
+                        .allMatch(d -> placed.contains(d) || !byName.containsKey(d))) {
                     next = item;
                     break;
                 }
@@ -132,7 +149,8 @@ final class AppPlan {
         List<String> path = new ArrayList<>();
         while (!path.contains(at)) {
             path.add(at);
-            at = byName.get(at).after().stream().filter(d -> !placed.contains(d)).findFirst().orElseThrow();
+            at = byName.get(at).after().stream().filter(d -> byName.containsKey(d) && !placed.contains(d))
+                    .findFirst().orElseThrow();
         }
         List<String> loop = new ArrayList<>(path.subList(path.indexOf(at), path.size()));
         loop.add(at);
@@ -145,6 +163,12 @@ final class AppPlan {
      * touches what {@code steward run} started).
      */
     List<Step> steps(Apps apps, SessionRegistry registry) {
+        if (items.isEmpty() && !allowEmpty) {
+            List<String> managed = apps.managed().stream().map(Apps.App::name).toList();
+            throw invalid("apps: none given; an apply of no apps stops every app an apply started ("
+                    + (managed.isEmpty() ? "there are none now" : String.join(", ", managed))
+                    + "): set allowEmpty to mean that");
+        }
         Map<String, Session> running = new HashMap<>();
         for (Session s : registry.list(false, null)) {
             if (s.name() != null) {

@@ -1,36 +1,27 @@
 package io.steward.daemon;
 
-import io.steward.api.Durations;
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
 import io.steward.api.StewardException;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * {@code POST /v1/apply}: makes the running apps match an apps file. The whole body is checked
  * first ({@link AppPlan}), so a bad file changes nothing; then managed apps the file dropped are
  * stopped (a user's stop: not resurrected) and forgotten by apply, and the file's apps go in start
  * order: new ones start, changed ones (their stored request differs) are stopped, awaited and
- * started again, unchanged ones are left alone. An app starts only once each app it comes
- * {@code after} is ready: said {@code READY=1} (with notify), accepts a TCP connection on its
- * {@code readyPort}, or else simply runs. One apply at a time.
+ * started again, unchanged ones are left alone (their place among the apps is recorded anew). An
+ * app starts only once each app it comes {@code after} is {@link Readiness ready}. One apply at a
+ * time, and never during a resurrect: both start apps by name.
  */
 final class Apply {
-    private static final long POLL_MS = 50;
-
     private final Sessions sessions;
     private final ReentrantLock lock = new ReentrantLock();
 
@@ -39,9 +30,14 @@ final class Apply {
     }
 
     Map<String, Object> apply(Caller caller, Map<String, Object> body) {
+        return alone(() -> applyLocked(caller, body));
+    }
+
+    /** Runs {@code work} while no other apply, nor a resurrect, runs. */
+    <T> T alone(Supplier<T> work) {
         lock.lock();
         try {
-            return applyLocked(caller, body);
+            return work.get();
         } finally {
             lock.unlock();
         }
@@ -116,12 +112,15 @@ final class Apply {
                 }
             }
             Session s = switch (step.action()) {
-                case "unchanged" -> step.current();
+                case "unchanged" -> {
+                    sessions.book().placed(item.name(), item.source());
+                    yield step.current();
+                }
                 case "restart" -> {
                     sessions.stopAndWait(caller, step.current());
-                    yield sessions.create(caller, item.request(), true);
+                    yield sessions.create(caller, item.request(), item.source());
                 }
-                default -> sessions.create(caller, item.request(), true);
+                default -> sessions.create(caller, item.request(), item.source());
             };
             current.put(item.name(), s);
             done.add(action(item.name(), step.action(), s));
@@ -132,51 +131,11 @@ final class Apply {
      * Waits until the dependency {@code dep}, now session {@code s}, is ready, at most its ready
      * timeout; otherwise the apply ends here with {@code not-ready}.
      */
-    private void awaitReady(AppPlan.Item dep, Session s, String dependent, List<Object> done) {
-        Duration timeout = dep.readyTimeout();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String why = null;
-        try {
-            if (dep.request().notifySocket()) {
-                if (!s.vitals.isReady() && !s.vitals.readiness().get(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    why = "ended before it said READY=1";
-                }
-            } else if (dep.readyPort() != 0) {
-                while (!accepts(dep.readyPort())) {
-                    if (!s.live()) {
-                        why = "ended before port " + dep.readyPort() + " accepted a connection";
-                        break;
-                    }
-                    if (System.nanoTime() > deadline) {
-                        why = "did not accept a connection on port " + dep.readyPort() + " within "
-                                + Durations.format(timeout);
-                        break;
-                    }
-                    Thread.sleep(POLL_MS);
-                }
-            } else if (!s.live()) {
-                why = "is not running";
-            }
-        } catch (TimeoutException e) {
-            why = "did not say READY=1 within " + Durations.format(timeout);
-        } catch (ExecutionException e) {
-            why = "failed: " + e.getCause();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            why = "was not awaited (interrupted)";
-        }
+    private static void awaitReady(AppPlan.Item dep, Session s, String dependent, List<Object> done) {
+        String why = Readiness.await(s, dep.source().readyPort(), dep.source().readyTimeout());
         if (why != null) {
             throw new StewardException(ErrorCode.NOT_READY, "app \"" + dependent + "\" not started: \"" + dep.name()
                     + "\" " + why + "; what this apply did so far stays done (" + summary(done) + ")");
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -27,14 +27,14 @@ final class Bookkeeping {
      *
      * @throws StewardException {@code disk-full} naming the file, say
      */
-    void started(ManagedProcess p, String tag, RunRequest request, boolean managed) {
+    void started(ManagedProcess p, String tag, RunRequest request, Apps.Source source) {
         Sqlite db = journal.db();
         try {
             synchronized (db) {
                 db.inTransaction(() -> {
                     journal.add(Journal.Entry.of(p, tag));
                     if (request.name() != null) {
-                        apps.started(request.name(), request.body(), managed);
+                        apps.started(request.name(), request.body(), source);
                     }
                 });
                 if (request.name() != null) {
@@ -49,6 +49,19 @@ final class Bookkeeping {
     /** Someone stopped the named session: it is not meant to run any more, and resurrect leaves it alone. */
     void stopped(String name) {
         deferred.write(DeferredWrites.Key.app(name, "desired"), () -> apps.stopped(name));
+    }
+
+    /**
+     * The named session ended by itself and its restart policy let that stand (it is done, or it
+     * errored): it is not meant to run any more, and resurrect leaves it alone.
+     */
+    void endedByItself(String name) {
+        deferred.write(DeferredWrites.Key.app(name, "desired"), () -> apps.ended(name));
+    }
+
+    /** An apply left the app as it runs; the file may have given it another place among the apps. */
+    void placed(String name, Apps.Source source) {
+        deferred.write(DeferredWrites.Key.app(name, "source"), () -> apps.placed(name, source));
     }
 
     /** Removed by a user: the named session stops being an app. */

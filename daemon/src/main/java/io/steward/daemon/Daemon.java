@@ -29,6 +29,8 @@ public final class Daemon implements AutoCloseable {
     private final AuditLog audit;
     private final SessionRegistry registry;
     private final Sessions sessions;
+    private final Apply apply;
+    private final Resurrection resurrection;
     private final Reaper reaper;
     private final Heartbeats heartbeats;
     private final Instant startedAt = Instant.now();
@@ -60,6 +62,8 @@ public final class Daemon implements AutoCloseable {
         this.sessions = new Sessions(runtime, registry, events, audit, journal, home.file("logs"));
         this.heartbeats = new Heartbeats(home, beats, registry, events, sessions);
         sessions.heartbeats(heartbeats);
+        this.apply = new Apply(sessions);
+        this.resurrection = new Resurrection(sessions, apply);
         recoverLeftovers();
         this.reaper = new Reaper(registry, events, tick);
         reaper.every(sessions.book().deferred()::retry);
@@ -131,7 +135,17 @@ public final class Daemon implements AutoCloseable {
 
     /** Starts the saved apps meant to run, as the daemon itself. */
     Map<String, Object> resurrect() {
-        return new Resurrection(sessions, registry).resurrect(Caller.DAEMON);
+        return resurrection.resurrect(Caller.DAEMON);
+    }
+
+    /** Apps files; one apply at a time. */
+    Apply apply() {
+        return apply;
+    }
+
+    /** The saved set: save, resurrect. */
+    Resurrection resurrection() {
+        return resurrection;
     }
 
     Heartbeats heartbeats() {
@@ -157,7 +171,7 @@ public final class Daemon implements AutoCloseable {
         }
         closed = true;
         events.publish("daemon-stopping", Json.object("graceMs", grace.toMillis()));
-        var exits = registry.list(false, null).stream().map(s -> s.stopForGood(grace)).toList();
+        var exits = registry.list(false, null).stream().map(s -> s.stopUnlessEnded(grace)).toList();
         // One deadline for all: the stops run together, and whatever is left is killed on close.
         long deadline = System.nanoTime() + grace.toNanos() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
         for (var f : exits) {

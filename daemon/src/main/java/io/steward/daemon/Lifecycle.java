@@ -104,6 +104,8 @@ final class Lifecycle<P> {
     private volatile P process;
     private volatile int restarts;
     private volatile long endedNanos;
+    /** The step that ended the session, or null while it has not. */
+    private volatile Step ending;
     /** Completes with the successor of {@link #process}, or with null once the session has ended. */
     private CompletableFuture<P> next = new CompletableFuture<>();
     private final CompletableFuture<State> end = new CompletableFuture<>();
@@ -129,6 +131,15 @@ final class Lifecycle<P> {
     /** When the session ended ({@link System#nanoTime}), or 0 while it has not. */
     long endedNanos() {
         return endedNanos;
+    }
+
+    /**
+     * Ended with nobody's stop: its process exited while it was running and the restart policy let
+     * that stand, or it gave up restarting.
+     */
+    boolean endedByItself() {
+        Step e = ending;
+        return e != null && e.from() == State.RUNNING && (e.cause() == Cause.EXIT || e.cause() == Cause.GIVE_UP);
     }
 
     /** Whether {@code cause} would be taken now. */
@@ -177,6 +188,7 @@ final class Lifecycle<P> {
         state = step.to();
         if (step.to().ended() && !step.from().ended()) {
             endedNanos = System.nanoTime();
+            ending = step;
             CompletableFuture<P> waiting = next;
             COMPLETER.execute(() -> {
                 waiting.complete(null);

@@ -110,6 +110,15 @@ final class Session {
         }
     }
 
+    /** {@link #stopForGood}, or an end already there when the session has ended meanwhile. */
+    java.util.concurrent.CompletableFuture<ExitStatus> stopUnlessEnded(java.time.Duration grace) {
+        try {
+            return stopForGood(grace);
+        } catch (StewardException ended) {
+            return process().onExit();
+        }
+    }
+
     /** {@link #stopForGood} with SIGKILL at once. */
     void killForGood() {
         synchronized (life) {

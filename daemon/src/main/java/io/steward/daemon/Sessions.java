@@ -89,11 +89,11 @@ final class Sessions implements Recovery {
     }
 
     Session create(Caller caller, RunRequest request) {
-        return create(caller, request, false);
+        return create(caller, request, Apps.Source.RUN);
     }
 
-    /** Starts a session; {@code managed}: an apply starts it from an apps file. */
-    Session create(Caller caller, RunRequest request, boolean managed) {
+    /** Starts a session; {@code source}: a {@code run}, or an apply from an apps file (and the app's place there). */
+    Session create(Caller caller, RunRequest request, Apps.Source source) {
         Session s;
         synchronized (registry) {
             try {
@@ -127,7 +127,7 @@ final class Sessions implements Recovery {
                 throw e;
             }
             try {
-                book.started(p, tag, request, managed);
+                book.started(p, tag, request, source);
             } catch (StewardException e) {
                 Supervisor.abandon(p); // nothing may run that the journal does not know of
                 SessionSocket b = beats;
@@ -211,6 +211,25 @@ final class Sessions implements Recovery {
         if (step.to() == Lifecycle.State.STARTING) {
             supervisor.respawn(s, step.from() == Lifecycle.State.RECOVERING ? "stall" : "policy");
         }
+        boolean byItself = step.cause() == Lifecycle.Cause.GIVE_UP || step.cause() == Lifecycle.Cause.EXIT
+                && step.from() == Lifecycle.State.RUNNING && detail.get("outcome") == io.steward.api.Outcome.NATURAL_EXIT;
+        if (byItself && s.name() != null) {
+            // off the I/O loop, which may be running this: a start holds the registry across its spawn
+            Thread.ofVirtual().name("steward-ended").start(() -> endedByItself(s));
+        }
+    }
+
+    /**
+     * A named session ended by itself and its policy let that stand (done, or errored): not meant
+     * to run any more. Unless a new session took its name meanwhile: that one is admitted under the
+     * registry's lock, and its start's record must be the last word.
+     */
+    private void endedByItself(Session s) {
+        synchronized (registry) {
+            if (registry.all().contains(s)) {
+                book.endedByItself(s.name());
+            }
+        }
     }
 
     @Override
@@ -220,7 +239,7 @@ final class Sessions implements Recovery {
 
     @Override
     public void stop(Session s, String reason) {
-        s.stopForGood(s.request.grace());
+        s.stopUnlessEnded(s.request.grace());
     }
 
     @Override

@@ -96,21 +96,48 @@ class ApplyApiTest extends DaemonFixture {
     }
 
     @Test
-    void anOlderDatabaseGainsTheManagedColumn() throws Exception {
+    void anEmptyListOfAppsIsRefusedUnlessAllowedAndThenStopsEveryManagedApp() {
+        client.apply(Json.object("apps", List.of(app("db"), app("api"))));
+        run("name", "manual", "argv", List.of("sleep", "60"));
+        StewardException e = assertThrows(StewardException.class, () -> client.apply(Json.object("apps", List.of())));
+        assertEquals(ErrorCode.INVALID_INPUT, e.code());
+        assertEquals("apps: none given; an apply of no apps stops every app an apply started (api, db):"
+                + " set allowEmpty to mean that", e.getMessage());
+        assertEquals(ErrorCode.INVALID_INPUT, assertThrows(StewardException.class,
+                () -> client.apply(Json.object("apps", List.of(), "dryRun", true))).code(), "not even planned");
+        assertEquals(ErrorCode.INVALID_INPUT, assertThrows(StewardException.class,
+                () -> client.apply(Json.object("apps", List.of(), "allowEmpty", "yes"))).code());
+        assertEquals(List.of("db", "api", "manual"), client.list(false).stream().map(s -> s.get("name")).toList(),
+                "nothing stopped");
+
+        Map<String, Object> r = client.apply(Json.object("apps", List.of(), "allowEmpty", true));
+        assertEquals(List.of("stop api", "stop db"), ((List<?>) r.get("actions")).stream()
+                .map(a -> ((Map<?, ?>) a).get("action") + " " + ((Map<?, ?>) a).get("name")).sorted().toList());
+        assertEquals(List.of("manual"), client.list(false).stream().map(s -> s.get("name")).toList(),
+                "a run session is never touched");
+        assertEquals(List.of(), daemon.sessions().apps().managed());
+    }
+
+    @Test
+    void anOlderDatabaseGainsTheColumnsOfApps() throws Exception {
         Path dir = Files.createTempDirectory("steward-apps");
         try (Sqlite db = Sqlite.open(dir.resolve("state.db"))) {
             db.exec("CREATE TABLE app (name TEXT PRIMARY KEY, request TEXT NOT NULL, desired TEXT NOT NULL,"
                     + " saved INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL)");
             db.exec("INSERT INTO app VALUES ('old', '{\"argv\":[\"true\"]}', 'running', 1, 0)");
             Apps apps = new Apps(db);
-            assertFalse(apps.find("old").managed());
+            assertEquals(Apps.Source.RUN, apps.find("old").source(), "not from a file, after nothing");
+            assertEquals(Apps.Desired.RUNNING, apps.find("old").desired());
             assertEquals(List.of(), apps.managed());
-            apps.started("new", Json.object("argv", List.of("true")), true);
+            Apps.Source fromFile = new Apps.Source(true, List.of("old"), 8080, java.time.Duration.ofSeconds(5));
+            apps.started("new", Json.object("argv", List.of("true")), fromFile);
             assertEquals(List.of("new"), apps.managed().stream().map(Apps.App::name).toList());
+            assertEquals(fromFile, apps.find("new").source());
             new Apps(db); // opening it again changes nothing
-            try (SqliteStatement st = db.prepare("SELECT count(*) FROM pragma_table_info('app') WHERE name = 'managed'")) {
+            try (SqliteStatement st = db.prepare("SELECT count(*) FROM pragma_table_info('app') WHERE name IN"
+                    + " ('managed', 'after_apps', 'ready_port', 'ready_timeout_ms')")) {
                 assertTrue(st.step());
-                assertEquals(1, st.getLong(0));
+                assertEquals(4, st.getLong(0));
             }
         } finally {
             try (var files = Files.walk(dir)) {

@@ -25,7 +25,7 @@ class CorruptStateDbTest {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         StewardHome home = new StewardHome(dir, dir.resolve("steward.sock"));
         try (Daemon d = Daemon.open(home)) {
-            d.sessions().apps().started("app", java.util.Map.of("argv", java.util.List.of("true")), false);
+            d.sessions().apps().started("app", java.util.Map.of("argv", java.util.List.of("true")), Apps.Source.RUN);
         }
         Path db = dir.resolve("state.db");
         byte[] garbage = new byte[4096];

@@ -80,8 +80,8 @@ final class HostileRequests {
                 f("cols", Type.INT)), "\"rows\":24,\"cols\":80"));
         bodies.add(new Body("POST", "/v1/kill-older", List.of(f("olderThanMs", Type.DURATION)), ""));
         bodies.add(new Body("POST", "/v1/daemon/stop", List.of(f("graceMs", Type.DURATION)), ""));
-        bodies.add(new Body("POST", "/v1/apply", List.of(f("apps", Type.ARRAY), f("dryRun", Type.BOOL)),
-                "\"apps\":[],\"dryRun\":true"));
+        bodies.add(new Body("POST", "/v1/apply", List.of(f("apps", Type.ARRAY), f("dryRun", Type.BOOL),
+                f("allowEmpty", Type.BOOL)), "\"apps\":[],\"dryRun\":true,\"allowEmpty\":true"));
         for (String target : List.of(s + "/kill", s + "/flush", "/v1/purge", "/v1/save", "/v1/resurrect", "/v1/flush")) {
             bodies.add(new Body("POST", target, List.of(), ""));
         }

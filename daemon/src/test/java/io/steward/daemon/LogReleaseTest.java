@@ -31,6 +31,14 @@ class LogReleaseTest extends DaemonFixture {
      * session end (it reads a line first, so retention cannot release it before the files are seen).
      */
     private String echoed(String text, Object... options) throws Exception {
+        String id = echoing(text, options);
+        client.send(id, new byte[0], true);
+        waitExit(id);
+        return id;
+    }
+
+    /** {@link #echoed}, left running: it ends at the end of its stdin. */
+    private String echoing(String text, Object... options) throws Exception {
         Object[] all = new Object[options.length + 2];
         System.arraycopy(options, 0, all, 0, options.length);
         all[options.length] = "argv";
@@ -44,8 +52,6 @@ class LogReleaseTest extends DaemonFixture {
                 return false;
             }
         });
-        client.send(id, new byte[0], true);
-        waitExit(id);
         return id;
     }
 
@@ -78,8 +84,10 @@ class LogReleaseTest extends DaemonFixture {
 
     @Test
     void aSavedAppKeepsItsLogsAcrossRunsAndRemoval() throws Exception {
-        echoed("first", "name", "app");
-        client.save();
+        String first = echoing("first", "name", "app");
+        client.save(); // while it runs: a session that has ended by itself is not saved
+        client.send(first, new byte[0], true);
+        waitExit(first);
         echoed("second", "name", "app");
         assertEquals(List.of("app.err.log", "app.err.log.1", "app.out.log", "app.out.log.1"), files("app"));
         assertEquals("first\n", log("app.out.log.1"));
