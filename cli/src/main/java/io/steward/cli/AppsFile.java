@@ -3,9 +3,21 @@ package io.steward.cli;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import io.steward.api.Durations;
+import io.steward.api.BoolType;
+import io.steward.api.BytesType;
+import io.steward.api.ChoiceType;
 import io.steward.api.ErrorCode;
+import io.steward.api.IntType;
+import io.steward.api.MillisType;
+import io.steward.api.OptionType;
+import io.steward.api.RestartMode;
+import io.steward.api.RunOption;
+import io.steward.api.RunOptions;
+import io.steward.api.RunRequestBody;
 import io.steward.api.StewardException;
+import io.steward.api.TextListType;
+import io.steward.api.TextMapType;
+import io.steward.api.TextType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,28 +26,20 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An apps file: TOML, one {@code [[app]]} table per app with {@code run}'s options in kebab-case,
- * read into the apps of {@code POST /v1/apply} (each a run request in camelCase). Every error is
- * one line naming the file, the line and the key. The TOML parser builds a tree without positions,
- * so the lines of keys come from {@link KeyLines}, a scan of the text itself.
+ * An apps file: TOML, one {@code [[app]]} table per app with {@code run}'s options under their
+ * keys of {@link RunOptions} (kebab-case, durations as strings), read into the apps of
+ * {@code POST /v1/apply}, each with its run request. Every error is one line naming the file, the
+ * line and the key; a value is checked by its option's type, as the daemon would check it. The TOML
+ * parser builds a tree without positions, so the lines of keys come from {@link KeyLines}, a scan
+ * of the text itself.
  */
 final class AppsFile {
-    /** Keys that take a duration ({@code "30s"}), by the request field they become. */
-    private static final Map<String, String> DURATIONS = Map.of("max-lifetime", "maxLifetimeMs",
-            "idle-timeout", "idleTimeoutMs", "retain", "retainMs", "grace", "graceMs", "within", "restartWindowMs",
-            "watchdog", "watchdogMs", "stall-after", "stallAfterMs", "start-timeout", "startTimeoutMs");
-    private static final Map<String, String> STRINGS = Map.of("cwd", "cwd", "overflow", "overflow", "restart", "restart",
-            "label", "label", "on-stall", "onStall");
-    private static final Map<String, String> BOOLEANS = Map.of("pty", "pty", "merge-stderr", "mergeStderr",
-            "clear-env", "clearEnv", "notify", "notify");
-    private static final Map<String, String> INTEGERS = Map.of("rows", "rows", "cols", "cols", "ring-bytes", "ringBytes",
-            "max-restarts", "maxRestarts");
-    private static final Set<String> OTHERS = Set.of("name", "cmd", "argv", "env", "after", "ready-port", "ready-timeout");
+    private static final MillisType READY_TIMEOUT = new MillisType(0);
 
     private final String shown;
     private final KeyLines lines;
@@ -108,8 +112,7 @@ final class AppsFile {
             throw error(lines.key(i, "name"), where + "the name is used by another app of the file");
         }
         names.add(name);
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("name", name);
+        RunRequestBody.Builder request = RunRequestBody.builder();
         Map<String, Object> app = new LinkedHashMap<>();
         app.put("name", name);
         var fields = table.properties().iterator();
@@ -118,77 +121,107 @@ final class AppsFile {
             String key = e.getKey();
             JsonNode v = e.getValue();
             int line = lines.key(i, key);
-            String at = where + "'" + key + "' ";
-            if (DURATIONS.containsKey(key)) {
-                String text = string(v, line, at);
-                try {
-                    request.put(DURATIONS.get(key), Durations.parse(text).toMillis());
-                } catch (StewardException bad) {
-                    throw error(line, where + "'" + key + "': " + bad.getMessage());
-                }
-            } else if (STRINGS.containsKey(key)) {
-                request.put(STRINGS.get(key), string(v, line, at));
-            } else if (BOOLEANS.containsKey(key)) {
-                if (!v.isBoolean()) {
-                    throw error(line, at + "must be true or false, not " + kind(v));
-                }
-                request.put(BOOLEANS.get(key), v.booleanValue());
-            } else if (INTEGERS.containsKey(key)) {
-                request.put(INTEGERS.get(key), integer(v, line, at));
-            } else if (key.equals("cmd")) {
-                request.put("argv", List.of("sh", "-c", string(v, line, at)));
-            } else if (key.equals("argv")) {
-                List<String> argv = strings(v, line, at);
-                if (argv.isEmpty()) {
-                    throw error(line, at + "must not be empty");
-                }
-                request.put("argv", argv);
-            } else if (key.equals("env")) {
-                request.put("env", env(i, v, line, where));
-            } else if (key.equals("after")) {
-                app.put("after", strings(v, line, at));
-            } else if (key.equals("ready-port")) {
-                long port = integer(v, line, at);
-                if (port < 1 || port > 65_535) {
-                    throw error(line, at + "must be a port, 1..65535, not " + port);
-                }
-                app.put("readyPort", port);
-            } else if (key.equals("ready-timeout")) {
-                try {
-                    app.put("readyTimeoutMs", Durations.parse(string(v, line, at)).toMillis());
-                } catch (StewardException bad) {
-                    throw error(line, where + "'" + key + "': " + bad.getMessage());
-                }
-            } else if (!key.equals("name")) {
-                throw error(line, where + "unknown key '" + key + "'");
+            Optional<RunOption<?>> option = RunOptions.byKey(key);
+            if (option.isPresent()) {
+                option(request, option.get(), texts(i, option.get(), v, line, where), line, where);
+            } else {
+                appKey(request, app, key, v, line, where);
             }
         }
         if (table.has("cmd") && table.has("argv")) {
             throw error(Math.max(lines.key(i, "cmd"), lines.key(i, "argv")), where + "both 'cmd' and 'argv'; give one");
         }
-        if (!request.containsKey("argv")) {
+        if (request.get(RunOptions.ARGV) == null) {
             throw error(lines.header(i), where + "missing key 'cmd' (or 'argv')");
         }
-        request.putIfAbsent("restart", "on-failure");
-        app.put("request", request);
+        if (request.get(RunOptions.RESTART) == null) {
+            request.set(RunOptions.RESTART, RestartMode.ON_FAILURE);
+        }
+        app.put("request", request.build().toJson());
         return app;
     }
 
-    private Map<String, Object> env(int i, JsonNode v, int line, String where) {
-        if (!v.isObject()) {
-            throw error(line, where + "'env' must be a table of strings, not " + kind(v));
+    /** A key of an app that is not a run option: its command as a shell line, and when it is ready. */
+    private void appKey(RunRequestBody.Builder request, Map<String, Object> app, String key, JsonNode v, int line,
+            String where) {
+        String at = where + "'" + key + "' ";
+        switch (key) {
+            case "cmd" -> request.set(RunOptions.ARGV, List.of("sh", "-c", string(v, line, at)));
+            case "after" -> app.put("after", strings(v, line, at));
+            case "ready-port" -> {
+                long port = integer(v, line, at);
+                if (port < 1 || port > 65_535) {
+                    throw error(line, at + "must be a port, 1..65535, not " + port);
+                }
+                app.put("readyPort", port);
+            }
+            case "ready-timeout" ->
+                app.put("readyTimeoutMs", parsed(READY_TIMEOUT, key, string(v, line, at), line, where).toMillis());
+            default -> throw error(line, where + "unknown key '" + key + "'");
         }
-        Map<String, Object> vars = new LinkedHashMap<>();
+    }
+
+    /** Sets a run option from the texts of its key, as its type parses them. */
+    private <T> void option(RunRequestBody.Builder request, RunOption<T> o, List<String> texts, int line, String where) {
+        try {
+            request.set(o, o.type().parseAll(o.key(), texts));
+        } catch (StewardException bad) {
+            throw error(line, where + bad.getMessage());
+        }
+    }
+
+    private <T> T parsed(OptionType<T> type, String key, String text, int line, String where) {
+        try {
+            return type.parse(key, text);
+        } catch (StewardException bad) {
+            throw error(line, where + bad.getMessage());
+        }
+    }
+
+    /**
+     * The TOML value of a run option's key as the text its type parses (a list and a map as their
+     * items), once it has the TOML type the option takes: a boolean, an integer (a size may be a
+     * string too: {@code "64K"}), an array or a table of strings, or a string.
+     */
+    private List<String> texts(int i, RunOption<?> o, JsonNode v, int line, String where) {
+        String at = where + "'" + o.key() + "' ";
+        return switch (o.type()) {
+            case BoolType b -> {
+                if (!v.isBoolean()) {
+                    throw error(line, at + "must be true or false, not " + kind(v));
+                }
+                yield List.of(v.asText());
+            }
+            case IntType n -> List.of(Long.toString(integer(v, line, at)));
+            case BytesType n -> List.of(v.isTextual() ? v.asText() : Long.toString(integer(v, line, at)));
+            case TextListType l -> strings(v, line, at);
+            case TextMapType m -> env(i, o.key(), v, line, where);
+            case MillisType d -> List.of(string(v, line, at));
+            case ChoiceType<?> c -> List.of(string(v, line, at));
+            case TextType t -> List.of(string(v, line, at));
+        };
+    }
+
+    /** A table of strings as the {@code K=V} entries its option's type parses. */
+    private List<String> env(int i, String key, JsonNode v, int line, String where) {
+        if (!v.isObject()) {
+            throw error(line, where + "'" + key + "' must be a table of strings, not " + kind(v));
+        }
+        List<String> entries = new ArrayList<>();
         var fields = v.properties().iterator();
         while (fields.hasNext()) {
             var e = fields.next();
             if (!e.getValue().isTextual()) {
-                throw error(lines.key(i, "env." + e.getKey()), where + "'env." + e.getKey() + "' must be a string, not "
-                        + kind(e.getValue()));
+                throw error(lines.key(i, key + "." + e.getKey()), where + "'" + key + "." + e.getKey()
+                        + "' must be a string, not " + kind(e.getValue()));
             }
-            vars.put(e.getKey(), e.getValue().asText());
+            if (e.getKey().indexOf('=') >= 0) {
+                throw error(lines.key(i, key + "." + e.getKey()), where + "'" + key + "." + e.getKey()
+                        + "': a name without '=' is required");
+            }
+            entries.add(e.getKey() + "=" + e.getValue().asText());
         }
-        return vars;
+        return entries;
     }
 
     /** Every {@code after} names an app of the file, and they form no cycle. */
@@ -240,25 +273,20 @@ final class AppsFile {
         Matcher m = Pattern.compile("^app \"([^\"]+)\": (\\w+)").matcher(e.getMessage());
         if (m.find() && names.contains(m.group(1))) {
             int i = names.indexOf(m.group(1));
-            return new StewardException(e.code(), shown + ":" + lines.key(i, kebab(m.group(2))) + ": " + e.getMessage());
+            String key = kebab(m.group(2));
+            // the command is the key 'cmd' or 'argv', whichever the app has (a missing one is at its header)
+            int line = key.equals("argv") ? Math.max(lines.key(i, "cmd"), lines.key(i, "argv")) : lines.key(i, key);
+            return new StewardException(e.code(), shown + ":" + line + ": " + e.getMessage());
         }
         return new StewardException(e.code(), shown + ": " + e.getMessage());
     }
 
     /** The file's key for a request field: {@code ringBytes} is {@code ring-bytes}, {@code graceMs} {@code grace}. */
     private static String kebab(String field) {
-        for (Map<String, String> keys : List.of(DURATIONS, STRINGS, BOOLEANS, INTEGERS)) {
-            for (var e : keys.entrySet()) {
-                if (e.getValue().equals(field)) {
-                    return e.getKey();
-                }
-            }
-        }
         return switch (field) {
-            case "argv" -> "cmd";
             case "readyPort" -> "ready-port";
             case "readyTimeoutMs" -> "ready-timeout";
-            default -> field;
+            default -> RunOptions.byWire(field).map(RunOption::key).orElse(field);
         };
     }
 

@@ -3,9 +3,12 @@ package io.steward.cli;
 import io.steward.api.Durations;
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
+import io.steward.api.RunOptions;
+import io.steward.api.SessionInfo;
 import io.steward.api.StewardException;
-import io.steward.client.StewardClient;
+import io.steward.client.Sessions;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -53,7 +56,7 @@ final class ControlCommands {
 
         @Override
         public Integer call() {
-            Printer.session(Clients.existing().signal(ref, signal), json);
+            Printer.session(Clients.existing().sessions().signal(ref, signal), json);
             return 0;
         }
     }
@@ -68,9 +71,9 @@ final class ControlCommands {
 
         @Override
         public Integer call() {
-            StewardClient client = Clients.existing();
-            Printer.session(grace != null ? client.stop(ref, Durations.parse(grace).toMillis(), await)
-                    : client.stop(ref, await), json);
+            Sessions sessions = Clients.existing().sessions();
+            Printer.session(grace != null ? sessions.stop(ref, RunOptions.GRACE.type().parse("--grace", grace), await)
+                    : sessions.stop(ref, await), json);
             return 0;
         }
     }
@@ -79,7 +82,7 @@ final class ControlCommands {
     static final class Kill extends OnSession {
         @Override
         public Integer call() {
-            Printer.session(Clients.existing().kill(ref), json);
+            Printer.session(Clients.existing().sessions().kill(ref), json);
             return 0;
         }
     }
@@ -95,17 +98,17 @@ final class ControlCommands {
         @Override
         public Integer call() {
             long deadline = timeout == null ? Long.MAX_VALUE : System.currentTimeMillis() + Durations.parse(timeout).toMillis();
-            io.steward.client.StewardClient client = Clients.existing();
+            Sessions sessions = Clients.existing().sessions();
             while (true) {
                 long left = deadline - System.currentTimeMillis();
-                Map<String, Object> s = client.await(ref, Math.max(0, Math.min(SLICE_MS, left)));
-                if (!Boolean.TRUE.equals(s.get("timedOut"))) {
+                SessionInfo s = sessions.await(ref, Duration.ofMillis(Math.max(0, Math.min(SLICE_MS, left))));
+                if (!Boolean.TRUE.equals(s.timedOut())) {
                     Printer.session(s, json);
                     return Printer.exitCodeOf(s);
                 }
                 if (left <= SLICE_MS) {
                     if (json) {
-                        Printer.json(s);
+                        Printer.json(s.toJson());
                     } else {
                         System.err.println("steward: " + Printer.line(s) + "; timed out after " + timeout);
                     }
@@ -131,7 +134,7 @@ final class ControlCommands {
             } catch (RuntimeException e) {
                 throw new StewardException(ErrorCode.INVALID_INPUT, "size must be ROWSxCOLS, e.g. 40x120, got '" + size + "'");
             }
-            Printer.session(Clients.existing().resize(ref, rows, cols), json);
+            Printer.session(Clients.existing().sessions().resize(ref, rows, cols), json);
             return 0;
         }
     }
@@ -140,7 +143,7 @@ final class ControlCommands {
     static final class Rm extends OnSession {
         @Override
         public Integer call() {
-            Printer.either(json, Clients.existing().remove(ref), "removed " + ref);
+            Printer.either(json, Clients.existing().sessions().remove(ref).toJson(), "removed " + ref);
             return 0;
         }
     }

@@ -1,8 +1,8 @@
 package io.steward.cli;
 
 import io.steward.api.Json;
+import io.steward.api.SessionInfo;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,23 +21,23 @@ final class LsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Map<String, Object>> sessions = Clients.existing().list(all, label);
+        List<SessionInfo> sessions = Clients.existing().sessions().list(all, label);
         if (json) {
-            Printer.json(Json.object("sessions", sessions));
+            Printer.json(Json.object("sessions", sessions.stream().map(SessionInfo::toJson).toList()));
             return 0;
         }
         Table t = new Table("NAME", "ID", "PID", "KIND", "STATE", "UPTIME", "CPU", "MEM", "DROPPED", "ATTACHED", "RESTARTS",
                 "LAST EXIT", "STATUS");
-        for (Map<String, Object> s : sessions) {
+        for (SessionInfo s : sessions) {
             String state = SessionView.state(s);
-            boolean running = "running".equals(s.get("phase"));
+            boolean running = s.running();
             String stateColour = running ? (state.equals("stalled") ? Table.RED : Table.GREEN) : state.equals("exited 0") ? Table.DIM : Table.RED;
-            long dropped = s.get("droppedBytes") instanceof Number n ? n.longValue() : 0;
+            long dropped = s.droppedBytes();
             t.row(new String[] {
-                SessionView.text(s.get("name")), SessionView.shortId(s), SessionView.text(s.get("pid")), SessionView.kind(s),
-                state, running ? SessionView.age(s) : "-", SessionView.millis(s.get("cpuMs")),
-                SessionView.bytes(s.get("peakRssBytes")), dropped == 0 ? "0" : SessionView.bytes(dropped),
-                Boolean.TRUE.equals(s.get("attached")) ? "yes" : "no", SessionView.text(s.get("restarts")),
+                SessionView.text(s.name()), SessionView.shortId(s), Long.toString(s.pid()), s.kind().wire(),
+                state, running ? SessionView.age(s) : "-", SessionView.time(s.cpu()),
+                SessionView.bytes(s.peakRssBytes()), dropped == 0 ? "0" : SessionView.bytes(dropped),
+                s.attached() ? "yes" : "no", Integer.toString(s.restarts()),
                 SessionView.lastExit(s), SessionView.status(s)
             }, new String[] {null, Table.DIM, null, null, stateColour, null, null, null, dropped == 0 ? null : Table.YELLOW,
                 null, null, null, null});

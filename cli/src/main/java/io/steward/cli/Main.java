@@ -53,6 +53,8 @@ public final class Main implements Runnable {
         for (Class<?> c : only != null ? List.<Class<?>>of(only) : SUBCOMMANDS) {
             cli.addSubcommand(c);
         }
+        // every verb's error points to its --help, so every verb has one
+        cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().mixinStandardHelpOptions(true));
         // After the command of exec and run, everything is the command's: `steward run ls -l` must not
         // take -l for ours. Other verbs accept options after their arguments.
         for (String verb : new String[] {"exec", "run"}) {
@@ -60,6 +62,10 @@ public final class Main implements Runnable {
             if (sub != null) {
                 sub.setStopAtPositional(true);
             }
+        }
+        CommandLine run = cli.getSubcommands().get("run");
+        if (run != null) {
+            RunCommand.Flags.addTo(run.getCommandSpec());
         }
         return cli;
     }

@@ -1,6 +1,7 @@
 package io.steward.cli;
 
 import io.steward.api.Json;
+import io.steward.api.SessionInfo;
 import io.steward.sys.Signal;
 import java.util.Map;
 
@@ -13,10 +14,10 @@ final class Printer {
     }
 
     /** {@code name (shortid) pid N: state}. */
-    static String line(Map<String, Object> s) {
-        String name = s.get("name") instanceof String n ? n + " (" + SessionView.shortId(s) + ")" : SessionView.shortId(s);
-        return name + " pid " + s.get("pid") + ": " + SessionView.state(s)
-                + (s.get("outcome") instanceof String o ? " (" + o + ")" : "");
+    static String line(SessionInfo s) {
+        String name = s.name() != null ? s.name() + " (" + SessionView.shortId(s) + ")" : SessionView.shortId(s);
+        return name + " pid " + s.pid() + ": " + SessionView.state(s)
+                + (s.outcome() != null ? " (" + s.outcome().wire() + ")" : "");
     }
 
     /** The daemon's answer as JSON, or the line a person reads. */
@@ -28,15 +29,15 @@ final class Printer {
         }
     }
 
-    static void session(Map<String, Object> s, boolean json) {
-        either(json, s, line(s));
+    static void session(SessionInfo s, boolean json) {
+        either(json, s.toJson(), line(s));
     }
 
     /** The shell's convention for a finished session: its code, or 128 + the signal's number. */
-    static int exitCodeOf(Map<String, Object> s) {
-        if (s.get("signal") instanceof String sig) {
-            return 128 + Signal.parse(sig).map(Signal::number).orElse(0);
+    static int exitCodeOf(SessionInfo s) {
+        if (s.signal() != null) {
+            return 128 + Signal.parse(s.signal()).map(Signal::number).orElse(0);
         }
-        return s.get("exitCode") instanceof Number n ? n.intValue() : Errors.FAILURE;
+        return s.exitCode() != null ? s.exitCode() : Errors.FAILURE;
     }
 }

@@ -1,90 +1,32 @@
 package io.steward.cli;
 
-import io.steward.api.Durations;
-import io.steward.api.StewardException;
-import io.steward.api.ErrorCode;
-import java.util.LinkedHashMap;
+import io.steward.api.BoolType;
+import io.steward.api.MillisType;
+import io.steward.api.RunOption;
+import io.steward.api.RunOptions;
+import io.steward.api.RunRequestBody;
+import io.steward.api.SessionInfo;
+import io.steward.api.TextListType;
+import io.steward.api.TextMapType;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code steward run -- CMD…}: starts a session in the daemon (starting the daemon if needed) and prints its id. */
+/**
+ * {@code steward run -- CMD…}: starts a session in the daemon (starting the daemon if needed) and
+ * prints its id. The flags of the session's options come from {@link RunOptions} ({@link Flags}),
+ * and so do their help and their checks; the flags declared here are about the command itself.
+ */
 @Command(name = "run", description = "Start a session in the daemon and print its id.")
 final class RunCommand implements Callable<Integer> {
-    @Option(names = "--name", paramLabel = "N", description = "A unique name among running sessions.")
-    String name;
-
-    @Option(names = "--label", paramLabel = "L", description = "A free-form label, for ls --label.")
-    String label;
-
-    @Option(names = "--pty", description = "Run in a pseudo-terminal instead of pipes.")
-    boolean pty;
-
-    @Option(names = "--rows", paramLabel = "R", description = "Terminal rows (default 24).")
-    Integer rows;
-
-    @Option(names = "--cols", paramLabel = "C", description = "Terminal columns (default 80).")
-    Integer cols;
-
-    @Option(names = "--cwd", paramLabel = "DIR", description = "Working directory (absolute; default the daemon's).")
-    String cwd;
-
-    @Option(names = "--env", paramLabel = "K=V", description = "A variable on top of the daemon's environment; repeatable.")
-    List<String> env = List.of();
-
-    @Option(names = "--clear-env", description = "Start from an empty environment.")
-    boolean clearEnv;
-
-    @Option(names = "--merge-stderr", description = "stderr into the stdout ring.")
-    boolean mergeStderr;
-
-    @Option(names = "--ring-bytes", paramLabel = "N", description = "Backlog per stream, 4096..67108864 (default 1 MiB).")
-    Integer ringBytes;
-
-    @Option(names = "--overflow", paramLabel = "MODE", description = "drop-oldest (default) or backpressure.")
-    String overflow;
-
-    @Option(names = "--max-lifetime", paramLabel = "D", description = "Stop it after this long (e.g. 90s, 2h).")
-    String maxLifetime;
-
-    @Option(names = "--idle-timeout", paramLabel = "D", description = "Stop it after this long without output or clients.")
-    String idleTimeout;
-
-    @Option(names = "--retain", paramLabel = "D", description = "Keep it this long after it exits (default 5m).")
-    String retain;
-
-    @Option(names = "--grace", paramLabel = "D", description = "Grace of stops by limits (default 5s).")
-    String grace;
-
-    @Option(names = "--restart", paramLabel = "POLICY", description = "never (default), on-failure or always: start it again when it ends by itself, after a backoff of 500ms doubling to 30s.")
-    String restart;
-
-    @Option(names = "--max-restarts", paramLabel = "N", description = "With --restart: give up (phase errored) after N restarts within --within.")
-    Integer maxRestarts;
-
-    @Option(names = "--within", paramLabel = "D", description = "The window of --max-restarts (default 1m).")
-    String within;
-
-    @Option(names = "--no-log-file", description = "Keep its output in the ring only, not also in STEWARD_HOME/logs.")
-    boolean noLogFile;
-
-    @Option(names = "--notify", description = "Give it an sd_notify socket (NOTIFY_SOCKET): READY=1, STATUS=, WATCHDOG=1.")
-    boolean notifySocket;
-
-    @Option(names = "--watchdog", paramLabel = "D", description = "sd_notify watchdog: WATCHDOG_USEC and WATCHDOG_PID set; no WATCHDOG=1 for D is a stall.")
-    String watchdog;
-
-    @Option(names = "--stall-after", paramLabel = "D", description = "No heartbeat (VLP or WATCHDOG=1) for D is a stall.")
-    String stallAfter;
-
-    @Option(names = "--start-timeout", paramLabel = "D", description = "With --stall-after or --watchdog: no first heartbeat (or READY=1) within D of a start is a stall (default 90s).")
-    String startTimeout;
-
-    @Option(names = "--on-stall", paramLabel = "ACTION", description = "none (default), restart, stop or signal:SIG.")
-    String onStall;
+    static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+    private static final MillisType READY_TIMEOUT_TYPE = new MillisType(0);
 
     @Option(names = "--wait-ready", description = "Return once it reports READY=1 (implies --notify); exit 1 if it ends first.")
     boolean waitReady;
@@ -101,97 +43,124 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CMD", arity = "1..*", description = "The command and its arguments (after --).")
     List<String> argv;
 
+    @CommandLine.Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        Map<String, Object> body = body();
-        Map<String, Object> s = Clients.starting().run(body);
+        RunRequestBody body = body();
+        Duration timeout = readyTimeout != null ? READY_TIMEOUT_TYPE.parse("--ready-timeout", readyTimeout) : READY_TIMEOUT;
+        SessionInfo s = Clients.starting().sessions().run(body);
         if (waitReady) {
-            s = Clients.existing().awaitReady((String) s.get("id"),
-                    readyTimeout != null ? Durations.parse(readyTimeout).toMillis() : READY_TIMEOUT_MS);
-            if (!Boolean.TRUE.equals(s.get("ready"))) {
+            s = Clients.existing().sessions().awaitReady(s.id(), timeout);
+            if (!Boolean.TRUE.equals(s.heartbeat().ready())) {
                 if (json) {
-                    Printer.json(s);
+                    Printer.json(s.toJson());
                 }
-                System.err.println("steward: session " + s.get("id") + (Boolean.TRUE.equals(s.get("timedOut"))
+                System.err.println("steward: session " + s.id() + (Boolean.TRUE.equals(s.timedOut())
                         ? " did not report ready in time" : " ended before it reported ready") + " ("
-                        + s.get("phase") + ")");
+                        + s.phase().wire() + ")");
                 return 1;
             }
         }
         if (json) {
-            Printer.json(s);
+            Printer.json(s.toJson());
         } else if (!attach) {
-            System.out.println(s.get("id"));
+            System.out.println(s.id());
         }
-        return attach ? AttachCommand.attach(Clients.existing(), (String) s.get("id"), false, false, json) : 0;
+        return attach ? AttachCommand.attach(Clients.existing(), s.id(), false, false, json) : 0;
     }
 
-    static final long READY_TIMEOUT_MS = 5 * 60 * 1000;
-
-    Map<String, Object> body() {
-        Map<String, Object> b = new LinkedHashMap<>();
-        b.put("argv", argv);
-        put(b, "name", name);
-        put(b, "label", label);
-        if (pty) {
-            b.put("pty", true);
-        }
-        if (pty && attach && rows == null && cols == null) {
-            int[] size = RawTerminal.ourSize();
-            b.put("rows", size[0]);
-            b.put("cols", size[1]);
-        }
-        put(b, "rows", rows);
-        put(b, "cols", cols);
-        put(b, "cwd", cwd);
-        if (!env.isEmpty()) {
-            Map<String, Object> vars = new LinkedHashMap<>();
-            for (String kv : env) {
-                int eq = kv.indexOf('=');
-                if (eq <= 0) {
-                    throw new StewardException(ErrorCode.INVALID_INPUT, "--env wants KEY=VALUE, got '" + kv + "'");
-                }
-                vars.put(kv.substring(0, eq), kv.substring(eq + 1));
+    /** The request: the command, the options given, each checked by its type before anything is sent. */
+    RunRequestBody body() {
+        RunRequestBody.Builder b = RunRequestBody.builder(RunOptions.ARGV.type().parseAll("CMD", argv));
+        for (RunOption<?> o : RunOptions.ALL) {
+            if (o.flag() != null) {
+                given(b, o);
             }
-            b.put("env", vars);
         }
-        if (clearEnv) {
-            b.put("clearEnv", true);
+        if (waitReady) {
+            b.set(RunOptions.NOTIFY, true);
         }
-        if (mergeStderr) {
-            b.put("mergeStderr", true);
+        if (Boolean.TRUE.equals(b.get(RunOptions.PTY)) && attach && b.get(RunOptions.ROWS) == null
+                && b.get(RunOptions.COLS) == null) {
+            int[] size = RawTerminal.ourSize();
+            b.set(RunOptions.ROWS, size[0]);
+            b.set(RunOptions.COLS, size[1]);
         }
-        put(b, "ringBytes", ringBytes);
-        put(b, "overflow", overflow);
-        putMillis(b, "maxLifetimeMs", maxLifetime);
-        putMillis(b, "idleTimeoutMs", idleTimeout);
-        putMillis(b, "retainMs", retain);
-        putMillis(b, "graceMs", grace);
-        put(b, "restart", restart);
-        put(b, "maxRestarts", maxRestarts);
-        if (noLogFile) {
-            b.put("logFile", false);
-        }
-        putMillis(b, "restartWindowMs", within);
-        if (notifySocket || waitReady) {
-            b.put("notify", true);
-        }
-        putMillis(b, "watchdogMs", watchdog);
-        putMillis(b, "stallAfterMs", stallAfter);
-        putMillis(b, "startTimeoutMs", startTimeout);
-        put(b, "onStall", onStall);
-        return b;
+        return b.build();
     }
 
-    private static void put(Map<String, Object> b, String key, Object value) {
-        if (value != null) {
-            b.put(key, value);
+    private <T> void given(RunRequestBody.Builder b, RunOption<T> o) {
+        List<String> texts = Flags.texts(o, spec.findOption(o.flag()).getValue());
+        if (!texts.isEmpty()) {
+            b.set(o, o.type().parseAll(o.flag(), texts));
         }
     }
 
-    private static void putMillis(Map<String, Object> b, String key, String duration) {
-        if (duration != null) {
-            b.put(key, Durations.parse(duration).toMillis());
+    /**
+     * The flags of the run options, added to the command picocli builds from the annotations
+     * ({@link Main#commandLine}). Values stay text until {@link #body} has every type parse its own,
+     * so a refusal is the type's one line, naming the flag.
+     */
+    static final class Flags {
+        private Flags() {}
+
+        static void addTo(CommandSpec spec) {
+            for (RunOption<?> o : RunOptions.ALL) {
+                if (o.flag() != null) {
+                    spec.addOption(flag(o));
+                }
+            }
+        }
+
+        private static OptionSpec flag(RunOption<?> o) {
+            OptionSpec.Builder b = OptionSpec.builder(o.flag()).description(help(o));
+            if (o.type() instanceof BoolType) {
+                return b.arity("0").type(boolean.class).build();
+            }
+            b.paramLabel(o.label());
+            if (!o.type().choices().isEmpty()) {
+                b.completionCandidates(o.type().choices());
+            }
+            if (repeatable(o)) {
+                return b.type(List.class).auxiliaryTypes(String.class).arity("1").build();
+            }
+            return b.type(String.class).arity("1").build();
+        }
+
+        private static boolean repeatable(RunOption<?> o) {
+            return o.type() instanceof TextMapType || o.type() instanceof TextListType;
+        }
+
+        /** The line of {@code --help}: what it does, what it takes, its default. */
+        static String help(RunOption<?> o) {
+            StringBuilder b = new StringBuilder(o.doc());
+            if (o.negatedFlag()) {
+                return b.append(" (on unless this flag is given).").toString();
+            }
+            if (!o.type().range().isEmpty()) {
+                b.append(": ").append(o.type().range());
+            }
+            if (repeatable(o)) {
+                b.append(", one a flag (repeatable)");
+            }
+            if (o.defaultValue() != null && !(o.type() instanceof BoolType)) {
+                b.append(" (default ").append(o.defaultText()).append(')');
+            }
+            return b.append('.').toString();
+        }
+
+        /** What was given for {@code o}, as text its type parses; empty when it was not given. */
+        @SuppressWarnings("unchecked")
+        static List<String> texts(RunOption<?> o, Object value) {
+            return switch (value) {
+                case null -> List.of();
+                case Boolean given when given -> List.of(Boolean.toString(!o.negatedFlag()));
+                case Boolean notGiven -> List.of();
+                case List<?> l -> (List<String>) l;
+                default -> List.of(value.toString());
+            };
         }
     }
 }

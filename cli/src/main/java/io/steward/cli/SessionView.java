@@ -1,18 +1,17 @@
 package io.steward.cli;
 
 import io.steward.api.Durations;
+import io.steward.api.SessionInfo;
 import java.time.Duration;
-import java.util.Map;
 
-/** A session's JSON as a person reads it: short id, state with code or signal, sizes and ages. */
+/** A session as a person reads it: short id, state with code or signal, sizes and ages. */
 final class SessionView {
     static final int SHORT_ID = 8;
 
     private SessionView() {}
 
-    static String shortId(Map<String, Object> s) {
-        String id = (String) s.get("id");
-        return id.length() > SHORT_ID ? id.substring(0, SHORT_ID) : id;
+    static String shortId(SessionInfo s) {
+        return s.id().length() > SHORT_ID ? s.id().substring(0, SHORT_ID) : s.id();
     }
 
     /**
@@ -20,55 +19,42 @@ final class SessionView {
      * {@code stalled}, {@code blocked}), {@code stopping}, {@code recovering}, {@code restarting}
      * (in backoff, or starting its next process), {@code errored}, {@code exited 0}, {@code killed TERM}.
      */
-    static String state(Map<String, Object> s) {
-        Object state = s.get("state");
-        if ("running".equals(state)) {
-            if (Boolean.TRUE.equals(s.get("stopping"))) {
-                return "stopping";
-            }
-            if (Boolean.TRUE.equals(s.get("stalled"))) {
-                return "stalled";
-            }
-            if (Boolean.TRUE.equals(s.get("blocked"))) {
-                return "blocked";
-            }
-            return Boolean.FALSE.equals(s.get("ready")) ? "starting" : "running";
-        }
-        if ("stopping".equals(state) || "recovering".equals(state) || "errored".equals(state)) {
-            return (String) state;
-        }
-        if ("backoff".equals(state) || "starting".equals(state)) {
-            return "restarting";
-        }
-        if (s.get("signal") instanceof String sig) {
-            return "killed " + sig;
-        }
-        return "exited " + s.get("exitCode");
+    static String state(SessionInfo s) {
+        return switch (s.state()) {
+            case RUNNING -> s.stopping() ? "stopping" : s.heartbeat().stalled() ? "stalled" : s.blocked() ? "blocked"
+                    : Boolean.FALSE.equals(s.heartbeat().ready()) ? "starting" : "running";
+            case STOPPING, RECOVERING, ERRORED -> s.state().wire();
+            case BACKOFF, STARTING -> "restarting";
+            case EXITED, RELEASED -> s.signal() != null ? "killed " + s.signal() : "exited " + s.exitCode();
+        };
     }
 
     /** How the process before a restart ended ({@code exited 3}, {@code killed TERM}), or "-". */
-    static String lastExit(Map<String, Object> s) {
-        if (!(s.get("lastExit") instanceof Map<?, ?> last)) {
+    static String lastExit(SessionInfo s) {
+        SessionInfo.LastExit last = s.lastExit();
+        if (last == null) {
             return "-";
         }
-        return last.get("signal") != null ? "killed " + last.get("signal") : "exited " + last.get("exitCode");
+        return last.signal() != null ? "killed " + last.signal() : "exited " + last.exitCode();
     }
 
     /** The sd_notify STATUS= text, cut to fit a table row; "-" for none. */
-    static String status(Map<String, Object> s) {
-        if (!(s.get("status") instanceof String text) || text.isEmpty()) {
+    static String status(SessionInfo s) {
+        String text = s.heartbeat().status();
+        if (text == null || text.isEmpty()) {
             return "-";
         }
         String line = text.replaceAll("\\s+", " ");
         return line.length() > 40 ? line.substring(0, 39) + "…" : line;
     }
 
-    static String kind(Map<String, Object> s) {
-        return String.valueOf(s.get("kind"));
+    static String age(SessionInfo s) {
+        return time(s.age());
     }
 
-    static String age(Map<String, Object> s) {
-        return millis(s.get("ageMs"));
+    /** A duration to the second ({@code 2m}, {@code 1h5m}), or in ms under a second; "-" for none. */
+    static String time(Duration d) {
+        return d == null ? "-" : millis(d.toMillis());
     }
 
     static String millis(Object ms) {
@@ -99,13 +85,9 @@ final class SessionView {
     }
 
     /** The command line, shell-like, for people. */
-    static String command(Map<String, Object> s) {
-        if (!(s.get("argv") instanceof java.util.List<?> argv)) {
-            return "";
-        }
+    static String command(SessionInfo s) {
         StringBuilder b = new StringBuilder();
-        for (Object a : argv) {
-            String arg = String.valueOf(a);
+        for (String arg : s.argv()) {
             if (!b.isEmpty()) {
                 b.append(' ');
             }

@@ -1,6 +1,6 @@
 package io.steward.cli;
 
-import java.util.Map;
+import io.steward.api.SessionInfo;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,45 +17,45 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> s = Clients.existing().session(ref);
+        SessionInfo s = Clients.existing().sessions().get(ref);
         if (json) {
-            Printer.json(s);
+            Printer.json(s.toJson());
             return 0;
         }
-        field("id", s.get("id"));
-        field("name", s.get("name"));
-        field("label", s.get("label"));
+        SessionInfo.Heartbeat h = s.heartbeat();
+        field("id", s.id());
+        field("name", s.name());
+        field("label", s.label());
         field("command", SessionView.command(s));
-        field("kind", s.get("kind") + (s.get("rows") != null ? " " + s.get("rows") + "x" + s.get("cols") : ""));
-        field("pid", s.get("pid"));
+        field("kind", s.kind().wire() + (s.rows() != null ? " " + s.rows() + "x" + s.cols() : ""));
+        field("pid", s.pid());
         field("state", SessionView.state(s));
-        field("outcome", s.get("outcome"));
-        field("restarts", s.get("restarts"));
-        if (s.get("lastExit") != null) {
+        field("outcome", s.outcome() != null ? s.outcome().wire() : null);
+        field("restarts", s.restarts());
+        if (s.lastExit() != null) {
             field("last exit", SessionView.lastExit(s));
         }
-        if (s.get("ready") != null) {
-            field("ready", Boolean.TRUE.equals(s.get("ready")) ? "yes" : "no");
+        if (h.ready() != null) {
+            field("ready", h.ready() ? "yes" : "no");
         }
-        if (s.get("status") != null) {
-            field("status", s.get("status"));
+        if (h.status() != null) {
+            field("status", h.status());
         }
-        if (s.get("stallAfterMs") != null) {
-            field("heartbeat", "stall after " + SessionView.millis(s.get("stallAfterMs"))
-                    + (s.get("startTimeoutMs") != null ? " (first within " + SessionView.millis(s.get("startTimeoutMs")) + ")" : "")
-                    + ", on stall "
-                    + s.get("onStall") + ", " + s.get("stalls") + " stalls"
-                    + (s.get("lastBeatAgeMs") != null ? ", last beat " + SessionView.millis(s.get("lastBeatAgeMs")) + " ago" : ""));
+        if (h.stallAfter() != null) {
+            field("heartbeat", "stall after " + SessionView.time(h.stallAfter())
+                    + (h.startTimeout() != null ? " (first within " + SessionView.time(h.startTimeout()) + ")" : "")
+                    + ", on stall " + h.onStall() + ", " + h.stalls() + " stalls"
+                    + (h.lastBeatAge() != null ? ", last beat " + SessionView.time(h.lastBeatAge()) + " ago" : ""));
         }
-        field("started", s.get("startedAt"));
+        field("started", s.startedAt());
         field("age", SessionView.age(s));
-        field("idle", SessionView.millis(s.get("idleMs")));
-        field("buffered", SessionView.bytes(s.get("bufferedBytes")));
-        field("dropped", SessionView.bytes(s.get("droppedBytes")));
-        field("stdin", Boolean.TRUE.equals(s.get("stdinOpen")) ? "open" : "closed");
-        field("attached", Boolean.TRUE.equals(s.get("attached")) ? "yes" : "no");
-        field("cpu", SessionView.millis(s.get("cpuMs")));
-        field("peak rss", SessionView.bytes(s.get("peakRssBytes")));
+        field("idle", SessionView.time(s.idle()));
+        field("buffered", SessionView.bytes(s.bufferedBytes()));
+        field("dropped", SessionView.bytes(s.droppedBytes()));
+        field("stdin", s.stdinOpen() ? "open" : "closed");
+        field("attached", s.attached() ? "yes" : "no");
+        field("cpu", SessionView.time(s.cpu()));
+        field("peak rss", SessionView.bytes(s.peakRssBytes()));
         return 0;
     }
 

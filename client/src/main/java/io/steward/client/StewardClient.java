@@ -14,10 +14,12 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * The daemon's API from Java. Sessions are JSON objects as documented in docs/API.md; errors come
- * back as {@link StewardException}s carrying the problem's stable code, so callers handle
- * {@code not-found} and friends the same way the daemon raised them. A session reference is an id,
- * a unique id prefix of at least six characters, or a name.
+ * The daemon's API from Java. The methods here answer the JSON objects documented in docs/API.md
+ * as they came; {@link #sessions()} has the same calls for sessions with typed requests and answers
+ * ({@link io.steward.api.RunRequestBody}, {@link io.steward.api.SessionInfo}). Errors come back as
+ * {@link StewardException}s carrying the problem's stable code, so callers handle {@code not-found}
+ * and friends the same way the daemon raised them. A session reference is an id, a unique id
+ * prefix of at least six characters, or a name.
  */
 public final class StewardClient {
     /** How long {@link #connect} waits for a daemon it started to answer. */
@@ -87,6 +89,11 @@ public final class StewardClient {
 
     public StewardHome home() {
         return home;
+    }
+
+    /** The session endpoints with typed requests and answers. */
+    public Sessions sessions() {
+        return new Sessions(this);
     }
 
     public Map<String, Object> health() {

@@ -87,19 +87,7 @@ public record ProcessSpec(List<String> argv, Path cwd, boolean clearEnv, Map<Str
 
     /** Why {@code value} cannot be passed to a program as a C string in UTF-8, or null when it can. */
     public static String cStringProblem(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\0') {
-                return "contains a NUL byte";
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return "contains an unpaired surrogate (U+" + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT)
-                        + "), which has no UTF-8 form";
-            }
-        }
-        return null;
+        return io.steward.api.CStringRule.problem(value);
     }
 
     public static Builder builder(List<String> argv) {

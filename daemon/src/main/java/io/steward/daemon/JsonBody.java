@@ -1,27 +1,31 @@
 package io.steward.daemon;
 
+import io.steward.api.BoolType;
 import io.steward.api.ErrorCode;
+import io.steward.api.MillisType;
+import io.steward.api.OptionType;
 import io.steward.api.StewardException;
-import io.steward.core.ProcessSpec;
-import java.math.BigInteger;
+import io.steward.api.TextListType;
+import io.steward.api.TextType;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * A JSON object of the API (a request body, an app of an apply, a WebSocket control message) read
- * field by field with its type and range: the one place where that is checked. An absent field
- * gets its default; a present one must have its type, so JSON {@code null} is refused rather than
- * taken as the default (a client's bug is not silently a setting); an unknown field is refused, so
- * a typo never falls back to a default either. Every refusal is {@code invalid-input} naming the
- * field, and comes before the caller acts on any field.
+ * A JSON object of the API (a request body other than a run request's, an app of an apply, a
+ * WebSocket control message) read field by field with its type and range, by the same
+ * {@link OptionType}s that read the run options (see {@link io.steward.api.RunRequestBody}), so a
+ * type or a range is checked the same way everywhere. An absent field gets its default; a present
+ * one must have its type, so JSON {@code null} is refused rather than taken as the default (a
+ * client's bug is not silently a setting); an unknown field is refused, so a typo never falls back
+ * to a default either. Every refusal is {@code invalid-input} naming the field, and comes before
+ * the caller acts on any field.
  */
 final class JsonBody {
-    /** The longest duration any field takes: ten years, far below 2^53 ms and within a Duration's nanoseconds. */
-    static final long MAX_DURATION_MS = Duration.ofDays(3650).toMillis();
+    private static final BoolType BOOL = new BoolType();
+    private static final TextType STRING = new TextType(TextType.UNLIMITED);
+    private static final TextListType STRINGS = new TextListType(0, false);
 
     private final Map<String, Object> fields;
 
@@ -63,13 +67,7 @@ final class JsonBody {
 
     String string(String field) {
         Object v = fields.get(field);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof String s)) {
-            throw invalid(field + ": a string is required");
-        }
-        return s;
+        return v == null ? null : STRING.read(field, v);
     }
 
     String requiredString(String field, String what) {
@@ -80,42 +78,15 @@ final class JsonBody {
         return s;
     }
 
-    /** A string that becomes a C string of a child (an argument, a variable, a path): no NUL, valid UTF-8. */
-    String cString(String field) {
-        String s = string(field);
-        if (s != null) {
-            requireCString(field, s);
-        }
-        return s;
-    }
-
     boolean bool(String field, boolean dflt) {
         Object v = fields.get(field);
-        if (v == null) {
-            return dflt;
-        }
-        if (!(v instanceof Boolean b)) {
-            throw invalid(field + ": true or false is required");
-        }
-        return b;
+        return v == null ? dflt : BOOL.read(field, v);
     }
 
     /** An integer within {@code min..max}, or null when absent. */
     Long integer(String field, long min, long max) {
         Object v = fields.get(field);
-        if (v == null) {
-            return null;
-        }
-        if (v instanceof BigInteger big) {
-            throw invalid(field + ": " + big + " outside " + min + ".." + max);
-        }
-        if (!(v instanceof Long l)) {
-            throw invalid(field + ": an integer is required");
-        }
-        if (l < min || l > max) {
-            throw invalid(field + ": " + l + " outside " + min + ".." + max);
-        }
-        return l;
+        return v == null ? null : OptionType.readLong(field, v, min, max);
     }
 
     /** A required integer within {@code min..max}. */
@@ -134,62 +105,14 @@ final class JsonBody {
 
     /** A duration in milliseconds, {@code minMs} up to ten years, or null when absent. */
     Duration duration(String field, long minMs) {
-        Long ms = integer(field, minMs, MAX_DURATION_MS);
+        Long ms = integer(field, minMs, MillisType.MAX_MS);
         return ms == null ? null : Duration.ofMillis(ms);
-    }
-
-    /** An array of strings, each one a C string ({@link #cString}), or null when absent. */
-    List<String> cStrings(String field) {
-        Object v = fields.get(field);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof List<?> l)) {
-            throw invalid(field + ": an array of strings is required");
-        }
-        List<String> out = new ArrayList<>(l.size());
-        for (int i = 0; i < l.size(); i++) {
-            if (!(l.get(i) instanceof String s)) {
-                throw invalid(field + "[" + i + "]: a string is required");
-            }
-            requireCString(field + "[" + i + "]", s);
-            out.add(s);
-        }
-        return out;
     }
 
     /** An array of strings, or null when absent. */
     List<String> strings(String field) {
         Object v = fields.get(field);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof List<?> l) || !l.stream().allMatch(s -> s instanceof String)) {
-            throw invalid(field + ": an array of strings is required");
-        }
-        return l.stream().map(String.class::cast).toList();
-    }
-
-    /** An object of strings whose names and values are C strings, or null when absent. */
-    Map<String, String> cStringMap(String field) {
-        Object v = fields.get(field);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof Map<?, ?> m)) {
-            throw invalid(field + ": an object of strings is required");
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : m.entrySet()) {
-            String name = (String) e.getKey();
-            requireCString(field + " name '" + name + "'", name);
-            if (!(e.getValue() instanceof String s)) {
-                throw invalid(field + "." + name + ": a string is required");
-            }
-            requireCString(field + "." + name, s);
-            out.put(name, s);
-        }
-        return out;
+        return v == null ? null : STRINGS.read(field, v);
     }
 
     /** A JSON object, or null when absent. */
@@ -216,13 +139,6 @@ final class JsonBody {
             throw invalid(field + ": " + what + " is required");
         }
         return (List<Object>) l;
-    }
-
-    private static void requireCString(String field, String value) {
-        String problem = ProcessSpec.cStringProblem(value);
-        if (problem != null) {
-            throw invalid(field + ": " + problem);
-        }
     }
 
     static StewardException invalid(String message) {

@@ -1,7 +1,6 @@
 package io.steward.daemon;
 
-import io.steward.api.ErrorCode;
-import io.steward.api.StewardException;
+import io.steward.api.RestartMode;
 import io.steward.core.ExitStatus;
 import java.time.Duration;
 
@@ -12,36 +11,17 @@ import java.time.Duration;
  *
  * @param maxRestarts restarts allowed within {@code window} before giving up; 0 for no limit
  */
-record RestartPolicy(Mode mode, int maxRestarts, Duration window) {
-    enum Mode { NEVER, ON_FAILURE, ALWAYS }
-
-    static final RestartPolicy NEVER = new RestartPolicy(Mode.NEVER, 0, null);
+record RestartPolicy(RestartMode mode, int maxRestarts, Duration window) {
+    static final RestartPolicy NEVER = new RestartPolicy(RestartMode.NEVER, 0, null);
     /** The first delay; it doubles with each quick failure. */
     static final Duration FIRST_DELAY = Duration.ofMillis(500);
     static final Duration MAX_DELAY = Duration.ofSeconds(30);
     /** A process that ran this long was healthy: the next delay starts over. */
     static final Duration STABLE = Duration.ofSeconds(10);
-    static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
 
-    static RestartPolicy parse(String mode, Long maxRestarts, Duration window) {
-        Mode m = switch (mode == null ? "never" : mode) {
-            case "never" -> Mode.NEVER;
-            case "on-failure" -> Mode.ON_FAILURE;
-            case "always" -> Mode.ALWAYS;
-            default -> throw new StewardException(ErrorCode.INVALID_INPUT,
-                    "restart: expected never, on-failure or always, not '" + mode + "'");
-        };
-        if (maxRestarts != null && (maxRestarts < 1 || maxRestarts > 1_000_000)) {
-            throw new StewardException(ErrorCode.INVALID_INPUT, "maxRestarts: 1..1000000");
-        }
-        if ((maxRestarts != null || window != null) && m == Mode.NEVER) {
-            throw new StewardException(ErrorCode.INVALID_INPUT, "maxRestarts and restartWindowMs need restart on-failure or always");
-        }
-        if (window != null && window.isZero()) {
-            throw new StewardException(ErrorCode.INVALID_INPUT, "restartWindowMs: at least 1");
-        }
-        return m == Mode.NEVER ? NEVER : new RestartPolicy(m, maxRestarts == null ? 0 : maxRestarts.intValue(),
-                window != null ? window : DEFAULT_WINDOW);
+    /** The policy of a request whose options {@link io.steward.api.RunRequestBody} has checked, one by one and together. */
+    static RestartPolicy of(RestartMode mode, Integer maxRestarts, Duration window) {
+        return mode == RestartMode.NEVER ? NEVER : new RestartPolicy(mode, maxRestarts == null ? 0 : maxRestarts, window);
     }
 
     /** Whether a process that ended with {@code exit}, on its own, is to be started again. */
@@ -60,6 +40,6 @@ record RestartPolicy(Mode mode, int maxRestarts, Duration window) {
     }
 
     String wire() {
-        return mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return mode.wire();
     }
 }

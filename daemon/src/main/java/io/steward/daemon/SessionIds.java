@@ -22,7 +22,7 @@ final class SessionIds {
     static final int MIN_PREFIX = 6;
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
     private static final Pattern ID_CHARS = Pattern.compile("[a-z2-7]{" + MIN_PREFIX + "," + LENGTH + "}");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:-]{0,63}");
+    private static final Pattern NAME = io.steward.api.RunOptions.NAME_FORM;
 
     private final java.util.random.RandomGenerator random;
     private final SecretKeySpec key;

@@ -1,5 +1,15 @@
 package io.steward.daemon;
 
+import io.steward.api.BoolType;
+import io.steward.api.BytesType;
+import io.steward.api.ChoiceType;
+import io.steward.api.IntType;
+import io.steward.api.MillisType;
+import io.steward.api.OptionType;
+import io.steward.api.RunOptions;
+import io.steward.api.TextListType;
+import io.steward.api.TextMapType;
+import io.steward.api.TextType;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,14 +44,22 @@ final class HostileRequests {
     /** A body: where it goes, its fields, and a valid value of each (JSON text) for the fields not under test. */
     record Body(String method, String target, List<Field> fields, String required) {}
 
-    static final List<Field> RUN_FIELDS = List.of(f("argv", Type.C_STRINGS), f("name", Type.STRING),
-            f("label", Type.STRING), f("pty", Type.BOOL), f("rows", Type.INT), f("cols", Type.INT),
-            f("cwd", Type.C_STRING), f("env", Type.C_STRING_MAP), f("clearEnv", Type.BOOL), f("mergeStderr", Type.BOOL),
-            f("ringBytes", Type.INT), f("overflow", Type.STRING), f("maxLifetimeMs", Type.DURATION),
-            f("idleTimeoutMs", Type.DURATION), f("retainMs", Type.DURATION), f("graceMs", Type.DURATION),
-            f("restart", Type.STRING), f("logFile", Type.BOOL), f("maxRestarts", Type.INT),
-            f("restartWindowMs", Type.DURATION), f("notify", Type.BOOL), f("watchdogMs", Type.DURATION),
-            f("stallAfterMs", Type.DURATION), f("onStall", Type.STRING));
+    /** The run request's fields, from the table of run options: a new option is attacked as soon as it exists. */
+    static final List<Field> RUN_FIELDS = RunOptions.ALL.stream().map(o -> f(o.wire(), type(o.type()))).toList();
+
+    /** What is hostile to a run option follows from its type. */
+    private static Type type(OptionType<?> t) {
+        return switch (t) {
+            case BoolType b -> Type.BOOL;
+            case IntType i -> Type.INT;
+            case BytesType b -> Type.INT;
+            case MillisType m -> Type.DURATION;
+            case ChoiceType<?> c -> Type.STRING;
+            case TextType x -> x.cString() ? Type.C_STRING : Type.STRING;
+            case TextListType l -> l.cString() ? Type.C_STRINGS : Type.STRINGS;
+            case TextMapType m -> Type.C_STRING_MAP;
+        };
+    }
 
     private static final List<String> WRONG_TYPES = List.of("\"x\"", "1", "true", "[]", "{}", "[1]", "{\"a\":1}");
     private static final List<String> BAD_NUMBERS = List.of("-1", "9007199254740992", "9223372036854775807",

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.Json;
+import io.steward.api.RunOption;
+import io.steward.api.RunOptions;
 import io.steward.sys.Sqlite;
 import io.steward.sys.SqliteStatement;
 import java.io.ByteArrayOutputStream;
@@ -37,10 +39,7 @@ class InputValidationTest extends DaemonFixture {
     @Test
     void nullInEveryFieldOfEveryBodyIsRefusedNamingIt() throws Exception {
         Snapshot before = snapshot();
-        for (String field : List.of("argv", "name", "label", "pty", "rows", "cols", "cwd", "env", "clearEnv",
-                "mergeStderr", "ringBytes", "overflow", "maxLifetimeMs", "idleTimeoutMs", "retainMs", "graceMs",
-                "restart", "logFile", "maxRestarts", "restartWindowMs", "notify", "watchdogMs", "stallAfterMs",
-                "onStall")) {
+        for (String field : RunOptions.ALL.stream().map(RunOption::wire).toList()) {
             String body = field.equals("argv") ? "{\"argv\":null}" : "{\"argv\":[\"sleep\",\"600\"],\"" + field + "\":null}";
             refused("POST", "/v1/sessions", body, 400, field);
         }

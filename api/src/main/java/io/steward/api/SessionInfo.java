@@ -1,0 +1,183 @@
+package io.steward.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A session as the daemon describes it ({@code GET /v1/sessions/{ref}}, the entries of the list,
+ * and the answer of every verb that acts on one session). {@link #toJson} writes the keys the
+ * daemon writes, in its order and with the types the JSON reader gives, so a document read and
+ * written again is the same document, byte for byte.
+ *
+ * @param name null when it has none
+ * @param pid of its current (or last) process
+ * @param state where the session is in its life
+ * @param phase the coarser state of its current process
+ * @param exitCode null while it runs, or when a signal ended it
+ * @param signal the signal that ended it, without {@code SIG}; null otherwise
+ * @param outcome how it ended relative to a stop; null while it runs
+ * @param idle since its last output or client activity
+ * @param blocked a backpressure ring is full and the program waits in {@code write(2)} for a consumer
+ * @param rows null for a pipe session
+ * @param lastExit how the process before the current one ended; null before the first restart
+ * @param timedOut only in the answer of {@code wait}: true when the timeout came first; null elsewhere
+ */
+public record SessionInfo(String id, String name, String label, Kind kind, List<String> argv, long pid, State state,
+        Phase phase,
+        boolean restartPending, boolean stopping, Integer exitCode, String signal, Outcome outcome, Instant startedAt,
+        Duration age, Duration idle, long bufferedBytes, long droppedBytes, boolean blocked, boolean stdinOpen,
+        boolean attached, Integer rows, Integer cols, Duration cpu, long peakRssBytes, int restarts, LastExit lastExit,
+        Heartbeat heartbeat, Boolean timedOut) {
+
+    public enum Kind implements Json.Wire {
+        PIPE, PTY;
+
+        @Override
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Where a session is in its life (the daemon's session state machine). */
+    public enum State implements Json.Wire {
+        RUNNING,
+        /** Someone stopped it; its tree is going. */
+        STOPPING,
+        /** A stall restart is stopping its tree, to start it again. */
+        RECOVERING,
+        /** Its process ended; the restart policy starts it again after a delay. */
+        BACKOFF,
+        /** Its next process is being started. */
+        STARTING,
+        /** Ended for good. */
+        EXITED,
+        /** Ended for good: its restart policy gave up. */
+        ERRORED,
+        /** Gone from the daemon. */
+        RELEASED;
+
+        @Override
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** Nothing will run in it again. */
+        public boolean ended() {
+            return this == EXITED || this == ERRORED || this == RELEASED;
+        }
+    }
+
+    public enum Phase implements Json.Wire {
+        RUNNING,
+        EXITED,
+        /** Its restart policy gave up. */
+        ERRORED;
+
+        @Override
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** How a process before a restart ended. */
+    public record LastExit(Integer exitCode, String signal, Outcome outcome) {}
+
+    /**
+     * What its heartbeats and sd_notify messages say.
+     *
+     * @param ready with a notify socket, whether it said {@code READY=1}; null without one
+     * @param status its last {@code STATUS=}
+     * @param stallAfter the silence that makes a stall; null when it is not watched
+     * @param startTimeout for a watched session, how long its first proof of life may take
+     * @param onStall {@code none}, {@code restart}, {@code stop} or {@code signal:NAME}
+     * @param lastBeatAge since its last proof of life; null before the first
+     * @param mainPid its {@code MAINPID=}
+     * @param errno its {@code ERRNO=}
+     */
+    public record Heartbeat(Boolean ready, String status, Duration stallAfter, Duration startTimeout, String onStall,
+            boolean stalled, long stalls, Duration lastBeatAge, Integer mainPid, Integer errno) {}
+
+    /** Reads the daemon's JSON; a key it does not know is left alone. */
+    public static SessionInfo fromJson(Map<String, Object> json) {
+        JsonFields f = new JsonFields(json);
+        JsonFields last = f.object("lastExit");
+        return new SessionInfo(f.text("id"), f.text("name"), f.text("label"), f.wire("kind", Kind.values()),
+                f.texts("argv"), f.longValue("pid"), f.wire("state", State.values()), f.wire("phase", Phase.values()), f.flag("restartPending"),
+                f.flag("stopping"), f.integer("exitCode"), f.text("signal"), f.wire("outcome", Outcome.values()),
+                f.text("startedAt") != null ? Instant.parse(f.text("startedAt")) : null, f.millis("ageMs"),
+                f.millis("idleMs"), f.longValue("bufferedBytes"), f.longValue("droppedBytes"), f.flag("blocked"),
+                f.flag("stdinOpen"), f.flag("attached"), f.integer("rows"), f.integer("cols"), f.millis("cpuMs"),
+                f.longValue("peakRssBytes"), (int) f.longValue("restarts"),
+                last == null ? null : new LastExit(last.integer("exitCode"), last.text("signal"),
+                        last.wire("outcome", Outcome.values())),
+                new Heartbeat(f.optionalFlag("ready"), f.text("status"), f.millis("stallAfterMs"),
+                        f.millis("startTimeoutMs"), f.text("onStall"), f.flag("stalled"), f.longValue("stalls"),
+                        f.millis("lastBeatAgeMs"), f.integer("mainPid"), f.integer("errno")),
+                f.optionalFlag("timedOut"));
+    }
+
+    /** The JSON the daemon wrote for it: every key, nulls included; {@code timedOut} only when there was one. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("name", name);
+        m.put("label", label);
+        m.put("kind", wire(kind));
+        m.put("argv", argv);
+        m.put("pid", pid);
+        m.put("state", wire(state));
+        m.put("phase", wire(phase));
+        m.put("restartPending", restartPending);
+        m.put("stopping", stopping);
+        m.put("exitCode", number(exitCode));
+        m.put("signal", signal);
+        m.put("outcome", wire(outcome));
+        m.put("startedAt", startedAt != null ? startedAt.toString() : null);
+        m.put("ageMs", JsonFields.millis(age));
+        m.put("idleMs", JsonFields.millis(idle));
+        m.put("bufferedBytes", bufferedBytes);
+        m.put("droppedBytes", droppedBytes);
+        m.put("blocked", blocked);
+        m.put("stdinOpen", stdinOpen);
+        m.put("attached", attached);
+        m.put("rows", number(rows));
+        m.put("cols", number(cols));
+        m.put("cpuMs", JsonFields.millis(cpu));
+        m.put("peakRssBytes", peakRssBytes);
+        m.put("restarts", (long) restarts);
+        m.put("lastExit", lastExit == null ? null
+                : Json.object("exitCode", number(lastExit.exitCode()), "signal", lastExit.signal(), "outcome",
+                        wire(lastExit.outcome())));
+        m.put("ready", heartbeat.ready());
+        m.put("status", heartbeat.status());
+        m.put("stallAfterMs", JsonFields.millis(heartbeat.stallAfter()));
+        m.put("startTimeoutMs", JsonFields.millis(heartbeat.startTimeout()));
+        m.put("onStall", heartbeat.onStall());
+        m.put("stalled", heartbeat.stalled());
+        m.put("stalls", heartbeat.stalls());
+        m.put("lastBeatAgeMs", JsonFields.millis(heartbeat.lastBeatAge()));
+        m.put("mainPid", number(heartbeat.mainPid()));
+        m.put("errno", number(heartbeat.errno()));
+        if (timedOut != null) {
+            m.put("timedOut", timedOut);
+        }
+        return m;
+    }
+
+    private static String wire(Json.Wire w) {
+        return w != null ? w.wire() : null;
+    }
+
+    /** As the JSON reader gives numbers back, so a document read and written again is equal to itself. */
+    private static Long number(Integer i) {
+        return i != null ? i.longValue() : null;
+    }
+
+    /** Whether its process runs now. */
+    public boolean running() {
+        return phase == Phase.RUNNING;
+    }
+}

@@ -1,0 +1,75 @@
+package io.steward.client;
+
+import io.steward.api.RunRequestBody;
+import io.steward.api.SessionInfo;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The endpoints of sessions with typed requests and answers: a start takes a
+ * {@link RunRequestBody}, and every answer that describes a session is a {@link SessionInfo}. The
+ * same calls on {@link StewardClient} itself answer the JSON objects as they came. A reference is
+ * an id, a unique id prefix of at least six characters, or a name.
+ */
+public final class Sessions {
+    private final StewardClient client;
+
+    Sessions(StewardClient client) {
+        this.client = client;
+    }
+
+    public SessionInfo run(RunRequestBody request) {
+        return info(client.run(request.toJson()));
+    }
+
+    public SessionInfo get(String ref) {
+        return info(client.session(ref));
+    }
+
+    /** The caller's running sessions, exited ones too with {@code all}; only those labelled {@code label} unless null. */
+    public List<SessionInfo> list(boolean all, String label) {
+        return client.list(all, label).stream().map(SessionInfo::fromJson).toList();
+    }
+
+    public SessionInfo signal(String ref, String signal) {
+        return info(client.signal(ref, signal));
+    }
+
+    /** Stops the session's tree with the grace it was started with; {@code wait} for its end. */
+    public SessionInfo stop(String ref, boolean wait) {
+        return info(client.stop(ref, wait));
+    }
+
+    /** Stops the session's tree: SIGTERM, then SIGKILL to what is left after {@code grace}. */
+    public SessionInfo stop(String ref, Duration grace, boolean wait) {
+        return info(client.stop(ref, grace.toMillis(), wait));
+    }
+
+    public SessionInfo kill(String ref) {
+        return info(client.kill(ref));
+    }
+
+    /** Waits until the session ends for good (through restarts); {@link SessionInfo#timedOut} says if the timeout came first. */
+    public SessionInfo await(String ref, Duration timeout) {
+        return info(client.await(ref, timeout.toMillis()));
+    }
+
+    /** Waits until the session says {@code READY=1}, or its process ends first ({@code ready} false). */
+    public SessionInfo awaitReady(String ref, Duration timeout) {
+        return info(client.awaitReady(ref, timeout.toMillis()));
+    }
+
+    public SessionInfo resize(String ref, int rows, int cols) {
+        return info(client.resize(ref, rows, cols));
+    }
+
+    /** Releases an exited session; answers it as it was. */
+    public SessionInfo remove(String ref) {
+        return info(client.remove(ref));
+    }
+
+    private static SessionInfo info(Map<String, Object> json) {
+        return SessionInfo.fromJson(json);
+    }
+}
