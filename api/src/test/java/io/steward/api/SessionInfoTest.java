@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class SessionInfoTest {
     private static final String RESTARTED = """
             {"id":"wpu3ypko7a4i6xd5zwui74tjen","name":"web","label":null,"kind":"pty","argv":["sh","-c","exit 1"],\
-            "pid":23495,"phase":"exited","restartPending":true,"stopping":false,"exitCode":null,"signal":"TERM",\
+            "pid":23495,"state":"backoff","phase":"exited","restartPending":true,"stopping":false,"exitCode":null,"signal":"TERM",\
             "outcome":"soft-exit","startedAt":"2026-11-22T04:25:34.026123Z","ageMs":3000,"idleMs":2,"bufferedBytes":6,\
             "droppedBytes":0,"blocked":false,"stdinOpen":false,"attached":true,"rows":24,"cols":80,"cpuMs":10,\
             "peakRssBytes":1748992,"restarts":2,"lastExit":{"exitCode":1,"signal":null,"outcome":"natural-exit"},\
@@ -30,6 +30,7 @@ class SessionInfoTest {
         SessionInfo s = SessionInfo.fromJson(Json.parseObject(RESTARTED));
         assertEquals(SessionInfo.Kind.PTY, s.kind());
         assertEquals(SessionInfo.Phase.EXITED, s.phase());
+        assertEquals(SessionInfo.State.BACKOFF, s.state());
         assertEquals(Outcome.SOFT_EXIT, s.outcome());
         assertEquals(Instant.parse("2026-11-22T04:25:34.026123Z"), s.startedAt());
         assertEquals(Duration.ofSeconds(3), s.age());

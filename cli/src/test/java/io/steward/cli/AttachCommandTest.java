@@ -112,8 +112,19 @@ class AttachCommandTest {
 
     @Test
     void anAttachmentFollowsRestartsAndEndsWhenTheSessionGivesUp() throws Exception {
+        // The first run waits for the attachment, so it sees every restart; later runs find the gate open.
+        Path gate = tmp.resolve("gate");
         Background run = new Background("run", "--name", "flaky", "--restart", "on-failure", "--max-restarts", "2",
-                "--within", "60s", "--attach", "--", "sh", "-c", "echo run; exit 5");
+                "--within", "60s", "--attach", "--", "sh", "-c",
+                "while [ ! -e " + gate + " ]; do sleep 0.02; done; echo run; exit 5");
+        Cli.poll("the attachment", () -> {
+            try {
+                return Boolean.TRUE.equals(daemon.session("flaky").get("attached"));
+            } catch (RuntimeException notYet) {
+                return false;
+            }
+        });
+        Files.createFile(gate);
         assertEquals(5, run.awaitExit(), run.err());
         assertEquals("run\nrun\nrun\n", run.out(), "the output of all three runs, in one attachment");
         String[] lines = run.err().split("\n");
