@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A child owned by the runtime, from spawn to reap. Its life is a small state machine driven on
@@ -28,9 +27,6 @@ import java.util.concurrent.TimeUnit;
  * unreaped (its pid keeps pinning the group id) and the rest of the tree keeps its grace.
  */
 public final class ManagedProcess {
-    /** Exits this long after the grace still count as soft: the kill and a voluntary exit can race. */
-    static final long SOFT_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-
     public enum Phase { RUNNING, STOPPING, EXITED }
 
     private final ProcessRuntime runtime;
@@ -55,9 +51,7 @@ public final class ManagedProcess {
     // Termination state: changed under this object's monitor by the loop (stop, kill) and by
     // whichever thread observes the exit first (the loop, or a waiter watching the pidfd).
     private volatile Phase phase = Phase.RUNNING;
-    private long stopStartedNanos;
-    private long graceNanos;
-    private volatile boolean hardKillSent;
+    private final StopClock stop = new StopClock();
     private IoLoop.Timer hardKillTimer;
     /** Set when the root exited during a stop's grace and the rest of its tree still has to end. */
     private TreeDrain drain;
@@ -219,9 +213,8 @@ public final class ManagedProcess {
                     return;
                 }
                 phase = Phase.STOPPING;
-                stopStartedNanos = System.nanoTime();
-                graceNanos = grace.toNanos();
-                hardKillTimer = runtime.loop().schedule(graceNanos, this::hardKill);
+                stop.begin(grace.toNanos());
+                hardKillTimer = runtime.loop().schedule(stop.graceNanos(), this::hardKill);
             }
             runtime.offLoop(() -> tree.signal(Signal.TERM));
         });
@@ -237,8 +230,7 @@ public final class ManagedProcess {
                 }
                 if (phase == Phase.RUNNING) {
                     phase = Phase.STOPPING;
-                    stopStartedNanos = System.nanoTime();
-                    graceNanos = 0;
+                    stop.begin(0);
                 }
             }
             hardKill();
@@ -259,7 +251,13 @@ public final class ManagedProcess {
             if (phase == Phase.EXITED) {
                 return;
             }
-            hardKillSent = true;
+            stop.hardKillSent();
+            if (drain == null && Pidfd.hasExited(spawned.pidfd()) && runtime.orphansPresent()) {
+                // The root beat the deadline but its exit is not handled yet: what the kill finds
+                // alive must count, as it would had the drain begun.
+                exitWatch.leaveLoop(false);
+                drainTree();
+            }
             draining = drain;
         }
         if (draining != null) {
@@ -337,13 +335,18 @@ public final class ManagedProcess {
         exitWatch.leaveLoop(pidfdPolledReadable);
         // One pread: with no orphan of ours anywhere, the root was the whole tree.
         boolean maybeSurvivors = runtime.orphansPresent();
-        if (maybeSurvivors && phase == Phase.STOPPING && !hardKillSent) {
-            exitWatch.park();
-            drain = new TreeDrain(runtime, tree, this::treeGone);
-            drain.start();
+        if (maybeSurvivors && phase == Phase.STOPPING && !stop.graceOver()) {
+            drainTree();
             return;
         }
         complete(maybeSurvivors ? survivors() : List.of(), null);
+    }
+
+    /** The root has exited and is off the loop: it stays unreaped while the rest of the tree ends. */
+    private void drainTree() {
+        exitWatch.park();
+        drain = new TreeDrain(runtime, tree, this::treeGone);
+        drain.start();
     }
 
     /** The rest of the tree ended after the root: within the grace, or killed (then reported) at its end. */
@@ -372,7 +375,7 @@ public final class ManagedProcess {
         }
         phase = Phase.EXITED;
         ExitStatus status = new ExitStatus(e.code(), e.signal(), e.coreDumped(),
-                outcome != null ? outcome : outcome(e, leftovers), Instant.now(),
+                outcome != null ? outcome : stop.judge(e.signal(), leftovers), Instant.now(),
                 e.userMicros() + e.systemMicros(), peakRssBytes, leftovers);
         if (stdinChannel != null) {
             runtime.loop().execute(stdinChannel::shutdown);
@@ -390,20 +393,5 @@ public final class ManagedProcess {
             runtime.adoptZombies();
         }
         return killed;
-    }
-
-    private Outcome outcome(Pidfd.Exit e, List<ExitStatus.Leftover> leftovers) {
-        if (stopStartedNanos == 0) {
-            return Outcome.NATURAL_EXIT;
-        }
-        if (!leftovers.isEmpty()) {
-            return Outcome.HARD_KILLED; // the root beat the deadline, but not all of its tree
-        }
-        if (!hardKillSent) {
-            return Outcome.SOFT_EXIT;
-        }
-        boolean killed = e.signal() == Signal.KILL.number();
-        long elapsed = System.nanoTime() - stopStartedNanos;
-        return !killed && elapsed <= graceNanos + SOFT_SLACK_NANOS ? Outcome.SOFT_EXIT : Outcome.HARD_KILLED;
     }
 }
