@@ -4,9 +4,9 @@ package io.steward.api;
 public enum Outcome implements Json.Wire {
     /** It exited with no stop requested. */
     NATURAL_EXIT("natural-exit"),
-    /** It exited after the soft signal, within the grace (plus 250 ms of slack). */
+    /** Its whole tree ended after the soft signal, within the grace (plus 250 ms of slack). */
     SOFT_EXIT("soft-exit"),
-    /** It had to be killed with SIGKILL after the grace ran out. */
+    /** It, or something of its tree, had to be killed with SIGKILL after the grace ran out. */
     HARD_KILLED("hard-killed");
 
     private final String wire;

@@ -199,6 +199,27 @@ class VerbsTest {
     }
 
     @Test
+    void stopGivesTheGraceToWhatOutlivesTheRoot() throws Exception {
+        // The root dies of SIGTERM at once; its child takes a second to finish and must be let.
+        Path done = tmp.resolve("F");
+        String id = run("run", "--grace", "5s", "--", "sh", "-c",
+                "( trap 'sleep 1; touch " + done + "; exit 0' TERM; echo armed; while :; do sleep 0.1; done ) & wait");
+        Cli.poll("trap armed", () -> {
+            try {
+                return ok("logs", id).out().contains("armed");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long t0 = System.nanoTime();
+        String stopped = ok("stop", id, "--wait").out();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(Files.exists(done), "stop --wait returned before the child's trap finished: " + stopped);
+        assertTrue(stopped.contains("(soft-exit)"), stopped);
+        assertTrue(ms >= 1000, "stop --wait took " + ms + " ms"); // soft-exit says the 5 s were not used up
+    }
+
+    @Test
     void logsFollowPrintsLinesAsWrittenAndEndsWithTheSession() throws Exception {
         Path gate = tmp.resolve("gate");
         String id = run("run", "--", "sh", "-c", "echo first; while [ ! -e " + gate + " ]; do sleep 0.05; done; echo second");

@@ -3,7 +3,10 @@ package io.steward.core;
 import io.steward.sys.Epoll;
 import io.steward.sys.Libc;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -14,6 +17,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * goes back to the loop afterwards. Owns the pidfd: it is closed once, never while a waiter polls it.
  */
 final class ExitWatch {
+    private static final int WAIT_SLICE_MILLIS = 100;
     private final ManagedProcess process;
     private final IoLoop loop;
     private final int pidfd;
@@ -25,6 +29,8 @@ final class ExitWatch {
     /** Waiters poll the pidfd under the read lock; closing takes the write lock. */
     private final ReentrantReadWriteLock guard = new ReentrantReadWriteLock();
     private boolean closed;
+    /** The root exited but is left unreaped while the rest of its tree ends: nobody watches any more. */
+    private volatile boolean parked;
 
     /**
      * @param out the output channel, or null
@@ -36,7 +42,13 @@ final class ExitWatch {
         this.pidfd = pidfd;
         this.out = out;
         this.err = err;
-        this.onLoopEvent = events -> process.exited(false);
+        this.onLoopEvent = events -> {
+            if (parked) {
+                loop.unregister(pidfd); // still readable: left in the set it would spin the loop
+            } else {
+                process.exited(false);
+            }
+        };
     }
 
     /** Puts the pidfd in the loop's set: the loop completes the exit unless a waiter sees it first. */
@@ -45,12 +57,40 @@ final class ExitWatch {
     }
 
     /**
+     * Waits for the exit until {@code deadline} (System.nanoTime): a slice at a time watching the
+     * pidfd itself when no other thread does, on the exit future otherwise.
+     */
+    void await(long deadline) throws InterruptedException {
+        CompletableFuture<ExitStatus> exit = process.onExit();
+        while (!exit.isDone()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            int slice = (int) Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, WAIT_SLICE_MILLIS);
+            if (trySlice(slice)) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            } else {
+                try {
+                    exit.get(slice, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    // next slice
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        }
+    }
+
+    /**
      * Watches for up to {@code sliceMillis} on the calling thread, unless another thread is watching.
      *
      * @return false when another thread is watching, so the caller should wait on the exit instead
      */
     boolean trySlice(int sliceMillis) {
-        if (!watching.compareAndSet(false, true)) {
+        if (parked || !watching.compareAndSet(false, true)) {
             return false;
         }
         try {
@@ -75,7 +115,7 @@ final class ExitWatch {
         try {
             guard.readLock().lock();
             try {
-                if (closed) {
+                if (closed || parked) {
                     return;
                 }
                 loop.unregister(pidfd);
@@ -177,7 +217,7 @@ final class ExitWatch {
     private void rewatch() {
         guard.readLock().lock();
         try {
-            if (!closed) {
+            if (!closed && !parked) {
                 loop.register(pidfd, Epoll.IN, onLoopEvent);
             }
         } finally {
@@ -192,6 +232,20 @@ final class ExitWatch {
     void leaveLoop(boolean seenByWaiter) {
         if (!seenByWaiter) {
             loop.unregister(pidfd);
+        }
+    }
+
+    /**
+     * Stops watching for good without closing: the root has exited, and is reaped through the pidfd
+     * only once the rest of its tree is gone. Waiters wait on the exit future from now on. Call
+     * after {@link #leaveLoop}; a waiter still polling finishes its slice first.
+     */
+    void park() {
+        guard.writeLock().lock();
+        try {
+            parked = true;
+        } finally {
+            guard.writeLock().unlock();
         }
     }
 

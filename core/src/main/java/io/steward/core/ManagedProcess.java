@@ -11,9 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A child owned by the runtime, from spawn to reap. Its life is a small state machine driven on
@@ -22,12 +19,14 @@ import java.util.concurrent.TimeoutException;
  * <pre>
  *   RUNNING --stop--> STOPPING --grace expires: SIGKILL--> STOPPING
  *   RUNNING | STOPPING --exit observed on the pidfd--> EXITED (survivors killed, child reaped)
+ *   STOPPING --exit observed within the grace, members left--> STOPPING (draining)
+ *   STOPPING (draining) --tree empty, or grace expires: SIGKILL the rest--> EXITED (child reaped)
  * </pre>
+ *
+ * A stop's grace is the whole tree's: when the root exits before it runs out, the root stays
+ * unreaped (its pid keeps pinning the group id) and the rest of the tree keeps its grace.
  */
 public final class ManagedProcess {
-    /** Exits this long after the grace still count as soft: the kill and a voluntary exit can race. */
-    static final long SOFT_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-
     public enum Phase { RUNNING, STOPPING, EXITED }
 
     private final ProcessRuntime runtime;
@@ -52,11 +51,10 @@ public final class ManagedProcess {
     // Termination state: changed under this object's monitor by the loop (stop, kill) and by
     // whichever thread observes the exit first (the loop, or a waiter watching the pidfd).
     private volatile Phase phase = Phase.RUNNING;
-    private long stopStartedNanos;
-    private long graceNanos;
-    private volatile boolean hardKillSent;
+    private final StopClock stop = new StopClock();
     private IoLoop.Timer hardKillTimer;
-    private static final int WAIT_SLICE_MILLIS = 100;
+    /** Set when the root exited during a stop's grace and the rest of its tree still has to end. */
+    private TreeDrain drain;
     private final ExitWatch exitWatch;
     private final ArrivalOrder order;
 
@@ -187,28 +185,8 @@ public final class ManagedProcess {
      * kernel directly rather than through the loop.
      */
     public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!exit.isDone()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return Optional.empty();
-            }
-            int slice = (int) Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, WAIT_SLICE_MILLIS);
-            if (exitWatch.trySlice(slice)) {
-                if (Thread.interrupted()) {
-                    throw new InterruptedException();
-                }
-            } else {
-                try {
-                    exit.get(slice, TimeUnit.MILLISECONDS);
-                } catch (TimeoutException e) {
-                    // next slice
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-        }
-        return Optional.of(exit.getNow(null));
+        exitWatch.await(System.nanoTime() + timeout.toNanos());
+        return Optional.ofNullable(exit.getNow(null));
     }
 
     public ExitStatus waitFor() throws InterruptedException {
@@ -237,9 +215,8 @@ public final class ManagedProcess {
                     return;
                 }
                 phase = Phase.STOPPING;
-                stopStartedNanos = System.nanoTime();
-                graceNanos = grace.toNanos();
-                hardKillTimer = runtime.loop().schedule(graceNanos, this::hardKill);
+                stop.begin(grace.toNanos());
+                hardKillTimer = runtime.loop().schedule(stop.graceNanos(), this::hardKill);
             }
             runtime.offLoop(() -> tree.signal(Signal.TERM));
         });
@@ -255,8 +232,7 @@ public final class ManagedProcess {
                 }
                 if (phase == Phase.RUNNING) {
                     phase = Phase.STOPPING;
-                    stopStartedNanos = System.nanoTime();
-                    graceNanos = 0;
+                    stop.begin(0);
                 }
             }
             hardKill();
@@ -272,13 +248,25 @@ public final class ManagedProcess {
     }
 
     private void hardKill() {
+        TreeDrain draining;
         synchronized (this) {
             if (phase == Phase.EXITED) {
                 return;
             }
-            hardKillSent = true;
+            stop.hardKillSent();
+            if (drain == null && Pidfd.hasExited(spawned.pidfd()) && runtime.orphansPresent()) {
+                // The root beat the deadline but its exit is not handled yet: what the kill finds
+                // alive must count, as it would had the drain begun.
+                exitWatch.leaveLoop(false);
+                drainTree();
+            }
+            draining = drain;
         }
-        runtime.offLoop(tree::killAll);
+        if (draining != null) {
+            draining.graceOver();
+        } else {
+            runtime.offLoop(tree::killAll);
+        }
     }
 
     /** Sets the terminal size; the child gets SIGWINCH. */
@@ -336,16 +324,44 @@ public final class ManagedProcess {
 
     /**
      * Completes the exit if the child has exited: survivors are killed while the group id is still
-     * ours (the unreaped root pins it), then the child is reaped. Runs on the loop when the pidfd
-     * turns readable, or on a waiter that saw it first; whoever comes second finds it done.
+     * ours (the unreaped root pins it), then the child is reaped. During a stop's grace survivors
+     * are not killed but waited for (the root stays unreaped meanwhile). Runs on the loop when the
+     * pidfd turns readable, or on a waiter that saw it first; whoever comes second finds it done.
      */
     synchronized void exited(boolean pidfdPolledReadable) {
         // The loop may hand us a stale event of an earlier fd with this number; a waiter's own poll cannot.
-        if (phase == Phase.EXITED || !pidfdPolledReadable && !Pidfd.hasExited(spawned.pidfd())) {
+        if (phase == Phase.EXITED || drain != null
+                || !pidfdPolledReadable && !Pidfd.hasExited(spawned.pidfd())) {
             return;
         }
         exitWatch.leaveLoop(pidfdPolledReadable);
-        List<ExitStatus.Leftover> leftovers = runtime.orphansPresent() ? survivors() : List.of();
+        // One pread: with no orphan of ours anywhere, the root was the whole tree.
+        boolean maybeSurvivors = runtime.orphansPresent();
+        if (maybeSurvivors && phase == Phase.STOPPING && !stop.graceOver()) {
+            drainTree();
+            return;
+        }
+        complete(maybeSurvivors ? survivors() : List.of(), null);
+    }
+
+    /** The root has exited and is off the loop: it stays unreaped while the rest of the tree ends. */
+    private void drainTree() {
+        exitWatch.park();
+        drain = new TreeDrain(runtime, tree, this::treeGone);
+        drain.start();
+    }
+
+    /** The rest of the tree ended after the root: within the grace, or killed (then reported) at its end. */
+    private synchronized void treeGone(List<ExitStatus.Leftover> killed) {
+        if (phase == Phase.EXITED) {
+            return;
+        }
+        exitWatch.leaveLoop(false); // on the loop: drops a registration a late waiter may have made
+        complete(killed, killed.isEmpty() ? Outcome.SOFT_EXIT : Outcome.HARD_KILLED);
+    }
+
+    /** Reaps the root and completes the exit; {@code outcome} null means judged from the root's exit. */
+    private void complete(List<ExitStatus.Leftover> leftovers, Outcome outcome) {
         Pidfd.Exit e;
         try {
             e = Pidfd.reap(spawned.pidfd());
@@ -360,7 +376,8 @@ public final class ManagedProcess {
             hardKillTimer.cancel();
         }
         phase = Phase.EXITED;
-        ExitStatus status = new ExitStatus(e.code(), e.signal(), e.coreDumped(), outcome(e), Instant.now(),
+        ExitStatus status = new ExitStatus(e.code(), e.signal(), e.coreDumped(),
+                outcome != null ? outcome : stop.judge(e.signal(), leftovers), Instant.now(),
                 e.userMicros() + e.systemMicros(), peakRssBytes, leftovers);
         if (stdinChannel != null) {
             runtime.loop().execute(stdinChannel::shutdown);
@@ -373,28 +390,11 @@ public final class ManagedProcess {
     }
 
     private List<ExitStatus.Leftover> survivors() {
-        List<ProcStat> alive = tree.members();
-        if (alive.isEmpty()) {
-            return List.of();
+        List<ExitStatus.Leftover> killed = tree.killSurvivors();
+        if (!killed.isEmpty()) {
+            runtime.adoptZombies();
         }
-        List<ExitStatus.Leftover> out = alive.stream()
-                .map(p -> new ExitStatus.Leftover(p.pid(), ProcStat.cmdline(p.pid())))
-                .toList();
-        tree.killAll();
-        runtime.adoptZombies();
-        return out;
-    }
-
-    private Outcome outcome(Pidfd.Exit e) {
-        if (stopStartedNanos == 0) {
-            return Outcome.NATURAL_EXIT;
-        }
-        if (!hardKillSent) {
-            return Outcome.SOFT_EXIT;
-        }
-        boolean killed = e.signal() == Signal.KILL.number();
-        long elapsed = System.nanoTime() - stopStartedNanos;
-        return !killed && elapsed <= graceNanos + SOFT_SLACK_NANOS ? Outcome.SOFT_EXIT : Outcome.HARD_KILLED;
+        return killed;
     }
 
     /**

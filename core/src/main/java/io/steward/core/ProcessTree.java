@@ -89,6 +89,20 @@ final class ProcessTree {
         return out;
     }
 
+    /**
+     * True while a member seen by an earlier scan still runs: one stat read per known member, no
+     * scan. False does not mean the tree is empty (a member may have forked since), only that a
+     * scan is worth making.
+     */
+    synchronized boolean anyKnownMemberAlive() {
+        for (Map.Entry<Integer, Long> m : known.entrySet()) {
+            if (m.getKey() != rootPid && ProcStat.isAlive(m.getKey(), m.getValue())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean belongs(ProcStat p) {
         Long start = known.get(p.pid());
         if (start != null && start == p.startTicks()) {
@@ -138,6 +152,23 @@ final class ProcessTree {
             }
         }
         return first;
+    }
+
+    /**
+     * Kills every member still alive, the way {@link #killAll} does, and says which they were.
+     *
+     * @return the members found alive, with their command lines (read before the kill)
+     */
+    List<ExitStatus.Leftover> killSurvivors() {
+        List<ProcStat> alive = members();
+        if (alive.isEmpty()) {
+            return List.of();
+        }
+        List<ExitStatus.Leftover> out = alive.stream()
+                .map(p -> new ExitStatus.Leftover(p.pid(), ProcStat.cmdline(p.pid())))
+                .toList();
+        killAll();
+        return out;
     }
 
     /** Signals pid only if it is still the process that started at {@code startTicks}. */
