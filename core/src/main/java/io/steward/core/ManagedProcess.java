@@ -425,12 +425,12 @@ public final class ManagedProcess {
                 if (left <= 0) {
                     return false;
                 }
-                r.await(Long.MAX_VALUE, Math.min(left, CLOSE_POLL_NANOS), TimeUnit.NANOSECONDS);
+                r.await(Long.MAX_VALUE, Math.min(left, CLOSE_POLL_NANOS), java.util.concurrent.TimeUnit.NANOSECONDS);
             }
         }
         return true;
     }
 
     /** A ring's close wakes its waiters; this bounds a wake-up missed between the look and the park. */
-    private static final long CLOSE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long CLOSE_POLL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
 }
