@@ -25,7 +25,7 @@ import java.util.Map;
  * @param lastExit how the process before the current one ended; null before the first restart
  * @param timedOut only in the answer of {@code wait}: true when the timeout came first; null elsewhere
  */
-public record SessionInfo(String id, String name, String label, Kind kind, List<String> argv, long pid, State state,
+public record SessionInfo(String id, String name, String label, Kind kind, List<String> argv, long pid, SessionState state,
         Phase phase,
         boolean restartPending, boolean stopping, Integer exitCode, String signal, Outcome outcome, Instant startedAt,
         Duration age, Duration idle, long bufferedBytes, long droppedBytes, boolean blocked, boolean stdinOpen,
@@ -38,35 +38,6 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
         @Override
         public String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
-
-    /** Where a session is in its life (the daemon's session state machine). */
-    public enum State implements Json.Wire {
-        RUNNING,
-        /** Someone stopped it; its tree is going. */
-        STOPPING,
-        /** A stall restart is stopping its tree, to start it again. */
-        RECOVERING,
-        /** Its process ended; the restart policy starts it again after a delay. */
-        BACKOFF,
-        /** Its next process is being started. */
-        STARTING,
-        /** Ended for good. */
-        EXITED,
-        /** Ended for good: its restart policy gave up. */
-        ERRORED,
-        /** Gone from the daemon. */
-        RELEASED;
-
-        @Override
-        public String wire() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-
-        /** Nothing will run in it again. */
-        public boolean ended() {
-            return this == EXITED || this == ERRORED || this == RELEASED;
         }
     }
 
@@ -105,7 +76,7 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
         JsonFields f = new JsonFields(json);
         JsonFields last = f.object("lastExit");
         return new SessionInfo(f.text("id"), f.text("name"), f.text("label"), f.wire("kind", Kind.values()),
-                f.texts("argv"), f.longValue("pid"), f.wire("state", State.values()), f.wire("phase", Phase.values()), f.flag("restartPending"),
+                f.texts("argv"), f.longValue("pid"), f.wire("state", SessionState.values()), f.wire("phase", Phase.values()), f.flag("restartPending"),
                 f.flag("stopping"), f.integer("exitCode"), f.text("signal"), f.wire("outcome", Outcome.values()),
                 f.text("startedAt") != null ? Instant.parse(f.text("startedAt")) : null, f.millis("ageMs"),
                 f.millis("idleMs"), f.longValue("bufferedBytes"), f.longValue("droppedBytes"), f.flag("blocked"),

@@ -30,7 +30,7 @@ class SessionInfoTest {
         SessionInfo s = SessionInfo.fromJson(Json.parseObject(RESTARTED));
         assertEquals(SessionInfo.Kind.PTY, s.kind());
         assertEquals(SessionInfo.Phase.EXITED, s.phase());
-        assertEquals(SessionInfo.State.BACKOFF, s.state());
+        assertEquals(SessionState.BACKOFF, s.state());
         assertEquals(Outcome.SOFT_EXIT, s.outcome());
         assertEquals(Instant.parse("2026-11-22T04:25:34.026123Z"), s.startedAt());
         assertEquals(Duration.ofSeconds(3), s.age());

@@ -1,5 +1,7 @@
 package io.steward.daemon;
 
+import io.steward.api.SessionState;
+
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -16,34 +18,6 @@ import java.util.concurrent.Executors;
  * @param <P> the process type (the daemon's {@code ManagedProcess}; anything in a test)
  */
 final class Lifecycle<P> {
-
-    /** Where a session is in its life. The last three are ends: nothing leaves them but a release. */
-    enum State {
-        /** Its process runs. */
-        RUNNING,
-        /** Someone stopped it (a user, a limit, an apply, the daemon's shutdown): its tree is going. */
-        STOPPING,
-        /** A stall restart is stopping its tree, to start it again. */
-        RECOVERING,
-        /** Its process ended and the restart policy starts it again after a delay. */
-        BACKOFF,
-        /** Its next process is being started (after a backoff or a stall restart). */
-        STARTING,
-        /** Ended for good: nothing restarts it. */
-        EXITED,
-        /** Ended for good because it restarted too often within the policy's window. */
-        ERRORED,
-        /** Gone from the daemon: removed, purged, past its retention, or replaced under its name. */
-        RELEASED;
-
-        boolean ended() {
-            return this == EXITED || this == ERRORED || this == RELEASED;
-        }
-
-        String wire() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
 
     /** Why a session moves. */
     enum Cause {
@@ -68,28 +42,28 @@ final class Lifecycle<P> {
     }
 
     /** One allowed step: from a state, for a cause, to a state, telling an event (or none). */
-    record Step(State from, Cause cause, State to, String event) {}
+    record Step(SessionState from, Cause cause, SessionState to, String event) {}
 
     /** Every allowed step; a pair not here is refused and changes nothing. */
     static final List<Step> TABLE = List.of(
-            new Step(State.RUNNING, Cause.STOP, State.STOPPING, null),
-            new Step(State.RUNNING, Cause.STALL, State.RECOVERING, null),
-            new Step(State.RUNNING, Cause.EXIT, State.EXITED, "ended"),
-            new Step(State.RUNNING, Cause.EXIT_TO_RESTART, State.BACKOFF, "backoff"),
-            new Step(State.RUNNING, Cause.GIVE_UP, State.ERRORED, "errored"),
-            new Step(State.STOPPING, Cause.STOP, State.STOPPING, null),
-            new Step(State.STOPPING, Cause.EXIT, State.EXITED, "ended"),
-            new Step(State.RECOVERING, Cause.STOP, State.STOPPING, "recovery-refused"),
-            new Step(State.RECOVERING, Cause.EXIT, State.STARTING, null),
-            new Step(State.BACKOFF, Cause.STOP, State.EXITED, "restart-cancelled"),
-            new Step(State.BACKOFF, Cause.BACKOFF_OVER, State.STARTING, null),
-            new Step(State.STARTING, Cause.STOP, State.EXITED, "restart-cancelled"),
-            new Step(State.STARTING, Cause.STARTED, State.RUNNING, "restarted"),
-            new Step(State.STARTING, Cause.START_FAILED, State.EXITED, "restart-failed"),
-            new Step(State.EXITED, Cause.RELEASE, State.RELEASED, "reaped"),
-            new Step(State.ERRORED, Cause.RELEASE, State.RELEASED, "reaped"));
+            new Step(SessionState.RUNNING, Cause.STOP, SessionState.STOPPING, null),
+            new Step(SessionState.RUNNING, Cause.STALL, SessionState.RECOVERING, null),
+            new Step(SessionState.RUNNING, Cause.EXIT, SessionState.EXITED, "ended"),
+            new Step(SessionState.RUNNING, Cause.EXIT_TO_RESTART, SessionState.BACKOFF, "backoff"),
+            new Step(SessionState.RUNNING, Cause.GIVE_UP, SessionState.ERRORED, "errored"),
+            new Step(SessionState.STOPPING, Cause.STOP, SessionState.STOPPING, null),
+            new Step(SessionState.STOPPING, Cause.EXIT, SessionState.EXITED, "ended"),
+            new Step(SessionState.RECOVERING, Cause.STOP, SessionState.STOPPING, "recovery-refused"),
+            new Step(SessionState.RECOVERING, Cause.EXIT, SessionState.STARTING, null),
+            new Step(SessionState.BACKOFF, Cause.STOP, SessionState.EXITED, "restart-cancelled"),
+            new Step(SessionState.BACKOFF, Cause.BACKOFF_OVER, SessionState.STARTING, null),
+            new Step(SessionState.STARTING, Cause.STOP, SessionState.EXITED, "restart-cancelled"),
+            new Step(SessionState.STARTING, Cause.STARTED, SessionState.RUNNING, "restarted"),
+            new Step(SessionState.STARTING, Cause.START_FAILED, SessionState.EXITED, "restart-failed"),
+            new Step(SessionState.EXITED, Cause.RELEASE, SessionState.RELEASED, "reaped"),
+            new Step(SessionState.ERRORED, Cause.RELEASE, SessionState.RELEASED, "reaped"));
 
-    private static final Map<State, Map<Cause, Step>> STEPS = index();
+    private static final Map<SessionState, Map<Cause, Step>> STEPS = index();
 
     /** Hears every step, under the lifecycle's lock: it must not block. */
     interface Listener<P> {
@@ -100,7 +74,7 @@ final class Lifecycle<P> {
     private static final Executor COMPLETER = Executors.newVirtualThreadPerTaskExecutor();
 
     private final Listener<P> listener;
-    private volatile State state = State.RUNNING;
+    private volatile SessionState state = SessionState.RUNNING;
     private volatile P process;
     private volatile int restarts;
     private volatile long endedNanos;
@@ -108,14 +82,14 @@ final class Lifecycle<P> {
     private volatile Step ending;
     /** Completes with the successor of {@link #process}, or with null once the session has ended. */
     private CompletableFuture<P> next = new CompletableFuture<>();
-    private final CompletableFuture<State> end = new CompletableFuture<>();
+    private final CompletableFuture<SessionState> end = new CompletableFuture<>();
 
     Lifecycle(P first, Listener<P> listener) {
         this.process = first;
         this.listener = listener;
     }
 
-    State state() {
+    SessionState state() {
         return state;
     }
 
@@ -139,7 +113,7 @@ final class Lifecycle<P> {
      */
     boolean endedByItself() {
         Step e = ending;
-        return e != null && e.from() == State.RUNNING && (e.cause() == Cause.EXIT || e.cause() == Cause.GIVE_UP);
+        return e != null && e.from() == SessionState.RUNNING && (e.cause() == Cause.EXIT || e.cause() == Cause.GIVE_UP);
     }
 
     /** Whether {@code cause} would be taken now. */
@@ -213,18 +187,18 @@ final class Lifecycle<P> {
     }
 
     /** Completes with the end state once the session has ended for good. */
-    CompletableFuture<State> ended() {
+    CompletableFuture<SessionState> ended() {
         return end.copy();
     }
 
     /** The step for {@code cause} from {@code from}, or null when the table has none. */
-    static Step step(State from, Cause cause) {
+    static Step step(SessionState from, Cause cause) {
         return STEPS.get(from).get(cause);
     }
 
-    private static Map<State, Map<Cause, Step>> index() {
-        Map<State, Map<Cause, Step>> m = new EnumMap<>(State.class);
-        for (State s : State.values()) {
+    private static Map<SessionState, Map<Cause, Step>> index() {
+        Map<SessionState, Map<Cause, Step>> m = new EnumMap<>(SessionState.class);
+        for (SessionState s : SessionState.values()) {
             m.put(s, new EnumMap<>(Cause.class));
         }
         for (Step step : TABLE) {

@@ -1,6 +1,7 @@
 package io.steward.daemon;
 
 import io.steward.api.ErrorCode;
+import io.steward.api.SessionState;
 import io.steward.api.StewardException;
 import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
@@ -62,7 +63,7 @@ final class Session {
         return life.process();
     }
 
-    Lifecycle.State state() {
+    SessionState state() {
         return life.state();
     }
 
@@ -131,11 +132,11 @@ final class Session {
 
     /** The process to stop, or null when the stop ended a session that had none running. */
     private ManagedProcess stopStep() {
-        Lifecycle.State before = life.state();
+        SessionState before = life.state();
         if (!life.move(Lifecycle.Cause.STOP, Map.of())) {
             throw new StewardException(ErrorCode.CONFLICT, "session " + id + " has exited");
         }
-        return before == Lifecycle.State.BACKOFF || before == Lifecycle.State.STARTING ? null : life.process();
+        return before == SessionState.BACKOFF || before == SessionState.STARTING ? null : life.process();
     }
 
     Backoff backoff() {
@@ -207,7 +208,7 @@ final class Session {
 
     Map<String, Object> view() {
         ManagedProcess process = process();
-        Lifecycle.State state = life.state();
+        SessionState state = life.state();
         ExitStatus exit = process.exitStatus().orElse(null);
         Ring out = process.stdout();
         Ring err = process.stderr().orElse(null);
@@ -221,8 +222,8 @@ final class Session {
         m.put("argv", request.spec().argv());
         m.put("pid", process.pid());
         m.put("state", state.wire());
-        m.put("phase", exit == null ? "running" : state == Lifecycle.State.ERRORED ? "errored" : "exited");
-        m.put("restartPending", state == Lifecycle.State.BACKOFF || state == Lifecycle.State.STARTING);
+        m.put("phase", exit == null ? "running" : state == SessionState.ERRORED ? "errored" : "exited");
+        m.put("restartPending", state == SessionState.BACKOFF || state == SessionState.STARTING);
         m.put("stopping", process.phase() == ManagedProcess.Phase.STOPPING);
         m.put("exitCode", exit != null ? exit.exitCode() : null);
         m.put("signal", exit != null ? exit.signalName() : null);

@@ -2,6 +2,7 @@ package io.steward.daemon;
 
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
+import io.steward.api.SessionState;
 import io.steward.api.StewardException;
 import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
@@ -201,18 +202,18 @@ final class Sessions implements Recovery {
         if (step.event() != null) {
             Map<String, Object> fields = Json.object("session", s.id, "name", s.name());
             fields.putAll(detail);
-            if (step.from() == Lifecycle.State.RECOVERING && step.cause() == Lifecycle.Cause.STOP) {
+            if (step.from() == SessionState.RECOVERING && step.cause() == Lifecycle.Cause.STOP) {
                 heartbeats.counters().refusal(BeatCounters.Refusal.USER_STOPPED);
                 fields.put("action", "restart");
                 fields.put("reason", BeatCounters.Refusal.USER_STOPPED.wire());
             }
             events.publish(step.event(), fields);
         }
-        if (step.to() == Lifecycle.State.STARTING) {
-            supervisor.respawn(s, step.from() == Lifecycle.State.RECOVERING ? "stall" : "policy");
+        if (step.to() == SessionState.STARTING) {
+            supervisor.respawn(s, step.from() == SessionState.RECOVERING ? "stall" : "policy");
         }
         boolean byItself = step.cause() == Lifecycle.Cause.GIVE_UP || step.cause() == Lifecycle.Cause.EXIT
-                && step.from() == Lifecycle.State.RUNNING && detail.get("outcome") == io.steward.api.Outcome.NATURAL_EXIT;
+                && step.from() == SessionState.RUNNING && detail.get("outcome") == io.steward.api.Outcome.NATURAL_EXIT;
         if (byItself && s.name() != null) {
             // off the I/O loop, which may be running this: a start holds the registry across its spawn
             Thread.ofVirtual().name("steward-ended").start(() -> endedByItself(s));

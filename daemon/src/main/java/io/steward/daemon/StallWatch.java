@@ -1,6 +1,7 @@
 package io.steward.daemon;
 
 import io.steward.api.Json;
+import io.steward.api.SessionState;
 import io.steward.heartbeat.Origin;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,7 @@ final class StallWatch {
                 "silentMs", TimeUnit.NANOSECONDS.toMillis(v.silentNanos(now)),
                 "thresholdMs", TimeUnit.NANOSECONDS.toMillis(v.limitNanos()), "action", v.onStall.wire()));
         StallAction action = v.onStall;
-        if (action.kind() == StallAction.Kind.NONE || s.state() != Lifecycle.State.RUNNING) {
+        if (action.kind() == StallAction.Kind.NONE || s.state() != SessionState.RUNNING) {
             return;
         }
         if (origin == Origin.NETWORK_UNVERIFIED && !allowUnverified) {

@@ -2,10 +2,11 @@ package io.steward.daemon;
 
 import io.steward.api.Json;
 import io.steward.api.Outcome;
+import io.steward.api.SessionState;
+import io.steward.api.StewardException;
 import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
 import io.steward.core.ProcessRuntime;
-import io.steward.api.StewardException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -129,7 +130,7 @@ final class Supervisor implements AutoCloseable {
     private void start(Session s, ManagedProcess old, ExitStatus exit, String reason) {
         ManagedProcess next;
         synchronized (s.life) {
-            if (s.state() != Lifecycle.State.STARTING) {
+            if (s.state() != SessionState.STARTING) {
                 return; // a stop ended it meanwhile, and its step told so
             }
             try {

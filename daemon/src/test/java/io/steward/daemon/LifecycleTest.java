@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.daemon.Lifecycle.Cause;
-import io.steward.daemon.Lifecycle.State;
+import io.steward.api.SessionState;
 import io.steward.daemon.Lifecycle.Step;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -34,11 +34,11 @@ class LifecycleTest {
 
     @Test
     void everyStateIsReachableAndEveryPairIsTakenOrRefusedByTheTable() {
-        Map<State, List<Cause>> paths = shortestPaths();
-        assertEquals(State.values().length, paths.size(), "every state is reachable from running: " + paths.keySet());
+        Map<SessionState, List<Cause>> paths = shortestPaths();
+        assertEquals(SessionState.values().length, paths.size(), "every state is reachable from running: " + paths.keySet());
         int taken = 0;
         int refused = 0;
-        for (State from : State.values()) {
+        for (SessionState from : SessionState.values()) {
             for (Cause cause : Cause.values()) {
                 Probe probe = reach(from, paths.get(from));
                 int heardBefore = probe.heard.size();
@@ -61,7 +61,7 @@ class LifecycleTest {
             }
         }
         assertEquals(Lifecycle.TABLE.size(), taken);
-        assertEquals(State.values().length * Cause.values().length - Lifecycle.TABLE.size(), refused);
+        assertEquals(SessionState.values().length * Cause.values().length - Lifecycle.TABLE.size(), refused);
     }
 
     @Test
@@ -69,12 +69,12 @@ class LifecycleTest {
         for (Step step : Lifecycle.TABLE) {
             if (step.from().ended()) {
                 assertEquals(Cause.RELEASE, step.cause(), "an ended session only leaves by release: " + step);
-                assertEquals(State.RELEASED, step.to());
+                assertEquals(SessionState.RELEASED, step.to());
             }
         }
-        assertTrue(State.EXITED.ended() && State.ERRORED.ended() && State.RELEASED.ended());
-        assertFalse(State.RUNNING.ended() || State.STOPPING.ended() || State.RECOVERING.ended()
-                || State.BACKOFF.ended() || State.STARTING.ended());
+        assertTrue(SessionState.EXITED.ended() && SessionState.ERRORED.ended() && SessionState.RELEASED.ended());
+        assertFalse(SessionState.RUNNING.ended() || SessionState.STOPPING.ended() || SessionState.RECOVERING.ended()
+                || SessionState.BACKOFF.ended() || SessionState.STARTING.ended());
     }
 
     @Test
@@ -97,7 +97,7 @@ class LifecycleTest {
                 List.of(Cause.EXIT_TO_RESTART, Cause.STOP), List.of(Cause.STALL, Cause.EXIT, Cause.START_FAILED))) {
             Probe probe = new Probe();
             CompletableFuture<String> next = probe.life.successorOf("p0");
-            CompletableFuture<State> end = probe.life.ended();
+            CompletableFuture<SessionState> end = probe.life.ended();
             for (Cause c : path) {
                 assertTrue(probe.take(c), path + ": " + c);
             }
@@ -115,12 +115,12 @@ class LifecycleTest {
         assertTrue(probe.take(Cause.STOP));
         assertEquals("recovery-refused", probe.heard.getLast().event());
         assertTrue(probe.take(Cause.EXIT));
-        assertEquals(State.EXITED, probe.life.state(), "the recovery's exit does not start it again");
+        assertEquals(SessionState.EXITED, probe.life.state(), "the recovery's exit does not start it again");
         assertFalse(probe.life.started("late", Map.of()), "a start that was under way is refused");
         assertEquals("p0", probe.life.process());
     }
 
-    private static Probe reach(State target, List<Cause> path) {
+    private static Probe reach(SessionState target, List<Cause> path) {
         Probe probe = new Probe();
         for (Cause c : path) {
             assertTrue(probe.take(c), "path to " + target + " takes " + c);
@@ -130,12 +130,12 @@ class LifecycleTest {
     }
 
     /** The shortest cause sequence from running to each state, found on the table. */
-    private static Map<State, List<Cause>> shortestPaths() {
-        Map<State, List<Cause>> paths = new EnumMap<>(State.class);
-        paths.put(State.RUNNING, List.of());
-        ArrayDeque<State> queue = new ArrayDeque<>(List.of(State.RUNNING));
+    private static Map<SessionState, List<Cause>> shortestPaths() {
+        Map<SessionState, List<Cause>> paths = new EnumMap<>(SessionState.class);
+        paths.put(SessionState.RUNNING, List.of());
+        ArrayDeque<SessionState> queue = new ArrayDeque<>(List.of(SessionState.RUNNING));
         while (!queue.isEmpty()) {
-            State s = queue.poll();
+            SessionState s = queue.poll();
             for (Step step : Lifecycle.TABLE) {
                 if (step.from() == s && !paths.containsKey(step.to())) {
                     List<Cause> p = new ArrayList<>(paths.get(s));
