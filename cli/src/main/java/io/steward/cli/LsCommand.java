@@ -37,7 +37,7 @@ final class LsCommand implements Callable<Integer> {
                 SessionView.text(s.get("name")), SessionView.shortId(s), SessionView.text(s.get("pid")), SessionView.kind(s),
                 state, running ? SessionView.age(s) : "-", SessionView.millis(s.get("cpuMs")),
                 SessionView.bytes(s.get("peakRssBytes")), dropped == 0 ? "0" : SessionView.bytes(dropped),
-                Boolean.TRUE.equals(s.get("attached")) ? "yes" : "no", SessionView.text(s.get("restarts")),
+                SessionView.attached(s), SessionView.text(s.get("restarts")),
                 SessionView.lastExit(s), SessionView.status(s)
             }, new String[] {null, Table.DIM, null, null, stateColour, null, null, null, dropped == 0 ? null : Table.YELLOW,
                 null, null, null, null});

@@ -58,6 +58,13 @@ final class SessionView {
         return line.length() > 40 ? line.substring(0, 39) + "…" : line;
     }
 
+    /** Whether a writer is attached, and how many read-only clients watch: {@code yes}, {@code no, 2 watching}. */
+    static String attached(Map<String, Object> s) {
+        long watchers = s.get("watchers") instanceof Number n ? n.longValue() : 0;
+        String writer = Boolean.TRUE.equals(s.get("attached")) ? "yes" : "no";
+        return watchers == 0 ? writer : writer + ", " + watchers + " watching";
+    }
+
     static String kind(Map<String, Object> s) {
         return String.valueOf(s.get("kind"));
     }

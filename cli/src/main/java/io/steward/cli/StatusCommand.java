@@ -53,7 +53,7 @@ final class StatusCommand implements Callable<Integer> {
         field("buffered", SessionView.bytes(s.get("bufferedBytes")));
         field("dropped", SessionView.bytes(s.get("droppedBytes")));
         field("stdin", Boolean.TRUE.equals(s.get("stdinOpen")) ? "open" : "closed");
-        field("attached", Boolean.TRUE.equals(s.get("attached")) ? "yes" : "no");
+        field("attached", SessionView.attached(s));
         field("cpu", SessionView.millis(s.get("cpuMs")));
         field("peak rss", SessionView.bytes(s.get("peakRssBytes")));
         return 0;

@@ -75,7 +75,7 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
         this.process = session.process;
         Session.Attachment evicted;
         try {
-            evicted = session.attach(this, steal);
+            evicted = session.attach(this, readOnly, steal);
         } catch (StewardException e) {
             sessions.audit().record(caller, "attach", session.auditTag, e.code().wire());
             text(Json.object("type", "error", "code", e.code().wire(), "detail", e.getMessage()));
@@ -83,7 +83,8 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
             ws.demand();
             return;
         }
-        sessions.audit().record(caller, steal ? "attach-steal" : "attach", session.auditTag, "ok");
+        sessions.audit().record(caller, readOnly ? "attach-read-only" : steal ? "attach-steal" : "attach",
+                session.auditTag, "ok");
         if (evicted != null) {
             sessions.events().publish("stolen", Json.object("session", session.id, "name", session.name()));
         }
@@ -104,8 +105,10 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
     }
 
     private void pump(Ring ring, byte tag, long cursor) {
-        // Under backpressure an attached client is a consumer: the ring keeps what it has not sent.
-        Ring.Consumer reader = ring.consumer(cursor);
+        // Under backpressure the writer is a consumer: the ring keeps what it has not sent. A watcher
+        // only reads, so a slow one falls behind (and is told what it missed) instead of holding the child.
+        Ring.Consumer consumer = readOnly ? null : ring.consumer(cursor);
+        Ring.Reader reader = consumer != null ? consumer : ring.reader(Math.max(cursor, ring.start()));
         // Frames are built in direct buffers of this pump's own, handed back once Jetty has written
         // them, so a byte goes from the ring to the socket with one copy; there are never more than
         // the frames in flight.
@@ -144,12 +147,16 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
                     inFlight.release();
                     closed = true;
                 }));
-                reader.release();
+                if (consumer != null) {
+                    consumer.release();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            reader.close();
+            if (consumer != null) {
+                consumer.close();
+            }
         }
         if (frame != null) {
             inFlight.release();
