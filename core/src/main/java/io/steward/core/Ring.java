@@ -7,8 +7,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A bounded byte ring addressed by absolute offsets: byte {@code n} of a stream keeps offset
@@ -51,9 +51,12 @@ public final class Ring {
     private volatile long dropped;
     private volatile boolean closed;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private volatile int waiters;
+    /**
+     * Readers parked for bytes or the close. The writer unparks each one itself: with a condition,
+     * the first reader woken would have to wake the next (an attach pump could wait for the log
+     * writer to be scheduled before it saw a keystroke's echo).
+     */
+    private final ConcurrentLinkedQueue<Thread> parked = new ConcurrentLinkedQueue<>();
     private volatile Runnable onRelease;
     private final java.util.concurrent.CopyOnWriteArrayList<Consumer> consumers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -151,7 +154,7 @@ public final class Ring {
             len -= n;
         }
         end = e;
-        if (waiters > 0) {
+        if (!parked.isEmpty()) {
             wakeAll();
         }
     }
@@ -392,31 +395,30 @@ public final class Ring {
      * {@code throughClose}. True when that came, false on timeout.
      */
     private boolean park(long cursor, boolean throughClose, long nanos) throws InterruptedException {
-        lock.lock();
+        Thread me = Thread.currentThread();
+        // Listed before the check: a writer that publishes after it sees us and unparks us.
+        parked.add(me);
         try {
-            waiters++;
-            try {
-                while (end <= cursor && (throughClose || !closed)) {
-                    if (nanos <= 0) {
-                        return false;
-                    }
-                    nanos = changed.awaitNanos(nanos);
+            long start = System.nanoTime();
+            while (end <= cursor && (throughClose || !closed)) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
                 }
-                return true;
-            } finally {
-                waiters--;
+                long left = nanos - (System.nanoTime() - start);
+                if (left <= 0) {
+                    return false;
+                }
+                LockSupport.parkNanos(this, left);
             }
+            return true;
         } finally {
-            lock.unlock();
+            parked.remove(me);
         }
     }
 
     private void wakeAll() {
-        lock.lock();
-        try {
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+        for (Thread t : parked) {
+            LockSupport.unpark(t);
         }
     }
 }
