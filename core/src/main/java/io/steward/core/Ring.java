@@ -58,6 +58,8 @@ public final class Ring {
      */
     private final ConcurrentLinkedQueue<Thread> parked = new ConcurrentLinkedQueue<>();
     private volatile Runnable onRelease;
+    /** Told on the writer's thread after every append and at the close; see {@link #listen}. */
+    private volatile Runnable[] listeners = {};
     private final java.util.concurrent.CopyOnWriteArrayList<Consumer> consumers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Ring(int capacity, Overflow overflow) {
@@ -154,8 +156,12 @@ public final class Ring {
             len -= n;
         }
         end = e;
-        if (!parked.isEmpty()) {
-            wakeAll();
+        try {
+            tellListeners();
+        } finally {
+            if (!parked.isEmpty()) {
+                wakeAll();
+            }
         }
     }
 
@@ -173,7 +179,11 @@ public final class Ring {
     /** Marks end of stream and wakes readers. Writer thread only. */
     void close() {
         closed = true;
-        wakeAll();
+        try {
+            tellListeners();
+        } finally {
+            wakeAll();
+        }
     }
 
     /**
@@ -220,6 +230,29 @@ public final class Ring {
 
     void onRelease(Runnable action) {
         this.onRelease = action;
+    }
+
+    /**
+     * Has {@code listener} run on the writer's thread (the I/O loop) right after every append and at
+     * the close, before parked readers are woken: a reader that can take a few bytes at once, without
+     * blocking, hands them on there and then instead of waiting to be scheduled. A listener must never
+     * block and should be quick; it runs until {@link #unlisten}.
+     */
+    public synchronized void listen(Runnable listener) {
+        Runnable[] now = listeners;
+        Runnable[] more = java.util.Arrays.copyOf(now, now.length + 1);
+        more[now.length] = listener;
+        listeners = more;
+    }
+
+    public synchronized void unlisten(Runnable listener) {
+        listeners = java.util.Arrays.stream(listeners).filter(l -> l != listener).toArray(Runnable[]::new);
+    }
+
+    private void tellListeners() {
+        for (Runnable l : listeners) {
+            l.run();
+        }
     }
 
     /** What a read returned: the bytes, the offset they start at, the cursor to pass next, and the bytes skipped. */

@@ -163,4 +163,21 @@ class RingTest {
         parked.join(10_000);
         assertTrue(ended.get() instanceof InterruptedException, String.valueOf(ended.get()));
     }
+
+    @Test
+    void listenersRunOnTheWritersThreadAfterEachAppendAndAtTheClose() {
+        Ring ring = new Ring(4096, Overflow.DROP_OLDEST);
+        java.util.List<String> heard = new java.util.ArrayList<>();
+        Runnable listener = () -> heard.add(Thread.currentThread().getName() + " end=" + ring.end() + " closed=" + ring.closed());
+        ring.listen(listener);
+        append(ring, seq(0, 3));
+        append(ring, seq(3, 2));
+        ring.close();
+        ring.unlisten(listener);
+        ring.reopen();
+        append(ring, seq(5, 1));
+        String me = Thread.currentThread().getName();
+        assertEquals(java.util.List.of(me + " end=3 closed=false", me + " end=5 closed=false", me + " end=5 closed=true"), heard,
+                "each append is visible to its listener; none after unlisten");
+    }
 }

@@ -5,13 +5,9 @@ import io.steward.api.Json;
 import io.steward.api.StewardException;
 import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
-import io.steward.core.Ring;
 import io.steward.core.StdinSink;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -25,10 +21,10 @@ import org.eclipse.jetty.websocket.api.Callback;
  * (by policy or to recover a stall), the client is told {@code restarted} and the stream goes on
  * from the same cursors into the same rings; {@code exit} comes once the session ends for good.
  *
- * <p>A slow client never blocks the session nor grows memory: at most {@link #IN_FLIGHT} frames
- * are unacknowledged, the pump otherwise waits, and the ring goes on without it; bytes the ring
- * overwrote before the client got them are reported in a {@code dropped} message, then the stream
- * continues from what the ring still holds.
+ * <p>Each output stream has its {@link AttachPump}. A slow client never blocks the session nor
+ * grows memory: at most {@link #IN_FLIGHT} frames are unacknowledged, the pump otherwise waits, and
+ * the ring goes on without it; bytes the ring overwrote before the client got them are reported in
+ * a {@code dropped} message, then the stream continues from what the ring still holds.
  */
 public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Session.Listener, Session.Attachment {
     static final int FRAME_BYTES = 64 * 1024;
@@ -49,6 +45,28 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
     private final Metrics metrics;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
     private final AtomicInteger pumps = new AtomicInteger();
+    /** What this client's pumps see of it. */
+    private final AttachPump.Client asClient = new AttachPump.Client() {
+        @Override
+        public boolean closed() {
+            return closed;
+        }
+
+        @Override
+        public void failed() {
+            closed = true;
+        }
+
+        @Override
+        public org.eclipse.jetty.websocket.api.Session socket() {
+            return ws;
+        }
+
+        @Override
+        public void text(Map<String, Object> message) {
+            AttachEndpoint.this.text(message);
+        }
+    };
     private volatile org.eclipse.jetty.websocket.api.Session ws;
     private volatile boolean closed;
     /** The process being streamed; a restart of the session puts its successor here. */
@@ -95,76 +113,23 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
     }
 
     private void startPumps(ManagedProcess p, long outCursor, long errCursor) {
-        List<Runnable> starts = new ArrayList<>();
-        starts.add(() -> pump(p.stdout(), p.isPty() ? TAG_PTY : TAG_STDOUT, outCursor));
-        p.stderr().ifPresent(err -> starts.add(() -> pump(err, TAG_STDERR, errCursor)));
-        pumps.set(starts.size());
-        for (Runnable r : starts) {
-            Thread.ofVirtual().name("attach-pump").start(r);
+        AttachPump out = new AttachPump(p.stdout(), p.isPty() ? TAG_PTY : TAG_STDOUT, p.isPty() ? "pty" : "stdout",
+                outCursor, !readOnly, asClient, inFlight, metrics);
+        AttachPump err = p.stderr().map(ring -> new AttachPump(ring, TAG_STDERR, "stderr", errCursor, !readOnly, asClient,
+                inFlight, metrics)).orElse(null);
+        pumps.set(err == null ? 1 : 2);
+        Thread.ofVirtual().name("attach-pump").start(() -> pump(out, false));
+        if (err != null) {
+            Thread.ofVirtual().name("attach-pump").start(() -> pump(err, true));
         }
     }
 
-    private void pump(Ring ring, byte tag, long cursor) {
-        // Under backpressure the writer is a consumer: the ring keeps what it has not sent. A watcher
-        // only reads, so a slow one falls behind (and is told what it missed) instead of holding the child.
-        Ring.Consumer consumer = readOnly ? null : ring.consumer(cursor);
-        Ring.Reader reader = consumer != null ? consumer : ring.reader(Math.max(cursor, ring.start()));
-        // Frames are built in direct buffers of this pump's own, handed back once Jetty has written
-        // them, so a byte goes from the ring to the socket with one copy; there are never more than
-        // the frames in flight.
-        ArrayBlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(IN_FLIGHT);
-        ByteBuffer frame = null;
-        long reported = 0;
-        try {
-            while (!closed) {
-                if (frame == null) {
-                    inFlight.acquire();
-                    frame = free.poll();
-                    if (frame == null) {
-                        frame = ByteBuffer.allocateDirect(FRAME_BYTES);
-                    }
-                }
-                int n = reader.read(frame, 1, FRAME_BYTES - 1, 500);
-                if (reader.skipped() > reported) {
-                    long missed = reader.skipped() - reported;
-                    reported = reader.skipped();
-                    metrics.attachDropped(missed);
-                    text(Json.object("type", "dropped", "stream", streamName(tag), "bytes", missed,
-                            "cursor", reader.position() - Math.max(n, 0)));
-                }
-                if (n < 0) {
-                    break;
-                }
-                if (n == 0 || closed) {
-                    continue;
-                }
-                ByteBuffer out = frame.put(0, tag).limit(n + 1).position(0);
-                frame = null;
-                ws.sendBinary(out, Callback.from(() -> {
-                    free.offer(out.clear());
-                    inFlight.release();
-                }, failure -> {
-                    inFlight.release();
-                    closed = true;
-                }));
-                if (consumer != null) {
-                    consumer.release();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            if (consumer != null) {
-                consumer.close();
-            }
-        }
-        if (frame != null) {
-            inFlight.release();
-        }
-        if (tag == TAG_STDERR) {
-            stderrAt = reader.position();
+    private void pump(AttachPump pump, boolean stderr) {
+        pump.run();
+        if (stderr) {
+            stderrAt = pump.position();
         } else {
-            stdoutAt = reader.position();
+            stdoutAt = pump.position();
         }
         if (pumps.decrementAndGet() == 0 && !closed) {
             finish();
@@ -206,14 +171,6 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
     private static Map<String, Object> exitMessage(String type, ExitStatus exit) {
         return Json.object("type", type, "exitCode", exit.exitCode(), "signal", exit.signalName(),
                 "outcome", exit.outcome());
-    }
-
-    private static String streamName(byte tag) {
-        return switch (tag) {
-            case TAG_PTY -> "pty";
-            case TAG_STDOUT -> "stdout";
-            default -> "stderr";
-        };
     }
 
     @Override

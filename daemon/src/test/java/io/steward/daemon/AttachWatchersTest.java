@@ -118,6 +118,32 @@ class AttachWatchersTest extends DaemonFixture {
         }
     }
 
+    @Test
+    void burstsOfSmallAndLargeWritesArriveWholeAndInOrderAtEveryClient() throws Exception {
+        // Lines of a few bytes (sent as they come) between writes of 10 000 (streamed): each client
+        // gets every byte once, in order, whichever way each piece went out.
+        String id = (String) run("overflow", "backpressure", "argv", List.of("sh", "-c",
+                "read go; for i in $(seq 1 100); do echo $i; head -c 10000 /dev/zero | tr '\\0' x; echo; done")).get("id");
+        try (WsConnector ws = new WsConnector(stewardHome.socket())) {
+            WsListener writer = attach(ws, id, "");
+            WsListener watcher = attach(ws, id, "readOnly=true");
+            writer.sendBinary("go\n".getBytes(StandardCharsets.UTF_8));
+            writer.awaitText("exit");
+            watcher.awaitText("exit");
+            StringBuilder expected = new StringBuilder();
+            for (int i = 1; i <= 100; i++) {
+                expected.append(i).append('\n').append("x".repeat(10_000)).append('\n');
+            }
+            assertEquals(expected.toString(), writer.text(1), "the writer, a consumer: every byte once, in order");
+            long missed = watcher.texts("dropped").stream().mapToLong(d -> ((Number) d.get("bytes")).longValue()).sum();
+            if (missed == 0) {
+                assertEquals(expected.toString(), watcher.text(1));
+            } else {
+                assertEquals(expected.length(), watcher.size(1) + missed, watcher.summary());
+            }
+        }
+    }
+
     /** Waits until the session's backlog holds {@code needle}, and returns it whole. */
     private String awaitBacklog(String id, String needle) {
         poll(needle + " in the backlog", () -> text(id).contains(needle));
