@@ -44,7 +44,7 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
     private final long stderrCursor;
     private final Metrics metrics;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
-    private final AtomicInteger pumps = new AtomicInteger();
+    private final AtomicInteger pumpsRunning = new AtomicInteger();
     /** What this client's pumps see of it. */
     private final AttachPump.Client asClient = new AttachPump.Client() {
         @Override
@@ -106,21 +106,29 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
         if (evicted != null) {
             sessions.events().publish("stolen", Json.object("session", session.id, "name", session.name()));
         }
+        // The pumps (a writer's ring consumers among them) exist before the hello: once a client has
+        // it, nothing it asked for is freed before it had it.
+        AttachPump[] streams = pumps(process, stdoutCursor, stderrCursor);
         text(Json.object("type", "hello", "session", session.id, "kind", session.process.isPty() ? "pty" : "pipe",
                 "stdoutCursor", stdoutCursor, "stderrCursor", stderrCursor, "readOnly", readOnly));
-        startPumps(process, stdoutCursor, stderrCursor);
+        start(streams);
         ws.demand();
     }
 
-    private void startPumps(ManagedProcess p, long outCursor, long errCursor) {
+    /** A pump per output stream of {@code p}: its stdout (or terminal), then its stderr if apart. */
+    private AttachPump[] pumps(ManagedProcess p, long outCursor, long errCursor) {
         AttachPump out = new AttachPump(p.stdout(), p.isPty() ? TAG_PTY : TAG_STDOUT, p.isPty() ? "pty" : "stdout",
                 outCursor, !readOnly, asClient, inFlight, metrics);
-        AttachPump err = p.stderr().map(ring -> new AttachPump(ring, TAG_STDERR, "stderr", errCursor, !readOnly, asClient,
-                inFlight, metrics)).orElse(null);
-        pumps.set(err == null ? 1 : 2);
-        Thread.ofVirtual().name("attach-pump").start(() -> pump(out, false));
-        if (err != null) {
-            Thread.ofVirtual().name("attach-pump").start(() -> pump(err, true));
+        return p.stderr().map(ring -> new AttachPump[] {out, new AttachPump(ring, TAG_STDERR, "stderr", errCursor,
+                !readOnly, asClient, inFlight, metrics)}).orElse(new AttachPump[] {out});
+    }
+
+    private void start(AttachPump[] streams) {
+        pumpsRunning.set(streams.length);
+        for (int i = 0; i < streams.length; i++) {
+            AttachPump pump = streams[i];
+            boolean stderr = i == 1;
+            Thread.ofVirtual().name("attach-pump").start(() -> pump(pump, stderr));
         }
     }
 
@@ -131,7 +139,7 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
         } else {
             stdoutAt = pump.position();
         }
-        if (pumps.decrementAndGet() == 0 && !closed) {
+        if (pumpsRunning.decrementAndGet() == 0 && !closed) {
             finish();
         }
     }
@@ -160,8 +168,8 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
             restarted.put("restarts", session.restarts());
             text(restarted);
             // A restart takes over the rings (same offsets); new rings, after a writer that would not let go, start at 0.
-            startPumps(next, next.stdout() == ended.stdout() ? stdoutAt : 0,
-                    next.stderr().equals(ended.stderr()) ? stderrAt : 0);
+            start(pumps(next, next.stdout() == ended.stdout() ? stdoutAt : 0,
+                    next.stderr().equals(ended.stderr()) ? stderrAt : 0));
             return;
         }
         text(exitMessage("exit", exit));
