@@ -245,6 +245,7 @@ public final class Ring {
         listeners = more;
     }
 
+    /** Stops running {@code listener}; the writer may be running it at this moment. */
     public synchronized void unlisten(Runnable listener) {
         listeners = java.util.Arrays.stream(listeners).filter(l -> l != listener).toArray(Runnable[]::new);
     }
