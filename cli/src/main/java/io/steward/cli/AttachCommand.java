@@ -48,6 +48,10 @@ final class AttachCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (readOnly && steal) {
+            throw new io.steward.api.StewardException(ErrorCode.INVALID_INPUT,
+                    "--read-only and --steal exclude each other: watching never needs to evict anyone");
+        }
         return attach(Clients.existing(), session, readOnly, steal, json);
     }
 

@@ -214,7 +214,7 @@ class AttachCommandTest {
         Cli.Result both = Cli.runWith(daemon.env, null, "attach", "--read-only", "--steal", "watched");
         assertEquals(2, both.code(), both.err());
         assertEquals(1, both.err().lines().count(), both.err());
-        assertTrue(both.err().contains("readOnly and steal exclude each other"), both.err());
+        assertTrue(both.err().contains("--read-only and --steal exclude each other"), both.err());
         assertTrue(thief.process.isAlive(), "the refused attach evicted nobody");
 
         daemon.client.stop(id, 5000, true);
