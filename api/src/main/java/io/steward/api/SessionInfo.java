@@ -21,6 +21,8 @@ import java.util.Map;
  * @param outcome how it ended relative to a stop; null while it runs
  * @param idle since its last output or client activity
  * @param blocked a backpressure ring is full and the program waits in {@code write(2)} for a consumer
+ * @param attached a writer is attached (the one client whose input reaches it)
+ * @param watchers how many read-only clients are attached
  * @param rows null for a pipe session
  * @param lastExit how the process before the current one ended; null before the first restart
  * @param timedOut only in the answer of {@code wait}: true when the timeout came first; null elsewhere
@@ -29,7 +31,7 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
         Phase phase,
         boolean restartPending, boolean stopping, Integer exitCode, String signal, Outcome outcome, Instant startedAt,
         Duration age, Duration idle, long bufferedBytes, long droppedBytes, boolean blocked, boolean stdinOpen,
-        boolean attached, Integer rows, Integer cols, Duration cpu, long peakRssBytes, int restarts, LastExit lastExit,
+        boolean attached, int watchers, Integer rows, Integer cols, Duration cpu, long peakRssBytes, int restarts, LastExit lastExit,
         Heartbeat heartbeat, Boolean timedOut) {
 
     public enum Kind implements Json.Wire {
@@ -80,7 +82,7 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
                 f.flag("stopping"), f.integer("exitCode"), f.text("signal"), f.wire("outcome", Outcome.values()),
                 f.text("startedAt") != null ? Instant.parse(f.text("startedAt")) : null, f.millis("ageMs"),
                 f.millis("idleMs"), f.longValue("bufferedBytes"), f.longValue("droppedBytes"), f.flag("blocked"),
-                f.flag("stdinOpen"), f.flag("attached"), f.integer("rows"), f.integer("cols"), f.millis("cpuMs"),
+                f.flag("stdinOpen"), f.flag("attached"), (int) f.longValue("watchers"), f.integer("rows"), f.integer("cols"), f.millis("cpuMs"),
                 f.longValue("peakRssBytes"), (int) f.longValue("restarts"),
                 last == null ? null : new LastExit(last.integer("exitCode"), last.text("signal"),
                         last.wire("outcome", Outcome.values())),
@@ -114,6 +116,7 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
         m.put("blocked", blocked);
         m.put("stdinOpen", stdinOpen);
         m.put("attached", attached);
+        m.put("watchers", (long) watchers);
         m.put("rows", number(rows));
         m.put("cols", number(cols));
         m.put("cpuMs", JsonFields.millis(cpu));

@@ -64,6 +64,11 @@ final class AttachBench {
         AttachListener l = new AttachListener();
         try {
             ws.attach(l, id);
+            // A connected socket is not yet a consumer of the ring: the log writer alone could free
+            // the first bytes before the client's pump holds them.
+            if (!l.awaitHello(10_000)) {
+                throw new IllegalStateException("attach-throughput: no hello within 10 s");
+            }
             UnixHttp.Response r = client.raw("POST", "/v1/sessions/" + id + "/stdin", "application/octet-stream",
                     "go\n".getBytes(StandardCharsets.US_ASCII));
             if (r.status() != 200) {

@@ -16,6 +16,7 @@ import org.eclipse.jetty.websocket.api.Session;
  */
 public final class AttachListener implements Session.Listener {
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final CountDownLatch hello = new CountDownLatch(1);
     private volatile Session session;
     private volatile long payload;
     private volatile long frames;
@@ -56,7 +57,9 @@ public final class AttachListener implements Session.Listener {
     public void onWebSocketText(String message) {
         Map<String, Object> m = Json.parseObject(message);
         Object type = m.get("type");
-        if ("exit".equals(type)) {
+        if ("hello".equals(type)) {
+            hello.countDown();
+        } else if ("exit".equals(type)) {
             exit = m;
         } else if ("dropped".equals(type)) {
             droppedReported += ((Number) m.get("bytes")).longValue();
@@ -74,6 +77,11 @@ public final class AttachListener implements Session.Listener {
     public void onWebSocketError(Throwable cause) {
         error = cause;
         closed.countDown();
+    }
+
+    /** True once the daemon said hello: from then on, it keeps for this client every byte it asked for. */
+    boolean awaitHello(long millis) throws InterruptedException {
+        return hello.await(millis, TimeUnit.MILLISECONDS);
     }
 
     boolean awaitClose(long millis) throws InterruptedException {

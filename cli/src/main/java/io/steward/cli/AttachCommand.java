@@ -37,10 +37,10 @@ final class AttachCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SESSION", description = "Session id, unique id prefix (6+ characters) or name.")
     String session;
 
-    @Option(names = "--read-only", description = "Watch only: send no input and no size; Ctrl-C detaches too.")
+    @Option(names = "--read-only", description = "Watch only, beside any other clients: send no input and no size; Ctrl-C detaches too.")
     boolean readOnly;
 
-    @Option(names = "--steal", description = "Take the session over from the client attached now.")
+    @Option(names = "--steal", description = "Take the session over from the client typing into it now; watchers stay.")
     boolean steal;
 
     @Option(names = "--json", description = "Print why the attachment ended (and each restart) as JSON lines on stderr.")
@@ -48,6 +48,10 @@ final class AttachCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (readOnly && steal) {
+            throw new io.steward.api.StewardException(ErrorCode.INVALID_INPUT,
+                    "--read-only and --steal exclude each other: watching never needs to evict anyone");
+        }
         return attach(Clients.existing(), session, readOnly, steal, json);
     }
 

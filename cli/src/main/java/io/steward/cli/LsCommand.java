@@ -37,7 +37,7 @@ final class LsCommand implements Callable<Integer> {
                 SessionView.text(s.name()), SessionView.shortId(s), Long.toString(s.pid()), s.kind().wire(),
                 state, running ? SessionView.age(s) : "-", SessionView.time(s.cpu()),
                 SessionView.bytes(s.peakRssBytes()), dropped == 0 ? "0" : SessionView.bytes(dropped),
-                s.attached() ? "yes" : "no", Integer.toString(s.restarts()),
+                SessionView.attached(s), Integer.toString(s.restarts()),
                 SessionView.lastExit(s), SessionView.status(s)
             }, new String[] {null, Table.DIM, null, null, stateColour, null, null, null, dropped == 0 ? null : Table.YELLOW,
                 null, null, null, null});

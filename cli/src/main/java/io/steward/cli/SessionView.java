@@ -48,6 +48,12 @@ final class SessionView {
         return line.length() > 40 ? line.substring(0, 39) + "…" : line;
     }
 
+    /** Whether a writer is attached, and how many read-only clients watch: {@code yes}, {@code no, 2 watching}. */
+    static String attached(SessionInfo s) {
+        String writer = s.attached() ? "yes" : "no";
+        return s.watchers() == 0 ? writer : writer + ", " + s.watchers() + " watching";
+    }
+
     static String age(SessionInfo s) {
         return time(s.age());
     }

@@ -53,7 +53,7 @@ final class StatusCommand implements Callable<Integer> {
         field("buffered", SessionView.bytes(s.bufferedBytes()));
         field("dropped", SessionView.bytes(s.droppedBytes()));
         field("stdin", s.stdinOpen() ? "open" : "closed");
-        field("attached", s.attached() ? "yes" : "no");
+        field("attached", SessionView.attached(s));
         field("cpu", SessionView.time(s.cpu()));
         field("peak rss", SessionView.bytes(s.peakRssBytes()));
         return 0;

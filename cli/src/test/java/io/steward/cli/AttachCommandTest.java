@@ -88,6 +88,10 @@ class AttachCommandTest {
         Cli.poll("a client attached", () -> Boolean.TRUE.equals(daemon.session(id).get("attached")));
     }
 
+    private void awaitWatchers(String id, long n) throws InterruptedException {
+        Cli.poll(n + " read-only clients", () -> Long.valueOf(n).equals(daemon.session(id).get("watchers")));
+    }
+
     @Test
     void pipedStdinReachesTheSessionAndItsExitCodeIsOurs() throws Exception {
         String id = daemon.run("argv", List.of("sh", "-c", "read line; echo got-$line; exit 7"), "name", "reader");
@@ -154,7 +158,8 @@ class AttachCommandTest {
     void readOnlyNeverWrites() throws Exception {
         String id = daemon.run("argv", List.of("cat"));
         Background watcher = new Background("attach", "--read-only", "--json", id);
-        awaitAttached(id);
+        awaitWatchers(id, 1);
+        assertEquals(false, daemon.session(id).get("attached"), "a watcher is not the writer");
         watcher.type("from-the-watcher\n");
         watcher.process.getOutputStream().close();
         // Input written after the watcher's: once it is echoed, the watcher's would have been too.
@@ -191,6 +196,42 @@ class AttachCommandTest {
         assertEquals("steward: detached from shared\n", thief.err());
         assertEquals("running", daemon.session(id).get("phase"));
         Cli.poll("the thief detached", () -> Boolean.FALSE.equals(daemon.session(id).get("attached")));
+    }
+
+    @Test
+    void watchersAttachBesideTheWriterAndAStealEvictsOnlyTheWriter() throws Exception {
+        String id = daemon.run("argv", List.of("cat"), "name", "watched");
+        Background writer = new Background("attach", "watched");
+        awaitAttached(id);
+        Background watcher = new Background("attach", "--read-only", "watched");
+        Background second = new Background("attach", "--read-only", "watched");
+        awaitWatchers(id, 2);
+        Cli.Result ls = Cli.runWith(daemon.env, null, "ls");
+        assertTrue(ls.out().contains("yes, 2 watching"), ls.out());
+
+        writer.type("from-the-writer\n");
+        watcher.awaitOut("from-the-writer\n");
+        second.awaitOut("from-the-writer\n");
+
+        Background thief = new Background("attach", "--steal", "watched");
+        assertEquals(1, writer.awaitExit(), writer.err());
+        assertEquals("steward: stolen by another client\n", writer.err());
+        thief.type("from-the-thief\n");
+        watcher.awaitOut("from-the-thief\n");
+        second.awaitOut("from-the-thief\n");
+        assertTrue(watcher.process.isAlive() && second.process.isAlive(), "the watchers stay through the steal");
+        awaitWatchers(id, 2);
+
+        Cli.Result both = Cli.runWith(daemon.env, null, "attach", "--read-only", "--steal", "watched");
+        assertEquals(2, both.code(), both.err());
+        assertEquals(1, both.err().lines().count(), both.err());
+        assertTrue(both.err().contains("--read-only and --steal exclude each other"), both.err());
+        assertTrue(thief.process.isAlive(), "the refused attach evicted nobody");
+
+        daemon.client.stop(id, 5000, true);
+        assertEquals(143, watcher.awaitExit(), watcher.err());
+        assertEquals(143, second.awaitExit(), second.err());
+        assertEquals("from-the-writer\nfrom-the-thief\n", watcher.out());
     }
 
     @Test

@@ -99,7 +99,9 @@ class AttachTerminalTest {
     /** Types the attach in the pane, saving the terminal's modes before and after it. */
     private void attach(String options, String id) throws Exception {
         typeLine("stty -g > before; ./steward attach " + options + id + "; echo attach-ended-$?; stty -g > after");
-        Cli.poll("attached", () -> Boolean.TRUE.equals(daemon.session(id).get("attached")));
+        String field = options.contains("--read-only") ? "watchers" : "attached";
+        Object attached = options.contains("--read-only") ? (Object) 1L : Boolean.TRUE;
+        Cli.poll(field, () -> attached.equals(daemon.session(id).get(field)));
         awaitScreen("inner$"); // capture-pane drops trailing blanks
     }
 

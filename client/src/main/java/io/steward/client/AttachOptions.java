@@ -4,7 +4,8 @@ package io.steward.client;
  * How to attach.
  *
  * @param readOnly the daemon never writes this client's input or resizes for it
- * @param steal evict the client attached now (it gets {@link AttachEvent.Stolen}) instead of being refused
+ * @param steal evict the writer attached now (it gets {@link AttachEvent.Stolen}) instead of being refused;
+ *     watchers stay, and a read-only client cannot steal (the daemon refuses both at once)
  * @param cursor replay output from this offset of stdout (or the terminal); 0 for all the ring still holds
  * @param stderrCursor the same for stderr
  */

@@ -22,6 +22,10 @@ final class Channel implements IoLoop.Handler {
     private final int stream;
     private static final int DEFAULT_PIPE_BYTES = 64 * 1024;
     private static final int DEEP_PIPE_BYTES = 1024 * 1024;
+    /** The most one direct write takes from a caller (a keystroke, a line); the loop writes the rest. */
+    private static final int DIRECT_BYTES = 4096;
+    /** Native copy of a direct write; made on the first one, guarded by this channel's monitor. */
+    private MemorySegment directBuffer;
     private boolean reading;
     /** Owner only: the pipe was enlarged, or refused to be. */
     private boolean deepened;
@@ -294,6 +298,27 @@ final class Channel implements IoLoop.Handler {
         } else {
             loop.interest(fd, want);
         }
+    }
+
+    /**
+     * Writes stdin from the caller's thread, for {@link StdinSink} while nothing is queued (it holds
+     * its lock, so the loop is not writing). Synchronized with {@link #shutdown} so the write can
+     * never reach a closed, recycled descriptor.
+     *
+     * @return bytes written; 0 when the descriptor is closed, full, or failed (the loop, handed the
+     *     bytes, then meets the same error and deals with it)
+     */
+    synchronized int writeNow(byte[] data, int off, int len) {
+        if (!open) {
+            return 0;
+        }
+        if (directBuffer == null) {
+            directBuffer = java.lang.foreign.Arena.ofAuto().allocate(DIRECT_BYTES);
+        }
+        int n = Math.min(len, DIRECT_BYTES);
+        MemorySegment.copy(data, off, directBuffer, ValueLayout.JAVA_BYTE, 0, n);
+        long w = Libc.write(fd, directBuffer, n);
+        return w > 0 ? (int) w : 0;
     }
 
     /**

@@ -73,12 +73,14 @@ public final class ManagedProcess {
                 && previous.stdout == stdout && previous.stderr == stderr ? previous.order : new ArrivalOrder();
         if (spawned.pty()) {
             Channel[] self = new Channel[1];
-            this.stdin = new StdinSink(StdinSink.DEFAULT_LIMIT, () -> self[0].wake());
+            this.stdin = new StdinSink(StdinSink.DEFAULT_LIMIT, () -> self[0].wake(),
+                    (data, off, len) -> self[0].writeNow(data, off, len));
             this.outChannel = self[0] = new Channel(loop, spawned.stdout(), stdout, stdin, true);
             this.stdinChannel = null;
         } else {
             Channel[] self = new Channel[1];
-            this.stdin = spawned.stdin() >= 0 ? new StdinSink(StdinSink.DEFAULT_LIMIT, () -> self[0].wake()) : null;
+            this.stdin = spawned.stdin() >= 0 ? new StdinSink(StdinSink.DEFAULT_LIMIT, () -> self[0].wake(),
+                    (data, off, len) -> self[0].writeNow(data, off, len)) : null;
             this.stdinChannel = self[0] = stdin != null
                     ? new Channel(loop, spawned.stdin(), null, stdin, false) : null;
             this.outChannel = new Channel(loop, spawned.stdout(), stdout, null, false, order, ArrivalOrder.STDOUT);

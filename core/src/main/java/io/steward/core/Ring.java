@@ -7,8 +7,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A bounded byte ring addressed by absolute offsets: byte {@code n} of a stream keeps offset
@@ -51,10 +51,15 @@ public final class Ring {
     private volatile long dropped;
     private volatile boolean closed;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private volatile int waiters;
+    /**
+     * Readers parked for bytes or the close. The writer unparks each one itself: with a condition,
+     * the first reader woken would have to wake the next (an attach pump could wait for the log
+     * writer to be scheduled before it saw a keystroke's echo).
+     */
+    private final ConcurrentLinkedQueue<Thread> parked = new ConcurrentLinkedQueue<>();
     private volatile Runnable onRelease;
+    /** Told on the writer's thread after every append and at the close; see {@link #listen}. */
+    private volatile Runnable[] listeners = {};
     private final java.util.concurrent.CopyOnWriteArrayList<Consumer> consumers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Ring(int capacity, Overflow overflow) {
@@ -151,8 +156,12 @@ public final class Ring {
             len -= n;
         }
         end = e;
-        if (waiters > 0) {
-            wakeAll();
+        try {
+            tellListeners();
+        } finally {
+            if (!parked.isEmpty()) {
+                wakeAll();
+            }
         }
     }
 
@@ -170,7 +179,11 @@ public final class Ring {
     /** Marks end of stream and wakes readers. Writer thread only. */
     void close() {
         closed = true;
-        wakeAll();
+        try {
+            tellListeners();
+        } finally {
+            wakeAll();
+        }
     }
 
     /**
@@ -217,6 +230,30 @@ public final class Ring {
 
     void onRelease(Runnable action) {
         this.onRelease = action;
+    }
+
+    /**
+     * Has {@code listener} run on the writer's thread (the I/O loop) right after every append and at
+     * the close, before parked readers are woken: a reader that can take a few bytes at once, without
+     * blocking, hands them on there and then instead of waiting to be scheduled. A listener must never
+     * block and should be quick; it runs until {@link #unlisten}.
+     */
+    public synchronized void listen(Runnable listener) {
+        Runnable[] now = listeners;
+        Runnable[] more = java.util.Arrays.copyOf(now, now.length + 1);
+        more[now.length] = listener;
+        listeners = more;
+    }
+
+    /** Stops running {@code listener}; the writer may be running it at this moment. */
+    public synchronized void unlisten(Runnable listener) {
+        listeners = java.util.Arrays.stream(listeners).filter(l -> l != listener).toArray(Runnable[]::new);
+    }
+
+    private void tellListeners() {
+        for (Runnable l : listeners) {
+            l.run();
+        }
     }
 
     /** What a read returned: the bytes, the offset they start at, the cursor to pass next, and the bytes skipped. */
@@ -392,31 +429,30 @@ public final class Ring {
      * {@code throughClose}. True when that came, false on timeout.
      */
     private boolean park(long cursor, boolean throughClose, long nanos) throws InterruptedException {
-        lock.lock();
+        Thread me = Thread.currentThread();
+        // Listed before the check: a writer that publishes after it sees us and unparks us.
+        parked.add(me);
         try {
-            waiters++;
-            try {
-                while (end <= cursor && (throughClose || !closed)) {
-                    if (nanos <= 0) {
-                        return false;
-                    }
-                    nanos = changed.awaitNanos(nanos);
+            long start = System.nanoTime();
+            while (end <= cursor && (throughClose || !closed)) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
                 }
-                return true;
-            } finally {
-                waiters--;
+                long left = nanos - (System.nanoTime() - start);
+                if (left <= 0) {
+                    return false;
+                }
+                LockSupport.parkNanos(this, left);
             }
+            return true;
         } finally {
-            lock.unlock();
+            parked.remove(me);
         }
     }
 
     private void wakeAll() {
-        lock.lock();
-        try {
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+        for (Thread t : parked) {
+            LockSupport.unpark(t);
         }
     }
 }

@@ -11,16 +11,29 @@ import java.util.concurrent.locks.ReentrantLock;
  * The child's stdin: a bounded queue that any thread fills and the I/O loop drains with
  * non-blocking writes. {@link #close()} delivers EOF once queued bytes are written. Bytes that can
  * no longer be delivered (the child closed its end) are counted in {@link #dropped()}.
+ *
+ * <p>While nothing is queued, bytes go straight to the descriptor from the caller's thread (a
+ * non-blocking write): a keystroke then reaches the child without waking the loop. Only what the
+ * descriptor does not take at once is queued for the loop. The loop writes only while a chunk is
+ * queued, and the chunk leaves the queue after its write, so the two never write at the same time
+ * and bytes keep their order.
  */
 public final class StdinSink {
     /** Queue bound; a writer waits (or {@link #offer} refuses) beyond it. */
     public static final int DEFAULT_LIMIT = 1024 * 1024;
+
+    /** Writes to the child's descriptor now, from any thread, without blocking. */
+    interface DirectWrite {
+        /** @return bytes written, 0 when the descriptor takes none now (full, or closed) */
+        int write(byte[] data, int off, int len);
+    }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition space = lock.newCondition();
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
     private final int limit;
     private final Runnable wakeWriter;
+    private final DirectWrite direct;
     private int headOffset;
     private long queued;
     private long written;
@@ -29,8 +42,14 @@ public final class StdinSink {
     private boolean closed;
 
     StdinSink(int limit, Runnable wakeWriter) {
+        this(limit, wakeWriter, null);
+    }
+
+    /** @param direct writes while nothing is queued, or null to leave every write to the loop */
+    StdinSink(int limit, Runnable wakeWriter, DirectWrite direct) {
         this.limit = limit;
         this.wakeWriter = wakeWriter;
+        this.direct = direct;
     }
 
     /** Queues all of {@code data}, waiting for room as needed. */
@@ -41,6 +60,10 @@ public final class StdinSink {
             lock.lock();
             try {
                 ensureOpen();
+                off += writeDirect(data, off);
+                if (off == data.length) {
+                    return;
+                }
                 while (queued >= limit) {
                     space.await(100, TimeUnit.MILLISECONDS);
                     ensureOpen();
@@ -74,12 +97,14 @@ public final class StdinSink {
                 throw new StewardException(ErrorCode.TOO_LARGE,
                         "stdin queue full: " + queued + " bytes pending, limit " + limit);
             }
-            if (data.length == 0) {
+            int off = writeDirect(data, 0);
+            if (off == data.length) {
                 return;
             }
+            byte[] rest = off == 0 ? data : java.util.Arrays.copyOfRange(data, off, data.length);
             wake = chunks.isEmpty();
-            chunks.add(data);
-            queued += data.length;
+            chunks.add(rest);
+            queued += rest.length;
         } finally {
             lock.unlock();
         }
@@ -138,6 +163,16 @@ public final class StdinSink {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Writes what the descriptor takes now when nothing is queued ahead; under the lock. */
+    private int writeDirect(byte[] data, int off) {
+        if (direct == null || !chunks.isEmpty() || off == data.length) {
+            return 0;
+        }
+        int n = direct.write(data, off, data.length - off);
+        written += n;
+        return n;
     }
 
     private void ensureOpen() {

@@ -102,6 +102,28 @@ class OverflowTest extends RuntimeTestBase {
     }
 
     @Test
+    void inputIntoAnEmptyQueueIsWrittenBeforeTheCallReturns() throws Exception {
+        ManagedProcess p = runtime.spawn(ProcessSpec.builder("cat").build());
+        StdinSink in = p.stdin().orElseThrow();
+        java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 200; i++) {
+            byte[] key = ("key " + i + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            if (i % 2 == 0) {
+                in.write(key);
+            } else {
+                in.offer(key);
+            }
+            sent.writeBytes(key);
+            // Nothing was queued ahead, so the caller's thread wrote it: no hand-off to the loop.
+            assertEquals(0, in.queued(), "key " + i);
+            assertEquals(sent.size(), in.written(), "key " + i);
+        }
+        in.close();
+        assertArrayEquals(sent.toByteArray(), readAll(p.stdout()));
+        assertEquals(0, p.waitFor().code());
+    }
+
+    @Test
     void stdinToAChildThatStoppedReadingIsCountedAsDropped() throws Exception {
         ManagedProcess p = runtime.spawn(ProcessSpec.builder("sh", "-c", "exec 0<&-; sleep 30").build());
         StdinSink in = p.stdin().orElseThrow();

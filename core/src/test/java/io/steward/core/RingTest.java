@@ -123,4 +123,61 @@ class RingTest {
         writer.join();
         assertEquals(1, ring.end());
     }
+
+    @Test
+    void oneAppendWakesEveryParkedReaderAndAnInterruptEndsAWait() throws Exception {
+        Ring ring = new Ring(4096, Overflow.BACKPRESSURE);
+        java.util.List<Thread> readers = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger woken = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < 6; i++) {
+            Runnable wait = () -> {
+                try {
+                    if (ring.awaitBytes(0, 30, TimeUnit.SECONDS)) {
+                        woken.incrementAndGet();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            // Platform and virtual threads alike: an attach pump is virtual, exec's forwarders are not.
+            readers.add(i % 2 == 0 ? Thread.ofPlatform().start(wait) : Thread.ofVirtual().start(wait));
+        }
+        Poll.until("every reader parked", () -> readers.stream().allMatch(t -> t.getState() == Thread.State.TIMED_WAITING));
+        append(ring, seq(0, 1));
+        for (Thread t : readers) {
+            t.join(10_000);
+        }
+        assertEquals(6, woken.get(), "one append woke them all");
+
+        assertEquals(false, ring.awaitBytes(1, 20, TimeUnit.MILLISECONDS), "no byte after 1: the wait times out");
+        java.util.concurrent.atomic.AtomicReference<Throwable> ended = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread parked = Thread.ofVirtual().start(() -> {
+            try {
+                ring.awaitBytes(1, 30, TimeUnit.SECONDS);
+            } catch (Throwable e) {
+                ended.set(e);
+            }
+        });
+        Poll.until("the reader parked", () -> parked.getState() == Thread.State.TIMED_WAITING);
+        parked.interrupt();
+        parked.join(10_000);
+        assertTrue(ended.get() instanceof InterruptedException, String.valueOf(ended.get()));
+    }
+
+    @Test
+    void listenersRunOnTheWritersThreadAfterEachAppendAndAtTheClose() {
+        Ring ring = new Ring(4096, Overflow.DROP_OLDEST);
+        java.util.List<String> heard = new java.util.ArrayList<>();
+        Runnable listener = () -> heard.add(Thread.currentThread().getName() + " end=" + ring.end() + " closed=" + ring.closed());
+        ring.listen(listener);
+        append(ring, seq(0, 3));
+        append(ring, seq(3, 2));
+        ring.close();
+        ring.unlisten(listener);
+        ring.reopen();
+        append(ring, seq(5, 1));
+        String me = Thread.currentThread().getName();
+        assertEquals(java.util.List.of(me + " end=3 closed=false", me + " end=5 closed=false", me + " end=5 closed=true"), heard,
+                "each append is visible to its listener; none after unlisten");
+    }
 }

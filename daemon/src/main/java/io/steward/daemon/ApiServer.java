@@ -56,8 +56,12 @@ public final class ApiServer implements AutoCloseable {
                     boolean readOnly = q.bool("readOnly");
                     long cursor = q.nonNegative("cursor", 0);
                     long stderrCursor = q.nonNegative("stderrCursor", 0);
+                    if (readOnly && steal) {
+                        throw new StewardException(ErrorCode.INVALID_INPUT,
+                                "readOnly and steal exclude each other: watching never needs to evict anyone");
+                    }
                     Session s = daemon.sessions().find(attach.getPathParams(Request.getPathInContext(rq)).get("ref"));
-                    if (!steal && s.attached()) {
+                    if (!steal && !readOnly && s.attached()) {
                         throw new StewardException(ErrorCode.ALREADY_ATTACHED, "session " + s.id
                                 + " already has a client attached; steal it to take over");
                     }

@@ -5,13 +5,9 @@ import io.steward.api.Json;
 import io.steward.api.StewardException;
 import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
-import io.steward.core.Ring;
 import io.steward.core.StdinSink;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -25,10 +21,10 @@ import org.eclipse.jetty.websocket.api.Callback;
  * (by policy or to recover a stall), the client is told {@code restarted} and the stream goes on
  * from the same cursors into the same rings; {@code exit} comes once the session ends for good.
  *
- * <p>A slow client never blocks the session nor grows memory: at most {@link #IN_FLIGHT} frames
- * are unacknowledged, the pump otherwise waits, and the ring goes on without it; bytes the ring
- * overwrote before the client got them are reported in a {@code dropped} message, then the stream
- * continues from what the ring still holds.
+ * <p>Each output stream has its {@link AttachPump}. A slow client never blocks the session nor
+ * grows memory: at most {@link #IN_FLIGHT} frames are unacknowledged, the pump otherwise waits, and
+ * the ring goes on without it; bytes the ring overwrote before the client got them are reported in
+ * a {@code dropped} message, then the stream continues from what the ring still holds.
  */
 public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Session.Listener, Session.Attachment {
     static final int FRAME_BYTES = 64 * 1024;
@@ -48,7 +44,29 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
     private final long stderrCursor;
     private final Metrics metrics;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
-    private final AtomicInteger pumps = new AtomicInteger();
+    private final AtomicInteger pumpsRunning = new AtomicInteger();
+    /** What this client's pumps see of it. */
+    private final AttachPump.Client asClient = new AttachPump.Client() {
+        @Override
+        public boolean closed() {
+            return closed;
+        }
+
+        @Override
+        public void failed() {
+            closed = true;
+        }
+
+        @Override
+        public org.eclipse.jetty.websocket.api.Session socket() {
+            return ws;
+        }
+
+        @Override
+        public void text(Map<String, Object> message) {
+            AttachEndpoint.this.text(message);
+        }
+    };
     private volatile org.eclipse.jetty.websocket.api.Session ws;
     private volatile boolean closed;
     /** The process being streamed; a restart of the session puts its successor here. */
@@ -75,7 +93,7 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
         this.process = session.process();
         Session.Attachment evicted;
         try {
-            evicted = session.attach(this, steal);
+            evicted = session.attach(this, readOnly, steal);
         } catch (StewardException e) {
             sessions.audit().record(caller, "attach", session.auditTag, e.code().wire());
             text(Json.object("type", "error", "code", e.code().wire(), "detail", e.getMessage()));
@@ -83,83 +101,45 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
             ws.demand();
             return;
         }
-        sessions.audit().record(caller, steal ? "attach-steal" : "attach", session.auditTag, "ok");
+        sessions.audit().record(caller, readOnly ? "attach-read-only" : steal ? "attach-steal" : "attach",
+                session.auditTag, "ok");
         if (evicted != null) {
             sessions.events().publish("stolen", Json.object("session", session.id, "name", session.name()));
         }
+        // The pumps (a writer's ring consumers among them) exist before the hello: once a client has
+        // it, nothing it asked for is freed before it had it.
+        AttachPump[] streams = pumps(process, stdoutCursor, stderrCursor);
         text(Json.object("type", "hello", "session", session.id, "kind", session.process().isPty() ? "pty" : "pipe",
                 "stdoutCursor", stdoutCursor, "stderrCursor", stderrCursor, "readOnly", readOnly));
-        startPumps(process, stdoutCursor, stderrCursor);
+        start(streams);
         ws.demand();
     }
 
-    private void startPumps(ManagedProcess p, long outCursor, long errCursor) {
-        List<Runnable> starts = new ArrayList<>();
-        starts.add(() -> pump(p.stdout(), p.isPty() ? TAG_PTY : TAG_STDOUT, outCursor));
-        p.stderr().ifPresent(err -> starts.add(() -> pump(err, TAG_STDERR, errCursor)));
-        pumps.set(starts.size());
-        for (Runnable r : starts) {
-            Thread.ofVirtual().name("attach-pump").start(r);
+    /** A pump per output stream of {@code p}: its stdout (or terminal), then its stderr if apart. */
+    private AttachPump[] pumps(ManagedProcess p, long outCursor, long errCursor) {
+        AttachPump out = new AttachPump(p.stdout(), p.isPty() ? TAG_PTY : TAG_STDOUT, p.isPty() ? "pty" : "stdout",
+                outCursor, !readOnly, asClient, inFlight, metrics);
+        return p.stderr().map(ring -> new AttachPump[] {out, new AttachPump(ring, TAG_STDERR, "stderr", errCursor,
+                !readOnly, asClient, inFlight, metrics)}).orElse(new AttachPump[] {out});
+    }
+
+    private void start(AttachPump[] streams) {
+        pumpsRunning.set(streams.length);
+        for (int i = 0; i < streams.length; i++) {
+            AttachPump pump = streams[i];
+            boolean stderr = i == 1;
+            Thread.ofVirtual().name("attach-pump").start(() -> pump(pump, stderr));
         }
     }
 
-    private void pump(Ring ring, byte tag, long cursor) {
-        // Under backpressure an attached client is a consumer: the ring keeps what it has not sent.
-        Ring.Consumer reader = ring.consumer(cursor);
-        // Frames are built in direct buffers of this pump's own, handed back once Jetty has written
-        // them, so a byte goes from the ring to the socket with one copy; there are never more than
-        // the frames in flight.
-        ArrayBlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(IN_FLIGHT);
-        ByteBuffer frame = null;
-        long reported = 0;
-        try {
-            while (!closed) {
-                if (frame == null) {
-                    inFlight.acquire();
-                    frame = free.poll();
-                    if (frame == null) {
-                        frame = ByteBuffer.allocateDirect(FRAME_BYTES);
-                    }
-                }
-                int n = reader.read(frame, 1, FRAME_BYTES - 1, 500);
-                if (reader.skipped() > reported) {
-                    long missed = reader.skipped() - reported;
-                    reported = reader.skipped();
-                    metrics.attachDropped(missed);
-                    text(Json.object("type", "dropped", "stream", streamName(tag), "bytes", missed,
-                            "cursor", reader.position() - Math.max(n, 0)));
-                }
-                if (n < 0) {
-                    break;
-                }
-                if (n == 0 || closed) {
-                    continue;
-                }
-                ByteBuffer out = frame.put(0, tag).limit(n + 1).position(0);
-                frame = null;
-                ws.sendBinary(out, Callback.from(() -> {
-                    free.offer(out.clear());
-                    inFlight.release();
-                }, failure -> {
-                    inFlight.release();
-                    closed = true;
-                }));
-                reader.release();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            reader.close();
-        }
-        if (frame != null) {
-            inFlight.release();
-        }
-        if (tag == TAG_STDERR) {
-            stderrAt = reader.position();
+    private void pump(AttachPump pump, boolean stderr) {
+        pump.run();
+        if (stderr) {
+            stderrAt = pump.position();
         } else {
-            stdoutAt = reader.position();
+            stdoutAt = pump.position();
         }
-        if (pumps.decrementAndGet() == 0 && !closed) {
+        if (pumpsRunning.decrementAndGet() == 0 && !closed) {
             finish();
         }
     }
@@ -182,7 +162,7 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
                 restarted.put("restarts", session.restarts());
                 text(restarted);
                 // A restart takes over the rings: the stream goes on at the same offsets.
-                startPumps(next, stdoutAt, stderrAt);
+                start(pumps(next, stdoutAt, stderrAt));
                 return;
             }
             text(exitMessage("exit", exit));
@@ -193,14 +173,6 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
     private static Map<String, Object> exitMessage(String type, ExitStatus exit) {
         return Json.object("type", type, "exitCode", exit.exitCode(), "signal", exit.signalName(),
                 "outcome", exit.outcome());
-    }
-
-    private static String streamName(byte tag) {
-        return switch (tag) {
-            case TAG_PTY -> "pty";
-            case TAG_STDOUT -> "stdout";
-            default -> "stderr";
-        };
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /** One daemon-owned session: a process plus what the daemon knows about it. */
 final class Session {
-    /** The one client attached to a session; it is told when another steals the session. */
+    /** A client attached to a session; the writer among them is told when another steals the session. */
     interface Attachment {
         void stolen();
     }
@@ -31,7 +31,10 @@ final class Session {
     final Instant createdAt = Instant.now();
     final long createdNanos = System.nanoTime();
     private volatile long lastClientNanos = System.nanoTime();
+    /** The one client whose input and window size reach the session, or null; guarded by this. */
     private Attachment attached;
+    /** Read-only clients: any number, never in the way of the writer nor of each other; guarded by this. */
+    private final java.util.Set<Attachment> watchers = new java.util.HashSet<>();
 
     /** The writers of its log files, or null when it has none. */
     private volatile SessionLog log;
@@ -178,12 +181,18 @@ final class Session {
     }
 
     /**
-     * Makes {@code a} the attached client. Without {@code steal} a second client is refused with
-     * {@code already-attached}; with it the current one is told it was stolen.
+     * Adds {@code a} to the session's clients. A read-only one only watches: it is always let in and
+     * evicts nobody. A writer is the attached client: without {@code steal} a second one is refused
+     * with {@code already-attached}; with it the current writer (never a watcher) is told it was stolen.
      *
      * @return the client that was evicted, or null
      */
-    synchronized Attachment attach(Attachment a, boolean steal) {
+    synchronized Attachment attach(Attachment a, boolean readOnly, boolean steal) {
+        if (readOnly) {
+            watchers.add(a);
+            touch();
+            return null;
+        }
         Attachment old = attached;
         if (old != null && !steal) {
             throw new StewardException(ErrorCode.ALREADY_ATTACHED, "session " + id + " already has a client attached; steal it to take over");
@@ -200,10 +209,17 @@ final class Session {
         if (attached == a) {
             attached = null;
         }
+        watchers.remove(a);
     }
 
+    /** True while a writer is attached; watchers do not count. */
     synchronized boolean attached() {
         return attached != null;
+    }
+
+    /** How many read-only clients watch now. */
+    synchronized int watchers() {
+        return watchers.size();
     }
 
     Map<String, Object> view() {
@@ -237,6 +253,7 @@ final class Session {
         m.put("blocked", exit == null && (out.full() || err != null && err.full()));
         m.put("stdinOpen", process.stdin().map(s -> s.isOpen()).orElse(false));
         m.put("attached", attached());
+        m.put("watchers", watchers());
         m.put("rows", size != null ? size.rows() : null);
         m.put("cols", size != null ? size.cols() : null);
         m.put("cpuMs", process.cpuMicros() / 1000);

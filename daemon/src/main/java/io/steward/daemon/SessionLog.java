@@ -30,6 +30,9 @@ final class SessionLog implements AutoCloseable {
     static final int BUFFER = 256 * 1024;
     /** After a failed write, how long output is skipped (and counted) before the disk is tried again. */
     static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Fewer bytes than this waiting are written after {@link #LINGER_MILLIS}, not at once. */
+    static final int LINGER_BELOW = 4096;
+    static final long LINGER_MILLIS = 2;
     /** How long a release waits for its writers to finish a write under way before deleting their files. */
     private static final java.time.Duration WRITER_STOP_WAIT = java.time.Duration.ofSeconds(5);
     /** Shared by every session: a burst in many sessions at once waits for a buffer rather than allocating. */
@@ -69,6 +72,12 @@ final class SessionLog implements AutoCloseable {
                 // Through the ring's close: a restart writes on into it, until the session goes.
                 if (!ring.awaitBytes(reader.position(), 1, TimeUnit.HOURS)) {
                     continue;
+                }
+                // A few bytes are typing and its echo: the file can wait a moment, an attached
+                // client cannot, so the write comes after the echo went out instead of competing
+                // with it for a CPU (and a burst of keys is one write).
+                if (ring.end() - reader.position() < LINGER_BELOW && !ring.closed()) {
+                    Thread.sleep(LINGER_MILLIS);
                 }
                 ByteBuffer buf = POOL.poll();
                 if (buf == null) {

@@ -2,6 +2,7 @@ package io.steward.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code --overflow backpressure}: a byte is freed only when every consumer has it. The log writer is
- * one, an attached client is one while attached; with neither, the child waits and says so.
+ * one, an attached writer is one while attached; with neither, the child waits and says so. A
+ * read-only client is none: it never holds the child back, and is told what it fell behind by.
  */
 class BackpressureTest extends DaemonFixture {
     private static byte[] seq(int count) {
@@ -75,5 +77,31 @@ class BackpressureTest extends DaemonFixture {
         poll("the log writer to reach the end", () -> counters.written().get() + counters.dropped().get() >= total);
         assertEquals(0, counters.dropped().get(), "the client never freed bytes the log writer lacked");
         assertEquals(total, counters.written().get());
+    }
+
+    @Test
+    void aWatcherThatStopsReadingNeverHoldsTheChildBack() throws Exception {
+        long total = 8L << 20;
+        String id = (String) run("overflow", "backpressure",
+                "argv", List.of("sh", "-c", "read go; head -c " + total + " /dev/zero")).get("id");
+        try (WsConnector ws = new WsConnector(stewardHome.socket())) {
+            WsListener watcher = WsListener.stalledFromStart();
+            ws.attach(watcher, id, "readOnly=true&cursor=0");
+            poll("the watcher counted", () -> Long.valueOf(1).equals(client.session(id).get("watchers")));
+            client.send(id, "go\n".getBytes(StandardCharsets.US_ASCII), false);
+            Map<String, Object> end = waitExit(id);
+            assertEquals(0L, end.get("exitCode"), "the child wrote 8 MiB through a 1 MiB ring: " + end);
+            assertEquals(0, watcher.size(1), "while the watcher read nothing");
+            assertEquals(0L, end.get("droppedBytes"), "the ring itself lost nothing");
+
+            watcher.resume();
+            watcher.awaitText("exit");
+            long missed = 0;
+            for (Map<String, Object> d : watcher.texts("dropped")) {
+                missed += ((Number) d.get("bytes")).longValue();
+            }
+            assertEquals(total, missed + watcher.size(1), "every byte delivered or reported missed: " + watcher.summary());
+            assertTrue(missed > 0, "the watcher fell behind: " + watcher.summary());
+        }
     }
 }
