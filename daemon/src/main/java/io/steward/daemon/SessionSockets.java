@@ -117,21 +117,19 @@ final class SessionSockets {
     /** Closes a session's socket and removes its file. Heartbeat thread only (or after it ended). */
     void close(SessionSocket s) {
         int fd = s.socket.fd();
-        boolean mine;
-        synchronized (this) {
-            mine = byFd.compareAndSet(fd, s, null);
-            if (mine) {
-                open--;
-            }
+        if (!byFd.compareAndSet(fd, s, null)) {
+            return;
         }
-        if (mine) {
-            epoll.remove(fd);
-            s.socket.close();
-            try {
-                Files.deleteIfExists(s.path());
-            } catch (IOException ignored) {
-                // a stale socket file is removed by the next bind of that name
-            }
+        epoll.remove(fd);
+        s.socket.close();
+        try {
+            Files.deleteIfExists(s.path());
+        } catch (IOException ignored) {
+            // a stale socket file is removed by the next bind of that name
+        }
+        // Counted down last: a socket counted gone has its file gone too.
+        synchronized (this) {
+            open--;
         }
     }
 
