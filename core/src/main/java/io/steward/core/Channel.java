@@ -158,10 +158,10 @@ final class Channel implements IoLoop.Handler {
             return;
         }
         if (reading && (events & (Epoll.IN | Epoll.HUP | Epoll.ERR)) != 0) {
-            pump(staging, events);
+            pump(staging);
         }
         if (open && sink != null && (events & (Epoll.OUT | Epoll.ERR)) != 0) {
-            if (!pty && (events & Epoll.ERR) != 0) {
+            if (!pty && (events & Epoll.ERR) != 0 && readerGone()) {
                 sink.abandon();
                 shutdown();
                 return;
@@ -173,14 +173,25 @@ final class Channel implements IoLoop.Handler {
         }
     }
 
-    private void pump(MemorySegment buf, int events) {
+    /**
+     * Whether the pipe's reader has gone. Asked of the fd itself, since an ERR event may be a stale
+     * one of an earlier fd with this number, and abandoning on it would cut a fresh child's stdin.
+     */
+    private boolean readerGone() {
+        short[] revents = new short[1];
+        Libc.poll(new int[] {fd}, 1, Libc.POLLOUT, 0, revents);
+        return (revents[0] & Libc.POLLERR) != 0;
+    }
+
+    private void pump(MemorySegment buf) {
         int room = ring.writable();
         if (room <= 0) {
             return;
         }
-        // A hang-up without data on a pipe is EOF already: no read needed to learn it.
-        long n = !pty && (events & (Epoll.HUP | Epoll.IN)) == Epoll.HUP
-                ? 0 : Libc.read(fd, buf, Math.min(room, buf.byteSize()));
+        // Always a read, even for a bare hang-up: the event may be a stale one of an earlier fd with
+        // this number (a handler must tolerate those, see IoLoop.register), and taking it for EOF
+        // would close a fresh pipe unread. A real EOF reads 0; a stale event reads EAGAIN.
+        long n = Libc.read(fd, buf, Math.min(room, buf.byteSize()));
         if (n > 0) {
             ring.append(buf, 0, (int) n);
             if (order != null) {

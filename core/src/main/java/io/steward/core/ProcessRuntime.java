@@ -243,6 +243,9 @@ public final class ProcessRuntime implements AutoCloseable {
             }
             watchedOrphans.add(pid);
             loop.register(pidfd, Epoll.IN, events -> {
+                if (!Pidfd.hasExited(pidfd)) {
+                    return; // a stale event of an earlier fd with this number
+                }
                 loop.unregister(pidfd);
                 try {
                     Pidfd.reap(pidfd);

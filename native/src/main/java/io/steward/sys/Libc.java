@@ -231,6 +231,8 @@ public final class Libc {
     }
 
     public static final short POLLIN = 1;
+    public static final short POLLOUT = 4;
+    public static final short POLLERR = 8;
 
     /**
      * poll(2) over several fds, all for {@code events}; on return {@code revents[i]} holds what fd
