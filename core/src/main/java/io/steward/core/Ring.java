@@ -7,8 +7,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A bounded byte ring addressed by absolute offsets: byte {@code n} of a stream keeps offset
@@ -51,12 +51,9 @@ public final class Ring {
     private volatile long dropped;
     private volatile boolean closed;
 
-    /**
-     * Readers parked for bytes or the close. The writer unparks each one itself: with a condition,
-     * the first reader woken would have to wake the next (an attach pump could wait for the log
-     * writer to be scheduled before it saw a keystroke's echo).
-     */
-    private final ConcurrentLinkedQueue<Thread> parked = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private volatile int waiters;
     private volatile Runnable onRelease;
     /** Told on the writer's thread after every append and at the close; see {@link #listen}. */
     private volatile Runnable[] listeners = {};
@@ -159,7 +156,7 @@ public final class Ring {
         try {
             tellListeners();
         } finally {
-            if (!parked.isEmpty()) {
+            if (waiters > 0) {
                 wakeAll();
             }
         }
@@ -429,30 +426,31 @@ public final class Ring {
      * {@code throughClose}. True when that came, false on timeout.
      */
     private boolean park(long cursor, boolean throughClose, long nanos) throws InterruptedException {
-        Thread me = Thread.currentThread();
-        // Listed before the check: a writer that publishes after it sees us and unparks us.
-        parked.add(me);
+        lock.lock();
         try {
-            long start = System.nanoTime();
-            while (end <= cursor && (throughClose || !closed)) {
-                if (Thread.interrupted()) {
-                    throw new InterruptedException();
+            waiters++;
+            try {
+                while (end <= cursor && (throughClose || !closed)) {
+                    if (nanos <= 0) {
+                        return false;
+                    }
+                    nanos = changed.awaitNanos(nanos);
                 }
-                long left = nanos - (System.nanoTime() - start);
-                if (left <= 0) {
-                    return false;
-                }
-                LockSupport.parkNanos(this, left);
+                return true;
+            } finally {
+                waiters--;
             }
-            return true;
         } finally {
-            parked.remove(me);
+            lock.unlock();
         }
     }
 
     private void wakeAll() {
-        for (Thread t : parked) {
-            LockSupport.unpark(t);
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 }
