@@ -1,8 +1,26 @@
 package io.steward.api;
 
-/** How an option's type refuses a value: invalid-input, in one line, naming where the value came from. */
-final class Refusals {
+/** How a request refuses a value: invalid-input, in one line, naming where the value came from. */
+public final class Refusals {
     private Refusals() {}
+
+    /**
+     * Refuses a body with a field not {@code known} or a field set to JSON null, so a typo or a
+     * client's bug never silently falls back to a default.
+     *
+     * @param unknownHint appended to the refusal of an unknown field (may be empty)
+     */
+    public static void requireKnownFields(java.util.Map<String, Object> body,
+            java.util.function.Predicate<String> known, String unknownHint) {
+        for (java.util.Map.Entry<String, Object> e : body.entrySet()) {
+            if (!known.test(e.getKey())) {
+                throw invalid("unknown field '" + e.getKey() + "'" + unknownHint);
+            }
+            if (e.getValue() == null) {
+                throw invalid(e.getKey() + ": null is not a value here; leave the field out for its default");
+            }
+        }
+    }
 
     static void requireCString(String name, String value) {
         String problem = CStringRule.problem(value);

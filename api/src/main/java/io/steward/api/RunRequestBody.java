@@ -24,14 +24,7 @@ public record RunRequestBody(List<String> argv, String name, String label, Boole
      * so a typo never silently falls back to a default.
      */
     public static RunRequestBody fromJson(Map<String, Object> json) {
-        for (Map.Entry<String, Object> e : json.entrySet()) {
-            if (RunOptions.byWire(e.getKey()).isEmpty()) {
-                throw invalid("unknown field '" + e.getKey() + "'");
-            }
-            if (e.getValue() == null) {
-                throw invalid(e.getKey() + ": null is not a value here; leave the field out for its default");
-            }
-        }
+        Refusals.requireKnownFields(json, field -> RunOptions.byWire(field).isPresent(), "");
         for (RunOption<?> o : RunOptions.REQUIRED) {
             if (!json.containsKey(o.wire())) {
                 throw invalid(o.wire() + ": a value is required; it has no default");

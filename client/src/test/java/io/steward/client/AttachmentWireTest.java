@@ -44,7 +44,7 @@ class AttachmentWireTest {
                 ChannelInput in = new ChannelInput(ch);
                 String key = null;
                 String line;
-                while (!(line = line(in)).isEmpty()) {
+                while (!(line = CannedServer.line(in)).isEmpty()) {
                     if (line.toLowerCase().startsWith("sec-websocket-key:")) {
                         key = line.substring(line.indexOf(':') + 1).trim();
                     }
@@ -58,27 +58,8 @@ class AttachmentWireTest {
         return new StewardClient(new StewardHome(dir, socket));
     }
 
-    /** One CRLF-terminated line of the client's request. */
-    private static String line(ChannelInput in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        for (int c = in.read(); c != '\n'; c = in.read()) {
-            if (c < 0) {
-                throw new java.io.EOFException("the request ended in a line");
-            }
-            b.append((char) c);
-        }
-        return b.toString().strip();
-    }
-
-    private static void write(SocketChannel ch, byte[] b) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        while (buf.hasRemaining()) {
-            ch.write(buf);
-        }
-    }
-
     private static void accept(SocketChannel ch, String key) throws IOException {
-        write(ch, ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        CannedServer.write(ch, ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Accept: " + WebSocketConnection.expectedAccept(key) + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
     }
@@ -120,19 +101,19 @@ class AttachmentWireTest {
         big[299] = 42;
         StewardClient client = serve((ch, in, key) -> {
             accept(ch, key);
-            write(ch, frame(false, WebSocketFrame.TEXT, "{\"type\":\"hel".getBytes(StandardCharsets.UTF_8)));
-            write(ch, frame(true, WebSocketFrame.PING, "p1".getBytes(StandardCharsets.UTF_8)));
-            write(ch, frame(true, WebSocketFrame.CONTINUATION, "lo\",\"kind\":\"pty\"}".getBytes(StandardCharsets.UTF_8)));
+            CannedServer.write(ch, frame(false, WebSocketFrame.TEXT, "{\"type\":\"hel".getBytes(StandardCharsets.UTF_8)));
+            CannedServer.write(ch, frame(true, WebSocketFrame.PING, "p1".getBytes(StandardCharsets.UTF_8)));
+            CannedServer.write(ch, frame(true, WebSocketFrame.CONTINUATION, "lo\",\"kind\":\"pty\"}".getBytes(StandardCharsets.UTF_8)));
             WebSocketFrame pong = clientFrame(in);
             assertEquals(WebSocketFrame.PONG, pong.opcode());
             assertEquals("p1", new String(pong.payload(), StandardCharsets.UTF_8));
-            write(ch, frame(true, WebSocketFrame.BINARY, big));
+            CannedServer.write(ch, frame(true, WebSocketFrame.BINARY, big));
             WebSocketFrame input = clientFrame(in);
             assertEquals(WebSocketFrame.BINARY, input.opcode());
             assertEquals("ls\n", new String(input.payload(), StandardCharsets.UTF_8));
             WebSocketFrame resize = clientFrame(in);
             assertEquals("{\"type\":\"resize\",\"rows\":30,\"cols\":100}", new String(resize.payload(), StandardCharsets.UTF_8));
-            write(ch, frame(true, WebSocketFrame.CLOSE, new byte[] {0x0f, (byte) 0xa1, 'b', 'y', 'e'}));
+            CannedServer.write(ch, frame(true, WebSocketFrame.CLOSE, new byte[] {0x0f, (byte) 0xa1, 'b', 'y', 'e'}));
             WebSocketFrame close = clientFrame(in);
             assertEquals(WebSocketFrame.CLOSE, close.opcode());
             assertArrayEquals(new byte[] {0x0f, (byte) 0xa1}, close.payload(), "the close code is echoed");
@@ -157,7 +138,7 @@ class AttachmentWireTest {
     void aRefusedUpgradeIsTheDaemonsTypedError() throws Exception {
         CompletableFuture<Void> done = new CompletableFuture<>();
         byte[] body = "{\"code\":\"already-attached\",\"detail\":\"taken\"}".getBytes(StandardCharsets.UTF_8);
-        StewardClient client = serve((ch, in, key) -> write(ch, ("HTTP/1.1 409 Conflict\r\nContent-Type: "
+        StewardClient client = serve((ch, in, key) -> CannedServer.write(ch, ("HTTP/1.1 409 Conflict\r\nContent-Type: "
                 + "application/problem+json\r\nContent-Length: " + body.length + "\r\n\r\n"
                 + new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)), done);
         StewardException e = assertThrows(StewardException.class, () -> client.attach("web", AttachOptions.DEFAULT));
@@ -185,7 +166,7 @@ class AttachmentWireTest {
             byte[] hello = frame(true, WebSocketFrame.TEXT, "{\"type\":\"hello\",\"kind\":\"pipe\"}".getBytes(StandardCharsets.UTF_8));
             byte[] both = Arrays.copyOf(head, head.length + hello.length);
             System.arraycopy(hello, 0, both, head.length, hello.length);
-            write(ch, both); // one write: the client reads the frame in the same read as the head
+            CannedServer.write(ch, both); // one write: the client reads the frame in the same read as the head
         }, done);
         try (Attachment a = client.attach("web", AttachOptions.DEFAULT)) {
             AttachEvent.Hello hello = (AttachEvent.Hello) a.next();
@@ -197,7 +178,7 @@ class AttachmentWireTest {
     @Test
     void aMalformedUpgradeAnswerIsAProtocolError() throws Exception {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        StewardClient client = serve((ch, in, key) -> write(ch,
+        StewardClient client = serve((ch, in, key) -> CannedServer.write(ch,
                 "HTTP/1.1 101 Switching Protocols\nUpgrade: websocket\r\n\r\n".getBytes(StandardCharsets.US_ASCII)), done);
         ProtocolException e = assertThrows(ProtocolException.class, () -> client.attach("web", AttachOptions.DEFAULT));
         assertEquals("a status line ending in CRLF", e.expected());

@@ -76,7 +76,8 @@ final class CannedServer implements AutoCloseable {
         return first;
     }
 
-    private static String line(ChannelInput in) throws IOException {
+    /** One CRLF-terminated line of a client's request. */
+    static String line(ChannelInput in) throws IOException {
         StringBuilder b = new StringBuilder();
         for (int c = in.read(); c != '\n'; c = in.read()) {
             if (c < 0) {
@@ -87,7 +88,7 @@ final class CannedServer implements AutoCloseable {
         return b.toString().strip();
     }
 
-    private static void write(SocketChannel ch, byte[] b) throws IOException {
+    static void write(SocketChannel ch, byte[] b) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(b);
         while (buf.hasRemaining()) {
             ch.write(buf);

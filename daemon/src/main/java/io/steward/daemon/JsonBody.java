@@ -35,15 +35,8 @@ final class JsonBody {
 
     /** {@code body}, whose fields must all be {@code known} and none null. */
     static JsonBody of(Map<String, Object> body, Set<String> known) {
-        for (Map.Entry<String, Object> e : body.entrySet()) {
-            if (!known.contains(e.getKey())) {
-                throw invalid("unknown field '" + e.getKey() + "'" + (known.isEmpty() ? "; this endpoint takes no body"
-                        : ""));
-            }
-            if (e.getValue() == null) {
-                throw invalid(e.getKey() + ": null is not a value here; leave the field out for its default");
-            }
-        }
+        io.steward.api.Refusals.requireKnownFields(body, known::contains,
+                known.isEmpty() ? "; this endpoint takes no body" : "");
         return new JsonBody(body);
     }
 
