@@ -403,7 +403,8 @@ public final class ManagedProcess {
      * Waits until this exited process's output rings are closed, which happens once its channels
      * read the last byte; a process that follows in its rings may only write after that. If a
      * pipe is still held open when {@code patience} runs out (by something outside the tree, since
-     * the tree is gone), its channels are closed on the loop and the wait goes on until they are.
+     * the tree is gone), its channels are closed on the loop, which closes the rings at once; should
+     * even that take another {@code patience}, the next spawn into these rings is refused.
      */
     public void awaitOutputClosed(Duration patience) throws InterruptedException {
         if (phase != Phase.EXITED) {
@@ -416,23 +417,11 @@ public final class ManagedProcess {
                     errChannel.shutdown();
                 }
             });
-            awaitClosed(Long.MAX_VALUE);
+            awaitClosed(System.nanoTime() + patience.toNanos());
         }
     }
 
     private boolean awaitClosed(long deadline) throws InterruptedException {
-        for (Ring r : new Ring[] {stdout, stderr}) {
-            while (r != null && !r.closed()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                r.await(Long.MAX_VALUE, Math.min(left, CLOSE_POLL_NANOS), java.util.concurrent.TimeUnit.NANOSECONDS);
-            }
-        }
-        return true;
+        return stdout.awaitClosed(deadline) && (stderr == null || stderr.awaitClosed(deadline));
     }
-
-    /** A ring's close wakes its waiters; this bounds a wake-up missed between the look and the park. */
-    private static final long CLOSE_POLL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
 }

@@ -196,6 +196,22 @@ public final class Ring {
     }
 
     /**
+     * Waits until the writer closes the ring, or {@link System#nanoTime} passes {@code deadlineNanos}.
+     *
+     * @return true once closed, false at the deadline
+     */
+    public boolean awaitClosed(long deadlineNanos) throws InterruptedException {
+        while (!closed) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            park(end, false, left);
+        }
+        return true;
+    }
+
+    /**
      * Waits for bytes at or after {@code cursor}, through any number of closes and reopens meanwhile:
      * what a reader that outlives one process of a restarting session needs (a wait that ended at
      * the close could miss a reopen that came and went while it was not looking).
