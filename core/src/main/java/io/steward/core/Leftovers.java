@@ -20,7 +20,7 @@ public final class Leftovers {
      */
     public static List<Integer> terminate(int pid, long startTicks, String originator, Duration grace) {
         boolean rootAlive = ProcStat.isAlive(pid, startTicks);
-        ProcessTree tree = new ProcessTree(pid, true, originator);
+        ProcessTree tree = new ProcessTree(pid, true, originator, ProcView.ALWAYS_SCAN);
         if (!rootAlive) {
             tree.rootReaped(); // the pid may belong to someone else now: no group signals
         }

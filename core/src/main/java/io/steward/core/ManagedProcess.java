@@ -64,7 +64,7 @@ public final class ManagedProcess {
         this.spawned = spawned;
         this.ptySize = spec.pty();
         this.tree = new ProcessTree(spawned.pid(),
-                spec.grouping() == ProcessSpec.Grouping.NEW_SESSION, spawned.originator());
+                spec.grouping() == ProcessSpec.Grouping.NEW_SESSION, spawned.originator(), runtime.view());
         IoLoop loop = runtime.loop();
         this.stdout = ring(previous != null ? previous.stdout : null, spec);
         this.stderr = spawned.stderr() >= 0 ? ring(previous != null ? previous.stderr : null, spec) : null;

@@ -104,34 +104,57 @@ public record ProcStat(int pid, String comm, char state, int ppid, int pgrp, int
         }
     }
 
-    /** True when the process's environment holds exactly {@code entry} ({@code KEY=value}). */
-    public static boolean environContains(int pid, byte[] entry) {
+    /**
+     * The value of the first entry of the process's environment that starts with {@code prefix}
+     * ({@code KEY=}), or null when it has none or cannot be read.
+     */
+    public static String environValue(int pid, byte[] prefix) {
         byte[] env;
         try {
             env = Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "environ"));
         } catch (IOException e) {
-            return false;
+            return null;
         }
-        outer:
-        for (int i = 0; i + entry.length <= env.length; ) {
-            for (int j = 0; j < entry.length; j++) {
-                if (env[i + j] != entry[j]) {
-                    // skip to the next NUL-separated entry
-                    while (i < env.length && env[i] != 0) {
-                        i++;
+        for (int i = 0; i < env.length; ) {
+            int end = i;
+            while (end < env.length && env[end] != 0) {
+                end++;
+            }
+            if (end - i >= prefix.length && java.util.Arrays.equals(env, i, i + prefix.length, prefix, 0, prefix.length)) {
+                return new String(env, i + prefix.length, end - i - prefix.length, StandardCharsets.UTF_8);
+            }
+            i = end + 1;
+        }
+        return null;
+    }
+
+    /** The children of every thread of the process; empty when it is gone. */
+    public static List<Integer> children(int pid) {
+        List<Integer> out = new ArrayList<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Integer.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                byte[] raw;
+                try {
+                    raw = Files.readAllBytes(task.resolve("children"));
+                } catch (IOException gone) {
+                    continue;
+                }
+                int n = -1;
+                for (byte b : raw) {
+                    if (b >= '0' && b <= '9') {
+                        n = (n < 0 ? 0 : n * 10) + (b - '0');
+                    } else if (n >= 0) {
+                        out.add(n);
+                        n = -1;
                     }
-                    i++;
-                    continue outer;
+                }
+                if (n >= 0) {
+                    out.add(n);
                 }
             }
-            if (i + entry.length == env.length || env[i + entry.length] == 0) {
-                return true;
-            }
-            while (i < env.length && env[i] != 0) {
-                i++;
-            }
-            i++;
+        } catch (IOException e) {
+            return List.of();
         }
-        return false;
+        return out;
     }
 }

@@ -48,6 +48,7 @@ public final class ProcessRuntime implements AutoCloseable {
     /** Orphans whose pidfd is being watched, loop thread only. */
     private final Set<Integer> watchedOrphans = ConcurrentHashMap.newKeySet();
     private final StampedLock spawnGate = new StampedLock();
+    private final SharedScans scans = new SharedScans(this::orphansPresent);
     private volatile boolean closed;
     private final Thread shutdownHook = Thread.ofPlatform().name("steward-shutdown").unstarted(this::killAllNow);
 
@@ -137,16 +138,33 @@ public final class ProcessRuntime implements AutoCloseable {
         return loop;
     }
 
-    /** Runs tree work (/proc scans, kill passes) off the I/O loop so output keeps flowing meanwhile. */
+    /**
+     * Runs tree work (/proc scans, kill passes) off the I/O loop so output keeps flowing meanwhile.
+     * Work queued before a scan began may use that scan: a burst of stops shares one pass over /proc.
+     */
     void offLoop(Runnable work) {
+        long queued = System.nanoTime();
         treeWorker.execute(() -> {
+            scans.enter(queued);
             try {
                 work.run();
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "process tree operation failed", e);
+            } finally {
+                scans.leave();
             }
             adoptZombies();
         });
+    }
+
+    /** How this runtime's trees see /proc. */
+    ProcView view() {
+        return scans;
+    }
+
+    /** Full passes over /proc made for this runtime's trees so far (a tree walk is not one). */
+    public long procScans() {
+        return scans.taken();
     }
 
     void exited(ManagedProcess p, ExitStatus status) {

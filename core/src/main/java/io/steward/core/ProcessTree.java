@@ -3,7 +3,7 @@ package io.steward.core;
 import io.steward.sys.Libc;
 import io.steward.sys.Pidfd;
 import io.steward.sys.Signal;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,18 +21,20 @@ final class ProcessTree {
     private final int rootPid;
     private final int pgid;
     private final int sid;
-    private final byte[] tag;
+    private final String originator;
+    private final ProcView view;
     private static final int SELF = Libc.getpid();
     /** pid -> start ticks of processes seen in this tree, so escapees stay known after re-parenting. */
     private final Map<Integer, Long> known = new HashMap<>();
     /** While the root is unreaped its pid, and so the group id, cannot be recycled: group kills are safe. */
     private volatile boolean rootReaped;
 
-    ProcessTree(int rootPid, boolean ownSession, String originator) {
+    ProcessTree(int rootPid, boolean ownSession, String originator, ProcView view) {
         this.rootPid = rootPid;
         this.pgid = rootPid;
         this.sid = ownSession ? rootPid : -1;
-        this.tag = (ProcessSpec.ORIGINATOR_VAR + "=" + originator).getBytes(StandardCharsets.UTF_8);
+        this.originator = originator;
+        this.view = view;
     }
 
     void rootReaped() {
@@ -53,16 +55,47 @@ final class ProcessTree {
         return pgid > 1 && Libc.kill(-pgid, signal) == 0;
     }
 
-    /** Live members other than the root, by a fresh /proc scan. */
+    /**
+     * Live members other than the root. While nothing has escaped to the runtime they are the root's
+     * descendants, found by following {@code children} links; otherwise by a scan of /proc.
+     */
     synchronized List<ProcStat> members() {
-        List<ProcStat> all = ProcStat.all();
-        Map<Integer, ProcStat> byPid = new HashMap<>(all.size() * 2);
-        for (ProcStat p : all) {
-            byPid.put(p.pid(), p);
+        return view.mayHaveEscapees() ? scanned(view.scan()) : descendants();
+    }
+
+    private List<ProcStat> descendants() {
+        List<ProcStat> out = new ArrayList<>();
+        ArrayDeque<Integer> parents = new ArrayDeque<>();
+        parents.add(rootPid);
+        Set<Integer> seen = new HashSet<>();
+        Set<Integer> alive = new HashSet<>();
+        while (!parents.isEmpty()) {
+            for (int child : ProcStat.children(parents.poll())) {
+                if (child == SELF || !seen.add(child)) {
+                    continue;
+                }
+                ProcStat p = ProcStat.read(child).orElse(null);
+                if (p == null) {
+                    continue;
+                }
+                parents.add(child);
+                if (!p.zombie()) {
+                    known.put(child, p.startTicks());
+                    alive.add(child);
+                    out.add(p);
+                }
+            }
         }
+        // A known member that is no descendant now has escaped: only a scan finds it.
+        known.keySet().removeIf(pid -> pid != rootPid && !alive.contains(pid)
+                && !ProcStat.isAlive(pid, known.get(pid)));
+        return out;
+    }
+
+    private List<ProcStat> scanned(ProcScan scan) {
         Set<Integer> in = new HashSet<>();
-        for (ProcStat p : all) {
-            if (p.pid() != SELF && belongs(p)) {
+        for (ProcStat p : scan.all()) {
+            if (p.pid() != SELF && belongs(p, scan)) {
                 in.add(p.pid());
             }
         }
@@ -70,7 +103,7 @@ final class ProcessTree {
         boolean grew = true;
         while (grew) {
             grew = false;
-            for (ProcStat p : all) {
+            for (ProcStat p : scan.all()) {
                 if (!in.contains(p.pid()) && p.pid() != SELF && (p.ppid() == rootPid || in.contains(p.ppid()))) {
                     in.add(p.pid());
                     grew = true;
@@ -79,13 +112,13 @@ final class ProcessTree {
         }
         List<ProcStat> out = new ArrayList<>(in.size());
         for (int pid : in) {
-            ProcStat p = byPid.get(pid);
+            ProcStat p = scan.get(pid);
             if (pid != rootPid && !p.zombie()) {
                 known.put(pid, p.startTicks());
                 out.add(p);
             }
         }
-        known.keySet().removeIf(pid -> pid != rootPid && !byPid.containsKey(pid));
+        known.keySet().removeIf(pid -> pid != rootPid && !scan.contains(pid));
         return out;
     }
 
@@ -103,7 +136,7 @@ final class ProcessTree {
         return false;
     }
 
-    private boolean belongs(ProcStat p) {
+    private boolean belongs(ProcStat p, ProcScan scan) {
         Long start = known.get(p.pid());
         if (start != null && start == p.startTicks()) {
             return true;
@@ -111,7 +144,7 @@ final class ProcessTree {
         if (p.pgrp() == pgid || (sid > 0 && p.session() == sid)) {
             return true;
         }
-        return !p.zombie() && ProcStat.environContains(p.pid(), tag);
+        return !p.zombie() && scan.originator(p).equals(originator);
     }
 
     /**

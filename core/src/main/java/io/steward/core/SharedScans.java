@@ -1,0 +1,57 @@
+package io.steward.core;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The runtime's view of /proc for its trees. On the tree thread a scan is shared: a task may use
+ * the latest scan if that began after the task was queued (it then shows every process the task's
+ * caller could have meant), and a second look within one task always scans again, since the task
+ * may have killed something in between. Anywhere else every look is a fresh scan.
+ */
+final class SharedScans implements ProcView {
+    private final BooleanSupplier orphansPresent;
+    private final AtomicLong taken = new AtomicLong();
+    /** Tree thread only. */
+    private Thread treeThread;
+    private ProcScan latest;
+    /** A scan older than this does not do for the running task. */
+    private long floor;
+
+    SharedScans(BooleanSupplier orphansPresent) {
+        this.orphansPresent = orphansPresent;
+    }
+
+    void enter(long queuedNanos) {
+        treeThread = Thread.currentThread();
+        floor = queuedNanos;
+    }
+
+    void leave() {
+        treeThread = null;
+    }
+
+    @Override
+    public ProcScan scan() {
+        if (Thread.currentThread() != treeThread) {
+            taken.incrementAndGet();
+            return ProcScan.take();
+        }
+        if (latest == null || !latest.notOlderThan(floor)) {
+            taken.incrementAndGet();
+            latest = ProcScan.take();
+        }
+        floor = System.nanoTime();
+        return latest;
+    }
+
+    /** Full passes over /proc so far. */
+    long taken() {
+        return taken.get();
+    }
+
+    @Override
+    public boolean mayHaveEscapees() {
+        return orphansPresent.getAsBoolean();
+    }
+}
