@@ -42,15 +42,20 @@ find_java() {
   exit 2
 }
 
-# Rebuilds the jars when any source or pom is newer than the CLI jar.
+# Rebuilds the jars when any source or pom is newer than the last build. The last build is a stamp
+# of its own, not the CLI jar: Maven leaves a module's jar untouched when that module did not change,
+# so a change elsewhere would look stale forever and rebuild on every call.
 build_if_stale() {
-  local jar="$STEWARD_ROOT/cli/target/steward-cli.jar"
-  if [ -f "$jar" ] && [ -z "$(find "$STEWARD_ROOT" -path "$STEWARD_ROOT/.git" -prune -o \
-      \( -name pom.xml -o -path '*/src/main/*' \) -newer "$jar" -print -quit 2>/dev/null)" ]; then
+  local stamp="$STEWARD_ROOT/cli/target/build.stamp"
+  if [ -f "$stamp" ] && [ -f "$STEWARD_ROOT/cli/target/steward-cli.jar" ] && [ -z "$(find "$STEWARD_ROOT" \
+      -path "$STEWARD_ROOT/.git" -prune -o \( -name pom.xml -o -path '*/src/main/*' \) -newer "$stamp" -print -quit 2>/dev/null)" ]; then
     return 0
   fi
   command -v mvn >/dev/null 2>&1 || { echo "steward: Maven (mvn) is needed to build steward; install it (apt-get install maven)" >&2; exit 2; }
   echo "steward: building..." >&2
-  (cd "$STEWARD_ROOT" && mvn -q -B -Dmaven.test.skip=true package >&2) || { echo "steward: build failed" >&2; exit 2; }
+  local started
+  started=$(mktemp) # sources changed during the build stay newer than the stamp
+  (cd "$STEWARD_ROOT" && mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true package >&2) || { rm -f "$started"; echo "steward: build failed" >&2; exit 2; }
+  mv -f "$started" "$stamp"
 }
 
