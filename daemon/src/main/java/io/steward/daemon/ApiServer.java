@@ -12,7 +12,8 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
-import org.eclipse.jetty.util.thread.VirtualThreadPool;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /** The daemon's HTTP/1.1, WebSocket and SSE server on its Unix socket (Jetty, no servlets). */
@@ -25,9 +26,22 @@ public final class ApiServer implements AutoCloseable {
         this.socket = socket;
     }
 
+    /**
+     * Platform threads select and parse; handlers run on virtual threads, since many of them wait
+     * (wait, logs --follow, attach). A selector on a virtual thread parks through the JDK's poller
+     * on every wake-up, freezing its stack into a fresh chunk, and each selected key started a new
+     * virtual thread: a keystroke's round trip allocated kilobytes and met young collections.
+     */
+    static QueuedThreadPool threads() {
+        QueuedThreadPool pool = new QueuedThreadPool(64, 2);
+        pool.setName("steward-http");
+        pool.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("steward-http-vt"));
+        return pool;
+    }
+
     public static ApiServer start(Daemon daemon) throws Exception {
         Path socket = daemon.home().socket();
-        Server server = new Server(new VirtualThreadPool());
+        Server server = new Server(threads());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
