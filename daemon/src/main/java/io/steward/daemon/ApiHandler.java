@@ -218,7 +218,7 @@ final class ApiHandler extends Handler.Abstract {
      */
     private static boolean await(Session s, Duration timeout) {
         try {
-            s.life.ended().get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            s.whenEnded().get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
             return true;
         } catch (java.util.concurrent.TimeoutException e) {
             return false;
@@ -235,12 +235,12 @@ final class ApiHandler extends Handler.Abstract {
      * so); a session without a notify socket can never become ready, so that is refused at once.
      */
     private static boolean awaitReady(Session s, Duration timeout) {
-        if (!s.vitals.notify) {
+        if (!s.vitals().expectsReady()) {
             throw new StewardException(ErrorCode.INVALID_INPUT,
-                    "session " + s.id + " has no notify socket, so it can never report ready; start it with --notify");
+                    "session " + s.id() + " has no notify socket, so it can never report ready; start it with --notify");
         }
         try {
-            s.vitals.readiness().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            s.vitals().readiness().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             return true;
         } catch (java.util.concurrent.TimeoutException e) {
             return false;

@@ -62,7 +62,7 @@ public final class ApiServer implements AutoCloseable {
                     }
                     Session s = daemon.sessions().find(attach.getPathParams(Request.getPathInContext(rq)).get("ref"));
                     if (!steal && !readOnly && s.attached()) {
-                        throw new StewardException(ErrorCode.ALREADY_ATTACHED, "session " + s.id
+                        throw new StewardException(ErrorCode.ALREADY_ATTACHED, "session " + s.id()
                                 + " already has a client attached; steal it to take over");
                     }
                     return new AttachEndpoint(daemon.sessions(), s, caller, steal, readOnly, cursor, stderrCursor,

@@ -140,7 +140,7 @@ final class Apply {
     }
 
     private static Map<String, Object> action(String name, String action, Session s) {
-        return Json.object("name", name, "action", action, "id", s == null ? null : s.id);
+        return Json.object("name", name, "action", action, "id", s == null ? null : s.id());
     }
 
     private static long changes(List<Object> done) {

@@ -95,21 +95,21 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
         try {
             evicted = session.attach(this, readOnly, steal);
         } catch (StewardException e) {
-            sessions.audit().record(caller, "attach", session.auditTag, e.code().wire());
+            sessions.audit().record(caller, "attach", session.auditTag(), e.code().wire());
             text(Json.object("type", "error", "code", e.code().wire(), "detail", e.getMessage()));
             ws.close(4409, e.code().wire(), Callback.NOOP);
             ws.demand();
             return;
         }
         sessions.audit().record(caller, readOnly ? "attach-read-only" : steal ? "attach-steal" : "attach",
-                session.auditTag, "ok");
+                session.auditTag(), "ok");
         if (evicted != null) {
-            sessions.events().publish("stolen", Json.object("session", session.id, "name", session.name()));
+            sessions.events().publish("stolen", Json.object("session", session.id(), "name", session.name()));
         }
         // The pumps (a writer's ring consumers among them) exist before the hello: once a client has
         // it, nothing it asked for is freed before it had it.
         AttachPump[] streams = pumps(process, stdoutCursor, stderrCursor);
-        text(Json.object("type", "hello", "session", session.id, "kind", session.process().isPty() ? "pty" : "pipe",
+        text(Json.object("type", "hello", "session", session.id(), "kind", session.process().isPty() ? "pty" : "pipe",
                 "stdoutCursor", stdoutCursor, "stderrCursor", stderrCursor, "readOnly", readOnly));
         start(streams);
         ws.demand();

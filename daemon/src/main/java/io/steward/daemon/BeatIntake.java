@@ -58,7 +58,7 @@ final class BeatIntake {
         if (r.controlTruncated()) {
             counters.drop(BeatCounters.Drop.CTRL_TRUNCATED);
             if (gate.open("ctrl-truncated", now)) {
-                gate.publish("ctrl-truncated", now, "session", s.id, "length", r.length());
+                gate.publish("ctrl-truncated", now, "session", s.id(), "length", r.length());
             }
             return;
         }
@@ -98,12 +98,12 @@ final class BeatIntake {
             return true;
         }
         int slot = (pid * 0x9E3779B9 >>> 26) & (REFUSED_SLOTS - 1);
-        if (refusedPid[slot] == pid && refusedFor[slot] == s.vitals && now - refusedUntil[slot] < 0) {
+        if (refusedPid[slot] == pid && refusedFor[slot] == s.vitals() && now - refusedUntil[slot] < 0) {
             return false;
         }
         if (!Senders.belongsTo(pid, s)) {
             refusedPid[slot] = pid;
-            refusedFor[slot] = s.vitals;
+            refusedFor[slot] = s.vitals();
             refusedUntil[slot] = now + REFUSAL_NANOS;
             return false;
         }
@@ -116,7 +116,7 @@ final class BeatIntake {
     }
 
     private void foreign(BeatCounters.Drop why, Session s, ReceivedDatagram r, long now) {
-        refused(why, "auth-failure", now, "session", s.id, "senderPid", r.pid(), "senderUid", r.uid(),
+        refused(why, "auth-failure", now, "session", s.id(), "senderPid", r.pid(), "senderUid", r.uid(),
                 "reason", why.wire(), "transport", "vlp");
     }
 
@@ -189,7 +189,7 @@ final class BeatIntake {
         if (s == null) {
             return;
         }
-        if (s.vitals.proof(pid, origin, owner.crossNamespace(), now)) {
+        if (s.vitals().proof(pid, origin, owner.crossNamespace(), now)) {
             watch.resumed(s, pid, now);
         }
         if (v == BeatTracker.Verdict.PANICKED) {

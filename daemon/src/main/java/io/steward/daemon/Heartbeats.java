@@ -106,9 +106,39 @@ final class Heartbeats implements AutoCloseable {
         return udp != null ? udp.localPort() : 0;
     }
 
-    /** The sessions' own sockets: opened as a session starts, attached once it exists, closed when it is released. */
-    SessionSockets sockets() {
-        return sockets;
+    /**
+     * Binds one of the own sockets of a session about to start; any thread. Its path goes into the
+     * session's environment; it is polled once the session is {@link #attach attached}.
+     */
+    SessionSocket open(SessionSocket.Kind kind, String tag) {
+        return sockets.open(kind, tag);
+    }
+
+    /** The session exists: its sockets (null ones skipped) are polled from now on, for it alone. */
+    void attach(Session session, SessionSocket... own) {
+        execute(() -> {
+            for (SessionSocket s : own) {
+                if (s != null) {
+                    sockets.attach(s, session);
+                }
+            }
+        });
+    }
+
+    /** Closes the sockets of a session that never started (null ones skipped), and removes their files. */
+    void discard(SessionSocket... opened) {
+        execute(() -> {
+            for (SessionSocket s : opened) {
+                if (s != null) {
+                    sockets.close(s);
+                }
+            }
+        });
+    }
+
+    /** The session was released: its sockets are closed and their files removed. */
+    void release(Session session) {
+        execute(() -> sockets.closeOf(session));
     }
 
     BeatCounters counters() {
@@ -137,12 +167,12 @@ final class Heartbeats implements AutoCloseable {
         List<Map<String, Object>> out = new ArrayList<>();
         for (BeatTracker.Agent a : tracker.agents(now)) {
             Session s = BeatIntake.ownerOf(tracker, a.pid());
-            out.add(io.steward.api.Json.object("pid", a.pid(), "session", s != null ? s.id : null,
+            out.add(io.steward.api.Json.object("pid", a.pid(), "session", s != null ? s.id() : null,
                     "name", s != null ? s.name() : null, "origin", a.origin().wire(),
                     "status", a.status().name().toLowerCase(java.util.Locale.ROOT), "lastNonce",
                     Long.toUnsignedString(a.lastNonce()), "ageMs", TimeUnit.NANOSECONDS.toMillis(a.silentNanos()),
-                    "beats", a.beats(), "stalls", s != null ? s.vitals.stalls() : a.stalls(),
-                    "stalled", s != null && s.vitals.stalled(), "namespace", a.nsInode() != 0 ? a.nsInode() : null));
+                    "beats", a.beats(), "stalls", s != null ? s.vitals().stalls() : a.stalls(),
+                    "stalled", s != null && s.vitals().stalled(), "namespace", a.nsInode() != 0 ? a.nsInode() : null));
         }
         return out;
     }
@@ -271,7 +301,7 @@ final class Heartbeats implements AutoCloseable {
 
     private boolean watching() {
         for (Session s : registry.all()) {
-            if (s.vitals.watched() && s.live()) {
+            if (s.vitals().watched() && s.live()) {
                 return true;
             }
         }

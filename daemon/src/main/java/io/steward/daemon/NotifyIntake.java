@@ -46,7 +46,7 @@ final class NotifyIntake {
         if (r.controlTruncated()) {
             counters.drop(BeatCounters.Drop.CTRL_TRUNCATED);
             if (gate.open("ctrl-truncated", now)) {
-                gate.publish("ctrl-truncated", now, "session", s.id, "length", r.length());
+                gate.publish("ctrl-truncated", now, "session", s.id(), "length", r.length());
             }
             return;
         }
@@ -80,13 +80,13 @@ final class NotifyIntake {
     private void refused(BeatCounters.Drop why, Session s, ReceivedDatagram r, long now) {
         counters.drop(why);
         if (gate.open("auth-failure", now)) {
-            gate.publish("auth-failure", now, "session", s.id, "senderPid", r.pid(), "senderUid", r.uid(),
+            gate.publish("auth-failure", now, "session", s.id(), "senderPid", r.pid(), "senderUid", r.uid(),
                     "reason", why.wire(), "transport", "notify");
         }
     }
 
     private void apply(Session s, NotifyMessage m, int pid, long now) {
-        Vitals v = s.vitals;
+        Vitals v = s.vitals();
         m.mainPid().ifPresent(p -> {
             // Only a process of the tree may be named: it then counts for the session even once
             // re-parented away from it, for as long as it lives (its start time tells).
@@ -106,11 +106,11 @@ final class NotifyIntake {
         }
         if (m.status().isPresent()) {
             v.status(m.status().get());
-            events.publish("status", Json.object("session", s.id, "name", s.name(), "status", v.status()));
+            events.publish("status", Json.object("session", s.id(), "name", s.name(), "status", v.status()));
         }
         if (m.ready() && !m.stopping() && !v.isReady()) {
             v.ready(now);
-            events.publish("ready", Json.object("session", s.id, "name", s.name(), "pid", pid));
+            events.publish("ready", Json.object("session", s.id(), "name", s.name(), "pid", pid));
             v.announceReady();
         }
         if (m.stopping()) {

@@ -29,8 +29,8 @@ final class Readiness {
     static String await(Session s, int readyPort, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            if (s.request.notifySocket()) {
-                if (!s.vitals.isReady() && !s.vitals.readiness().get(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (s.request().notifySocket()) {
+                if (!s.vitals().isReady() && !s.vitals().readiness().get(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     return "ended before it said READY=1";
                 }
             } else if (readyPort != 0) {

@@ -56,7 +56,7 @@ final class Reaper implements AutoCloseable {
                         s.process().peakRssBytes();
                     }
                     enforce(s, now);
-                } else if (s.ended() && now - s.life.endedNanos() >= s.request.retain().toNanos()) {
+                } else if (s.ended() && now - s.endedNanos() >= s.request().retain().toNanos()) {
                     registry.remove(s, "retention");
                 }
             } catch (RuntimeException e) {
@@ -66,15 +66,15 @@ final class Reaper implements AutoCloseable {
     }
 
     private void enforce(Session s, long now) {
-        RunRequest r = s.request;
+        RunRequest r = s.request();
         String reason = null;
-        if (r.maxLifetime() != null && now - s.createdNanos >= r.maxLifetime().toNanos()) {
+        if (r.maxLifetime() != null && now - s.createdNanos() >= r.maxLifetime().toNanos()) {
             reason = "max-lifetime";
         } else if (r.idleTimeout() != null && s.idleNanos() >= r.idleTimeout().toNanos()) {
             reason = "idle-timeout";
         }
-        if (reason != null && limited.add(s.key)) {
-            events.publish("limit", Json.object("session", s.id, "name", s.name(), "reason", reason,
+        if (reason != null && limited.add(s.key())) {
+            events.publish("limit", Json.object("session", s.id(), "name", s.name(), "reason", reason,
                     "graceMs", r.grace().toMillis()));
             s.stopForGood(r.grace()); // a limit's stop is final: no recovery or policy brings it back
         }

@@ -52,7 +52,7 @@ final class Resurrection {
 
     /** Ended for good, and not by anyone's stop: its policy let its exit stand, or it errored. */
     private static boolean endedByItself(Session s) {
-        return s != null && s.life.endedByItself();
+        return s != null && s.endedByItself();
     }
 
     Map<String, Object> resurrect(Caller caller) {

@@ -58,7 +58,7 @@ final class Senders {
             Optional<ProcStat> stat = ProcStat.read(p);
             for (Session s : sessions) {
                 if (s.live() && (s.process().pid() == p
-                        || stat.isPresent() && s.vitals.isMainPid(p, stat.get().startTicks()))) {
+                        || stat.isPresent() && s.vitals().isMainPid(p, stat.get().startTicks()))) {
                     return Optional.of(s);
                 }
             }

@@ -18,18 +18,18 @@ final class Session {
         void stolen();
     }
 
-    final String id;
-    final String key;
-    final String auditTag;
-    final RunRequest request;
+    private final String id;
+    private final String key;
+    private final String auditTag;
+    private final RunRequest request;
     /** Its state and its current process: a restart replaces the process, keeping the rings. */
-    final Lifecycle<ManagedProcess> life;
+    private final Lifecycle<ManagedProcess> life;
     /** Readiness, status and liveness as the session's heartbeats and sd_notify messages tell them. */
-    final Vitals vitals;
+    private final Vitals vitals;
     private volatile ExitStatus lastExit;
     private final Backoff backoff = new Backoff();
-    final Instant createdAt = Instant.now();
-    final long createdNanos = System.nanoTime();
+    private final Instant createdAt = Instant.now();
+    private final long createdNanos = System.nanoTime();
     private volatile long lastClientNanos = System.nanoTime();
     /** The one client whose input and window size reach the session, or null; guarded by this. */
     private Attachment attached;
@@ -38,10 +38,6 @@ final class Session {
 
     /** The writers of its log files, or null when it has none. */
     private volatile SessionLog log;
-    /** The session's VLP socket ({@code STEWARD_BEAT_SOCKET}), its own for as long as it is registered. */
-    final SessionSocket beats;
-    /** The session's sd_notify socket, or null. */
-    final SessionSocket notify;
 
     /** Hears every step of a session's life, under its lifecycle's lock (see {@link Lifecycle}). */
     interface Steps {
@@ -50,15 +46,49 @@ final class Session {
 
     /** @param steps hears every step of its life */
     Session(String id, String key, String auditTag, RunRequest request, ManagedProcess process, Vitals vitals,
-            SessionSocket beats, SessionSocket notify, Steps steps) {
-        this.beats = beats;
-        this.notify = notify;
+            Steps steps) {
         this.id = id;
         this.key = key;
         this.auditTag = auditTag;
         this.request = request;
         this.life = new Lifecycle<>(process, (step, p, detail) -> steps.moved(this, step, detail));
         this.vitals = vitals;
+    }
+
+    String id() {
+        return id;
+    }
+
+    /** The registry's key: a keyed hash of the id. */
+    String key() {
+        return key;
+    }
+
+    /** What the audit log shows of the id; it also names the session's own sockets. */
+    String auditTag() {
+        return auditTag;
+    }
+
+    RunRequest request() {
+        return request;
+    }
+
+    /** Readiness, status and liveness as the session's heartbeats and sd_notify messages tell them. */
+    Vitals vitals() {
+        return vitals;
+    }
+
+    /**
+     * Its state and current process, for whoever takes a step of its life (supervision, release):
+     * a step that depends on what the session is now holds this object's lock.
+     */
+    Lifecycle<ManagedProcess> lifecycle() {
+        return life;
+    }
+
+    /** When it was created ({@link System#nanoTime}). */
+    long createdNanos() {
+        return createdNanos;
     }
 
     /** The current process. */
@@ -114,6 +144,29 @@ final class Session {
         }
     }
 
+    /**
+     * A stall restart ({@code --on-stall restart}): the step to {@code recovering}, then the tree is
+     * stopped with the session's grace; its exit takes the session to {@code starting}, and its
+     * supervisor starts the next process from there. Returns at once.
+     *
+     * @return false when the session is not running (someone stopped it, or it is restarting already)
+     */
+    boolean recover() {
+        ManagedProcess old;
+        synchronized (life) {
+            if (!life.move(Lifecycle.Cause.STALL, Map.of())) {
+                return false;
+            }
+            old = process();
+        }
+        try {
+            old.stop(request.grace());
+        } catch (StewardException exitedMeanwhile) {
+            // its exit takes the session on to starting all the same
+        }
+        return true;
+    }
+
     /** {@link #stopForGood}, or an end already there when the session has ended meanwhile. */
     java.util.concurrent.CompletableFuture<ExitStatus> stopUnlessEnded(java.time.Duration grace) {
         try {
@@ -163,6 +216,21 @@ final class Session {
     /** Ended for good: nothing will run in it again. */
     boolean ended() {
         return life.state().ended();
+    }
+
+    /** Completes with the end state once the session has ended for good (through restarts). */
+    java.util.concurrent.CompletableFuture<SessionState> whenEnded() {
+        return life.ended();
+    }
+
+    /** When it ended ({@link System#nanoTime}), or 0 while it has not. */
+    long endedNanos() {
+        return life.endedNanos();
+    }
+
+    /** Ended for good, and not by anyone's stop: its policy let its exit stand, or it errored. */
+    boolean endedByItself() {
+        return life.endedByItself();
     }
 
     /** Client activity (input, resize, attach) for the idle timeout. */

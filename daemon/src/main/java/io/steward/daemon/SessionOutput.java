@@ -132,7 +132,7 @@ final class SessionOutput {
         return switch (stream == null ? "stdout" : stream) {
             case "stdout", "pty" -> s.process().stdout();
             case "stderr" -> s.process().stderr().orElseThrow(() -> new StewardException(ErrorCode.INVALID_INPUT,
-                    "session " + s.id + " has no separate stderr (" + (s.process().isPty() ? "a terminal" : "merged") + ")"));
+                    "session " + s.id() + " has no separate stderr (" + (s.process().isPty() ? "a terminal" : "merged") + ")"));
             default -> throw new StewardException(ErrorCode.INVALID_INPUT, "stream must be stdout or stderr");
         };
     }
@@ -145,14 +145,14 @@ final class SessionOutput {
                 try {
                     s.log().flush();
                 } catch (java.io.IOException e) {
-                    audit.record(caller, "flush", s.auditTag, ErrorCode.INTERNAL.wire());
+                    audit.record(caller, "flush", s.auditTag(), ErrorCode.INTERNAL.wire());
                     throw new StewardException(ErrorCode.INTERNAL,
-                            "cannot flush the logs of " + s.id + ": " + e.getMessage(), e);
+                            "cannot flush the logs of " + s.id() + ": " + e.getMessage(), e);
                 }
-                flushed.add(s.id);
+                flushed.add(s.id());
             }
         }
-        audit.record(caller, "flush", only != null ? only.auditTag : null, "ok:" + flushed.size());
+        audit.record(caller, "flush", only != null ? only.auditTag() : null, "ok:" + flushed.size());
         return flushed;
     }
 

@@ -57,7 +57,7 @@ final class SessionRegistry {
                 remove(holder, "replaced");
             }
         }
-        byKey.put(s.key, s);
+        byKey.put(s.key(), s);
     }
 
     /**
@@ -67,11 +67,11 @@ final class SessionRegistry {
      * @return false when it was released already, or has not ended (then it stays)
      */
     synchronized boolean remove(Session s, String reason) {
-        synchronized (s.life) {
-            if (!s.life.allows(Lifecycle.Cause.RELEASE) || !byKey.remove(s.key, s)) {
+        synchronized (s.lifecycle()) {
+            if (!s.lifecycle().allows(Lifecycle.Cause.RELEASE) || !byKey.remove(s.key(), s)) {
                 return false;
             }
-            s.life.move(Lifecycle.Cause.RELEASE, io.steward.api.Json.object("reason", reason));
+            s.lifecycle().move(Lifecycle.Cause.RELEASE, io.steward.api.Json.object("reason", reason));
         }
         onRemove.accept(s);
         return true;
@@ -95,13 +95,13 @@ final class SessionRegistry {
             return named;
         }
         if (SessionIds.couldBePrefix(ref) && ref.length() < SessionIds.LENGTH) {
-            List<Session> matches = byKey.values().stream().filter(s -> s.id.startsWith(ref)).toList();
+            List<Session> matches = byKey.values().stream().filter(s -> s.id().startsWith(ref)).toList();
             if (matches.size() == 1) {
                 return matches.getFirst();
             }
             if (matches.size() > 1) {
                 throw new StewardException(ErrorCode.INVALID_INPUT, "ambiguous session prefix '" + ref + "': "
-                        + String.join(", ", matches.stream().map(s -> s.id).sorted().toList()));
+                        + String.join(", ", matches.stream().map(s -> s.id()).sorted().toList()));
             }
         }
         throw new StewardException(ErrorCode.NOT_FOUND, "no session '" + ref + "'");
@@ -120,11 +120,11 @@ final class SessionRegistry {
     List<Session> list(boolean all, String label) {
         List<Session> out = new ArrayList<>();
         for (Session s : byKey.values()) {
-            if ((all || s.active()) && (label == null || label.equals(s.request.label()))) {
+            if ((all || s.active()) && (label == null || label.equals(s.request().label()))) {
                 out.add(s);
             }
         }
-        out.sort(Comparator.comparingLong(s -> s.createdNanos));
+        out.sort(Comparator.comparingLong(s -> s.createdNanos()));
         return out;
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Predicate;
 
 /**
  * The sessions' own sockets ({@link SessionSocket}): bound under {@code $STEWARD_HOME/beats/} and
@@ -134,11 +135,21 @@ final class SessionSockets {
     }
 
     void closeAll() {
+        closeWhere(s -> true);
+    }
+
+    /** Closes the sockets attached to {@code session}. Heartbeat thread only. */
+    void closeOf(Session session) {
+        closeWhere(s -> s.session() == session);
+    }
+
+    private void closeWhere(Predicate<SessionSocket> which) {
         List<SessionSocket> all = new ArrayList<>();
         AtomicReferenceArray<SessionSocket> a = byFd;
         for (int i = 0; i < a.length(); i++) {
-            if (a.get(i) != null) {
-                all.add(a.get(i));
+            SessionSocket s = a.get(i);
+            if (s != null && which.test(s)) {
+                all.add(s);
             }
         }
         all.forEach(this::close);

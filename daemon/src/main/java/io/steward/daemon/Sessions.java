@@ -55,12 +55,7 @@ final class Sessions implements Recovery {
         supervisor.heartbeats(h);
         registry.onRemove(s -> {
             releaseLog(s);
-            h.execute(() -> {
-                h.sockets().close(s.beats);
-                if (s.notify != null) {
-                    h.sockets().close(s.notify);
-                }
-            });
+            h.release(s);
         });
     }
 
@@ -105,25 +100,15 @@ final class Sessions implements Recovery {
             }
             String id = registry.ids().newId();
             String tag = registry.ids().auditTag(id);
-            SessionSockets sockets = heartbeats.sockets();
             SessionSocket beats = null;
             SessionSocket notify = null;
             ManagedProcess p;
             try {
-                beats = sockets.open(SessionSocket.Kind.BEATS, tag);
-                notify = request.needsNotifySocket() ? sockets.open(SessionSocket.Kind.NOTIFY, tag) : null;
+                beats = heartbeats.open(SessionSocket.Kind.BEATS, tag);
+                notify = request.needsNotifySocket() ? heartbeats.open(SessionSocket.Kind.NOTIFY, tag) : null;
                 p = runtime.spawn(sessionSpec(request, tag, beats, notify));
             } catch (RuntimeException e) {
-                SessionSocket b = beats;
-                SessionSocket n = notify;
-                heartbeats.execute(() -> {
-                    if (b != null) {
-                        sockets.close(b);
-                    }
-                    if (n != null) {
-                        sockets.close(n);
-                    }
-                });
+                heartbeats.discard(beats, notify);
                 audit.record(caller, "run", null, e instanceof StewardException se ? se.code().wire() : "internal");
                 throw e;
             }
@@ -131,37 +116,24 @@ final class Sessions implements Recovery {
                 book.started(p, tag, request, source);
             } catch (StewardException e) {
                 Supervisor.abandon(p); // nothing may run that the journal does not know of
-                SessionSocket b = beats;
-                SessionSocket n = notify;
-                heartbeats.execute(() -> {
-                    sockets.close(b);
-                    if (n != null) {
-                        sockets.close(n);
-                    }
-                });
+                heartbeats.discard(beats, notify);
                 audit.record(caller, "run", null, e.code().wire());
                 throw e;
             }
-            s = new Session(id, registry.ids().key(id), tag, request, p, request.vitals(), beats, notify, this::moved);
+            s = new Session(id, registry.ids().key(id), tag, request, p, request.vitals(), this::moved);
             // An exited session of the same name is released first, so its log files are gone (or,
             // for a saved app, kept to be rotated) before this one's writers open them.
             registry.add(s);
             if (request.logFile()) {
                 s.log(new SessionLog(logs, request.name() != null ? request.name() : id, p, logCounters));
             }
-            Session owner = s;
-            heartbeats.execute(() -> {
-                sockets.attach(owner.beats, owner);
-                if (owner.notify != null) {
-                    sockets.attach(owner.notify, owner);
-                }
-            });
+            heartbeats.attach(s, beats, notify);
         }
-        audit.record(caller, "run", s.auditTag, "ok");
-        events.publish("started", Json.object("session", s.id, "name", s.name(), "pid", s.process().pid(),
+        audit.record(caller, "run", s.auditTag(), "ok");
+        events.publish("started", Json.object("session", s.id(), "name", s.name(), "pid", s.process().pid(),
                 "argv", request.spec().argv()));
         watchExit(s, s.process());
-        if (s.vitals.watched()) {
+        if (s.vitals().watched()) {
             heartbeats.watchNow();
         }
         return s;
@@ -186,9 +158,9 @@ final class Sessions implements Recovery {
 
     private void exited(Session s, ManagedProcess p, ExitStatus exit) {
         book.ended(p.pid(), p.startTicks());
-        s.vitals.notReady();
+        s.vitals().notReady();
         heartbeats.forget(s);
-        events.publish("exited", Json.object("session", s.id, "name", s.name(), "pid", p.pid(),
+        events.publish("exited", Json.object("session", s.id(), "name", s.name(), "pid", p.pid(),
                 "exitCode", exit.exitCode(), "signal", exit.signalName(),
                 "outcome", exit.outcome(), "leftovers", exit.leftovers().size()));
         supervisor.exited(s, p, exit);
@@ -200,7 +172,7 @@ final class Sessions implements Recovery {
      */
     private void moved(Session s, Lifecycle.Step step, Map<String, Object> detail) {
         if (step.event() != null) {
-            Map<String, Object> fields = Json.object("session", s.id, "name", s.name());
+            Map<String, Object> fields = Json.object("session", s.id(), "name", s.name());
             fields.putAll(detail);
             if (step.from() == SessionState.RECOVERING && step.cause() == Lifecycle.Cause.STOP) {
                 heartbeats.counters().refusal(BeatCounters.Refusal.USER_STOPPED);
@@ -235,12 +207,12 @@ final class Sessions implements Recovery {
 
     @Override
     public boolean restart(Session s, String reason) {
-        return supervisor.restartStalled(s, reason);
+        return s.recover();
     }
 
     @Override
     public void stop(Session s, String reason) {
-        s.stopUnlessEnded(s.request.grace());
+        s.stopUnlessEnded(s.request().grace());
     }
 
     @Override
@@ -254,13 +226,13 @@ final class Sessions implements Recovery {
 
     void stdin(Caller caller, Session s, byte[] data, boolean eof) {
         StdinSink sink = s.process().stdin().orElseThrow(() -> refused(caller, "stdin", s,
-                new StewardException(ErrorCode.CLOSED, "session " + s.id + " has no stdin")));
+                new StewardException(ErrorCode.CLOSED, "session " + s.id() + " has no stdin")));
         if (data.length > MAX_STDIN_BYTES) {
             throw refused(caller, "stdin", s, new StewardException(ErrorCode.TOO_LARGE,
                     "stdin write of " + data.length + " bytes exceeds " + MAX_STDIN_BYTES));
         }
         if (!s.live()) {
-            throw refused(caller, "stdin", s, new StewardException(ErrorCode.CLOSED, "session " + s.id + " has exited"));
+            throw refused(caller, "stdin", s, new StewardException(ErrorCode.CLOSED, "session " + s.id() + " has exited"));
         }
         try {
             sink.offer(data);
@@ -271,7 +243,7 @@ final class Sessions implements Recovery {
             throw refused(caller, "stdin", s, e);
         }
         s.touch();
-        audit.record(caller, eof ? "stdin-eof" : "stdin", s.auditTag, "ok");
+        audit.record(caller, eof ? "stdin-eof" : "stdin", s.auditTag(), "ok");
     }
 
     void signal(Caller caller, Session s, String name) {
@@ -279,7 +251,7 @@ final class Sessions implements Recovery {
                 new StewardException(ErrorCode.INVALID_INPUT, "unknown signal '" + name + "'")));
         requireLive(caller, "signal", s);
         s.process().signal(sig);
-        audit.record(caller, "signal", s.auditTag, "ok");
+        audit.record(caller, "signal", s.auditTag(), "ok");
     }
 
     /**
@@ -288,12 +260,12 @@ final class Sessions implements Recovery {
      */
     void stop(Caller caller, Session s, Duration grace) {
         try {
-            s.stopForGood(grace != null ? grace : s.request.grace());
+            s.stopForGood(grace != null ? grace : s.request().grace());
         } catch (StewardException e) {
             throw refused(caller, "stop", s, e);
         }
         userStopped(s);
-        audit.record(caller, "stop", s.auditTag, "ok");
+        audit.record(caller, "stop", s.auditTag(), "ok");
     }
 
     void kill(Caller caller, Session s) {
@@ -303,7 +275,7 @@ final class Sessions implements Recovery {
             throw refused(caller, "kill", s, e);
         }
         userStopped(s);
-        audit.record(caller, "kill", s.auditTag, "ok");
+        audit.record(caller, "kill", s.auditTag(), "ok");
     }
 
     void resize(Caller caller, Session s, long rows, long cols) {
@@ -317,19 +289,19 @@ final class Sessions implements Recovery {
             throw refused(caller, "resize", s, e);
         }
         s.touch();
-        audit.record(caller, "resize", s.auditTag, "ok");
+        audit.record(caller, "resize", s.auditTag(), "ok");
     }
 
     /** Releases an exited session; a live one is a conflict. */
     void remove(Caller caller, Session s) {
         if (s.active()) {
             throw refused(caller, "rm", s, new StewardException(ErrorCode.CONFLICT,
-                    "session " + s.id + " is still running; stop it first"));
+                    "session " + s.id() + " is still running; stop it first"));
         }
         if (registry.remove(s, "removed")) {
             forgetApp(s);
         }
-        audit.record(caller, "rm", s.auditTag, "ok");
+        audit.record(caller, "rm", s.auditTag(), "ok");
     }
 
     /** Removed by a user: a named session stops being an app (retention's release keeps it). */
@@ -345,7 +317,7 @@ final class Sessions implements Recovery {
         for (Session s : registry.all()) {
             if (registry.remove(s, "purged")) {
                 forgetApp(s);
-                released.add(s.id);
+                released.add(s.id());
             }
         }
         audit.record(caller, "purge", null, "ok:" + released.size());
@@ -365,11 +337,11 @@ final class Sessions implements Recovery {
             }
         }
         try {
-            s.life.ended().get(s.request.grace().plusSeconds(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            s.whenEnded().get(s.request().grace().plusSeconds(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new StewardException(ErrorCode.INTERNAL, "session " + s.id + " did not end after its stop");
+            throw new StewardException(ErrorCode.INTERNAL, "session " + s.id() + " did not end after its stop");
         }
     }
 
@@ -378,9 +350,9 @@ final class Sessions implements Recovery {
         List<String> stopped = new ArrayList<>();
         long now = System.nanoTime();
         for (Session s : registry.list(false, null)) {
-            if (now - s.createdNanos > age.toNanos()) {
+            if (now - s.createdNanos() > age.toNanos()) {
                 stop(s, "kill-older");
-                stopped.add(s.id);
+                stopped.add(s.id());
             }
         }
         audit.record(caller, "kill-older", null, "ok:" + stopped.size());
@@ -414,12 +386,12 @@ final class Sessions implements Recovery {
 
     private void requireLive(Caller caller, String action, Session s) {
         if (!s.live()) {
-            throw refused(caller, action, s, new StewardException(ErrorCode.CONFLICT, "session " + s.id + " has exited"));
+            throw refused(caller, action, s, new StewardException(ErrorCode.CONFLICT, "session " + s.id() + " has exited"));
         }
     }
 
     StewardException refused(Caller caller, String action, Session s, StewardException e) {
-        audit.record(caller, action, s == null ? null : s.auditTag, e.code().wire());
+        audit.record(caller, action, s == null ? null : s.auditTag(), e.code().wire());
         return e;
     }
 

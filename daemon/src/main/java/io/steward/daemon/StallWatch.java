@@ -29,7 +29,7 @@ final class StallWatch {
     void tick(List<Session> sessions, long now) {
         for (Session s : sessions) {
             Vitals.Stall why;
-            if (s.live() && (why = s.vitals.stallDue(now)) != null) {
+            if (s.live() && (why = s.vitals().stallDue(now)) != null) {
                 stalled(s, why.wire(), now);
             }
         }
@@ -43,8 +43,8 @@ final class StallWatch {
     void clockGap(List<Session> sessions, long now, long gapNanos) {
         int watched = 0;
         for (Session s : sessions) {
-            if (s.live() && s.vitals.watched()) {
-                s.vitals.clockGap(now, gapNanos);
+            if (s.live() && s.vitals().watched()) {
+                s.vitals().clockGap(now, gapNanos);
                 watched++;
             }
         }
@@ -54,7 +54,7 @@ final class StallWatch {
 
     /** Proofs of life came back after a stall. */
     void resumed(Session s, int pid, long now) {
-        events.publish("resumed", Json.object("session", s.id, "name", s.name(), "pid", pid));
+        events.publish("resumed", Json.object("session", s.id(), "name", s.name(), "pid", pid));
     }
 
     /** The agent sent its terminal critical beat: it is failing now, whatever its threshold. */
@@ -68,15 +68,15 @@ final class StallWatch {
     }
 
     private void stalled(Session s, String reason, long now) {
-        Vitals v = s.vitals;
+        Vitals v = s.vitals();
         counters.stall();
         Origin origin = v.lastOrigin();
-        events.publish("stall", Json.object("session", s.id, "name", s.name(), "pid", s.process().pid(),
+        events.publish("stall", Json.object("session", s.id(), "name", s.name(), "pid", s.process().pid(),
                 "reason", reason, "agentPid", v.lastProofPid() != 0 ? v.lastProofPid() : null,
                 "origin", origin != null ? origin.wire() : null,
                 "silentMs", TimeUnit.NANOSECONDS.toMillis(v.silentNanos(now)),
-                "thresholdMs", TimeUnit.NANOSECONDS.toMillis(v.limitNanos()), "action", v.onStall.wire()));
-        StallAction action = v.onStall;
+                "thresholdMs", TimeUnit.NANOSECONDS.toMillis(v.limitNanos()), "action", v.onStall().wire()));
+        StallAction action = v.onStall();
         if (action.kind() == StallAction.Kind.NONE || s.state() != SessionState.RUNNING) {
             return;
         }
@@ -112,13 +112,13 @@ final class StallWatch {
 
     private void recovered(Session s, StallAction action, BeatCounters.Recovery outcome) {
         counters.recovery(outcome);
-        events.publish("recovered", Json.object("session", s.id, "name", s.name(), "action", action.wire(),
+        events.publish("recovered", Json.object("session", s.id(), "name", s.name(), "action", action.wire(),
                 "outcome", outcome.wire()));
     }
 
     private void refuse(Session s, BeatCounters.Refusal reason, StallAction action) {
         counters.refusal(reason);
-        Map<String, Object> m = Json.object("session", s.id, "name", s.name(), "action", action.wire(),
+        Map<String, Object> m = Json.object("session", s.id(), "name", s.name(), "action", action.wire(),
                 "reason", reason.wire());
         events.publish("recovery-refused", m);
     }

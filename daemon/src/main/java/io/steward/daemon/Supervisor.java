@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * Decides a session's steps when its process exits or stalls, and starts the next process when
- * the session steps to {@code starting}: after a stall ({@code --on-stall restart}) once the whole
+ * Decides a session's steps when its process exits, and starts the next process when the session
+ * steps to {@code starting}: after a stall ({@code --on-stall restart}) once the whole
  * tree is stopped, and after a process ended by itself when its {@link RestartPolicy} says so, after
  * a backoff. Either way the same spec starts again under the same id and name, writing on into the
  * same rings. A session someone stopped is never brought back: a stop leaves {@code starting} and
@@ -44,34 +44,12 @@ final class Supervisor implements AutoCloseable {
     }
 
     /**
-     * A stall restart: {@code running → recovering}, then the tree is stopped with the session's
-     * grace; its exit moves the session to {@code starting}, and {@link #respawn} goes on from there.
-     *
-     * @return false when the session is not running (someone stopped it, or it is restarting already)
-     */
-    boolean restartStalled(Session s, String reason) {
-        ManagedProcess old;
-        synchronized (s.life) {
-            if (!s.life.move(Lifecycle.Cause.STALL, Map.of())) {
-                return false;
-            }
-            old = s.process();
-        }
-        try {
-            old.stop(s.request.grace());
-        } catch (StewardException exitedMeanwhile) {
-            // its exit takes the session on to starting all the same
-        }
-        return true;
-    }
-
-    /**
      * The session's process {@code p} exited: the step that follows, by the session's state and,
      * when it was running, by its restart policy. A stale exit (of a process already replaced) is
      * ignored.
      */
     void exited(Session s, ManagedProcess p, ExitStatus exit) {
-        synchronized (s.life) {
+        synchronized (s.lifecycle()) {
             if (s.process() != p) {
                 return;
             }
@@ -79,7 +57,7 @@ final class Supervisor implements AutoCloseable {
                     "signal", exit.signalName(), "outcome", exit.outcome());
             switch (s.state()) {
                 case RUNNING -> decide(s, p, exit, told);
-                case STOPPING, RECOVERING -> s.life.move(Lifecycle.Cause.EXIT, told);
+                case STOPPING, RECOVERING -> s.lifecycle().move(Lifecycle.Cause.EXIT, told);
                 default -> { }
             }
         }
@@ -87,24 +65,24 @@ final class Supervisor implements AutoCloseable {
 
     /** A running session's process exited by itself: restart after a backoff, give up, or end. */
     private void decide(Session s, ManagedProcess p, ExitStatus exit, Map<String, Object> told) {
-        RestartPolicy policy = s.request.restart();
+        RestartPolicy policy = s.request().restart();
         if (exit.outcome() != Outcome.NATURAL_EXIT || !policy.wants(exit)) {
-            s.life.move(Lifecycle.Cause.EXIT, told);
+            s.lifecycle().move(Lifecycle.Cause.EXIT, told);
             return;
         }
         long now = System.nanoTime();
         Duration ran = Duration.between(p.startedAt(), exit.exitedAt());
         int attempt = s.backoff().next(ran.compareTo(RestartPolicy.STABLE) >= 0, now);
         if (policy.maxRestarts() > 0 && s.backoff().within(policy.window(), now) >= policy.maxRestarts()) {
-            s.life.move(Lifecycle.Cause.GIVE_UP, Json.object("restarts", s.restarts(),
+            s.lifecycle().move(Lifecycle.Cause.GIVE_UP, Json.object("restarts", s.restarts(),
                     "maxRestarts", policy.maxRestarts(), "withinMs", policy.window().toMillis()));
             return;
         }
         Duration delay = RestartPolicy.delay(attempt);
-        s.life.move(Lifecycle.Cause.EXIT_TO_RESTART, Json.object("delayMs", delay.toMillis(),
+        s.lifecycle().move(Lifecycle.Cause.EXIT_TO_RESTART, Json.object("delayMs", delay.toMillis(),
                 "attempt", attempt + 1, "exitCode", exit.exitCode(), "signal", exit.signalName()));
         // A stop meanwhile ends the backoff; the timer's step is then refused and does nothing.
-        timer.schedule(() -> s.life.move(Lifecycle.Cause.BACKOFF_OVER, Map.of()), delay.toMillis(),
+        timer.schedule(() -> s.lifecycle().move(Lifecycle.Cause.BACKOFF_OVER, Map.of()), delay.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
@@ -129,7 +107,7 @@ final class Supervisor implements AutoCloseable {
 
     private void start(Session s, ManagedProcess old, ExitStatus exit, String reason) {
         ManagedProcess next;
-        synchronized (s.life) {
+        synchronized (s.lifecycle()) {
             if (s.state() != SessionState.STARTING) {
                 return; // a stop ended it meanwhile, and its step told so
             }
@@ -140,33 +118,33 @@ final class Supervisor implements AutoCloseable {
                 return;
             }
             try {
-                journal.add(Journal.Entry.of(next, s.auditTag));
+                journal.add(Journal.Entry.of(next, s.auditTag()));
             } catch (RuntimeException e) {
                 abandon(next);
                 failed(s, reason, StateFailures.of(e, journal.file(),
                         "record the restart of '" + old.spec().argv().getFirst() + "'"));
                 return;
             }
-            s.vitals.restarted(System.nanoTime());
+            s.vitals().restarted(System.nanoTime());
             s.restarted(next, exit, Json.object("pid", next.pid(), "previousPid", old.pid(),
                     "restarts", s.restarts() + 1, "reason", reason));
         }
         watchExit.accept(s, next);
-        if (s.vitals.watched()) {
+        if (s.vitals().watched()) {
             heartbeats.watchNow();
         }
         if (reason.equals("stall")) {
             heartbeats.counters().recovery(BeatCounters.Recovery.RESTARTED);
-            events.publish("recovered", Json.object("session", s.id, "name", s.name(), "action", "restart",
+            events.publish("recovered", Json.object("session", s.id(), "name", s.name(), "action", "restart",
                     "outcome", BeatCounters.Recovery.RESTARTED.wire(), "pid", next.pid()));
         }
     }
 
     private void failed(Session s, String reason, RuntimeException e) {
-        s.life.move(Lifecycle.Cause.START_FAILED, Json.object("error", String.valueOf(e.getMessage())));
+        s.lifecycle().move(Lifecycle.Cause.START_FAILED, Json.object("error", String.valueOf(e.getMessage())));
         if (reason.equals("stall")) {
             heartbeats.counters().recovery(BeatCounters.Recovery.FAILED);
-            events.publish("recovered", Json.object("session", s.id, "name", s.name(), "action", "restart",
+            events.publish("recovered", Json.object("session", s.id(), "name", s.name(), "action", "restart",
                     "outcome", BeatCounters.Recovery.FAILED.wire(), "error", String.valueOf(e.getMessage())));
         }
     }

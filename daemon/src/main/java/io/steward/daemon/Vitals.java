@@ -34,11 +34,11 @@ final class Vitals {
 
     private volatile long thresholdNanos;
     /** How long a watched session may take to give its first proof of life; 0 for no limit. */
-    final long startTimeoutNanos;
-    final long watchdogMicros;
-    final StallAction onStall;
+    private final long startTimeoutNanos;
+    private final long watchdogMicros;
+    private final StallAction onStall;
     /** Started with {@code --notify}: the session is expected to say {@code READY=1}. */
-    final boolean notify;
+    private final boolean notify;
 
     private volatile long lastProofNanos = System.nanoTime();
     /** The clock runs from the first proof of life (or READY=1), as systemd's watchdog does after start-up. */
@@ -69,6 +69,16 @@ final class Vitals {
         this.watchdogMicros = watchdogMicros;
         this.onStall = onStall;
         this.notify = notify;
+    }
+
+    /** What to do when it stalls ({@code --on-stall}). */
+    StallAction onStall() {
+        return onStall;
+    }
+
+    /** Started with {@code --notify}: it is expected to say {@code READY=1}, and only then is it ready. */
+    boolean expectsReady() {
+        return notify;
     }
 
     /** A new threshold ({@code WATCHDOG_USEC=} sent by the program itself); 0 stops watching. */
