@@ -22,14 +22,14 @@ import org.eclipse.jetty.util.Callback;
  * events) simply blocks.
  */
 final class ApiHandler extends Handler.Abstract {
-    private final Daemon daemon;
+    private final Backend daemon;
     private final Sessions sessions;
     private final int ownerUid;
     private final SessionOutput output;
     private final Metrics metrics;
     private final Apply apply;
 
-    ApiHandler(Daemon daemon, int ownerUid, Metrics metrics) {
+    ApiHandler(Backend daemon, int ownerUid, Metrics metrics) {
         this.daemon = daemon;
         this.sessions = daemon.sessions();
         this.ownerUid = ownerUid;
@@ -64,9 +64,13 @@ final class ApiHandler extends Handler.Abstract {
         if (caller.uid() != ownerUid) {
             sessions.audit().record(caller, request.getMethod() + " " + Request.getPathInContext(request), null,
                     "forbidden");
-            throw Daemon.forbidden(caller.uid());
+            throw forbidden(caller.uid());
         }
         return caller;
+    }
+
+    private static StewardException forbidden(int uid) {
+        return new StewardException(ErrorCode.FORBIDDEN, "uid " + uid + " may not use this daemon");
     }
 
     /**

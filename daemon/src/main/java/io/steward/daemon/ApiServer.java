@@ -25,7 +25,7 @@ public final class ApiServer implements AutoCloseable {
         this.socket = socket;
     }
 
-    public static ApiServer start(Daemon daemon) throws Exception {
+    public static ApiServer start(Backend daemon) throws Exception {
         Path socket = daemon.home().socket();
         Server server = new Server(new VirtualThreadPool());
         HttpConfiguration http = new HttpConfiguration();

@@ -33,8 +33,6 @@ final class AppPlan {
         }
     }
 
-    /** How long apps wait for a dependency to be ready unless it says otherwise. */
-    static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration MAX_READY_TIMEOUT = Duration.ofHours(1);
 
     /** What happens to an app: its current session, if any. */
@@ -109,7 +107,7 @@ final class AppPlan {
             Long readyTimeoutMs = app.integer("readyTimeoutMs", 1, MAX_READY_TIMEOUT.toMillis());
             return new Item(name, parsed, new Apps.Source(true, after != null ? after : List.of(),
                     port == null ? 0 : port.intValue(),
-                    readyTimeoutMs != null ? Duration.ofMillis(readyTimeoutMs) : DEFAULT_READY_TIMEOUT));
+                    readyTimeoutMs != null ? Duration.ofMillis(readyTimeoutMs) : Apps.DEFAULT_READY_TIMEOUT));
         } catch (StewardException e) {
             throw new StewardException(e.code(), where + e.getMessage());
         }

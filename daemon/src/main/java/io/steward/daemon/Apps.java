@@ -20,6 +20,9 @@ import java.util.Map;
  * the order, and at the pace, apply did.
  */
 final class Apps {
+    /** How long apps wait for a dependency to be ready unless it says otherwise. */
+    static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
+
     /** Whether an app is meant to run. */
     enum Desired {
         /** Started and not stopped since: resurrect starts it when it does not run. */
@@ -50,7 +53,7 @@ final class Apps {
      * apps it comes after, the port that says it is ready and how long its dependents wait for that.
      */
     record Source(boolean managed, List<String> after, int readyPort, Duration readyTimeout) {
-        static final Source RUN = new Source(false, List.of(), 0, AppPlan.DEFAULT_READY_TIMEOUT);
+        static final Source RUN = new Source(false, List.of(), 0, DEFAULT_READY_TIMEOUT);
 
         Source {
             after = List.copyOf(after);
@@ -87,7 +90,7 @@ final class Apps {
         addColumn("managed", "INTEGER NOT NULL DEFAULT 0");
         addColumn("after_apps", "TEXT NOT NULL DEFAULT '[]'");
         addColumn("ready_port", "INTEGER NOT NULL DEFAULT 0");
-        addColumn("ready_timeout_ms", "INTEGER NOT NULL DEFAULT " + AppPlan.DEFAULT_READY_TIMEOUT.toMillis());
+        addColumn("ready_timeout_ms", "INTEGER NOT NULL DEFAULT " + DEFAULT_READY_TIMEOUT.toMillis());
     }
 
     private void addColumn(String column, String type) {

@@ -79,10 +79,10 @@ final class Heartbeats implements AutoCloseable {
     private long nextTick = System.nanoTime();
     private boolean ticking = true;
 
-    Heartbeats(StewardHome home, Config config, SessionRegistry registry, Events events, Recovery recovery) {
+    Heartbeats(StewardHome home, Config config, SessionRegistry registry, Events events) {
         this.registry = registry;
         this.gate = new EventGate(events);
-        this.watch = new StallWatch(events, counters, recovery, config.allowUnverifiedRecovery());
+        this.watch = new StallWatch(events, counters, config.allowUnverifiedRecovery());
         this.intake = new BeatIntake(tracker, counters, gate, registry, watch);
         this.notify = new NotifyIntake(counters, gate, events, watch, this::startTicking);
         this.sockets = new SessionSockets(home.file("beats"), home.file("notify"), epoll);

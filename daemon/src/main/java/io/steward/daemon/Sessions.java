@@ -19,7 +19,7 @@ import java.util.Map;
  * The session operations behind every API call, in one place: transport-independent, so the HTTP
  * layer only parses, calls and renders. Every mutating call is audited, refusals included.
  */
-final class Sessions implements Recovery {
+final class Sessions {
     static final int MAX_STDIN_BYTES = 1024 * 1024;
 
     private final ProcessRuntime runtime;
@@ -28,35 +28,33 @@ final class Sessions implements Recovery {
     private final AuditLog audit;
     private final Bookkeeping book;
     private final Supervisor supervisor;
-    private Heartbeats heartbeats;
+    private final Heartbeats heartbeats;
 
     private final java.nio.file.Path logs;
     private final SessionLog.Counters logCounters = new SessionLog.Counters();
 
-    /** @param logs the directory of the sessions' log files */
+    /**
+     * @param heartbeats the heartbeat thread, which owns the sessions' own sockets
+     * @param logs the directory of the sessions' log files
+     */
     Sessions(ProcessRuntime runtime, SessionRegistry registry, Events events, AuditLog audit, Journal journal,
-            java.nio.file.Path logs) {
+            Heartbeats heartbeats, java.nio.file.Path logs) {
         this.logs = logs;
         this.runtime = runtime;
         this.registry = registry;
         this.events = events;
         this.audit = audit;
+        this.heartbeats = heartbeats;
         this.book = new Bookkeeping(journal);
-        this.supervisor = new Supervisor(runtime, journal, events, this::watchExit);
+        this.supervisor = new Supervisor(runtime, journal, events, heartbeats, this::watchExit);
+        registry.onRemove(s -> {
+            releaseLog(s);
+            heartbeats.release(s);
+        });
     }
 
     SessionRegistry registry() {
         return registry;
-    }
-
-    /** Wires in the heartbeat thread, which needs this class as its {@link Recovery}. */
-    void heartbeats(Heartbeats h) {
-        this.heartbeats = h;
-        supervisor.heartbeats(h);
-        registry.onRemove(s -> {
-            releaseLog(s);
-            h.release(s);
-        });
     }
 
     /**
@@ -205,19 +203,9 @@ final class Sessions implements Recovery {
         }
     }
 
-    @Override
-    public boolean restart(Session s, String reason) {
-        return s.recover();
-    }
-
-    @Override
-    public void stop(Session s, String reason) {
+    /** Stops the session (soft, then hard) as a user's stop would, without recording it as one. */
+    private void stop(Session s, String reason) {
         s.stopUnlessEnded(s.request().grace());
-    }
-
-    @Override
-    public void signal(Session s, Signal signal, String reason) {
-        s.process().signal(signal);
     }
 
     Session find(String ref) {

@@ -16,13 +16,11 @@ import java.util.concurrent.TimeUnit;
 final class StallWatch {
     private final Events events;
     private final BeatCounters counters;
-    private final Recovery recovery;
     private final boolean allowUnverified;
 
-    StallWatch(Events events, BeatCounters counters, Recovery recovery, boolean allowUnverified) {
+    StallWatch(Events events, BeatCounters counters, boolean allowUnverified) {
         this.events = events;
         this.counters = counters;
-        this.recovery = recovery;
         this.allowUnverified = allowUnverified;
     }
 
@@ -94,16 +92,16 @@ final class StallWatch {
         }
         switch (action.kind()) {
             case RESTART -> {
-                if (!recovery.restart(s, "stall")) {
+                if (!s.recover()) {
                     refuse(s, BeatCounters.Refusal.USER_STOPPED, action);
                 }
             }
             case STOP -> {
-                recovery.stop(s, "stall");
+                s.stopUnlessEnded(s.request().grace());
                 recovered(s, action, BeatCounters.Recovery.STOPPED);
             }
             case SIGNAL -> {
-                recovery.signal(s, action.signal(), "stall");
+                s.process().signal(action.signal());
                 recovered(s, action, BeatCounters.Recovery.SIGNALLED);
             }
             case NONE -> { }

@@ -29,18 +29,19 @@ final class Supervisor implements AutoCloseable {
     private final BiConsumer<Session, ManagedProcess> watchExit;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("steward-backoff").daemon(true).factory());
-    private Heartbeats heartbeats;
+    private final Heartbeats heartbeats;
 
-    /** @param watchExit tells the owner to watch a new process's exit */
-    Supervisor(ProcessRuntime runtime, Journal journal, Events events, BiConsumer<Session, ManagedProcess> watchExit) {
+    /**
+     * @param heartbeats told of a restarted session it watches, and counts stall restarts
+     * @param watchExit tells the owner to watch a new process's exit
+     */
+    Supervisor(ProcessRuntime runtime, Journal journal, Events events, Heartbeats heartbeats,
+            BiConsumer<Session, ManagedProcess> watchExit) {
         this.runtime = runtime;
         this.journal = journal;
         this.events = events;
+        this.heartbeats = heartbeats;
         this.watchExit = watchExit;
-    }
-
-    void heartbeats(Heartbeats h) {
-        this.heartbeats = h;
     }
 
     /**
