@@ -2,6 +2,8 @@ package io.steward.daemon;
 
 import io.steward.api.ErrorCode;
 import io.steward.api.StewardException;
+import io.steward.daemon.session.Caller;
+import io.steward.daemon.session.Session;
 import io.steward.sys.Libc;
 import java.nio.file.Files;
 import java.nio.file.Path;

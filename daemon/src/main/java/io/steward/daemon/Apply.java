@@ -3,6 +3,8 @@ package io.steward.daemon;
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
 import io.steward.api.StewardException;
+import io.steward.daemon.session.Caller;
+import io.steward.daemon.session.Session;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

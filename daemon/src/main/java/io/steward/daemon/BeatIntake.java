@@ -1,5 +1,8 @@
 package io.steward.daemon;
 
+import io.steward.daemon.session.Session;
+import io.steward.daemon.session.SessionRegistry;
+import io.steward.daemon.session.Vitals;
 import io.steward.heartbeat.BeatTracker;
 import io.steward.heartbeat.MutableFrame;
 import io.steward.heartbeat.Origin;

@@ -2,6 +2,8 @@ package io.steward.daemon;
 
 import io.steward.api.StewardException;
 import io.steward.core.ManagedProcess;
+import io.steward.daemon.session.RunRequest;
+import io.steward.daemon.session.Session;
 import io.steward.sys.Sqlite;
 
 /**

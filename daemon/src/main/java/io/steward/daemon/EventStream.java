@@ -1,6 +1,7 @@
 package io.steward.daemon;
 
 import io.steward.api.Json;
+import io.steward.daemon.session.Events;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;

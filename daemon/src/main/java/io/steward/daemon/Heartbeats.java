@@ -1,6 +1,9 @@
 package io.steward.daemon;
 
 import io.steward.api.StewardHome;
+import io.steward.daemon.session.Events;
+import io.steward.daemon.session.Session;
+import io.steward.daemon.session.SessionRegistry;
 import io.steward.heartbeat.BeatTracker;
 import io.steward.heartbeat.NotifyParser;
 import io.steward.sys.DatagramBatch;

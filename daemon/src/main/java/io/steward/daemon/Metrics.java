@@ -1,6 +1,7 @@
 package io.steward.daemon;
 
 import io.steward.api.ErrorCode;
+import io.steward.daemon.session.Session;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,6 +1,9 @@
 package io.steward.daemon;
 
 import io.steward.api.Json;
+import io.steward.daemon.session.Events;
+import io.steward.daemon.session.Session;
+import io.steward.daemon.session.Vitals;
 import io.steward.heartbeat.NotifyMessage;
 import io.steward.heartbeat.NotifyParser;
 import io.steward.heartbeat.NotifyResult;

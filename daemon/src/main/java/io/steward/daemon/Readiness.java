@@ -1,6 +1,7 @@
 package io.steward.daemon;
 
 import io.steward.api.Durations;
+import io.steward.daemon.session.Session;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -1,6 +1,10 @@
 package io.steward.daemon;
 
 import io.steward.api.Json;
+import io.steward.daemon.session.Events;
+import io.steward.daemon.session.RunRequest;
+import io.steward.daemon.session.Session;
+import io.steward.daemon.session.SessionRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

@@ -1,6 +1,7 @@
 package io.steward.daemon;
 
 import io.steward.core.ProcStat;
+import io.steward.daemon.session.Session;
 import io.steward.sys.Libc;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.steward.daemon;
 
+import io.steward.daemon.session.Session;
 import io.steward.sys.UnixDatagram;
 import java.nio.file.Path;
 

@@ -1,5 +1,7 @@
 package io.steward.daemon;
 
+import io.steward.daemon.session.Session;
+import io.steward.daemon.session.SessionIds;
 import io.steward.sys.Epoll;
 import io.steward.sys.UnixDatagram;
 import java.io.IOException;

@@ -2,6 +2,10 @@ package io.steward.daemon;
 
 import io.steward.api.Json;
 import io.steward.api.SessionState;
+import io.steward.daemon.session.Events;
+import io.steward.daemon.session.Session;
+import io.steward.daemon.session.StallAction;
+import io.steward.daemon.session.Vitals;
 import io.steward.heartbeat.Origin;
 import java.util.List;
 import java.util.Map;

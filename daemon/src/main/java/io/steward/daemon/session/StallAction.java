@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.session;
 
 import io.steward.api.ErrorCode;
 import io.steward.api.StewardException;
@@ -10,8 +10,8 @@ import io.steward.sys.Signal;
  *
  * @param signal the signal to send, for {@link Kind#SIGNAL} only
  */
-record StallAction(Kind kind, Signal signal) {
-    enum Kind { NONE, RESTART, STOP, SIGNAL }
+public record StallAction(Kind kind, Signal signal) {
+    public enum Kind { NONE, RESTART, STOP, SIGNAL }
 
     static final StallAction NONE = new StallAction(Kind.NONE, null);
 
@@ -33,7 +33,7 @@ record StallAction(Kind kind, Signal signal) {
         };
     }
 
-    String wire() {
+    public String wire() {
         return kind == Kind.SIGNAL ? "signal:" + signal.name() : kind.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

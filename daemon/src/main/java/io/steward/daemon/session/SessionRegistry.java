@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.session;
 
 import io.steward.api.ErrorCode;
 import io.steward.api.StewardException;
@@ -13,24 +13,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * characters) or name; an unknown, released or malformed-but-plausible reference is
  * {@code not-found} whatever the reason, so the answers reveal nothing about other ids.
  */
-final class SessionRegistry {
+public final class SessionRegistry {
     private final SessionIds ids;
     private final Map<String, Session> byKey = new ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<Session> onRemove = s -> { };
     private volatile long generation;
     private final int quota;
 
-    SessionRegistry(int quota, SessionIds ids) {
+    public SessionRegistry(int quota, SessionIds ids) {
         this.quota = quota;
         this.ids = ids;
     }
 
-    SessionIds ids() {
+    public SessionIds ids() {
         return ids;
     }
 
     /** Checks the quota and the name before a spawn; the caller holds the registry lock. */
-    synchronized void admit(RunRequest request) {
+    public synchronized void admit(RunRequest request) {
         long live = byKey.values().stream().filter(Session::active).count();
         if (live >= quota) {
             throw new StewardException(ErrorCode.QUOTA, "quota reached: " + quota + " live sessions");
@@ -44,12 +44,12 @@ final class SessionRegistry {
     }
 
     /** Grows with every session added: a sender found ownerless may belong to a session newer than that. */
-    long generation() {
+    public long generation() {
         return generation;
     }
 
     /** Adds a session; an ended one of the same name (admit ruled out a live one) is released first. */
-    synchronized void add(Session s) {
+    public synchronized void add(Session s) {
         generation++;
         if (s.name() != null) {
             Session holder = byName(s.name());
@@ -66,7 +66,7 @@ final class SessionRegistry {
      *
      * @return false when it was released already, or has not ended (then it stays)
      */
-    synchronized boolean remove(Session s, String reason) {
+    public synchronized boolean remove(Session s, String reason) {
         synchronized (s.lifecycle()) {
             if (!s.lifecycle().allows(Lifecycle.Cause.RELEASE) || !byKey.remove(s.key(), s)) {
                 return false;
@@ -78,11 +78,11 @@ final class SessionRegistry {
     }
 
     /** Told of every session released, after it left the registry. */
-    void onRemove(java.util.function.Consumer<Session> listener) {
+    public void onRemove(java.util.function.Consumer<Session> listener) {
         this.onRemove = listener;
     }
 
-    Session find(String ref) {
+    public Session find(String ref) {
         SessionIds.requireReferenceShape(ref);
         if (SessionIds.isFullId(ref)) {
             Session s = byKey.get(ids.key(ref));
@@ -117,7 +117,7 @@ final class SessionRegistry {
     }
 
     /** Sessions, oldest first; exited ones only with {@code all}, optionally only those with a label. */
-    List<Session> list(boolean all, String label) {
+    public List<Session> list(boolean all, String label) {
         List<Session> out = new ArrayList<>();
         for (Session s : byKey.values()) {
             if ((all || s.active()) && (label == null || label.equals(s.request().label()))) {
@@ -128,7 +128,7 @@ final class SessionRegistry {
         return out;
     }
 
-    List<Session> all() {
+    public List<Session> all() {
         return list(true, null);
     }
 }

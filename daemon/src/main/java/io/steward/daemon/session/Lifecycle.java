@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.session;
 
 import io.steward.api.SessionState;
 
@@ -17,10 +17,10 @@ import java.util.concurrent.Executors;
  *
  * @param <P> the process type (the daemon's {@code ManagedProcess}; anything in a test)
  */
-final class Lifecycle<P> {
+public final class Lifecycle<P> {
 
     /** Why a session moves. */
-    enum Cause {
+    public enum Cause {
         /** A user's stop or kill, a limit, an apply, a shutdown. */
         STOP,
         /** Its watchdog or heartbeats went silent and its stall action is restart. */
@@ -42,7 +42,7 @@ final class Lifecycle<P> {
     }
 
     /** One allowed step: from a state, for a cause, to a state, telling an event (or none). */
-    record Step(SessionState from, Cause cause, SessionState to, String event) {}
+    public record Step(SessionState from, Cause cause, SessionState to, String event) {}
 
     /** Every allowed step; a pair not here is refused and changes nothing. */
     static final List<Step> TABLE = List.of(
@@ -127,7 +127,7 @@ final class Lifecycle<P> {
      * @param detail what the step's event tells besides the session (may be empty)
      * @return false when the step is refused: nothing changed
      */
-    synchronized boolean move(Cause cause, Map<String, Object> detail) {
+    public synchronized boolean move(Cause cause, Map<String, Object> detail) {
         if (cause == Cause.STARTED) {
             throw new IllegalArgumentException("a start names its process: use started()");
         }

@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.session;
 
 import io.steward.core.Ring;
 import java.io.IOException;
@@ -18,9 +18,9 @@ import java.util.Iterator;
  * offsets went where (a run per stretch written without a gap), so output the ring has dropped can
  * still be read from here.
  */
-final class LogFile {
+public final class LogFile {
     static final long MAX_BYTES = 10L * 1024 * 1024;
-    static final int FILES = 5;
+    public static final int FILES = 5;
 
     /** Stream bytes {@code [start, start + length)} at {@code position} of file {@code generation}. */
     private record Run(long generation, long start, long position, long length) {
@@ -95,7 +95,7 @@ final class LogFile {
      * after it (a cursor before everything kept skips ahead, as a ring read does); null when the
      * files hold nothing at or after it.
      */
-    synchronized Ring.Chunk read(long cursor, int max) {
+    public synchronized Ring.Chunk read(long cursor, int max) {
         for (Iterator<Run> it = runs.iterator(); it.hasNext(); ) {
             Run r = it.next();
             if (r.end() <= cursor) {

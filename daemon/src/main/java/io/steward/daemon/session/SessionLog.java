@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.session;
 
 import io.steward.core.ManagedProcess;
 import io.steward.core.Ring;
@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  * stream costs a parked virtual thread and no buffer: buffers come from a small shared pool only for
  * the time of a write. The writers follow the rings across restarts.
  */
-final class SessionLog implements AutoCloseable {
+public final class SessionLog implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SessionLog.class.getName());
     static final int BUFFER = 256 * 1024;
     /** After a failed write, how long output is skipped (and counted) before the disk is tried again. */
@@ -39,8 +39,8 @@ final class SessionLog implements AutoCloseable {
     private static final BlockingQueue<ByteBuffer> POOL = new ArrayBlockingQueue<>(8);
 
     /** Bytes written, and bytes the log files lack (dropped by the ring, or refused by the disk): one pair per daemon, for {@code /metrics}. */
-    record Counters(AtomicLong written, AtomicLong dropped) {
-        Counters() {
+    public record Counters(AtomicLong written, AtomicLong dropped) {
+        public Counters() {
             this(new AtomicLong(), new AtomicLong());
         }
     }
@@ -50,7 +50,7 @@ final class SessionLog implements AutoCloseable {
     private final List<Thread> writers = new ArrayList<>();
 
     /** Starts writing {@code p}'s output to {@code <stem>.out.log} (and {@code .err.log} when stderr is apart) in {@code dir}. */
-    SessionLog(Path dir, String stem, ManagedProcess p, Counters counters) {
+    public SessionLog(Path dir, String stem, ManagedProcess p, Counters counters) {
         this.out = new LogFile(dir.resolve(stem + ".out.log"));
         this.err = p.stderr().isPresent() ? new LogFile(dir.resolve(stem + ".err.log")) : null;
         // Consumers are registered here, before anyone can attach: from the first byte, nothing is
@@ -127,11 +127,11 @@ final class SessionLog implements AutoCloseable {
     }
 
     /** The log of a stream ({@code stdout}/{@code pty} or {@code stderr}), or null. */
-    LogFile file(String stream) {
+    public LogFile file(String stream) {
         return "stderr".equals(stream) ? err : out;
     }
 
-    void flush() throws IOException {
+    public void flush() throws IOException {
         out.flush();
         if (err != null) {
             err.flush();
@@ -142,7 +142,7 @@ final class SessionLog implements AutoCloseable {
      * {@link #close}, then, once the writers have stopped (a write under way finishes first), deletes
      * the log files, rotated ones too: a released session leaves nothing on disk.
      */
-    void closeAndDelete() {
+    public void closeAndDelete() {
         close();
         try {
             for (Thread t : writers) {

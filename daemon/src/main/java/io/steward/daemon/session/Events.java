@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.session;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -14,12 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * recovery events, numbered in order. Each subscriber has a bounded queue; a subscriber that falls
  * behind loses the oldest events and is told how many with a {@code dropped} event, never silently.
  */
-final class Events {
+public final class Events {
     static final int QUEUE = 1024;
 
     /** One event: a sequence number, a type, a time and its fields. */
-    record Event(long seq, String type, Instant at, Map<String, Object> fields) {
-        Map<String, Object> toJson() {
+    public record Event(long seq, String type, Instant at, Map<String, Object> fields) {
+        public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("seq", seq);
             m.put("type", type);
@@ -35,13 +35,13 @@ final class Events {
     private final AtomicLong seq = new AtomicLong();
 
     /** The sequence number of the latest event, 0 before the first. */
-    long lastSeq() {
+    public long lastSeq() {
         return seq.get();
     }
     private final CopyOnWriteArrayList<Subscription> subscribers = new CopyOnWriteArrayList<>();
     private final java.util.ArrayDeque<Event> history = new java.util.ArrayDeque<>();
 
-    void publish(String type, Map<String, Object> fields) {
+    public void publish(String type, Map<String, Object> fields) {
         Event e;
         synchronized (history) {
             e = new Event(seq.incrementAndGet(), type, Instant.now(), fields);
@@ -56,7 +56,7 @@ final class Events {
     }
 
     /** A new subscriber; with {@code since} >= 0 it first gets the kept events numbered above it. */
-    Subscription subscribe(long since) {
+    public Subscription subscribe(long since) {
         Subscription s = new Subscription();
         synchronized (history) {
             if (since >= 0) {
@@ -72,7 +72,7 @@ final class Events {
     }
 
     /** A subscriber's queue. Close it when the client goes. */
-    final class Subscription implements AutoCloseable {
+    public final class Subscription implements AutoCloseable {
         private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE);
         private final AtomicLong dropped = new AtomicLong();
 
@@ -84,7 +84,7 @@ final class Events {
         }
 
         /** The next event, a {@code dropped} notice if events were lost, or null after the timeout. */
-        Event next(long timeout, TimeUnit unit) throws InterruptedException {
+        public Event next(long timeout, TimeUnit unit) throws InterruptedException {
             long lost = dropped.getAndSet(0);
             if (lost > 0) {
                 return new Event(0, "dropped", Instant.now(), Map.of("events", lost));

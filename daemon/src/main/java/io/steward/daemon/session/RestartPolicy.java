@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.session;
 
 import io.steward.api.RestartMode;
 import io.steward.core.ExitStatus;
@@ -11,13 +11,13 @@ import java.time.Duration;
  *
  * @param maxRestarts restarts allowed within {@code window} before giving up; 0 for no limit
  */
-record RestartPolicy(RestartMode mode, int maxRestarts, Duration window) {
+public record RestartPolicy(RestartMode mode, int maxRestarts, Duration window) {
     static final RestartPolicy NEVER = new RestartPolicy(RestartMode.NEVER, 0, null);
     /** The first delay; it doubles with each quick failure. */
     static final Duration FIRST_DELAY = Duration.ofMillis(500);
     static final Duration MAX_DELAY = Duration.ofSeconds(30);
     /** A process that ran this long was healthy: the next delay starts over. */
-    static final Duration STABLE = Duration.ofSeconds(10);
+    public static final Duration STABLE = Duration.ofSeconds(10);
 
     /** The policy of a request whose options {@link io.steward.api.RunRequestBody} has checked, one by one and together. */
     static RestartPolicy of(RestartMode mode, Integer maxRestarts, Duration window) {
@@ -25,7 +25,7 @@ record RestartPolicy(RestartMode mode, int maxRestarts, Duration window) {
     }
 
     /** Whether a process that ended with {@code exit}, on its own, is to be started again. */
-    boolean wants(ExitStatus exit) {
+    public boolean wants(ExitStatus exit) {
         return switch (mode) {
             case NEVER -> false;
             case ALWAYS -> true;
@@ -34,7 +34,7 @@ record RestartPolicy(RestartMode mode, int maxRestarts, Duration window) {
     }
 
     /** The delay before restart number {@code attempt} (0-based) of a run of quick failures. */
-    static Duration delay(int attempt) {
+    public static Duration delay(int attempt) {
         long ms = FIRST_DELAY.toMillis() << Math.min(attempt, 16);
         return Duration.ofMillis(Math.min(ms, MAX_DELAY.toMillis()));
     }

@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.session;
 
 import io.steward.api.BoolType;
 import io.steward.api.ErrorCode;
@@ -22,7 +22,7 @@ import java.util.Set;
  * to a default either. Every refusal is {@code invalid-input} naming the field, and comes before
  * the caller acts on any field.
  */
-final class JsonBody {
+public final class JsonBody {
     private static final BoolType BOOL = new BoolType();
     private static final TextType STRING = new TextType(TextType.UNLIMITED);
     private static final TextListType STRINGS = new TextListType(0, false);
@@ -34,7 +34,7 @@ final class JsonBody {
     }
 
     /** {@code body}, whose fields must all be {@code known} and none null. */
-    static JsonBody of(Map<String, Object> body, Set<String> known) {
+    public static JsonBody of(Map<String, Object> body, Set<String> known) {
         io.steward.api.Refusals.requireKnownFields(body, known::contains,
                 known.isEmpty() ? "; this endpoint takes no body" : "");
         return new JsonBody(body);
@@ -42,14 +42,14 @@ final class JsonBody {
 
     /** {@code value}, which must be a JSON object, as {@link #of(Map, Set)}; {@code what} names it in errors. */
     @SuppressWarnings("unchecked")
-    static JsonBody of(Object value, Set<String> known, String what) {
+    public static JsonBody of(Object value, Set<String> known, String what) {
         if (!(value instanceof Map<?, ?> m)) {
             throw invalid(what + ": an object is required");
         }
         return of((Map<String, Object>) m, known);
     }
 
-    boolean has(String field) {
+    public boolean has(String field) {
         return fields.containsKey(field);
     }
 
@@ -58,12 +58,12 @@ final class JsonBody {
         return fields;
     }
 
-    String string(String field) {
+    public String string(String field) {
         Object v = fields.get(field);
         return v == null ? null : STRING.read(field, v);
     }
 
-    String requiredString(String field, String what) {
+    public String requiredString(String field, String what) {
         String s = string(field);
         if (s == null) {
             throw invalid(field + ": " + what + " is required");
@@ -71,19 +71,19 @@ final class JsonBody {
         return s;
     }
 
-    boolean bool(String field, boolean dflt) {
+    public boolean bool(String field, boolean dflt) {
         Object v = fields.get(field);
         return v == null ? dflt : BOOL.read(field, v);
     }
 
     /** An integer within {@code min..max}, or null when absent. */
-    Long integer(String field, long min, long max) {
+    public Long integer(String field, long min, long max) {
         Object v = fields.get(field);
         return v == null ? null : OptionType.readLong(field, v, min, max);
     }
 
     /** A required integer within {@code min..max}. */
-    long requiredInteger(String field, long min, long max) {
+    public long requiredInteger(String field, long min, long max) {
         Long v = integer(field, min, max);
         if (v == null) {
             throw invalid(field + ": an integer in " + min + ".." + max + " is required");
@@ -92,7 +92,7 @@ final class JsonBody {
     }
 
     /** A duration in milliseconds, 0 up to ten years, or null when absent. */
-    Duration duration(String field) {
+    public Duration duration(String field) {
         return duration(field, 0);
     }
 
@@ -103,14 +103,14 @@ final class JsonBody {
     }
 
     /** An array of strings, or null when absent. */
-    List<String> strings(String field) {
+    public List<String> strings(String field) {
         Object v = fields.get(field);
         return v == null ? null : STRINGS.read(field, v);
     }
 
     /** A JSON object, or null when absent. */
     @SuppressWarnings("unchecked")
-    Map<String, Object> object(String field, String what) {
+    public Map<String, Object> object(String field, String what) {
         Object v = fields.get(field);
         if (v == null) {
             return null;
@@ -123,7 +123,7 @@ final class JsonBody {
 
     /** A JSON array, or null when absent. */
     @SuppressWarnings("unchecked")
-    List<Object> list(String field, String what) {
+    public List<Object> list(String field, String what) {
         Object v = fields.get(field);
         if (v == null) {
             return null;
@@ -134,7 +134,7 @@ final class JsonBody {
         return (List<Object>) l;
     }
 
-    static StewardException invalid(String message) {
+    public static StewardException invalid(String message) {
         return new StewardException(ErrorCode.INVALID_INPUT, message);
     }
 }

@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.session;
 
 import io.steward.api.ErrorCode;
 import io.steward.api.RunOptions;
@@ -29,16 +29,16 @@ import java.util.Map;
  * @param logFile write its output to log files under {@code $STEWARD_HOME/logs} too
  * @param options the request as it came, kept to start the same session again ({@code resurrect})
  */
-record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifetime, Duration idleTimeout,
+public record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifetime, Duration idleTimeout,
         Duration retain, Duration grace, boolean notifySocket, Duration watchdog, Duration stallAfter, Duration startTimeout, StallAction onStall,
         RestartPolicy restart, boolean logFile, RunRequestBody options) {
 
     static final Duration DEFAULT_RETAIN = RunOptions.RETAIN.defaultValue();
-    static final Duration DEFAULT_GRACE = RunOptions.GRACE.defaultValue();
+    public static final Duration DEFAULT_GRACE = RunOptions.GRACE.defaultValue();
     /** systemd's default {@code TimeoutStartSec=}. */
     static final Duration DEFAULT_START_TIMEOUT = RunOptions.START_TIMEOUT.defaultValue();
 
-    static RunRequest parse(Map<String, Object> raw) {
+    public static RunRequest parse(Map<String, Object> raw) {
         return of(RunRequestBody.fromJson(raw));
     }
 
@@ -73,7 +73,7 @@ record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifet
     }
 
     /** The request as JSON, as it came (what was left out stays out): what an app keeps to start again. */
-    Map<String, Object> body() {
+    public Map<String, Object> body() {
         return options.toJson();
     }
 
@@ -91,7 +91,7 @@ record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifet
     }
 
     /** The session's heartbeat state as these options ask for it. */
-    Vitals vitals() {
+    public Vitals vitals() {
         Duration threshold = stallAfter != null ? stallAfter : watchdog;
         return new Vitals(threshold != null ? threshold.toNanos() : 0,
                 orDefault(startTimeout, DEFAULT_START_TIMEOUT).toNanos(), watchdog != null ? watchdog.toNanos() / 1000 : 0,
@@ -99,7 +99,7 @@ record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifet
     }
 
     /** Whether the session gets an sd_notify socket: asked for, or needed by the watchdog. */
-    boolean needsNotifySocket() {
+    public boolean needsNotifySocket() {
         return notifySocket || watchdog != null;
     }
 

@@ -1,10 +1,10 @@
-package io.steward.daemon;
+package io.steward.daemon.session;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
 
 /** A session's run of quick failures (for the delay) and its recent restarts (for the limit). */
-final class Backoff {
+public final class Backoff {
     private int attempt;
     private final ArrayDeque<Long> restarts = new ArrayDeque<>();
 
@@ -14,7 +14,7 @@ final class Backoff {
      * @param ranLong the process that ended had run long enough to count as healthy
      * @return the attempt number (0-based) in the current run of quick failures
      */
-    synchronized int next(boolean ranLong, long now) {
+    public synchronized int next(boolean ranLong, long now) {
         if (ranLong) {
             attempt = 0;
         }
@@ -23,7 +23,7 @@ final class Backoff {
     }
 
     /** Restarts counted within {@code window} before {@code now}, the one being scheduled included. */
-    synchronized int within(Duration window, long now) {
+    public synchronized int within(Duration window, long now) {
         while (!restarts.isEmpty() && now - restarts.peekFirst() > window.toNanos()) {
             restarts.removeFirst();
         }

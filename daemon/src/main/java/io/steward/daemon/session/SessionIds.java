@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.session;
 
 import io.steward.api.ErrorCode;
 import io.steward.api.StewardException;
@@ -14,9 +14,9 @@ import javax.crypto.spec.SecretKeySpec;
  * keyed by an HMAC of the id under a key that lives only in this daemon's memory, so neither a
  * dump of the registry nor the audit log (which shows a prefix of that hash) gives an id away.
  */
-final class SessionIds {
+public final class SessionIds {
     /** Characters of an audit tag, which also names a session's sockets. */
-    static final int AUDIT_TAG_LENGTH = 12;
+    public static final int AUDIT_TAG_LENGTH = 12;
 
     static final int LENGTH = 26;
     static final int MIN_PREFIX = 6;
@@ -27,19 +27,19 @@ final class SessionIds {
     private final java.util.random.RandomGenerator random;
     private final SecretKeySpec key;
 
-    SessionIds() {
+    public SessionIds() {
         this(new SecureRandom());
     }
 
     /** Ids drawn from {@code idBits}; the key is always from SecureRandom. */
-    SessionIds(java.util.random.RandomGenerator idBits) {
+    public SessionIds(java.util.random.RandomGenerator idBits) {
         this.random = idBits;
         byte[] k = new byte[32];
         new SecureRandom().nextBytes(k);
         key = new SecretKeySpec(k, "HmacSHA256");
     }
 
-    String newId() {
+    public String newId() {
         byte[] b = new byte[17];
         random.nextBytes(b);
         char[] out = new char[LENGTH];
@@ -58,7 +58,7 @@ final class SessionIds {
     }
 
     /** The registry key of an id. */
-    String key(String id) {
+    public String key(String id) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
@@ -69,7 +69,7 @@ final class SessionIds {
     }
 
     /** What the audit log shows of an id: a prefix of its keyed hash. */
-    String auditTag(String id) {
+    public String auditTag(String id) {
         return key(id).substring(0, AUDIT_TAG_LENGTH);
     }
 

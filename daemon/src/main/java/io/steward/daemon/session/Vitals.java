@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.session;
 
 import io.steward.heartbeat.Origin;
 import java.time.Duration;
@@ -17,17 +17,17 @@ import java.util.concurrent.CompletableFuture;
  * <p>Written by the heartbeat thread (and reset by a restart); read by anyone. Every field is
  * volatile and written whole, so readers never lock and the beat path never waits.
  */
-final class Vitals {
+public final class Vitals {
     /** No threshold, no notify socket: a session that says nothing and is not expected to. */
     static Vitals unwatched() {
         return new Vitals(0, 0, 0, StallAction.NONE, false);
     }
 
     /** Why a session is stalled: it fell silent, or it never spoke within its start timeout. */
-    enum Stall {
+    public enum Stall {
         SILENT, START_TIMEOUT;
 
-        String wire() {
+        public String wire() {
             return this == SILENT ? "silent" : "start-timeout";
         }
     }
@@ -72,21 +72,21 @@ final class Vitals {
     }
 
     /** What to do when it stalls ({@code --on-stall}). */
-    StallAction onStall() {
+    public StallAction onStall() {
         return onStall;
     }
 
     /** Started with {@code --notify}: it is expected to say {@code READY=1}, and only then is it ready. */
-    boolean expectsReady() {
+    public boolean expectsReady() {
         return notify;
     }
 
     /** A new threshold ({@code WATCHDOG_USEC=} sent by the program itself); 0 stops watching. */
-    void threshold(long nanos) {
+    public void threshold(long nanos) {
         thresholdNanos = Math.max(0, nanos);
     }
 
-    boolean watched() {
+    public boolean watched() {
         return thresholdNanos > 0;
     }
 
@@ -94,7 +94,7 @@ final class Vitals {
      * A proof of life from {@code pid}, over {@code origin}, from a process in another PID namespace
      * than the daemon's or not. Returns true when it ends a stall.
      */
-    boolean proof(int pid, Origin origin, boolean crossNamespace, long now) {
+    public boolean proof(int pid, Origin origin, boolean crossNamespace, long now) {
         lastProofNanos = now;
         lastProofPid = pid;
         lastOrigin = origin;
@@ -112,7 +112,7 @@ final class Vitals {
      * Non-null once per silence run, when the silence first passes what it may last: the threshold
      * after a first proof, the start timeout before one.
      */
-    Stall stallDue(long now) {
+    public Stall stallDue(long now) {
         if (thresholdNanos == 0 || stalled) {
             return null;
         }
@@ -126,7 +126,7 @@ final class Vitals {
     }
 
     /** The silence allowed now: the threshold after the first proof, the start timeout before it. */
-    long limitNanos() {
+    public long limitNanos() {
         return armed ? thresholdNanos : startTimeoutNanos;
     }
 
@@ -136,7 +136,7 @@ final class Vitals {
      * a whole threshold from now, as its beats meanwhile may have been dropped at a full queue;
      * before one, the start timeout is moved on by the gap.
      */
-    void clockGap(long now, long gapNanos) {
+    public void clockGap(long now, long gapNanos) {
         if (armed) {
             if (now - lastProofNanos > 0) {
                 lastProofNanos = now;
@@ -150,7 +150,7 @@ final class Vitals {
      * Whether a recovery may act now. Actions are at least one threshold apart, so a session that
      * keeps stalling right after each recovery is not restarted in a tight loop.
      */
-    boolean mayAct(long now) {
+    public boolean mayAct(long now) {
         if (lastActionNanos != 0 && now - lastActionNanos < thresholdNanos) {
             return false;
         }
@@ -159,7 +159,7 @@ final class Vitals {
     }
 
     /** Pushes the deadline out ({@code EXTEND_TIMEOUT_USEC}): the session is busy, not stuck. */
-    void extend(long micros, long now) {
+    public void extend(long micros, long now) {
         long until = now + micros * 1000 - limitNanos();
         if (until > lastProofNanos) {
             lastProofNanos = until;
@@ -167,7 +167,7 @@ final class Vitals {
     }
 
     /** A new process in the session: silence, readiness and status start over. */
-    void restarted(long now) {
+    public void restarted(long now) {
         lastProofNanos = now;
         armed = false;
         stalled = false;
@@ -180,7 +180,7 @@ final class Vitals {
     }
 
     /** {@code READY=1}: call {@link #announceReady} once the {@code ready} event is out. */
-    void ready(long now) {
+    public void ready(long now) {
         if (!armed) {
             lastProofNanos = now;
             armed = true;
@@ -192,43 +192,43 @@ final class Vitals {
      * Wakes whoever waits for readiness; after the {@code ready} event was published, so what a
      * waiter starts next (an apply's dependent app) comes after it in the event stream.
      */
-    void announceReady() {
+    public void announceReady() {
         readiness.complete(true);
     }
 
     /** Completes with true when the session becomes ready, false when its process ends first. */
-    CompletableFuture<Boolean> readiness() {
+    public CompletableFuture<Boolean> readiness() {
         return readiness;
     }
 
-    void notReady() {
+    public void notReady() {
         readiness.complete(false);
     }
 
-    boolean isReady() {
+    public boolean isReady() {
         return ready;
     }
 
-    void status(String text) {
+    public void status(String text) {
         status = text.isEmpty() ? null : text;
     }
 
-    String status() {
+    public String status() {
         return status;
     }
 
-    void stopping() {
+    public void stopping() {
         stopping = true;
     }
 
     /** {@code MAINPID=}: a process of the tree, started at {@code startTicks}. */
-    void mainPid(int pid, long startTicks) {
+    public void mainPid(int pid, long startTicks) {
         mainPidStart = startTicks;
         mainPid = pid;
     }
 
     /** Whether {@code pid}, started at {@code startTicks}, is the main pid the session named. */
-    boolean isMainPid(int pid, long startTicks) {
+    public boolean isMainPid(int pid, long startTicks) {
         return pid != 0 && pid == mainPid && startTicks == mainPidStart;
     }
 
@@ -237,33 +237,33 @@ final class Vitals {
         return mainPid;
     }
 
-    void errno(int e) {
+    public void errno(int e) {
         errno = e;
     }
 
-    boolean stalled() {
+    public boolean stalled() {
         return stalled;
     }
 
-    int stalls() {
+    public int stalls() {
         return stalls;
     }
 
-    int lastProofPid() {
+    public int lastProofPid() {
         return lastProofPid;
     }
 
     /** The origin of the last proof, null before the first. */
-    Origin lastOrigin() {
+    public Origin lastOrigin() {
         return lastOrigin;
     }
 
     /** Whether the last proof came from another PID namespace, where our pids mean other processes. */
-    boolean crossNamespace() {
+    public boolean crossNamespace() {
         return foreignNamespace;
     }
 
-    long silentNanos(long now) {
+    public long silentNanos(long now) {
         return now - lastProofNanos;
     }
 

@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.session;
 
 import io.steward.api.ErrorCode;
 import io.steward.api.SessionState;
@@ -12,9 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** One daemon-owned session: a process plus what the daemon knows about it. */
-final class Session {
+public final class Session {
     /** A client attached to a session; the writer among them is told when another steals the session. */
-    interface Attachment {
+    public interface Attachment {
         void stolen();
     }
 
@@ -40,12 +40,12 @@ final class Session {
     private volatile SessionLog log;
 
     /** Hears every step of a session's life, under its lifecycle's lock (see {@link Lifecycle}). */
-    interface Steps {
+    public interface Steps {
         void moved(Session s, Lifecycle.Step step, Map<String, Object> detail);
     }
 
     /** @param steps hears every step of its life */
-    Session(String id, String key, String auditTag, RunRequest request, ManagedProcess process, Vitals vitals,
+    public Session(String id, String key, String auditTag, RunRequest request, ManagedProcess process, Vitals vitals,
             Steps steps) {
         this.id = id;
         this.key = key;
@@ -55,26 +55,26 @@ final class Session {
         this.vitals = vitals;
     }
 
-    String id() {
+    public String id() {
         return id;
     }
 
     /** The registry's key: a keyed hash of the id. */
-    String key() {
+    public String key() {
         return key;
     }
 
     /** What the audit log shows of the id; it also names the session's own sockets. */
-    String auditTag() {
+    public String auditTag() {
         return auditTag;
     }
 
-    RunRequest request() {
+    public RunRequest request() {
         return request;
     }
 
     /** Readiness, status and liveness as the session's heartbeats and sd_notify messages tell them. */
-    Vitals vitals() {
+    public Vitals vitals() {
         return vitals;
     }
 
@@ -82,34 +82,34 @@ final class Session {
      * Its state and current process, for whoever takes a step of its life (supervision, release):
      * a step that depends on what the session is now holds this object's lock.
      */
-    Lifecycle<ManagedProcess> lifecycle() {
+    public Lifecycle<ManagedProcess> lifecycle() {
         return life;
     }
 
     /** When it was created ({@link System#nanoTime}). */
-    long createdNanos() {
+    public long createdNanos() {
         return createdNanos;
     }
 
     /** The current process. */
-    ManagedProcess process() {
+    public ManagedProcess process() {
         return life.process();
     }
 
-    SessionState state() {
+    public SessionState state() {
         return life.state();
     }
 
-    SessionLog log() {
+    public SessionLog log() {
         return log;
     }
 
-    void log(SessionLog l) {
+    public void log(SessionLog l) {
         this.log = l;
     }
 
     /** Puts the restarted process in place of the one that exited with {@code exit}. */
-    boolean restarted(ManagedProcess next, ExitStatus exit, Map<String, Object> detail) {
+    public boolean restarted(ManagedProcess next, ExitStatus exit, Map<String, Object> detail) {
         synchronized (life) {
             if (!life.allows(Lifecycle.Cause.STARTED)) {
                 return false;
@@ -119,7 +119,7 @@ final class Session {
         }
     }
 
-    int restarts() {
+    public int restarts() {
         return life.restarts();
     }
 
@@ -130,7 +130,7 @@ final class Session {
      *
      * @throws StewardException {@code conflict} when the session has ended already
      */
-    java.util.concurrent.CompletableFuture<ExitStatus> stopForGood(java.time.Duration grace) {
+    public java.util.concurrent.CompletableFuture<ExitStatus> stopForGood(java.time.Duration grace) {
         synchronized (life) {
             ManagedProcess p = stopStep();
             if (p == null) {
@@ -151,7 +151,7 @@ final class Session {
      *
      * @return false when the session is not running (someone stopped it, or it is restarting already)
      */
-    boolean recover() {
+    public boolean recover() {
         ManagedProcess old;
         synchronized (life) {
             if (!life.move(Lifecycle.Cause.STALL, Map.of())) {
@@ -168,7 +168,7 @@ final class Session {
     }
 
     /** {@link #stopForGood}, or an end already there when the session has ended meanwhile. */
-    java.util.concurrent.CompletableFuture<ExitStatus> stopUnlessEnded(java.time.Duration grace) {
+    public java.util.concurrent.CompletableFuture<ExitStatus> stopUnlessEnded(java.time.Duration grace) {
         try {
             return stopForGood(grace);
         } catch (StewardException ended) {
@@ -177,7 +177,7 @@ final class Session {
     }
 
     /** {@link #stopForGood} with SIGKILL at once. */
-    void killForGood() {
+    public void killForGood() {
         synchronized (life) {
             ManagedProcess p = stopStep();
             if (p != null && p.phase() != ManagedProcess.Phase.EXITED) {
@@ -195,56 +195,56 @@ final class Session {
         return before == SessionState.BACKOFF || before == SessionState.STARTING ? null : life.process();
     }
 
-    Backoff backoff() {
+    public Backoff backoff() {
         return backoff;
     }
 
-    String name() {
+    public String name() {
         return request.name();
     }
 
     /** Its current process has not exited (the session may still be about to restart it). */
-    boolean live() {
+    public boolean live() {
         return process().phase() != ManagedProcess.Phase.EXITED;
     }
 
     /** Not ended: it holds its name, counts against the quota, and cannot be removed. */
-    boolean active() {
+    public boolean active() {
         return !life.state().ended();
     }
 
     /** Ended for good: nothing will run in it again. */
-    boolean ended() {
+    public boolean ended() {
         return life.state().ended();
     }
 
     /** Completes with the end state once the session has ended for good (through restarts). */
-    java.util.concurrent.CompletableFuture<SessionState> whenEnded() {
+    public java.util.concurrent.CompletableFuture<SessionState> whenEnded() {
         return life.ended();
     }
 
     /** When it ended ({@link System#nanoTime}), or 0 while it has not. */
-    long endedNanos() {
+    public long endedNanos() {
         return life.endedNanos();
     }
 
     /** Ended for good, and not by anyone's stop: its policy let its exit stand, or it errored. */
-    boolean endedByItself() {
+    public boolean endedByItself() {
         return life.endedByItself();
     }
 
     /** Client activity (input, resize, attach) for the idle timeout. */
-    void touch() {
+    public void touch() {
         lastClientNanos = System.nanoTime();
     }
 
     /** Nanos since the last output or client activity. */
-    long idleNanos() {
+    public long idleNanos() {
         return System.nanoTime() - Math.max(lastClientNanos, process().lastOutputNanos());
     }
 
     /** Completes with the process after {@code p}, or null once the session ended with {@code p} its last. */
-    java.util.concurrent.CompletableFuture<ManagedProcess> successorOf(ManagedProcess p) {
+    public java.util.concurrent.CompletableFuture<ManagedProcess> successorOf(ManagedProcess p) {
         return life.successorOf(p);
     }
 
@@ -255,7 +255,7 @@ final class Session {
      *
      * @return the client that was evicted, or null
      */
-    synchronized Attachment attach(Attachment a, boolean readOnly, boolean steal) {
+    public synchronized Attachment attach(Attachment a, boolean readOnly, boolean steal) {
         if (readOnly) {
             watchers.add(a);
             touch();
@@ -273,7 +273,7 @@ final class Session {
         return old;
     }
 
-    synchronized void detach(Attachment a) {
+    public synchronized void detach(Attachment a) {
         if (attached == a) {
             attached = null;
         }
@@ -281,7 +281,7 @@ final class Session {
     }
 
     /** True while a writer is attached; watchers do not count. */
-    synchronized boolean attached() {
+    public synchronized boolean attached() {
         return attached != null;
     }
 
@@ -290,7 +290,7 @@ final class Session {
         return watchers.size();
     }
 
-    Map<String, Object> view() {
+    public Map<String, Object> view() {
         ManagedProcess process = process();
         SessionState state = life.state();
         ExitStatus exit = process.exitStatus().orElse(null);

@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.steward.daemon.Lifecycle.Cause;
+import io.steward.daemon.session.Lifecycle.Cause;
 import io.steward.api.SessionState;
-import io.steward.daemon.Lifecycle.Step;
+import io.steward.daemon.session.Lifecycle.Step;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;

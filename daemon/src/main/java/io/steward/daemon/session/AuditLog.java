@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.session;
 
 import io.steward.api.Json;
 import java.io.IOException;
@@ -17,16 +17,16 @@ import java.util.logging.Logger;
  * prefix of the session id, result. Never environment values, stdin bytes or output. Writes that
  * fail are counted, not thrown at the caller.
  */
-final class AuditLog {
+public final class AuditLog {
     private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
     private final Path file;
     private final AtomicLong failures = new AtomicLong();
 
-    AuditLog(Path file) {
+    public AuditLog(Path file) {
         this.file = file;
     }
 
-    synchronized void record(Caller caller, String action, String idTag, String result) {
+    public synchronized void record(Caller caller, String action, String idTag, String result) {
         String line = Json.write(Json.object("at", Instant.now().toString(), "uid", caller.uid(), "pid", caller.pid(),
                 "action", action, "session", idTag, "result", result)) + "\n";
         try {
@@ -41,7 +41,7 @@ final class AuditLog {
         }
     }
 
-    long failures() {
+    public long failures() {
         return failures.get();
     }
 }
