@@ -7,6 +7,7 @@ import io.steward.daemon.session.JsonBody;
 import io.steward.daemon.session.RunRequest;
 import io.steward.daemon.session.Session;
 import io.steward.daemon.session.SessionRegistry;
+import io.steward.daemon.state.Apps;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

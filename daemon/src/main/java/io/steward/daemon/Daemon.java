@@ -11,6 +11,7 @@ import io.steward.daemon.session.Caller;
 import io.steward.daemon.session.Events;
 import io.steward.daemon.session.SessionIds;
 import io.steward.daemon.session.SessionRegistry;
+import io.steward.daemon.state.Journal;
 import io.steward.sys.Libc;
 import java.time.Duration;
 import java.time.Instant;

@@ -7,6 +7,7 @@ import io.steward.daemon.session.Caller;
 import io.steward.daemon.session.RunRequest;
 import io.steward.daemon.session.Session;
 import io.steward.daemon.session.SessionRegistry;
+import io.steward.daemon.state.Apps;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

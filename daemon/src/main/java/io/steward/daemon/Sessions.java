@@ -17,6 +17,9 @@ import io.steward.daemon.session.RunRequest;
 import io.steward.daemon.session.Session;
 import io.steward.daemon.session.SessionLog;
 import io.steward.daemon.session.SessionRegistry;
+import io.steward.daemon.state.Apps;
+import io.steward.daemon.state.Bookkeeping;
+import io.steward.daemon.state.Journal;
 import io.steward.sys.Signal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +30,7 @@ import java.util.Map;
  * The session operations behind every API call, in one place: transport-independent, so the HTTP
  * layer only parses, calls and renders. Every mutating call is audited, refusals included.
  */
-final class Sessions {
+public final class Sessions {
     static final int MAX_STDIN_BYTES = 1024 * 1024;
 
     private final ProcessRuntime runtime;
@@ -362,7 +365,7 @@ final class Sessions {
         }
     }
 
-    Apps apps() {
+    public Apps apps() {
         return book.apps();
     }
 

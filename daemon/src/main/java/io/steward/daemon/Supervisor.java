@@ -11,6 +11,8 @@ import io.steward.daemon.session.Events;
 import io.steward.daemon.session.Lifecycle;
 import io.steward.daemon.session.RestartPolicy;
 import io.steward.daemon.session.Session;
+import io.steward.daemon.state.Journal;
+import io.steward.daemon.state.StateFailures;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;

@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.state;
 
 import io.steward.api.Json;
 import io.steward.sys.Sqlite;
@@ -19,12 +19,12 @@ import java.util.Map;
  * file's {@code after}, {@code readyPort} and {@code readyTimeoutMs}), so resurrect starts them in
  * the order, and at the pace, apply did.
  */
-final class Apps {
+public final class Apps {
     /** How long apps wait for a dependency to be ready unless it says otherwise. */
-    static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
 
     /** Whether an app is meant to run. */
-    enum Desired {
+    public enum Desired {
         /** Started and not stopped since: resurrect starts it when it does not run. */
         RUNNING("running"),
         /** A user stopped it (or an apply that dropped it from the file): it stays stopped. */
@@ -52,23 +52,23 @@ final class Apps {
      * Where a named session came from: {@code steward run} ({@link #RUN}), or an apps file with the
      * apps it comes after, the port that says it is ready and how long its dependents wait for that.
      */
-    record Source(boolean managed, List<String> after, int readyPort, Duration readyTimeout) {
-        static final Source RUN = new Source(false, List.of(), 0, DEFAULT_READY_TIMEOUT);
+    public record Source(boolean managed, List<String> after, int readyPort, Duration readyTimeout) {
+        public static final Source RUN = new Source(false, List.of(), 0, DEFAULT_READY_TIMEOUT);
 
-        Source {
+        public Source {
             after = List.copyOf(after);
         }
     }
 
     /** An app: its name, its run request as it came, whether it is meant to run, and where it came from. */
-    record App(String name, Map<String, Object> request, Desired desired, Source source) {
+    public record App(String name, Map<String, Object> request, Desired desired, Source source) {
         /** Meant to be running. */
-        boolean running() {
+        public boolean running() {
             return desired == Desired.RUNNING;
         }
 
         /** Started by an apply, from an apps file. */
-        boolean managed() {
+        public boolean managed() {
             return source.managed();
         }
     }
@@ -142,7 +142,7 @@ final class Apps {
     }
 
     /** The app of this name, or null. */
-    App find(String name) {
+    public App find(String name) {
         try (SqliteStatement st = db.prepare(SELECT + "name = ?")) {
             st.bind(1, name);
             return st.step() ? app(st) : null;
@@ -150,7 +150,7 @@ final class Apps {
     }
 
     /** The apps an apply started, by name. */
-    List<App> managed() {
+    public List<App> managed() {
         return list("managed = 1");
     }
 
@@ -196,7 +196,7 @@ final class Apps {
     }
 
     /** Makes {@code names} the saved set; returns how many apps it holds. */
-    int save(List<String> names) {
+    public int save(List<String> names) {
         return db.transaction(() -> {
             db.exec("UPDATE app SET saved = 0");
             int n = 0;
@@ -219,7 +219,7 @@ final class Apps {
     }
 
     /** The saved set. */
-    List<App> saved() {
+    public List<App> saved() {
         return list("saved = 1");
     }
 

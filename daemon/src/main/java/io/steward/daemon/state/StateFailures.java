@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.state;
 
 import io.steward.api.ErrorCode;
 import io.steward.api.StewardException;
@@ -10,14 +10,14 @@ import java.nio.file.Path;
  * and says where, a damaged file says how to start again, anything else stays {@code internal}
  * with SQLite's own words.
  */
-final class StateFailures {
+public final class StateFailures {
     private StateFailures() {}
 
     /**
      * The failure of {@code doing} (e.g. "record the start of 'sleep'") on the database {@code file};
      * a {@link StewardException} that is not about the database passes through unchanged.
      */
-    static StewardException of(RuntimeException e, Path file, String doing) {
+    public static StewardException of(RuntimeException e, Path file, String doing) {
         if (e instanceof StewardException se) {
             return se;
         }

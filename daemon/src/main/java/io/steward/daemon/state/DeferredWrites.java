@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.state;
 
 import io.steward.sys.Sqlite;
 import java.util.Iterator;
@@ -19,7 +19,7 @@ import java.util.logging.Logger;
  * <p>Every call holds the database's monitor (as its own calls do), so a retry never slips
  * between a start's transaction and its {@link #supersede}.
  */
-final class DeferredWrites {
+public final class DeferredWrites {
     private static final Logger LOG = Logger.getLogger(DeferredWrites.class.getName());
 
     /** What a write sets: one column ({@code what}) of one row ({@code id}) of a table ({@code kind}). */
@@ -70,7 +70,7 @@ final class DeferredWrites {
     }
 
     /** Tries the pending writes in order, until one fails again (the disk is still full: next tick). */
-    void retry() {
+    public void retry() {
         if (size == 0) {
             return;
         }
@@ -88,12 +88,12 @@ final class DeferredWrites {
     }
 
     /** Writes that failed when first tried. */
-    long failures() {
+    public long failures() {
         return failures.get();
     }
 
     /** Writes waiting to be retried. */
-    int pending() {
+    public int pending() {
         return size;
     }
 }

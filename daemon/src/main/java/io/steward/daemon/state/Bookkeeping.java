@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.state;
 
 import io.steward.api.StewardException;
 import io.steward.core.ManagedProcess;
@@ -12,12 +12,12 @@ import io.steward.sys.Sqlite;
  * something already done (a stop, a removal, an exit) goes through {@link DeferredWrites}: it never
  * fails, nor waits for, the action it records.
  */
-final class Bookkeeping {
+public final class Bookkeeping {
     private final Journal journal;
     private final Apps apps;
     private final DeferredWrites deferred;
 
-    Bookkeeping(Journal journal) {
+    public Bookkeeping(Journal journal) {
         this.journal = journal;
         this.apps = new Apps(journal.db());
         this.deferred = new DeferredWrites(journal.db());
@@ -29,7 +29,7 @@ final class Bookkeeping {
      *
      * @throws StewardException {@code disk-full} naming the file, say
      */
-    void started(ManagedProcess p, String tag, RunRequest request, Apps.Source source) {
+    public void started(ManagedProcess p, String tag, RunRequest request, Apps.Source source) {
         Sqlite db = journal.db();
         try {
             synchronized (db) {
@@ -49,7 +49,7 @@ final class Bookkeeping {
     }
 
     /** Someone stopped the named session: it is not meant to run any more, and resurrect leaves it alone. */
-    void stopped(String name) {
+    public void stopped(String name) {
         deferred.write(DeferredWrites.Key.app(name, "desired"), () -> apps.stopped(name));
     }
 
@@ -57,27 +57,27 @@ final class Bookkeeping {
      * The named session ended by itself and its restart policy let that stand (it is done, or it
      * errored): it is not meant to run any more, and resurrect leaves it alone.
      */
-    void endedByItself(String name) {
+    public void endedByItself(String name) {
         deferred.write(DeferredWrites.Key.app(name, "desired"), () -> apps.ended(name));
     }
 
     /** An apply left the app as it runs; the file may have given it another place among the apps. */
-    void placed(String name, Apps.Source source) {
+    public void placed(String name, Apps.Source source) {
         deferred.write(DeferredWrites.Key.app(name, "source"), () -> apps.placed(name, source));
     }
 
     /** Removed by a user: the named session stops being an app. */
-    void removed(String name) {
+    public void removed(String name) {
         deferred.write(DeferredWrites.Key.app(name, "row"), () -> apps.removed(name));
     }
 
     /** The app left the apps file: apply leaves it alone from now on (after its stop, which stands). */
-    void unmanaged(String name) {
+    public void unmanaged(String name) {
         deferred.write(DeferredWrites.Key.app(name, "managed"), () -> apps.unmanage(name));
     }
 
     /** A journaled process has ended, or a new daemon ended it. */
-    void ended(int pid, long startTicks) {
+    public void ended(int pid, long startTicks) {
         deferred.write(DeferredWrites.Key.group(pid, startTicks), () -> journal.remove(pid, startTicks));
     }
 
@@ -85,7 +85,7 @@ final class Bookkeeping {
      * True when a released session's log files stay: it is a named app of the saved set. When the
      * saved set cannot be read they stay too: never delete what may be wanted.
      */
-    boolean keepsLogs(Session s) {
+    public boolean keepsLogs(Session s) {
         try {
             return s.name() != null && apps.isSaved(s.name());
         } catch (RuntimeException e) {
@@ -94,15 +94,15 @@ final class Bookkeeping {
     }
 
     /** A failure of {@code doing} on state.db as the user reads it (see {@link StateFailures}). */
-    StewardException failure(RuntimeException e, String doing) {
+    public StewardException failure(RuntimeException e, String doing) {
         return StateFailures.of(e, journal.file(), doing);
     }
 
-    Apps apps() {
+    public Apps apps() {
         return apps;
     }
 
-    DeferredWrites deferred() {
+    public DeferredWrites deferred() {
         return deferred;
     }
 }

@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.state;
 
 import io.steward.sys.Sqlite;
 import io.steward.sys.SqliteException;
@@ -12,11 +12,11 @@ import java.util.List;
  * started and removed after it is reaped. After a daemon crash the next daemon reads what is left
  * and kills those trees: a SIGKILLed daemon leaves no orphans behind for long.
  */
-final class Journal implements AutoCloseable {
+public final class Journal implements AutoCloseable {
     /** A group the journal says was live: enough to find it again and to be sure it is the same process. */
-    record Entry(int pid, long startTicks, String originator, String auditTag, String argv0) {
+    public record Entry(int pid, long startTicks, String originator, String auditTag, String argv0) {
         /** The entry of a session's process (a first one, or one a restart started). */
-        static Entry of(io.steward.core.ManagedProcess p, String auditTag) {
+        public static Entry of(io.steward.core.ManagedProcess p, String auditTag) {
             return new Entry(p.pid(), p.startTicks(), p.originator(), auditTag, p.spec().argv().getFirst());
         }
     }
@@ -24,7 +24,7 @@ final class Journal implements AutoCloseable {
     private final Sqlite db;
     private final Path file;
 
-    Journal(Path file) {
+    public Journal(Path file) {
         try {
             if (!java.nio.file.Files.exists(file)) {
                 // SQLite gives its -wal and -shm files the mode of the database file: owner only, from the start.
@@ -75,11 +75,11 @@ final class Journal implements AutoCloseable {
     }
 
     /** The database file, for messages. */
-    Path file() {
+    public Path file() {
         return file;
     }
 
-    void add(Entry e) {
+    public void add(Entry e) {
         try (SqliteStatement st = db.prepare("INSERT OR REPLACE INTO live_group VALUES (?, ?, ?, ?, ?, ?)")) {
             st.bind(1, e.pid()).bind(2, e.startTicks()).bind(3, e.originator()).bind(4, e.auditTag())
                     .bind(5, e.argv0()).bind(6, System.currentTimeMillis());
@@ -94,7 +94,7 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    List<Entry> entries() {
+    public List<Entry> entries() {
         List<Entry> out = new ArrayList<>();
         try (SqliteStatement st = db.prepare("SELECT pid, start_ticks, originator, audit_tag, argv0 FROM live_group")) {
             while (st.step()) {

@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.steward.api.LockHolder;
 import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
+import io.steward.daemon.Daemon;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
