@@ -7,6 +7,8 @@ import io.steward.api.StewardException;
 import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
 import io.steward.core.ProcessRuntime;
+import io.steward.daemon.beats.BeatCounters;
+import io.steward.daemon.beats.Heartbeats;
 import io.steward.daemon.session.Events;
 import io.steward.daemon.session.Lifecycle;
 import io.steward.daemon.session.RestartPolicy;

@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.beats;
 
 import io.steward.daemon.session.Session;
 import io.steward.daemon.session.SessionRegistry;

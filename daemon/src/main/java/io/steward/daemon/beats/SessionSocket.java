@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.beats;
 
 import io.steward.daemon.session.Session;
 import io.steward.sys.UnixDatagram;
@@ -11,8 +11,8 @@ import java.nio.file.Path;
  * decides whether it does. A socket of its own per session also means one session's traffic can
  * only fill its own queue.
  */
-final class SessionSocket {
-    enum Kind { BEATS, NOTIFY }
+public final class SessionSocket {
+    public enum Kind { BEATS, NOTIFY }
 
     final Kind kind;
     final UnixDatagram socket;
@@ -27,7 +27,7 @@ final class SessionSocket {
         this.socket = socket;
     }
 
-    Path path() {
+    public Path path() {
         return socket.path();
     }
 

@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.beats;
 
 import io.steward.heartbeat.NotifyRefusal;
 import io.steward.heartbeat.Origin;
@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * per-datagram ones (a release store, no lock, no allocation); recoveries may come from other
  * threads and use atomic increments. Every label exists from the start, at zero.
  */
-final class BeatCounters {
+public final class BeatCounters {
     /** Why a beat or a notify datagram was dropped after it was received. */
     enum Drop {
         AUTH_FAILURE, ORIGIN_CONFLICT, NAMESPACE_CONFLICT, OUT_OF_ORDER, RATE_LIMITED, DECODE, NO_CREDENTIALS,
@@ -23,19 +23,19 @@ final class BeatCounters {
     }
 
     /** What a recovery did. */
-    enum Recovery {
+    public enum Recovery {
         RESTARTED, STOPPED, SIGNALLED, FAILED;
 
-        String wire() {
+        public String wire() {
             return name().toLowerCase(Locale.ROOT);
         }
     }
 
     /** Why a recovery was refused. */
-    enum Refusal {
+    public enum Refusal {
         NETWORK_UNVERIFIED, CROSS_NAMESPACE, DEBOUNCED, USER_STOPPED;
 
-        String wire() {
+        public String wire() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
@@ -94,11 +94,11 @@ final class BeatCounters {
         bump(other, CLOCK_GAPS);
     }
 
-    void recovery(Recovery r) {
+    public void recovery(Recovery r) {
         recoveries.incrementAndGet(r.ordinal());
     }
 
-    void refusal(Refusal r) {
+    public void refusal(Refusal r) {
         refusals.incrementAndGet(r.ordinal());
     }
 

@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.beats;
 
 import io.steward.api.StewardHome;
 import io.steward.daemon.session.Events;
@@ -33,10 +33,10 @@ import java.util.logging.Logger;
  * taking what is already queued. The tracker, the decoders and the receive buffer belong to this
  * thread, so the beat path takes no lock and allocates nothing.
  */
-final class Heartbeats implements AutoCloseable {
+public final class Heartbeats implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Heartbeats.class.getName());
     /** How often silence is checked while some session is watched: the slack a stall may take to be seen. */
-    static final int TICK_MILLIS = 100;
+    public static final int TICK_MILLIS = 100;
     /** Datagrams taken by one recvmmsg. */
     private static final int BATCH = 64;
     /** Batches taken from one socket per wake-up, so one busy sender cannot starve the others. */
@@ -54,8 +54,8 @@ final class Heartbeats implements AutoCloseable {
      * @param udp where the UDP listener binds, or null for none (the default)
      * @param allowUnverifiedRecovery let beats from the UDP listener trigger recovery
      */
-    record Config(InetSocketAddress udp, boolean allowUnverifiedRecovery) {
-        static final Config DEFAULT = new Config(null, false);
+    public record Config(InetSocketAddress udp, boolean allowUnverifiedRecovery) {
+        public static final Config DEFAULT = new Config(null, false);
     }
 
     private final Epoll epoll = new Epoll(64);
@@ -82,7 +82,7 @@ final class Heartbeats implements AutoCloseable {
     private long nextTick = System.nanoTime();
     private boolean ticking = true;
 
-    Heartbeats(StewardHome home, Config config, SessionRegistry registry, Events events) {
+    public Heartbeats(StewardHome home, Config config, SessionRegistry registry, Events events) {
         this.registry = registry;
         this.gate = new EventGate(events);
         this.watch = new StallWatch(events, counters, config.allowUnverifiedRecovery());
@@ -100,12 +100,12 @@ final class Heartbeats implements AutoCloseable {
     }
 
     /** The directory of the sessions' VLP sockets, each told to its session in {@code STEWARD_BEAT_SOCKET}. */
-    Path beatSocketDir() {
+    public Path beatSocketDir() {
         return sockets.beatsDir();
     }
 
     /** The UDP listener's port, or 0 when there is none. */
-    int udpPort() {
+    public int udpPort() {
         return udp != null ? udp.localPort() : 0;
     }
 
@@ -113,12 +113,12 @@ final class Heartbeats implements AutoCloseable {
      * Binds one of the own sockets of a session about to start; any thread. Its path goes into the
      * session's environment; it is polled once the session is {@link #attach attached}.
      */
-    SessionSocket open(SessionSocket.Kind kind, String tag) {
+    public SessionSocket open(SessionSocket.Kind kind, String tag) {
         return sockets.open(kind, tag);
     }
 
     /** The session exists: its sockets (null ones skipped) are polled from now on, for it alone. */
-    void attach(Session session, SessionSocket... own) {
+    public void attach(Session session, SessionSocket... own) {
         execute(() -> {
             for (SessionSocket s : own) {
                 if (s != null) {
@@ -129,7 +129,7 @@ final class Heartbeats implements AutoCloseable {
     }
 
     /** Closes the sockets of a session that never started (null ones skipped), and removes their files. */
-    void discard(SessionSocket... opened) {
+    public void discard(SessionSocket... opened) {
         execute(() -> {
             for (SessionSocket s : opened) {
                 if (s != null) {
@@ -140,11 +140,11 @@ final class Heartbeats implements AutoCloseable {
     }
 
     /** The session was released: its sockets are closed and their files removed. */
-    void release(Session session) {
+    public void release(Session session) {
         execute(() -> sockets.closeOf(session));
     }
 
-    BeatCounters counters() {
+    public BeatCounters counters() {
         return counters;
     }
 
@@ -156,7 +156,7 @@ final class Heartbeats implements AutoCloseable {
     }
 
     /** The tracked agents, as {@code steward beats} shows them. */
-    List<Map<String, Object>> agents() {
+    public List<Map<String, Object>> agents() {
         CompletableFuture<List<Map<String, Object>>> out = new CompletableFuture<>();
         execute(() -> out.complete(describeAgents(System.nanoTime())));
         try {
@@ -181,7 +181,7 @@ final class Heartbeats implements AutoCloseable {
     }
 
     /** Forgets the agents a session's process had: it exited, and its pids may be reused. */
-    void forget(Session s) {
+    public void forget(Session s) {
         execute(() -> {
             for (BeatTracker.Agent a : tracker.agents(System.nanoTime())) {
                 if (BeatIntake.ownerOf(tracker, a.pid()) == s) {
@@ -191,7 +191,7 @@ final class Heartbeats implements AutoCloseable {
         });
     }
 
-    void render(StringBuilder b) {
+    public void render(StringBuilder b) {
         counters.render(b, tracker.evictions(), tracker.size());
         b.append("# HELP steward_session_sockets the sessions' own beat and notify sockets open now\n")
                 .append("# TYPE steward_session_sockets gauge\n")
@@ -209,7 +209,7 @@ final class Heartbeats implements AutoCloseable {
      * Starts the ticks again if they had stopped: a watched session was just started. (Ticks that
      * run on are left alone, so a late one is still seen as late.)
      */
-    void watchNow() {
+    public void watchNow() {
         execute(this::startTicking);
     }
 
