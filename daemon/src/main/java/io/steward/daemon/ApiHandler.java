@@ -9,6 +9,7 @@ import io.steward.daemon.session.Caller;
 import io.steward.daemon.session.JsonBody;
 import io.steward.daemon.session.RunRequest;
 import io.steward.daemon.session.Session;
+import io.steward.daemon.supervision.Sessions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

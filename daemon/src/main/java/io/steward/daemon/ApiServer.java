@@ -4,6 +4,7 @@ import io.steward.api.ErrorCode;
 import io.steward.api.StewardException;
 import io.steward.daemon.session.Caller;
 import io.steward.daemon.session.Session;
+import io.steward.daemon.supervision.Sessions;
 import io.steward.sys.Libc;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import io.steward.api.Json;
 import io.steward.api.StewardException;
 import io.steward.daemon.session.Caller;
 import io.steward.daemon.session.Session;
+import io.steward.daemon.supervision.Sessions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -9,6 +9,7 @@ import io.steward.core.StdinSink;
 import io.steward.daemon.session.Caller;
 import io.steward.daemon.session.JsonBody;
 import io.steward.daemon.session.Session;
+import io.steward.daemon.supervision.Sessions;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.Semaphore;

@@ -13,6 +13,8 @@ import io.steward.daemon.session.Events;
 import io.steward.daemon.session.SessionIds;
 import io.steward.daemon.session.SessionRegistry;
 import io.steward.daemon.state.Journal;
+import io.steward.daemon.supervision.Reaper;
+import io.steward.daemon.supervision.Sessions;
 import io.steward.sys.Libc;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package io.steward.daemon;
 
 import io.steward.api.ErrorCode;
 import io.steward.daemon.session.Session;
+import io.steward.daemon.supervision.Sessions;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;

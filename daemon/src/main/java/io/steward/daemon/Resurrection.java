@@ -8,6 +8,7 @@ import io.steward.daemon.session.RunRequest;
 import io.steward.daemon.session.Session;
 import io.steward.daemon.session.SessionRegistry;
 import io.steward.daemon.state.Apps;
+import io.steward.daemon.supervision.Sessions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

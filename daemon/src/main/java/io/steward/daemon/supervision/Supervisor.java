@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.supervision;
 
 import io.steward.api.Json;
 import io.steward.api.Outcome;

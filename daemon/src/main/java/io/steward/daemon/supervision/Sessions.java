@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.supervision;
 
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
@@ -34,7 +34,7 @@ import java.util.Map;
  * layer only parses, calls and renders. Every mutating call is audited, refusals included.
  */
 public final class Sessions {
-    static final int MAX_STDIN_BYTES = 1024 * 1024;
+    public static final int MAX_STDIN_BYTES = 1024 * 1024;
 
     private final ProcessRuntime runtime;
     private final SessionRegistry registry;
@@ -51,7 +51,7 @@ public final class Sessions {
      * @param heartbeats the heartbeat thread, which owns the sessions' own sockets
      * @param logs the directory of the sessions' log files
      */
-    Sessions(ProcessRuntime runtime, SessionRegistry registry, Events events, AuditLog audit, Journal journal,
+    public Sessions(ProcessRuntime runtime, SessionRegistry registry, Events events, AuditLog audit, Journal journal,
             Heartbeats heartbeats, java.nio.file.Path logs) {
         this.logs = logs;
         this.runtime = runtime;
@@ -67,7 +67,7 @@ public final class Sessions {
         });
     }
 
-    SessionRegistry registry() {
+    public SessionRegistry registry() {
         return registry;
     }
 
@@ -88,20 +88,20 @@ public final class Sessions {
     }
 
     /** What this daemon's log writers wrote and missed. */
-    SessionLog.Counters logCounters() {
+    public SessionLog.Counters logCounters() {
         return logCounters;
     }
 
-    Heartbeats heartbeats() {
+    public Heartbeats heartbeats() {
         return heartbeats;
     }
 
-    Session create(Caller caller, RunRequest request) {
+    public Session create(Caller caller, RunRequest request) {
         return create(caller, request, Apps.Source.RUN);
     }
 
     /** Starts a session; {@code source}: a {@code run}, or an apply from an apps file (and the app's place there). */
-    Session create(Caller caller, RunRequest request, Apps.Source source) {
+    public Session create(Caller caller, RunRequest request, Apps.Source source) {
         Session s;
         synchronized (registry) {
             try {
@@ -222,11 +222,11 @@ public final class Sessions {
         s.stopUnlessEnded(s.request().grace());
     }
 
-    Session find(String ref) {
+    public Session find(String ref) {
         return registry.find(ref);
     }
 
-    void stdin(Caller caller, Session s, byte[] data, boolean eof) {
+    public void stdin(Caller caller, Session s, byte[] data, boolean eof) {
         StdinSink sink = s.process().stdin().orElseThrow(() -> refused(caller, "stdin", s,
                 new StewardException(ErrorCode.CLOSED, "session " + s.id() + " has no stdin")));
         if (data.length > MAX_STDIN_BYTES) {
@@ -248,7 +248,7 @@ public final class Sessions {
         audit.record(caller, eof ? "stdin-eof" : "stdin", s.auditTag(), "ok");
     }
 
-    void signal(Caller caller, Session s, String name) {
+    public void signal(Caller caller, Session s, String name) {
         Signal sig = Signal.parse(name).orElseThrow(() -> refused(caller, "signal", s,
                 new StewardException(ErrorCode.INVALID_INPUT, "unknown signal '" + name + "'")));
         requireLive(caller, "signal", s);
@@ -260,7 +260,7 @@ public final class Sessions {
      * Stops the session first and records that afterwards: a stop never waits for, or fails on, the
      * disk. A session waiting to restart ends there.
      */
-    void stop(Caller caller, Session s, Duration grace) {
+    public void stop(Caller caller, Session s, Duration grace) {
         try {
             s.stopForGood(grace != null ? grace : s.request().grace());
         } catch (StewardException e) {
@@ -270,7 +270,7 @@ public final class Sessions {
         audit.record(caller, "stop", s.auditTag(), "ok");
     }
 
-    void kill(Caller caller, Session s) {
+    public void kill(Caller caller, Session s) {
         try {
             s.killForGood();
         } catch (StewardException e) {
@@ -280,7 +280,7 @@ public final class Sessions {
         audit.record(caller, "kill", s.auditTag(), "ok");
     }
 
-    void resize(Caller caller, Session s, long rows, long cols) {
+    public void resize(Caller caller, Session s, long rows, long cols) {
         if (rows < 1 || rows > 10_000 || cols < 1 || cols > 10_000) {
             throw refused(caller, "resize", s, new StewardException(ErrorCode.INVALID_INPUT,
                     "rows and cols must be within 1..10000"));
@@ -295,7 +295,7 @@ public final class Sessions {
     }
 
     /** Releases an exited session; a live one is a conflict. */
-    void remove(Caller caller, Session s) {
+    public void remove(Caller caller, Session s) {
         if (s.active()) {
             throw refused(caller, "rm", s, new StewardException(ErrorCode.CONFLICT,
                     "session " + s.id() + " is still running; stop it first"));
@@ -314,7 +314,7 @@ public final class Sessions {
     }
 
     /** Releases every exited session. */
-    List<String> purge(Caller caller) {
+    public List<String> purge(Caller caller) {
         List<String> released = new ArrayList<>();
         for (Session s : registry.all()) {
             if (registry.remove(s, "purged")) {
@@ -330,7 +330,7 @@ public final class Sessions {
      * A user's stop whose end is awaited: the whole tree, with the session's grace, until its
      * process has exited (an apply restarting or removing an app).
      */
-    void stopAndWait(Caller caller, Session s) {
+    public void stopAndWait(Caller caller, Session s) {
         try {
             stop(caller, s, null);
         } catch (StewardException e) {
@@ -348,7 +348,7 @@ public final class Sessions {
     }
 
     /** Stops every live session older than {@code age}. */
-    List<String> killOlder(Caller caller, Duration age) {
+    public List<String> killOlder(Caller caller, Duration age) {
         List<String> stopped = new ArrayList<>();
         long now = System.nanoTime();
         for (Session s : registry.list(false, null)) {
@@ -373,11 +373,11 @@ public final class Sessions {
     }
 
     /** What the daemon writes to state.db about its sessions. */
-    Bookkeeping book() {
+    public Bookkeeping book() {
         return book;
     }
 
-    void close() {
+    public void close() {
         supervisor.close();
         for (Session s : registry.all()) {
             if (s.log() != null) {
@@ -397,11 +397,11 @@ public final class Sessions {
         return e;
     }
 
-    Events events() {
+    public Events events() {
         return events;
     }
 
-    AuditLog audit() {
+    public AuditLog audit() {
         return audit;
     }
 }

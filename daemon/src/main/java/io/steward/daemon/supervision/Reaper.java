@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.supervision;
 
 import io.steward.api.Json;
 import io.steward.daemon.session.Events;
@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * The periodic tick (default 2 s): enforces max lifetime and idle timeout with a soft-then-hard
  * stop (never a bare SIGKILL), releases exited sessions past their retention, and samples memory.
  */
-final class Reaper implements AutoCloseable {
-    static final Duration TICK = Duration.ofSeconds(2);
+public final class Reaper implements AutoCloseable {
+    public static final Duration TICK = Duration.ofSeconds(2);
 
     private final SessionRegistry registry;
     private final Events events;
@@ -32,14 +32,14 @@ final class Reaper implements AutoCloseable {
     static final int RSS_SAMPLE_TICKS = 15;
     private long ticks;
 
-    Reaper(SessionRegistry registry, Events events, Duration tick) {
+    public Reaper(SessionRegistry registry, Events events, Duration tick) {
         this.registry = registry;
         this.events = events;
         timer.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Runs {@code chore} on every tick from now on; its failure is its own, never the tick's. */
-    void every(Runnable chore) {
+    public void every(Runnable chore) {
         chores.add(chore);
     }
 
