@@ -5,6 +5,7 @@ import io.steward.api.Json;
 import io.steward.api.StewardException;
 import io.steward.core.Capabilities;
 import io.steward.core.ManagedProcess;
+import io.steward.daemon.apps.Apply;
 import io.steward.daemon.session.Caller;
 import io.steward.daemon.session.JsonBody;
 import io.steward.daemon.session.RunRequest;

@@ -1,6 +1,8 @@
 package io.steward.daemon;
 
 import io.steward.api.StewardHome;
+import io.steward.daemon.apps.Apply;
+import io.steward.daemon.apps.Resurrection;
 import io.steward.daemon.supervision.Sessions;
 import java.time.Duration;
 import java.util.Map;

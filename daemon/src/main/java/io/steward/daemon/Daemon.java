@@ -6,6 +6,8 @@ import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
 import io.steward.core.Leftovers;
 import io.steward.core.ProcessRuntime;
+import io.steward.daemon.apps.Apply;
+import io.steward.daemon.apps.Resurrection;
 import io.steward.daemon.beats.Heartbeats;
 import io.steward.daemon.session.AuditLog;
 import io.steward.daemon.session.Caller;

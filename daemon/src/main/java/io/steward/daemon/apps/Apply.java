@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.apps;
 
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
@@ -24,15 +24,15 @@ import java.util.function.Supplier;
  * app starts only once each app it comes {@code after} is {@link Readiness ready}. One apply at a
  * time, and never during a resurrect: both start apps by name.
  */
-final class Apply {
+public final class Apply {
     private final Sessions sessions;
     private final ReentrantLock lock = new ReentrantLock();
 
-    Apply(Sessions sessions) {
+    public Apply(Sessions sessions) {
         this.sessions = sessions;
     }
 
-    Map<String, Object> apply(Caller caller, Map<String, Object> body) {
+    public Map<String, Object> apply(Caller caller, Map<String, Object> body) {
         return alone(() -> applyLocked(caller, body));
     }
 

@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.apps;
 
 import io.steward.api.Durations;
 import io.steward.daemon.session.Session;

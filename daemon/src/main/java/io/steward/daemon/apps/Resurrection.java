@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.apps;
 
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
@@ -26,18 +26,18 @@ import java.util.Set;
  * user stopped and what ended by itself since the save. Running it twice starts nothing the
  * second time. It never runs during an apply.
  */
-final class Resurrection {
+public final class Resurrection {
     private final Sessions sessions;
     private final SessionRegistry registry;
     private final Apply apply;
 
-    Resurrection(Sessions sessions, Apply apply) {
+    public Resurrection(Sessions sessions, Apply apply) {
         this.sessions = sessions;
         this.registry = sessions.registry();
         this.apply = apply;
     }
 
-    Map<String, Object> save(Caller caller) {
+    public Map<String, Object> save(Caller caller) {
         List<String> names = new ArrayList<>();
         for (Session s : registry.all()) {
             if (s.name() != null && !names.contains(s.name()) && !endedByItself(s)) {
@@ -61,7 +61,7 @@ final class Resurrection {
         return s != null && s.endedByItself();
     }
 
-    Map<String, Object> resurrect(Caller caller) {
+    public Map<String, Object> resurrect(Caller caller) {
         return apply.alone(() -> resurrectAlone(caller));
     }
 
