@@ -9,6 +9,7 @@ import io.steward.core.ProcessRuntime;
 import io.steward.daemon.apps.Apply;
 import io.steward.daemon.apps.Resurrection;
 import io.steward.daemon.beats.Heartbeats;
+import io.steward.daemon.http.Backend;
 import io.steward.daemon.session.AuditLog;
 import io.steward.daemon.session.Caller;
 import io.steward.daemon.session.Events;

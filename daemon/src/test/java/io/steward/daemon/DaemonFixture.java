@@ -5,6 +5,7 @@ import io.steward.api.StewardHome;
 import io.steward.client.StewardClient;
 import io.steward.client.UnixHttp;
 import io.steward.daemon.beats.Heartbeats;
+import io.steward.daemon.http.ApiServer;
 import io.steward.daemon.session.Events;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.daemon.beats.Heartbeats;
+import io.steward.daemon.http.ApiServer;
 import io.steward.daemon.session.Events;
 import io.steward.sys.UnixDatagram;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.http;
 
 import io.steward.api.StewardHome;
 import io.steward.daemon.apps.Apply;
@@ -12,7 +12,7 @@ import java.util.Map;
  * shutdown, the tick). The class that wires the daemon implements it, so the HTTP layer never
  * names what sits above it.
  */
-interface Backend {
+public interface Backend {
     StewardHome home();
 
     Sessions sessions();

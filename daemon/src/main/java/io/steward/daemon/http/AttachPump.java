@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.http;
 
 import io.steward.api.Json;
 import io.steward.core.Ring;

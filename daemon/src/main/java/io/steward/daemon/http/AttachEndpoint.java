@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.http;
 
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;

@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.http;
 
 import java.io.IOException;
 import java.nio.file.Files;

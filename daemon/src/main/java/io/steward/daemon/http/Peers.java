@@ -1,4 +1,4 @@
-package io.steward.daemon;
+package io.steward.daemon.http;
 
 import io.steward.sys.Libc;
 import java.lang.invoke.MethodHandle;
