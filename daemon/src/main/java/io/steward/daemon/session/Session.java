@@ -24,7 +24,6 @@ public final class Session {
     private final RunRequest request;
     /** Its state and its current process: a restart replaces the process, keeping the rings. */
     private final Lifecycle<ManagedProcess> life;
-    /** Readiness, status and liveness as the session's heartbeats and sd_notify messages tell them. */
     private final Vitals vitals;
     private volatile ExitStatus lastExit;
     private final Backoff backoff = new Backoff();
