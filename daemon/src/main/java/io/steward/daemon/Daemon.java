@@ -6,6 +6,18 @@ import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
 import io.steward.core.Leftovers;
 import io.steward.core.ProcessRuntime;
+import io.steward.daemon.apps.Apply;
+import io.steward.daemon.apps.Resurrection;
+import io.steward.daemon.beats.Heartbeats;
+import io.steward.daemon.http.Backend;
+import io.steward.daemon.session.AuditLog;
+import io.steward.daemon.session.Caller;
+import io.steward.daemon.session.Events;
+import io.steward.daemon.session.SessionIds;
+import io.steward.daemon.session.SessionRegistry;
+import io.steward.daemon.state.Journal;
+import io.steward.daemon.supervision.Reaper;
+import io.steward.daemon.supervision.Sessions;
 import io.steward.sys.Libc;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +29,7 @@ import java.util.concurrent.CountDownLatch;
  * One user's daemon: the runtime, the session registry, the journal, the audit log, the event
  * stream and the reaper, wired together. The HTTP layer sits on top and only calls {@link Sessions}.
  */
-public final class Daemon implements AutoCloseable {
+public final class Daemon implements Backend, AutoCloseable {
     public static final String VERSION = "0.1.0";
     public static final int DEFAULT_QUOTA = 256;
 
@@ -59,9 +71,8 @@ public final class Daemon implements AutoCloseable {
         this.runtime = r;
         this.audit = new AuditLog(home.file("audit.log"));
         this.registry = new SessionRegistry(quota, ids);
-        this.sessions = new Sessions(runtime, registry, events, audit, journal, home.file("logs"));
-        this.heartbeats = new Heartbeats(home, beats, registry, events, sessions);
-        sessions.heartbeats(heartbeats);
+        this.heartbeats = new Heartbeats(home, beats, registry, events);
+        this.sessions = new Sessions(runtime, registry, events, audit, journal, heartbeats, home.file("logs"));
         this.apply = new Apply(sessions);
         this.resurrection = new Resurrection(sessions, apply);
         recoverLeftovers();
@@ -121,11 +132,13 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
+    @Override
     public StewardHome home() {
         return home;
     }
 
-    Sessions sessions() {
+    @Override
+    public Sessions sessions() {
         return sessions;
     }
 
@@ -138,13 +151,13 @@ public final class Daemon implements AutoCloseable {
         return resurrection.resurrect(Caller.DAEMON);
     }
 
-    /** Apps files; one apply at a time. */
-    Apply apply() {
+    @Override
+    public Apply apply() {
         return apply;
     }
 
-    /** The saved set: save, resurrect. */
-    Resurrection resurrection() {
+    @Override
+    public Resurrection resurrection() {
         return resurrection;
     }
 
@@ -153,10 +166,12 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** Runs {@code chore} on every reaper tick (by default every 2 s) while the daemon lives. */
-    void everyTick(Runnable chore) {
+    @Override
+    public void everyTick(Runnable chore) {
         reaper.every(chore);
     }
 
+    @Override
     public java.util.Map<String, Object> health() {
         return Json.object("status", closed ? "stopping" : "ok", "version", VERSION, "pid", Libc.getpid(),
                 "uptimeMs", Duration.between(startedAt, Instant.now()).toMillis(),
@@ -165,6 +180,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** Stops every session (soft, then hard, whole trees) and lets {@link #awaitStop} return. */
+    @Override
     public void shutdown(Duration grace) {
         if (closed) {
             return;
@@ -186,11 +202,6 @@ public final class Daemon implements AutoCloseable {
 
     public void awaitStop() throws InterruptedException {
         stopped.await();
-    }
-
-
-    static StewardException forbidden(int uid) {
-        return new StewardException(ErrorCode.FORBIDDEN, "uid " + uid + " may not use this daemon");
     }
 
     @Override

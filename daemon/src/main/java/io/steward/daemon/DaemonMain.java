@@ -2,6 +2,8 @@ package io.steward.daemon;
 
 import io.steward.api.Json;
 import io.steward.api.StewardHome;
+import io.steward.daemon.http.ApiServer;
+import io.steward.daemon.session.RunRequest;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;

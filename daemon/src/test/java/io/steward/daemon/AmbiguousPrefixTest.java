@@ -9,6 +9,8 @@ import io.steward.api.Json;
 import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
 import io.steward.client.StewardClient;
+import io.steward.daemon.http.ApiServer;
+import io.steward.daemon.session.SessionIds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.steward.api.Json;
 import io.steward.client.UnixHttp;
+import io.steward.daemon.session.Events;
 import io.steward.sys.Libc;
 import java.io.File;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.steward.daemon.session.SessionLog;
 import io.steward.sys.Libc;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -11,6 +11,8 @@ import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
 import io.steward.client.StewardClient;
 import io.steward.core.ProcStat;
+import io.steward.daemon.http.ApiServer;
+import io.steward.daemon.session.Events;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

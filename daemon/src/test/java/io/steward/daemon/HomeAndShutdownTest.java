@@ -10,6 +10,8 @@ import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
 import io.steward.client.StewardClient;
 import io.steward.core.ProcStat;
+import io.steward.daemon.http.ApiServer;
+import io.steward.daemon.supervision.Reaper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

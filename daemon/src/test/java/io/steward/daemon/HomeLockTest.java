@@ -10,6 +10,8 @@ import io.steward.api.LockHolder;
 import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
 import io.steward.client.StewardClient;
+import io.steward.daemon.http.ApiServer;
+import io.steward.daemon.session.Events;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

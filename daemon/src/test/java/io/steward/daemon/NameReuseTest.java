@@ -2,6 +2,8 @@ package io.steward.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.steward.daemon.session.Events;
+import io.steward.daemon.session.Session;
 import java.io.File;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;

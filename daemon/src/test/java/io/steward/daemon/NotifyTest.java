@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.steward.daemon.beats.Heartbeats;
+import io.steward.daemon.session.Events;
 import io.steward.sys.UnixAddress;
 import io.steward.sys.UnixDatagram;
 import java.lang.foreign.Arena;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.Json;
+import io.steward.daemon.session.Backoff;
+import io.steward.daemon.session.Events;
+import io.steward.daemon.session.RestartPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

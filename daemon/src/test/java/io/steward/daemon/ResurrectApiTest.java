@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.Json;
 import io.steward.client.StewardClient;
+import io.steward.daemon.http.ApiServer;
+import io.steward.daemon.session.Events;
+import io.steward.daemon.state.Apps;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.steward.api.Json;
 import io.steward.api.StewardHome;
 import io.steward.client.StewardClient;
+import io.steward.daemon.http.ApiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

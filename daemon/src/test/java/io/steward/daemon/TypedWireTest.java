@@ -13,6 +13,7 @@ import io.steward.api.SessionInfo;
 import io.steward.client.Sessions;
 import io.steward.client.UnixHttp;
 import io.steward.core.Ring;
+import io.steward.daemon.session.RunRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.steward.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.steward.daemon.beats.Heartbeats;
 import io.steward.heartbeat.Frame;
 import io.steward.heartbeat.VlpCodec;
 import java.net.InetAddress;

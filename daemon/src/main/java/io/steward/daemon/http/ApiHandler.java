@@ -1,0 +1,264 @@
+package io.steward.daemon.http;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.Json;
+import io.steward.api.StewardException;
+import io.steward.core.Capabilities;
+import io.steward.core.ManagedProcess;
+import io.steward.daemon.apps.Apply;
+import io.steward.daemon.session.Caller;
+import io.steward.daemon.session.JsonBody;
+import io.steward.daemon.session.RunRequest;
+import io.steward.daemon.session.Session;
+import io.steward.daemon.supervision.Sessions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The HTTP/JSON API: parses, checks the caller, calls {@link Sessions}, renders. Every failure is
+ * a problem document with a stable {@code code}. Runs on virtual threads, so waiting (wait,
+ * events) simply blocks.
+ */
+final class ApiHandler extends Handler.Abstract {
+    private final Backend daemon;
+    private final Sessions sessions;
+    private final int ownerUid;
+    private final SessionOutput output;
+    private final Metrics metrics;
+    private final Apply apply;
+
+    ApiHandler(Backend daemon, int ownerUid, Metrics metrics) {
+        this.daemon = daemon;
+        this.sessions = daemon.sessions();
+        this.ownerUid = ownerUid;
+        this.metrics = metrics;
+        this.output = new SessionOutput(sessions.registry(), sessions.audit());
+        this.apply = daemon.apply();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        metrics.request();
+        try {
+            Caller caller = caller(request, sessions);
+            route(caller, request, response, callback);
+        } catch (StewardException e) {
+            metrics.error(e.code());
+            if (e instanceof Route.MethodNotAllowed m) {
+                response.getHeaders().put(HttpHeader.ALLOW, m.allow);
+            }
+            Http.problem(response, e, callback);
+        } catch (RuntimeException e) {
+            metrics.error(ErrorCode.INTERNAL);
+            Http.problem(response, new StewardException(ErrorCode.INTERNAL, "internal error: " + e), callback);
+        }
+        return true;
+    }
+
+    /** The connection's caller; another uid is refused, and audited. */
+    Caller caller(Request request, Sessions sessions) {
+        Peers.Peer peer = (Peers.Peer) request.getConnectionMetaData().getAttribute(Peers.ATTRIBUTE);
+        Caller caller = peer == null ? new Caller(-1, -1) : new Caller(peer.uid(), peer.pid());
+        if (caller.uid() != ownerUid) {
+            sessions.audit().record(caller, request.getMethod() + " " + Request.getPathInContext(request), null,
+                    "forbidden");
+            throw forbidden(caller.uid());
+        }
+        return caller;
+    }
+
+    private static StewardException forbidden(int uid) {
+        return new StewardException(ErrorCode.FORBIDDEN, "uid " + uid + " may not use this daemon");
+    }
+
+    /**
+     * Finds the route, then reads everything the request says (query, body) into checked values,
+     * and only then acts: a refused request has changed nothing.
+     */
+    private void route(Caller caller, Request request, Response response, Callback cb) {
+        Route.Match match = Route.match(request.getMethod(), Request.getPathInContext(request));
+        Query query = Query.of(request, match.route());
+        Session s = match.ref() != null ? sessions.find(match.ref()) : null;
+        switch (match.route()) {
+            case METRICS -> Http.send(response, 200, "text/plain; version=0.0.4", metrics.render(sessions).getBytes(), cb);
+            case HEALTH -> Http.json(response, 200, daemon.health(), cb);
+            case CAPABILITIES -> {
+                List<Object> caps = new ArrayList<>();
+                for (Capabilities.Capability c : Capabilities.probe()) {
+                    caps.add(c.toJson());
+                }
+                Http.json(response, 200, Json.object("capabilities", caps), cb);
+            }
+            case BEATS -> Http.json(response, 200, Json.object("agents", sessions.heartbeats().agents(),
+                    "socketDir", sessions.heartbeats().beatSocketDir().toString()), cb);
+            case EVENTS -> EventStream.serve(sessions.events(), EventStream.since(query, request), response, cb);
+            case FLUSH_ALL -> {
+                noBody(request);
+                Http.json(response, 200, Json.object("flushed", output.flush(caller, null)), cb);
+            }
+            case SAVE -> {
+                noBody(request);
+                Http.json(response, 200, daemon.resurrection().save(caller), cb);
+            }
+            case RESURRECT -> {
+                noBody(request);
+                Http.json(response, 200, daemon.resurrection().resurrect(caller), cb);
+            }
+            case APPLY -> Http.json(response, 200, apply.apply(caller, Http.jsonBody(request)), cb);
+            case PURGE -> {
+                noBody(request);
+                Http.json(response, 200, Json.object("released", sessions.purge(caller)), cb);
+            }
+            case KILL_OLDER -> {
+                JsonBody body = body(request, "olderThanMs");
+                Duration age = body.duration("olderThanMs");
+                if (age == null) {
+                    throw JsonBody.invalid("olderThanMs: a duration in milliseconds is required");
+                }
+                Http.json(response, 200, Json.object("stopped", sessions.killOlder(caller, age)), cb);
+            }
+            case DAEMON_STOP -> {
+                Duration ms = body(request, "graceMs").duration("graceMs");
+                Duration grace = ms != null ? ms : RunRequest.DEFAULT_GRACE;
+                sessions.audit().record(caller, "daemon-stop", null, "ok");
+                Http.json(response, 202, Json.object("stopping", true, "graceMs", grace.toMillis()), cb);
+                Thread.ofVirtual().start(() -> daemon.shutdown(grace));
+            }
+            case LIST -> {
+                boolean all = query.bool("all");
+                List<Object> views = new ArrayList<>();
+                for (Session one : sessions.registry().list(all, query.string("label"))) {
+                    views.add(one.view());
+                }
+                Http.json(response, 200, Json.object("sessions", views), cb);
+            }
+            case RUN -> Http.json(response, 201, sessions.create(caller, RunRequest.parse(Http.jsonBody(request))).view(), cb);
+            case SESSION -> Http.json(response, 200, s.view(), cb);
+            case REMOVE -> {
+                noBody(request);
+                sessions.remove(caller, s);
+                Http.json(response, 200, s.view(), cb);
+            }
+            case OUTPUT -> {
+                long cursor = query.nonNegative("cursor", 0);
+                int max = (int) Math.min(query.nonNegative("max", 64 * 1024), SessionOutput.MAX_READ_BYTES);
+                Http.json(response, 200, output.output(s, query.string("stream"), cursor, max), cb);
+            }
+            case LOGS -> {
+                int max = (int) Math.min(query.nonNegative("max", 64 * 1024), SessionOutput.MAX_READ_BYTES);
+                Http.json(response, 200, output.interleaved(s, query.nonNegative("stdout", 0),
+                        query.nonNegative("stderr", 0), max), cb);
+            }
+            case STDIN -> {
+                boolean eof = query.bool("eof");
+                byte[] data = Http.body(request, Sessions.MAX_STDIN_BYTES);
+                sessions.stdin(caller, s, data, eof);
+                Http.json(response, 200, Json.object("written", data.length, "eof", eof), cb);
+            }
+            case SIGNAL -> {
+                String sig = body(request, "signal").requiredString("signal", "a signal name such as TERM");
+                sessions.signal(caller, s, sig);
+                Http.json(response, 200, s.view(), cb);
+            }
+            case STOP -> {
+                JsonBody body = body(request, "graceMs", "wait");
+                Duration grace = body.duration("graceMs");
+                boolean wait = body.bool("wait", false);
+                sessions.stop(caller, s, grace);
+                if (wait) {
+                    await(s, Duration.ofDays(1));
+                }
+                Http.json(response, 200, s.view(), cb);
+            }
+            case KILL -> {
+                noBody(request);
+                sessions.kill(caller, s);
+                Http.json(response, 200, s.view(), cb);
+            }
+            case RESIZE -> {
+                JsonBody body = body(request, "rows", "cols");
+                long rows = body.requiredInteger("rows", 1, 10_000);
+                long cols = body.requiredInteger("cols", 1, 10_000);
+                sessions.resize(caller, s, rows, cols);
+                Http.json(response, 200, s.view(), cb);
+            }
+            case WAIT -> {
+                JsonBody body = body(request, "timeoutMs", "for");
+                Duration timeout = body.duration("timeoutMs");
+                timeout = timeout != null ? timeout : Duration.ofDays(1);
+                String until = body.string("for");
+                boolean done = switch (until == null ? "exit" : until) {
+                    case "exit" -> await(s, timeout);
+                    case "ready" -> awaitReady(s, timeout);
+                    default -> throw JsonBody.invalid("for: exit or ready, not '" + until + "'");
+                };
+                Map<String, Object> view = s.view();
+                view.put("timedOut", !done);
+                Http.json(response, 200, view, cb);
+            }
+            case FLUSH -> {
+                noBody(request);
+                Http.json(response, 200, Json.object("flushed", output.flush(caller, s)), cb);
+            }
+            case ATTACH -> throw JsonBody.invalid("attach: a WebSocket upgrade is required (Upgrade: websocket)");
+        }
+    }
+
+    /** The request's JSON body, whose fields must be among {@code fields}. */
+    private static JsonBody body(Request request, String... fields) {
+        return JsonBody.of(Http.jsonBody(request), Set.of(fields));
+    }
+
+    /** An endpoint that takes no body: none, or an empty JSON object, and nothing else is silently ignored. */
+    private static void noBody(Request request) {
+        body(request);
+    }
+
+    /**
+     * Waits until the session ends for good: through restarts, by policy or for a stall, since a
+     * session that is starting its process again has not ended.
+     */
+    private static boolean await(Session s, Duration timeout) {
+        try {
+            s.whenEnded().get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Waits until the session says {@code READY=1}, or its process ends first (then the view says
+     * so); a session without a notify socket can never become ready, so that is refused at once.
+     */
+    private static boolean awaitReady(Session s, Duration timeout) {
+        if (!s.vitals().expectsReady()) {
+            throw new StewardException(ErrorCode.INVALID_INPUT,
+                    "session " + s.id() + " has no notify socket, so it can never report ready; start it with --notify");
+        }
+        try {
+            s.vitals().readiness().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.steward.daemon.http;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.StewardException;
+import io.steward.daemon.session.Caller;
+import io.steward.daemon.session.Session;
+import io.steward.daemon.supervision.Sessions;
+import io.steward.sys.Libc;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.eclipse.jetty.http.pathmap.UriTemplatePathSpec;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+
+/** The daemon's HTTP/1.1, WebSocket and SSE server on its Unix socket (Jetty, no servlets). */
+public final class ApiServer implements AutoCloseable {
+    private final Server server;
+    private final SocketKeeper socket;
+
+    private ApiServer(Server server, SocketKeeper socket) {
+        this.server = server;
+        this.socket = socket;
+    }
+
+    /**
+     * Platform threads select and parse; handlers run on virtual threads, since many of them wait
+     * (wait, logs --follow, attach). A selector on a virtual thread parks through the JDK's poller
+     * on every wake-up, freezing its stack into a fresh chunk, and each selected key started a new
+     * virtual thread: a keystroke's round trip allocated kilobytes and met young collections.
+     */
+    static QueuedThreadPool threads() {
+        QueuedThreadPool pool = new QueuedThreadPool(64, 2);
+        pool.setName("steward-http");
+        pool.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("steward-http-vt"));
+        return pool;
+    }
+
+    public static ApiServer start(Backend daemon) throws Exception {
+        Path socket = daemon.home().socket();
+        Server server = new Server(threads());
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(false);
+        Peers peers = new Peers();
+        SocketKeeper keeper = new SocketKeeper(server, socket, path -> {
+            UnixDomainServerConnector connector = new UnixDomainServerConnector(server, 0, 1, new HttpConnectionFactory(http));
+            connector.setUnixDomainPath(path);
+            connector.setAcceptQueueSize(listenBacklog(SOMAXCONN));
+            connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
+            connector.addEventListener(peers);
+            return connector;
+        });
+        Metrics metrics = new Metrics();
+        int owner = Libc.getuid();
+        ApiHandler api = new ApiHandler(daemon, owner, metrics);
+        UriTemplatePathSpec attach = new UriTemplatePathSpec("/v1/sessions/{ref}/attach");
+        WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
+            container.setIdleTimeout(Duration.ofMinutes(30));
+            container.setMaxBinaryMessageSize(Sessions.MAX_STDIN_BYTES);
+            container.setMaxTextMessageSize(64 * 1024);
+            container.addMapping(attach, (rq, rs, cb) -> {
+                try {
+                    Caller caller = api.caller(rq, daemon.sessions());
+                    Query q = Query.of(rq, Route.ATTACH);
+                    boolean steal = q.bool("steal");
+                    boolean readOnly = q.bool("readOnly");
+                    long cursor = q.nonNegative("cursor", 0);
+                    long stderrCursor = q.nonNegative("stderrCursor", 0);
+                    if (readOnly && steal) {
+                        throw new StewardException(ErrorCode.INVALID_INPUT,
+                                "readOnly and steal exclude each other: watching never needs to evict anyone");
+                    }
+                    Session s = daemon.sessions().find(attach.getPathParams(Request.getPathInContext(rq)).get("ref"));
+                    if (!steal && !readOnly && s.attached()) {
+                        throw new StewardException(ErrorCode.ALREADY_ATTACHED, "session " + s.id()
+                                + " already has a client attached; steal it to take over");
+                    }
+                    return new AttachEndpoint(daemon.sessions(), s, caller, steal, readOnly, cursor, stderrCursor,
+                            metrics);
+                } catch (StewardException e) {
+                    Http.problem(rs, e, cb);
+                    return null;
+                }
+            });
+        });
+        ws.setHandler(api);
+        server.setHandler(ws);
+        server.setErrorHandler(new Http.ProblemErrorHandler());
+        server.setStopAtShutdown(false);
+        server.start();
+        try {
+            // Replaces a stale socket of a dead daemon; a live one holds the home's lock, so it is not one.
+            keeper.bind();
+        } catch (Exception e) {
+            server.stop();
+            throw e;
+        }
+        daemon.everyTick(keeper::check);
+        return new ApiServer(server, keeper);
+    }
+
+    /**
+     * The listen backlog: the system's maximum ({@code net.core.somaxconn}, which the kernel caps
+     * any backlog at anyway), 4096 when it cannot be read. Jetty's default of 0 makes the JDK ask
+     * for 50, and a burst of non-blocking connects beyond what is queued is refused with EAGAIN.
+     */
+    static int listenBacklog(Path somaxconn) {
+        // Read as a line: Files.readString of a /proc/sys file, whose size is 0, returns its first byte only.
+        try (java.io.BufferedReader r = Files.newBufferedReader(somaxconn)) {
+            String line = r.readLine();
+            int n = line == null ? 0 : Integer.parseInt(line.strip());
+            return n > 0 ? n : DEFAULT_BACKLOG;
+        } catch (java.io.IOException | NumberFormatException e) {
+            return DEFAULT_BACKLOG;
+        }
+    }
+
+    private static final int DEFAULT_BACKLOG = 4096;
+    static final Path SOMAXCONN = Path.of("/proc/sys/net/core/somaxconn");
+
+    @Override
+    public void close() throws Exception {
+        socket.close();
+        server.stop();
+    }
+}

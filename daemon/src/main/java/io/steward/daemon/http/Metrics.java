@@ -1,0 +1,82 @@
+package io.steward.daemon.http;
+
+import io.steward.api.ErrorCode;
+import io.steward.daemon.session.Session;
+import io.steward.daemon.supervision.Sessions;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Prometheus text metrics; every label is present from the start, at zero. */
+final class Metrics {
+    private final LongAdder requests = new LongAdder();
+    private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
+    private final AtomicLong attachDropped = new AtomicLong();
+
+    Metrics() {
+        for (ErrorCode c : ErrorCode.values()) {
+            errors.put(c, new LongAdder());
+        }
+    }
+
+    void request() {
+        requests.increment();
+    }
+
+    void error(ErrorCode code) {
+        errors.get(code).increment();
+    }
+
+    void attachDropped(long bytes) {
+        attachDropped.addAndGet(bytes);
+    }
+
+    String render(Sessions sessions) {
+        StringBuilder b = new StringBuilder();
+        long live = 0;
+        long exited = 0;
+        long dropped = 0;
+        long buffered = 0;
+        for (Session s : sessions.registry().all()) {
+            if (s.live()) {
+                live++;
+            } else {
+                exited++;
+            }
+            dropped += s.process().stdout().dropped() + s.process().stderr().map(r -> r.dropped()).orElse(0L);
+            buffered += s.process().stdout().buffered() + s.process().stderr().map(r -> r.buffered()).orElse(0L);
+        }
+        line(b, "steward_requests_total", "counter", "API requests", requests.sum());
+        b.append("# HELP steward_errors_total API requests refused, by code\n# TYPE steward_errors_total counter\n");
+        for (Map.Entry<ErrorCode, LongAdder> e : errors.entrySet()) {
+            b.append("steward_errors_total{code=\"").append(e.getKey().wire()).append("\"} ").append(e.getValue().sum())
+                    .append('\n');
+        }
+        b.append("# HELP steward_sessions sessions by phase\n# TYPE steward_sessions gauge\n");
+        b.append("steward_sessions{phase=\"running\"} ").append(live).append('\n');
+        b.append("steward_sessions{phase=\"exited\"} ").append(exited).append('\n');
+        line(b, "steward_output_dropped_bytes", "gauge", "bytes overwritten in session rings", dropped);
+        line(b, "steward_output_buffered_bytes", "gauge", "bytes held in session rings", buffered);
+        line(b, "steward_attach_dropped_bytes_total", "counter", "bytes attached clients missed by falling behind",
+                attachDropped.get());
+        line(b, "steward_audit_write_failures_total", "counter", "audit lines that could not be written",
+                sessions.audit().failures());
+        line(b, "steward_state_write_failures_total", "counter",
+                "state.db writes that failed when first tried (kept and retried)", sessions.book().deferred().failures());
+        line(b, "steward_state_writes_pending", "gauge", "state.db writes waiting to be retried",
+                sessions.book().deferred().pending());
+        line(b, "steward_log_written_bytes_total", "counter", "output bytes written to log files",
+                sessions.logCounters().written().get());
+        line(b, "steward_log_dropped_bytes_total", "counter", "output bytes rings dropped before a log writer read them",
+                sessions.logCounters().dropped().get());
+        sessions.heartbeats().render(b);
+        return b.toString();
+    }
+
+    private static void line(StringBuilder b, String name, String type, String help, long value) {
+        b.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        b.append(name).append(' ').append(value).append('\n');
+    }
+}

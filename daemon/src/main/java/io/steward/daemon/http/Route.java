@@ -1,0 +1,106 @@
+package io.steward.daemon.http;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.StewardException;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Every endpoint of the API: its method, its path ({@code {ref}} stands for a session) and the
+ * query parameters it takes. The one place where what a path takes is known: a path no route has
+ * is {@code not-found}; a path some route has, with a method none of them takes, is 405
+ * {@code method-not-allowed} with the methods they do take in {@code Allow}; a query parameter the
+ * route does not take is {@code invalid-input} ({@link Query}).
+ */
+enum Route {
+    METRICS("GET", "/metrics"),
+    HEALTH("GET", "/v1/health"),
+    CAPABILITIES("GET", "/v1/capabilities"),
+    BEATS("GET", "/v1/beats"),
+    EVENTS("GET", "/v1/events", "since"),
+    FLUSH_ALL("POST", "/v1/flush"),
+    SAVE("POST", "/v1/save"),
+    RESURRECT("POST", "/v1/resurrect"),
+    APPLY("POST", "/v1/apply"),
+    PURGE("POST", "/v1/purge"),
+    KILL_OLDER("POST", "/v1/kill-older"),
+    DAEMON_STOP("POST", "/v1/daemon/stop"),
+    LIST("GET", "/v1/sessions", "all", "label"),
+    RUN("POST", "/v1/sessions"),
+    SESSION("GET", "/v1/sessions/{ref}"),
+    REMOVE("DELETE", "/v1/sessions/{ref}"),
+    OUTPUT("GET", "/v1/sessions/{ref}/output", "stream", "cursor", "max"),
+    LOGS("GET", "/v1/sessions/{ref}/logs", "stdout", "stderr", "max"),
+    STDIN("POST", "/v1/sessions/{ref}/stdin", "eof"),
+    SIGNAL("POST", "/v1/sessions/{ref}/signal"),
+    STOP("POST", "/v1/sessions/{ref}/stop"),
+    KILL("POST", "/v1/sessions/{ref}/kill"),
+    RESIZE("POST", "/v1/sessions/{ref}/resize"),
+    WAIT("POST", "/v1/sessions/{ref}/wait"),
+    FLUSH("POST", "/v1/sessions/{ref}/flush"),
+    /** A WebSocket upgrade, served by {@link ApiServer}'s upgrade handler; what reaches the API here is not one. */
+    ATTACH("GET", "/v1/sessions/{ref}/attach", "steal", "readOnly", "cursor", "stderrCursor");
+
+    private static final String REF = "{ref}";
+
+    final String method;
+    private final String[] segments;
+    final Set<String> query;
+
+    Route(String method, String template, String... query) {
+        this.method = method;
+        this.segments = template.split("/", -1);
+        this.query = Set.of(query);
+    }
+
+    /** The route a request is for, and the session reference in its path (null when it has none). */
+    record Match(Route route, String ref) {}
+
+    /** A method the path does not take; {@code allow} is what goes in the {@code Allow} header. */
+    static final class MethodNotAllowed extends StewardException {
+        final String allow;
+
+        MethodNotAllowed(String method, String path, String allow) {
+            super(ErrorCode.METHOD_NOT_ALLOWED, "method " + method + " not allowed on " + path + "; it takes " + allow);
+            this.allow = allow;
+        }
+    }
+
+    static Match match(String method, String path) {
+        String[] parts = path.split("/", -1);
+        Set<String> allowed = new TreeSet<>();
+        for (Route r : values()) {
+            if (r.matches(parts)) {
+                if (r.method.equals(method)) {
+                    return new Match(r, r.ref(parts));
+                }
+                allowed.add(r.method);
+            }
+        }
+        if (allowed.isEmpty()) {
+            throw new StewardException(ErrorCode.NOT_FOUND, "no such endpoint: " + path);
+        }
+        throw new MethodNotAllowed(method, path, String.join(", ", allowed));
+    }
+
+    private boolean matches(String[] parts) {
+        if (parts.length != segments.length) {
+            return false;
+        }
+        for (int i = 0; i < parts.length; i++) {
+            if (!segments[i].equals(REF) && !segments[i].equals(parts[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String ref(String[] parts) {
+        for (int i = 0; i < segments.length; i++) {
+            if (segments[i].equals(REF)) {
+                return parts[i];
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,211 @@
+package io.steward.daemon.session;
+
+import io.steward.api.SessionState;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+
+/**
+ * A session's life: one state, changed only by {@link #move} (or {@link #started}) under this
+ * object's lock, following {@link #TABLE}. Each step names its cause and its event; the listener
+ * hears every step while the lock is held, so steps are seen in the order they happened. Who waits
+ * for "the next process or the end" holds a future that a step completes: nobody polls.
+ *
+ * @param <P> the process type (the daemon's {@code ManagedProcess}; anything in a test)
+ */
+public final class Lifecycle<P> {
+
+    /** Why a session moves. */
+    public enum Cause {
+        /** A user's stop or kill, a limit, an apply, a shutdown. */
+        STOP,
+        /** Its watchdog or heartbeats went silent and its stall action is restart. */
+        STALL,
+        /** Its process exited and nothing brings it back (or a stall restart's stop finished). */
+        EXIT,
+        /** Its process exited and the restart policy wants it again after a delay. */
+        EXIT_TO_RESTART,
+        /** Its process exited and the restarts allowed within the window are used up. */
+        GIVE_UP,
+        /** The backoff delay ran out. */
+        BACKOFF_OVER,
+        /** The next process runs. */
+        STARTED,
+        /** The next process could not be started. */
+        START_FAILED,
+        /** It leaves the daemon. */
+        RELEASE
+    }
+
+    /** One allowed step: from a state, for a cause, to a state, telling an event (or none). */
+    public record Step(SessionState from, Cause cause, SessionState to, String event) {}
+
+    /** Every allowed step; a pair not here is refused and changes nothing. */
+    static final List<Step> TABLE = List.of(
+            new Step(SessionState.RUNNING, Cause.STOP, SessionState.STOPPING, null),
+            new Step(SessionState.RUNNING, Cause.STALL, SessionState.RECOVERING, null),
+            new Step(SessionState.RUNNING, Cause.EXIT, SessionState.EXITED, "ended"),
+            new Step(SessionState.RUNNING, Cause.EXIT_TO_RESTART, SessionState.BACKOFF, "backoff"),
+            new Step(SessionState.RUNNING, Cause.GIVE_UP, SessionState.ERRORED, "errored"),
+            new Step(SessionState.STOPPING, Cause.STOP, SessionState.STOPPING, null),
+            new Step(SessionState.STOPPING, Cause.EXIT, SessionState.EXITED, "ended"),
+            new Step(SessionState.RECOVERING, Cause.STOP, SessionState.STOPPING, "recovery-refused"),
+            new Step(SessionState.RECOVERING, Cause.EXIT, SessionState.STARTING, null),
+            new Step(SessionState.BACKOFF, Cause.STOP, SessionState.EXITED, "restart-cancelled"),
+            new Step(SessionState.BACKOFF, Cause.BACKOFF_OVER, SessionState.STARTING, null),
+            new Step(SessionState.STARTING, Cause.STOP, SessionState.EXITED, "restart-cancelled"),
+            new Step(SessionState.STARTING, Cause.STARTED, SessionState.RUNNING, "restarted"),
+            new Step(SessionState.STARTING, Cause.START_FAILED, SessionState.EXITED, "restart-failed"),
+            new Step(SessionState.EXITED, Cause.RELEASE, SessionState.RELEASED, "reaped"),
+            new Step(SessionState.ERRORED, Cause.RELEASE, SessionState.RELEASED, "reaped"));
+
+    private static final Map<SessionState, Map<Cause, Step>> STEPS = index();
+
+    /** Hears every step, under the lifecycle's lock: it must not block. */
+    interface Listener<P> {
+        void moved(Step step, P process, Map<String, Object> detail);
+    }
+
+    /** Futures complete off the lock, so what depends on them never runs inside a step. */
+    private static final Executor COMPLETER = Executors.newVirtualThreadPerTaskExecutor();
+
+    private final Listener<P> listener;
+    private volatile SessionState state = SessionState.RUNNING;
+    private volatile P process;
+    private volatile int restarts;
+    private volatile long endedNanos;
+    /** The step that ended the session, or null while it has not. */
+    private volatile Step ending;
+    /** Completes with the successor of {@link #process}, or with null once the session has ended. */
+    private CompletableFuture<P> next = new CompletableFuture<>();
+    private final CompletableFuture<SessionState> end = new CompletableFuture<>();
+
+    Lifecycle(P first, Listener<P> listener) {
+        this.process = first;
+        this.listener = listener;
+    }
+
+    SessionState state() {
+        return state;
+    }
+
+    /** The current process: a restart replaces it. */
+    P process() {
+        return process;
+    }
+
+    int restarts() {
+        return restarts;
+    }
+
+    /** When the session ended ({@link System#nanoTime}), or 0 while it has not. */
+    long endedNanos() {
+        return endedNanos;
+    }
+
+    /**
+     * Ended with nobody's stop: its process exited while it was running and the restart policy let
+     * that stand, or it gave up restarting.
+     */
+    boolean endedByItself() {
+        Step e = ending;
+        return e != null && e.from() == SessionState.RUNNING && (e.cause() == Cause.EXIT || e.cause() == Cause.GIVE_UP);
+    }
+
+    /** Whether {@code cause} would be taken now. */
+    synchronized boolean allows(Cause cause) {
+        return step(state, cause) != null;
+    }
+
+    /**
+     * Takes the step for {@code cause} from the current state, if the table has one.
+     *
+     * @param detail what the step's event tells besides the session (may be empty)
+     * @return false when the step is refused: nothing changed
+     */
+    public synchronized boolean move(Cause cause, Map<String, Object> detail) {
+        if (cause == Cause.STARTED) {
+            throw new IllegalArgumentException("a start names its process: use started()");
+        }
+        Step step = step(state, cause);
+        if (step == null) {
+            return false;
+        }
+        enter(step, detail);
+        return true;
+    }
+
+    /**
+     * The next process runs in place of the one that ended ({@code STARTING → RUNNING}).
+     *
+     * @return false when the session is not starting (a stop came first): {@code successor} is not taken
+     */
+    synchronized boolean started(P successor, Map<String, Object> detail) {
+        Step step = step(state, Cause.STARTED);
+        if (step == null) {
+            return false;
+        }
+        CompletableFuture<P> waiting = next;
+        next = new CompletableFuture<>();
+        process = successor;
+        restarts++;
+        enter(step, detail);
+        COMPLETER.execute(() -> waiting.complete(successor));
+        return true;
+    }
+
+    private void enter(Step step, Map<String, Object> detail) {
+        state = step.to();
+        if (step.to().ended() && !step.from().ended()) {
+            endedNanos = System.nanoTime();
+            ending = step;
+            CompletableFuture<P> waiting = next;
+            COMPLETER.execute(() -> {
+                waiting.complete(null);
+                end.complete(step.to());
+            });
+        }
+        listener.moved(step, process, detail);
+    }
+
+    /**
+     * Completes with the process that followed {@code p} (at once if one already has), or with null
+     * once the session has ended with {@code p} as its last.
+     */
+    synchronized CompletableFuture<P> successorOf(P p) {
+        if (process != p) {
+            return CompletableFuture.completedFuture(process);
+        }
+        if (state.ended()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return next.copy();
+    }
+
+    /** Completes with the end state once the session has ended for good. */
+    CompletableFuture<SessionState> ended() {
+        return end.copy();
+    }
+
+    /** The step for {@code cause} from {@code from}, or null when the table has none. */
+    static Step step(SessionState from, Cause cause) {
+        return STEPS.get(from).get(cause);
+    }
+
+    private static Map<SessionState, Map<Cause, Step>> index() {
+        Map<SessionState, Map<Cause, Step>> m = new EnumMap<>(SessionState.class);
+        for (SessionState s : SessionState.values()) {
+            m.put(s, new EnumMap<>(Cause.class));
+        }
+        for (Step step : TABLE) {
+            if (m.get(step.from()).put(step.cause(), step) != null) {
+                throw new IllegalStateException("two steps from " + step.from() + " for " + step.cause());
+            }
+        }
+        return m;
+    }
+}

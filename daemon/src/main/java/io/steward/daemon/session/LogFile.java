@@ -1,0 +1,142 @@
+package io.steward.daemon.session;
+
+import io.steward.core.Ring;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+
+/**
+ * One stream's log on disk: {@code <stem>.out.log} and up to {@link #FILES} - 1 older files
+ * ({@code .1} the newest of them), each rotated at {@link #MAX_BYTES}. It remembers which stream
+ * offsets went where (a run per stretch written without a gap), so output the ring has dropped can
+ * still be read from here.
+ */
+public final class LogFile {
+    static final long MAX_BYTES = 10L * 1024 * 1024;
+    public static final int FILES = 5;
+
+    /** Stream bytes {@code [start, start + length)} at {@code position} of file {@code generation}. */
+    private record Run(long generation, long start, long position, long length) {
+        long end() {
+            return start + length;
+        }
+    }
+
+    private final Path current;
+    private final ArrayDeque<Run> runs = new ArrayDeque<>();
+    /** Counts rotations: file {@code generation} is {@code path(this.generation - generation)}. */
+    private long generation;
+    private long size = -1;
+
+    LogFile(Path current) {
+        this.current = current;
+    }
+
+    Path path(int i) {
+        return i == 0 ? current : current.resolveSibling(current.getFileName() + "." + i);
+    }
+
+    /** Appends {@code data} (its remaining bytes), which are the stream's bytes from {@code offset}. */
+    synchronized void append(ByteBuffer data, long offset) throws IOException {
+        int n = data.remaining();
+        if (size < 0 || size > 0 && size + n > MAX_BYTES) {
+            rotate();
+        }
+        try (FileChannel ch = FileChannel.open(current, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            try {
+                while (data.hasRemaining()) {
+                    ch.write(data);
+                }
+            } catch (IOException e) {
+                // Part of it may be on disk (a full disk takes what fits): cut it off, or every later
+                // run would point at the wrong place.
+                ch.truncate(size);
+                throw e;
+            }
+        }
+        Run last = runs.peekLast();
+        if (last != null && last.generation() == generation && last.end() == offset) {
+            runs.pollLast();
+            runs.addLast(new Run(generation, last.start(), last.position(), last.length() + n));
+        } else {
+            runs.addLast(new Run(generation, offset, size, n));
+        }
+        size += n;
+    }
+
+    /** Starts a new current file; the oldest beyond {@link #FILES} goes, with its runs. */
+    private void rotate() throws IOException {
+        size = -1; // until the new file exists: a rotation that fails is tried again by the next append
+        if (Files.exists(current) && Files.size(current) == 0) {
+            Files.delete(current); // an emptied log: nothing to keep
+        } else if (Files.exists(current)) {
+            Files.deleteIfExists(path(FILES - 1));
+            for (int i = FILES - 2; i >= 0; i--) {
+                if (Files.exists(path(i))) {
+                    Files.move(path(i), path(i + 1));
+                }
+            }
+            generation++;
+        }
+        runs.removeIf(r -> generation - r.generation() >= FILES);
+        Files.createFile(current, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        size = 0;
+    }
+
+    /**
+     * Up to {@code max} bytes from {@code cursor}, from the oldest run that still holds bytes at or
+     * after it (a cursor before everything kept skips ahead, as a ring read does); null when the
+     * files hold nothing at or after it.
+     */
+    public synchronized Ring.Chunk read(long cursor, int max) {
+        for (Iterator<Run> it = runs.iterator(); it.hasNext(); ) {
+            Run r = it.next();
+            if (r.end() <= cursor) {
+                continue;
+            }
+            long from = Math.max(cursor, r.start());
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(max, r.end() - from));
+            try (FileChannel ch = FileChannel.open(path((int) (generation - r.generation())), StandardOpenOption.READ)) {
+                long at = r.position() + (from - r.start());
+                while (buf.hasRemaining() && ch.read(buf, at + buf.position()) > 0) {
+                    // keep reading
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new Ring.Chunk(java.util.Arrays.copyOf(buf.array(), buf.position()), from, from + buf.position(),
+                    from - cursor);
+        }
+        return null;
+    }
+
+    /** Deletes the current file and every older one; the log holds nothing after. */
+    synchronized void delete() throws IOException {
+        runs.clear();
+        size = -1;
+        for (int i = 0; i < FILES; i++) {
+            Files.deleteIfExists(path(i));
+        }
+    }
+
+    /** Empties the log: older files go, the current one is cut to nothing. */
+    synchronized void flush() throws IOException {
+        for (int i = 1; i < FILES; i++) {
+            Files.deleteIfExists(path(i));
+        }
+        if (Files.exists(current)) {
+            try (FileChannel ch = FileChannel.open(current, StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+            }
+        }
+        runs.clear();
+        size = Files.exists(current) ? 0 : -1;
+    }
+}

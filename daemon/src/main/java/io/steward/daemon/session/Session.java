@@ -1,0 +1,335 @@
+package io.steward.daemon.session;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.SessionState;
+import io.steward.api.StewardException;
+import io.steward.core.ExitStatus;
+import io.steward.core.ManagedProcess;
+import io.steward.core.ProcessSpec;
+import io.steward.core.Ring;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One daemon-owned session: a process plus what the daemon knows about it. */
+public final class Session {
+    /** A client attached to a session; the writer among them is told when another steals the session. */
+    public interface Attachment {
+        void stolen();
+    }
+
+    private final String id;
+    private final String key;
+    private final String auditTag;
+    private final RunRequest request;
+    /** Its state and its current process: a restart replaces the process, keeping the rings. */
+    private final Lifecycle<ManagedProcess> life;
+    private final Vitals vitals;
+    private volatile ExitStatus lastExit;
+    private final Backoff backoff = new Backoff();
+    private final Instant createdAt = Instant.now();
+    private final long createdNanos = System.nanoTime();
+    private volatile long lastClientNanos = System.nanoTime();
+    /** The one client whose input and window size reach the session, or null; guarded by this. */
+    private Attachment attached;
+    /** Read-only clients: any number, never in the way of the writer nor of each other; guarded by this. */
+    private final java.util.Set<Attachment> watchers = new java.util.HashSet<>();
+
+    /** The writers of its log files, or null when it has none. */
+    private volatile SessionLog log;
+
+    /** Hears every step of a session's life, under its lifecycle's lock (see {@link Lifecycle}). */
+    public interface Steps {
+        void moved(Session s, Lifecycle.Step step, Map<String, Object> detail);
+    }
+
+    /** @param steps hears every step of its life */
+    public Session(String id, String key, String auditTag, RunRequest request, ManagedProcess process, Vitals vitals,
+            Steps steps) {
+        this.id = id;
+        this.key = key;
+        this.auditTag = auditTag;
+        this.request = request;
+        this.life = new Lifecycle<>(process, (step, p, detail) -> steps.moved(this, step, detail));
+        this.vitals = vitals;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** The registry's key: a keyed hash of the id. */
+    public String key() {
+        return key;
+    }
+
+    /** What the audit log shows of the id; it also names the session's own sockets. */
+    public String auditTag() {
+        return auditTag;
+    }
+
+    public RunRequest request() {
+        return request;
+    }
+
+    /** Readiness, status and liveness as the session's heartbeats and sd_notify messages tell them. */
+    public Vitals vitals() {
+        return vitals;
+    }
+
+    /**
+     * Its state and current process, for whoever takes a step of its life (supervision, release):
+     * a step that depends on what the session is now holds this object's lock.
+     */
+    public Lifecycle<ManagedProcess> lifecycle() {
+        return life;
+    }
+
+    /** When it was created ({@link System#nanoTime}). */
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    /** The current process. */
+    public ManagedProcess process() {
+        return life.process();
+    }
+
+    public SessionState state() {
+        return life.state();
+    }
+
+    public SessionLog log() {
+        return log;
+    }
+
+    public void log(SessionLog l) {
+        this.log = l;
+    }
+
+    /** Puts the restarted process in place of the one that exited with {@code exit}. */
+    public boolean restarted(ManagedProcess next, ExitStatus exit, Map<String, Object> detail) {
+        synchronized (life) {
+            if (!life.allows(Lifecycle.Cause.STARTED)) {
+                return false;
+            }
+            lastExit = exit;
+            return life.started(next, detail);
+        }
+    }
+
+    public int restarts() {
+        return life.restarts();
+    }
+
+    /**
+     * Stops the current process (soft, then hard, whole tree) for good: the step to {@code stopping}
+     * comes first, under the lifecycle's lock, so no restart under way can bring it back. A session
+     * waiting to restart ends there, with nothing to stop.
+     *
+     * @throws StewardException {@code conflict} when the session has ended already
+     */
+    public java.util.concurrent.CompletableFuture<ExitStatus> stopForGood(java.time.Duration grace) {
+        synchronized (life) {
+            ManagedProcess p = stopStep();
+            if (p == null) {
+                return process().onExit();
+            }
+            try {
+                return p.stop(grace);
+            } catch (StewardException exitedMeanwhile) {
+                return p.onExit(); // its exit takes the stopping session to exited
+            }
+        }
+    }
+
+    /**
+     * A stall restart ({@code --on-stall restart}): the step to {@code recovering}, then the tree is
+     * stopped with the session's grace; its exit takes the session to {@code starting}, and its
+     * supervisor starts the next process from there. Returns at once.
+     *
+     * @return false when the session is not running (someone stopped it, or it is restarting already)
+     */
+    public boolean recover() {
+        ManagedProcess old;
+        synchronized (life) {
+            if (!life.move(Lifecycle.Cause.STALL, Map.of())) {
+                return false;
+            }
+            old = process();
+        }
+        try {
+            old.stop(request.grace());
+        } catch (StewardException exitedMeanwhile) {
+            // its exit takes the session on to starting all the same
+        }
+        return true;
+    }
+
+    /** {@link #stopForGood}, or an end already there when the session has ended meanwhile. */
+    public java.util.concurrent.CompletableFuture<ExitStatus> stopUnlessEnded(java.time.Duration grace) {
+        try {
+            return stopForGood(grace);
+        } catch (StewardException ended) {
+            return process().onExit();
+        }
+    }
+
+    /** {@link #stopForGood} with SIGKILL at once. */
+    public void killForGood() {
+        synchronized (life) {
+            ManagedProcess p = stopStep();
+            if (p != null && p.phase() != ManagedProcess.Phase.EXITED) {
+                p.kill();
+            }
+        }
+    }
+
+    /** The process to stop, or null when the stop ended a session that had none running. */
+    private ManagedProcess stopStep() {
+        SessionState before = life.state();
+        if (!life.move(Lifecycle.Cause.STOP, Map.of())) {
+            throw new StewardException(ErrorCode.CONFLICT, "session " + id + " has exited");
+        }
+        return before == SessionState.BACKOFF || before == SessionState.STARTING ? null : life.process();
+    }
+
+    public Backoff backoff() {
+        return backoff;
+    }
+
+    public String name() {
+        return request.name();
+    }
+
+    /** Its current process has not exited (the session may still be about to restart it). */
+    public boolean live() {
+        return process().phase() != ManagedProcess.Phase.EXITED;
+    }
+
+    /** Not ended: it holds its name, counts against the quota, and cannot be removed. */
+    public boolean active() {
+        return !life.state().ended();
+    }
+
+    /** Ended for good: nothing will run in it again. */
+    public boolean ended() {
+        return life.state().ended();
+    }
+
+    /** Completes with the end state once the session has ended for good (through restarts). */
+    public java.util.concurrent.CompletableFuture<SessionState> whenEnded() {
+        return life.ended();
+    }
+
+    /** When it ended ({@link System#nanoTime}), or 0 while it has not. */
+    public long endedNanos() {
+        return life.endedNanos();
+    }
+
+    /** Ended for good, and not by anyone's stop: its policy let its exit stand, or it errored. */
+    public boolean endedByItself() {
+        return life.endedByItself();
+    }
+
+    /** Client activity (input, resize, attach) for the idle timeout. */
+    public void touch() {
+        lastClientNanos = System.nanoTime();
+    }
+
+    /** Nanos since the last output or client activity. */
+    public long idleNanos() {
+        return System.nanoTime() - Math.max(lastClientNanos, process().lastOutputNanos());
+    }
+
+    /** Completes with the process after {@code p}, or null once the session ended with {@code p} its last. */
+    public java.util.concurrent.CompletableFuture<ManagedProcess> successorOf(ManagedProcess p) {
+        return life.successorOf(p);
+    }
+
+    /**
+     * Adds {@code a} to the session's clients. A read-only one only watches: it is always let in and
+     * evicts nobody. A writer is the attached client: without {@code steal} a second one is refused
+     * with {@code already-attached}; with it the current writer (never a watcher) is told it was stolen.
+     *
+     * @return the client that was evicted, or null
+     */
+    public synchronized Attachment attach(Attachment a, boolean readOnly, boolean steal) {
+        if (readOnly) {
+            watchers.add(a);
+            touch();
+            return null;
+        }
+        Attachment old = attached;
+        if (old != null && !steal) {
+            throw new StewardException(ErrorCode.ALREADY_ATTACHED, "session " + id + " already has a client attached; steal it to take over");
+        }
+        attached = a;
+        touch();
+        if (old != null) {
+            old.stolen();
+        }
+        return old;
+    }
+
+    public synchronized void detach(Attachment a) {
+        if (attached == a) {
+            attached = null;
+        }
+        watchers.remove(a);
+    }
+
+    /** True while a writer is attached; watchers do not count. */
+    public synchronized boolean attached() {
+        return attached != null;
+    }
+
+    /** How many read-only clients watch now. */
+    synchronized int watchers() {
+        return watchers.size();
+    }
+
+    public Map<String, Object> view() {
+        ManagedProcess process = process();
+        SessionState state = life.state();
+        ExitStatus exit = process.exitStatus().orElse(null);
+        Ring out = process.stdout();
+        Ring err = process.stderr().orElse(null);
+        ProcessSpec.PtySize size = process.ptySize();
+        long nanos = System.nanoTime();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("name", request.name());
+        m.put("label", request.label());
+        m.put("kind", process.isPty() ? "pty" : "pipe");
+        m.put("argv", request.spec().argv());
+        m.put("pid", process.pid());
+        m.put("state", state.wire());
+        m.put("phase", exit == null ? "running" : state == SessionState.ERRORED ? "errored" : "exited");
+        m.put("restartPending", state == SessionState.BACKOFF || state == SessionState.STARTING);
+        m.put("stopping", process.phase() == ManagedProcess.Phase.STOPPING);
+        m.put("exitCode", exit != null ? exit.exitCode() : null);
+        m.put("signal", exit != null ? exit.signalName() : null);
+        m.put("outcome", exit != null ? exit.outcome() : null);
+        m.put("startedAt", createdAt.toString());
+        m.put("ageMs", (nanos - createdNanos) / 1_000_000);
+        m.put("idleMs", idleNanos() / 1_000_000);
+        m.put("bufferedBytes", out.buffered() + (err != null ? err.buffered() : 0));
+        m.put("droppedBytes", out.dropped() + (err != null ? err.dropped() : 0));
+        // A full backpressure ring holds the child in write(2) until a consumer (log writer, client) frees it.
+        m.put("blocked", exit == null && (out.full() || err != null && err.full()));
+        m.put("stdinOpen", process.stdin().map(s -> s.isOpen()).orElse(false));
+        m.put("attached", attached());
+        m.put("watchers", watchers());
+        m.put("rows", size != null ? size.rows() : null);
+        m.put("cols", size != null ? size.cols() : null);
+        m.put("cpuMs", process.cpuMicros() / 1000);
+        m.put("peakRssBytes", process.peakRssBytes());
+        m.put("restarts", life.restarts());
+        ExitStatus last = lastExit;
+        m.put("lastExit", last == null ? null : io.steward.api.Json.object("exitCode", last.exitCode(),
+                "signal", last.signalName(), "outcome", last.outcome()));
+        vitals.describe(m, nanos);
+        return m;
+    }
+}
