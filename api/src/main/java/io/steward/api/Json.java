@@ -366,6 +366,23 @@ public final class Json {
     /** Types with a stable wire name. */
     public interface Wire {
         String wire();
+
+        /**
+         * The constant of {@code values} named {@code value} on the wire, or null for null; a name none
+         * has comes from a daemon newer than this client, and is an {@code internal} error naming {@code field}.
+         */
+        static <E extends Enum<E> & Wire> E of(String field, String value, E[] values) {
+            if (value == null) {
+                return null;
+            }
+            for (E e : values) {
+                if (e.wire().equals(value)) {
+                    return e;
+                }
+            }
+            throw new StewardException(ErrorCode.INTERNAL,
+                    field + ": '" + value + "' is not a value this client knows; is the daemon newer?");
+        }
     }
 
     private static void quote(StringBuilder b, String s) {

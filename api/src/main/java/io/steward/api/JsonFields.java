@@ -1,6 +1,7 @@
 package io.steward.api;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -45,26 +46,61 @@ record JsonFields(Map<String, Object> json) {
         return json.get(key) instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
     }
 
+    List<Long> longs(String key) {
+        return json.get(key) instanceof List<?> l
+                ? l.stream().map(o -> o instanceof Number n ? n.longValue() : 0L).toList() : List.of();
+    }
+
+    Instant instant(String key) {
+        String s = text(key);
+        return s != null ? Instant.parse(s) : null;
+    }
+
+    boolean has(String key) {
+        return json.containsKey(key);
+    }
+
     @SuppressWarnings("unchecked")
     JsonFields object(String key) {
         return json.get(key) instanceof Map<?, ?> m ? new JsonFields((Map<String, Object>) m) : null;
     }
 
+    /** The objects of a list field; anything else in it is skipped. */
+    @SuppressWarnings("unchecked")
+    List<JsonFields> objects(String key) {
+        return json.get(key) instanceof List<?> l ? l.stream().filter(o -> o instanceof Map<?, ?>)
+                .map(o -> new JsonFields((Map<String, Object>) o)).toList() : List.of();
+    }
+
+    /**
+     * An error code; one this client does not know is {@code internal}, as a problem document's is:
+     * a failure stays a failure even when its kind is new.
+     */
+    ErrorCode errorCode(String key) {
+        String s = text(key);
+        return s == null ? null : ErrorCode.fromWire(s).orElse(ErrorCode.INTERNAL);
+    }
+
     /** The enum constant whose wire name the field holds, or null; a name none has is a daemon this client does not know. */
     <E extends Enum<E> & Json.Wire> E wire(String key, E[] values) {
-        String s = text(key);
-        if (s == null) {
-            return null;
-        }
-        for (E e : values) {
-            if (e.wire().equals(s)) {
-                return e;
-            }
-        }
-        throw new StewardException(ErrorCode.INTERNAL, key + ": '" + s + "' is not a value this client knows; is the daemon newer?");
+        return Json.Wire.of(key, text(key), values);
     }
+
+    // ---- writing: values as the JSON reader gives them back, so a document read and written again equals itself ----
 
     static Long millis(Duration d) {
         return d != null ? d.toMillis() : null;
+    }
+
+    static String wire(Json.Wire w) {
+        return w != null ? w.wire() : null;
+    }
+
+    static Long number(Integer i) {
+        return i != null ? i.longValue() : null;
+    }
+
+    static String instant(Instant t) {
+        return t != null ? t.toString() : null;
     }
 }

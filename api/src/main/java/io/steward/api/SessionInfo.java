@@ -1,5 +1,8 @@
 package io.steward.api;
 
+import static io.steward.api.JsonFields.number;
+import static io.steward.api.JsonFields.wire;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -80,7 +83,7 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
         return new SessionInfo(f.text("id"), f.text("name"), f.text("label"), f.wire("kind", Kind.values()),
                 f.texts("argv"), f.longValue("pid"), f.wire("state", SessionState.values()), f.wire("phase", Phase.values()), f.flag("restartPending"),
                 f.flag("stopping"), f.integer("exitCode"), f.text("signal"), f.wire("outcome", Outcome.values()),
-                f.text("startedAt") != null ? Instant.parse(f.text("startedAt")) : null, f.millis("ageMs"),
+                f.instant("startedAt"), f.millis("ageMs"),
                 f.millis("idleMs"), f.longValue("bufferedBytes"), f.longValue("droppedBytes"), f.flag("blocked"),
                 f.flag("stdinOpen"), f.flag("attached"), (int) f.longValue("watchers"), f.integer("rows"), f.integer("cols"), f.millis("cpuMs"),
                 f.longValue("peakRssBytes"), (int) f.longValue("restarts"),
@@ -108,7 +111,7 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
         m.put("exitCode", number(exitCode));
         m.put("signal", signal);
         m.put("outcome", wire(outcome));
-        m.put("startedAt", startedAt != null ? startedAt.toString() : null);
+        m.put("startedAt", JsonFields.instant(startedAt));
         m.put("ageMs", JsonFields.millis(age));
         m.put("idleMs", JsonFields.millis(idle));
         m.put("bufferedBytes", bufferedBytes);
@@ -139,15 +142,6 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
             m.put("timedOut", timedOut);
         }
         return m;
-    }
-
-    private static String wire(Json.Wire w) {
-        return w != null ? w.wire() : null;
-    }
-
-    /** As the JSON reader gives numbers back, so a document read and written again is equal to itself. */
-    private static Long number(Integer i) {
-        return i != null ? i.longValue() : null;
     }
 
     /** Whether its process runs now. */

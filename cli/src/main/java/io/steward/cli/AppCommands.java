@@ -1,7 +1,9 @@
 package io.steward.cli;
 
+import io.steward.api.FlushResult;
+import io.steward.api.ResurrectResult;
+import io.steward.api.SaveResult;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,9 +19,9 @@ final class AppCommands {
 
         @Override
         public Integer call() {
-            Map<String, Object> r = Clients.existing().save();
-            List<?> saved = (List<?>) r.get("saved");
-            Printer.either(json, r, "saved " + saved.size() + " apps" + (saved.isEmpty() ? "" : ": " + join(saved)));
+            SaveResult r = Clients.existing().apps().save();
+            List<String> saved = r.saved();
+            Printer.either(json, r.toJson(), "saved " + saved.size() + " apps" + (saved.isEmpty() ? "" : ": " + join(saved)));
             return 0;
         }
     }
@@ -32,11 +34,11 @@ final class AppCommands {
 
         @Override
         public Integer call() {
-            Map<String, Object> r = Clients.starting().resurrect();
-            List<?> failed = (List<?>) r.get("failed");
-            List<?> ended = (List<?>) r.getOrDefault("ended", List.of()); // none from an older daemon
-            Printer.either(json, r, "started " + join((List<?>) r.get("started")) + "; running "
-                    + join((List<?>) r.get("running")) + "; stopped by you " + join((List<?>) r.get("stopped"))
+            ResurrectResult r = Clients.starting().apps().resurrect();
+            List<ResurrectResult.Failure> failed = r.failed();
+            List<String> ended = r.ended() != null ? r.ended() : List.of(); // none from an older daemon
+            Printer.either(json, r.toJson(), "started " + join(r.started()) + "; running "
+                    + join(r.running()) + "; stopped by you " + join(r.stopped())
                     + (ended.isEmpty() ? "" : "; ended by itself " + join(ended))
                     + (failed.isEmpty() ? "" : "; failed " + failures(failed)));
             return failed.isEmpty() ? 0 : 1;
@@ -53,21 +55,18 @@ final class AppCommands {
 
         @Override
         public Integer call() {
-            Map<String, Object> r = Clients.existing().flush(ref);
-            Printer.either(json, r, "flushed the logs of " + ((List<?>) r.get("flushed")).size() + " sessions");
+            FlushResult r = Clients.existing().sessions().flush(ref);
+            Printer.either(json, r.toJson(), "flushed the logs of " + r.flushed().size() + " sessions");
             return 0;
         }
     }
 
     /** {@code api (app "api" not started: "db" is not running (stopped by you))}, for each. */
-    private static String failures(List<?> failed) {
-        return String.join(", ", failed.stream().map(f -> {
-            Map<?, ?> m = (Map<?, ?>) f;
-            return m.get("name") + " (" + m.get("detail") + ")";
-        }).toList());
+    private static String failures(List<ResurrectResult.Failure> failed) {
+        return String.join(", ", failed.stream().map(f -> f.name() + " (" + f.detail() + ")").toList());
     }
 
-    private static String join(List<?> names) {
-        return names.isEmpty() ? "-" : String.join(", ", names.stream().map(String::valueOf).toList());
+    private static String join(List<String> names) {
+        return names.isEmpty() ? "-" : String.join(", ", names);
     }
 }

@@ -1,11 +1,10 @@
 package io.steward.cli;
 
+import io.steward.api.ApplyResult;
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
 import io.steward.api.StewardException;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,29 +37,27 @@ final class ApplyCommand implements Callable<Integer> {
             throw new StewardException(ErrorCode.INVALID_INPUT, file + ": no [[app]] in the file; applying it would"
                     + " stop every app applied before: give --allow-empty to mean that");
         }
-        Map<String, Object> answer;
+        ApplyResult answer;
         try {
-            answer = Clients.starting().apply(Json.object("apps", apps.apps, "dryRun", dryRun, "allowEmpty", allowEmpty));
+            answer = Clients.starting().apps().apply(Json.object("apps", apps.apps, "dryRun", dryRun, "allowEmpty", allowEmpty));
         } catch (StewardException e) {
             throw e.code() == ErrorCode.INVALID_INPUT ? apps.locate(e) : e;
         }
         if (json) {
-            Printer.json(answer);
+            Printer.json(answer.toJson());
             return 0;
         }
         int started = 0;
         int restarted = 0;
         int stopped = 0;
         int unchanged = 0;
-        for (Object o : (List<?>) answer.get("actions")) {
-            Map<?, ?> a = (Map<?, ?>) o;
-            String action = (String) a.get("action");
-            System.out.println(action + " " + a.get("name"));
-            switch (action) {
-                case "start" -> started++;
-                case "restart" -> restarted++;
-                case "stop" -> stopped++;
-                default -> unchanged++;
+        for (ApplyResult.Action a : answer.actions()) {
+            System.out.println(a.action().wire() + " " + a.name());
+            switch (a.action()) {
+                case START -> started++;
+                case RESTART -> restarted++;
+                case STOP -> stopped++;
+                case UNCHANGED -> unchanged++;
             }
         }
         System.out.println((dryRun ? "dry run, nothing changed: would start " : "started ") + started

@@ -1,6 +1,7 @@
 package io.steward.cli;
 
 import io.steward.api.Json;
+import io.steward.api.Outcome;
 import io.steward.client.AttachEvent;
 import io.steward.sys.Signal;
 import java.util.Map;
@@ -29,7 +30,7 @@ record AttachEnding(String kind, String message, int exitCode, AttachEvent.Exit 
     static String restarted(String ref, AttachEvent.Restarted r, boolean json) {
         if (json) {
             return Json.write(Json.object("restarted", r.restarts(), "pid", r.pid(), "exitCode", r.exitCode(),
-                    "signal", r.signal(), "outcome", r.outcome()));
+                    "signal", r.signal(), "outcome", wire(r.outcome())));
         }
         String how = r.signal() != null ? "signal " + r.signal() : "code " + r.exitCode();
         return "steward: session " + ref + " exited with " + how + "; restarted as pid " + r.pid()
@@ -59,6 +60,10 @@ record AttachEnding(String kind, String message, int exitCode, AttachEvent.Exit 
         });
     }
 
+    private static String wire(Outcome outcome) {
+        return outcome != null ? outcome.wire() : null;
+    }
+
     String line(boolean json) {
         if (!json) {
             return "steward: " + message;
@@ -66,7 +71,7 @@ record AttachEnding(String kind, String message, int exitCode, AttachEvent.Exit 
         Map<String, Object> m = Json.object("ended", kind, "exitCode", exitCode, "message", message);
         if (exit != null) {
             m.put("signal", exit.signal());
-            m.put("outcome", exit.outcome());
+            m.put("outcome", wire(exit.outcome()));
         }
         return Json.write(m);
     }

@@ -1,7 +1,7 @@
 package io.steward.cli;
 
-import java.util.List;
-import java.util.Map;
+import io.steward.api.BeatOrigin;
+import io.steward.api.BeatStats;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,25 +13,23 @@ final class BeatsCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    @SuppressWarnings("unchecked")
     public Integer call() {
-        Map<String, Object> beats = Clients.existing().beats();
+        BeatStats beats = Clients.existing().daemon().beats();
         if (json) {
-            Printer.json(beats);
+            Printer.json(beats.toJson());
             return 0;
         }
         Table t = new Table("PID", "SESSION", "ORIGIN", "STATUS", "NONCE", "AGE", "BEATS", "STALLS");
-        for (Map<String, Object> a : (List<Map<String, Object>>) beats.get("agents")) {
-            boolean stalled = Boolean.TRUE.equals(a.get("stalled"));
-            String status = stalled ? "stalled" : SessionView.text(a.get("status"));
+        for (BeatStats.Agent a : beats.agents()) {
+            String status = a.stalled() ? "stalled" : SessionView.wire(a.status());
             t.row(new String[] {
-                SessionView.text(a.get("pid")), a.get("name") != null ? SessionView.text(a.get("name"))
-                        : a.get("session") instanceof String id ? id.substring(0, SessionView.SHORT_ID) : "-",
-                SessionView.text(a.get("origin")), status, SessionView.text(a.get("lastNonce")),
-                SessionView.millis(a.get("ageMs")), SessionView.text(a.get("beats")), SessionView.text(a.get("stalls"))
-            }, new String[] {null, null, "network-unverified".equals(a.get("origin")) ? Table.YELLOW : null,
-                stalled || "critical".equals(a.get("status")) ? Table.RED : "ok".equals(a.get("status")) ? Table.GREEN
-                        : Table.YELLOW, null, null, null, null});
+                Long.toString(a.pid()), a.name() != null ? a.name()
+                        : a.session() != null ? a.session().substring(0, SessionView.SHORT_ID) : "-",
+                SessionView.wire(a.origin()), status, Long.toUnsignedString(a.lastNonce()), SessionView.time(a.age()),
+                Long.toString(a.beats()), Long.toString(a.stalls())
+            }, new String[] {null, null, a.origin() == BeatOrigin.NETWORK_UNVERIFIED ? Table.YELLOW : null,
+                a.stalled() || a.status() == BeatStats.Status.CRITICAL ? Table.RED
+                        : a.status() == BeatStats.Status.OK ? Table.GREEN : Table.YELLOW, null, null, null, null});
         }
         System.out.print(t.render(Table.colourWanted()));
         return 0;

@@ -3,14 +3,16 @@ package io.steward.cli;
 import io.steward.api.Durations;
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
+import io.steward.api.KillOlderResult;
+import io.steward.api.PurgeResult;
 import io.steward.api.RunOptions;
 import io.steward.api.SessionInfo;
+import io.steward.api.StdinWritten;
 import io.steward.api.StewardException;
+import io.steward.client.DaemonEndpoints;
 import io.steward.client.Sessions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,8 +45,8 @@ final class ControlCommands {
             if (bytes.length == 0 && !eof) {
                 throw new StewardException(ErrorCode.INVALID_INPUT, "nothing to send: give TEXT, - for stdin, or --eof");
             }
-            Map<String, Object> r = Clients.existing().send(ref, bytes, eof);
-            Printer.either(json, r, "sent " + r.get("written") + " bytes" + (eof ? ", then EOF" : ""));
+            StdinWritten r = Clients.existing().sessions().send(ref, bytes, eof);
+            Printer.either(json, r.toJson(), "sent " + r.written() + " bytes" + (eof ? ", then EOF" : ""));
             return 0;
         }
     }
@@ -155,8 +157,8 @@ final class ControlCommands {
 
         @Override
         public Integer call() {
-            Map<String, Object> r = Clients.existing().purge();
-            Printer.either(json, r, "released " + ((List<?>) r.get("released")).size() + " sessions");
+            PurgeResult r = Clients.existing().sessions().purge();
+            Printer.either(json, r.toJson(), "released " + r.released().size() + " sessions");
             return 0;
         }
     }
@@ -171,8 +173,8 @@ final class ControlCommands {
 
         @Override
         public Integer call() {
-            Map<String, Object> r = Clients.existing().killOlder(Durations.parse(age).toMillis());
-            Printer.either(json, r, "stopping " + ((List<?>) r.get("stopped")).size() + " sessions");
+            KillOlderResult r = Clients.existing().sessions().killOlder(Durations.parse(age));
+            Printer.either(json, r.toJson(), "stopping " + r.stopped().size() + " sessions");
             return 0;
         }
     }
@@ -192,22 +194,17 @@ final class ControlCommands {
         public Integer call() {
             // Without --follow: what the daemon holds, then return once the replay is done. The
             // replay ends where the health's event sequence stood when we asked.
-            io.steward.client.StewardClient client = Clients.existing();
-            long last = follow ? Long.MAX_VALUE : lastSeq(client);
+            DaemonEndpoints daemon = Clients.existing().daemon();
+            long last = follow ? Long.MAX_VALUE : daemon.health().lastEventSeq();
             if (last <= since) {
                 return 0;
             }
-            client.events(since, e -> {
-                System.out.println(Json.write(e));
+            daemon.events(since, e -> {
+                System.out.println(Json.write(e.toJson()));
                 System.out.flush();
-                return !(e.get("seq") instanceof Number n) || n.longValue() < last;
+                return e.seq() < last;
             });
             return 0;
-        }
-
-        private static long lastSeq(io.steward.client.StewardClient client) {
-            Object seq = client.health().get("lastEventSeq");
-            return seq instanceof Number n ? n.longValue() : Long.MAX_VALUE;
         }
     }
 }

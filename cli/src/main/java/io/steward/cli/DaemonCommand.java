@@ -2,6 +2,7 @@ package io.steward.cli;
 
 import io.steward.api.Durations;
 import io.steward.api.ErrorCode;
+import io.steward.api.HealthInfo;
 import io.steward.api.StewardException;
 import io.steward.api.Json;
 import io.steward.api.LockHolder;
@@ -17,9 +18,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -104,8 +105,8 @@ final class DaemonCommand {
         public Integer call() throws Exception {
             StewardHome home = StewardHome.fromEnvironment();
             options.udpAddress();
-            Map<String, Object> health = start(home, options.argv());
-            System.out.println(json ? Json.write(health) : "steward: daemon pid " + health.get("pid") + " on " + home.socket());
+            HealthInfo health = start(home, options.argv());
+            System.out.println(json ? Json.write(health.toJson()) : "steward: daemon pid " + health.pid() + " on " + home.socket());
             return 0;
         }
     }
@@ -122,7 +123,7 @@ final class DaemonCommand {
         public Integer call() throws Exception {
             StewardHome home = StewardHome.fromEnvironment();
             long ms = Durations.parse(grace).toMillis();
-            new StewardClient(home).stopDaemon(ms);
+            new StewardClient(home).daemon().stopDaemon(Duration.ofMillis(ms));
             long deadline = System.currentTimeMillis() + ms + START_TIMEOUT_MS;
             while (DaemonMain.answering(home.socket()) && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
@@ -139,13 +140,12 @@ final class DaemonCommand {
 
         @Override
         public Integer call() {
-            Map<String, Object> h = new StewardClient(StewardHome.fromEnvironment()).health();
+            HealthInfo h = new StewardClient(StewardHome.fromEnvironment()).daemon().health();
             if (json) {
-                System.out.println(Json.write(h));
+                System.out.println(Json.write(h.toJson()));
             } else {
-                System.out.printf("steward %s: pid %s, up %s, %s running sessions, home %s%n", h.get("version"), h.get("pid"),
-                        Durations.format(java.time.Duration.ofMillis(((Number) h.get("uptimeMs")).longValue() / 1000 * 1000)),
-                        h.get("sessions"), h.get("home"));
+                System.out.printf("steward %s: pid %s, up %s, %s running sessions, home %s%n", h.version(), h.pid(),
+                        Durations.format(Duration.ofSeconds(h.uptime().toSeconds())), h.sessions(), h.home());
             }
             return 0;
         }
@@ -175,17 +175,17 @@ final class DaemonCommand {
      * Starts a detached daemon (its own session, stdin from /dev/null, output to its log) unless one
      * answers or holds the home's lock, then waits for its health with a bounded backoff.
      */
-    static Map<String, Object> start(StewardHome home) throws Exception {
+    static HealthInfo start(StewardHome home) throws Exception {
         return start(home, List.of());
     }
 
     /** {@link #start(StewardHome)} with options for {@code daemon run}. */
-    static Map<String, Object> start(StewardHome home, List<String> runOptions) throws Exception {
+    static HealthInfo start(StewardHome home, List<String> runOptions) throws Exception {
         StewardClient client = new StewardClient(home);
         if (DaemonMain.answering(home.socket()) || LockHolder.of(home.lock()) != LockHolder.NONE) {
             // A daemon holding the lock is starting or putting its socket back: health waits for it,
             // or says that it does not answer. Starting another would only be refused.
-            return client.health();
+            return client.daemon().health();
         }
         DaemonMain.prepareHome(home);
         Path log = home.file("daemon.log");
@@ -213,7 +213,7 @@ final class DaemonCommand {
             long pause = 5;
             while (System.currentTimeMillis() < deadline) {
                 try {
-                    return client.health();
+                    return client.daemon().health();
                 } catch (DaemonUnreachableException e) {
                     if (e.lockHolder() != LockHolder.NONE) {
                         throw e;
@@ -221,7 +221,7 @@ final class DaemonCommand {
                     if (Pidfd.hasExited(pidfd)) {
                         Pidfd.reap(pidfd);
                         if (LockHolder.of(home.lock()) != LockHolder.NONE) {
-                            return client.health(); // a concurrent start won the home: that daemon is the one
+                            return client.daemon().health(); // a concurrent start won the home: that daemon is the one
                         }
                         throw DaemonUnreachableException.didNotStart(home.socket(), log, logSize,
                                 "the daemon exited at start");

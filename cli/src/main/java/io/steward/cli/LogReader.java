@@ -1,7 +1,11 @@
 package io.steward.cli;
 
-import io.steward.client.StewardClient;
-import io.steward.client.StewardClient.Piece;
+import io.steward.api.Json;
+import io.steward.api.LogsPage;
+import io.steward.api.LogsPage.Piece;
+import io.steward.api.OutputChunk;
+import io.steward.api.StdStream;
+import io.steward.client.Sessions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,18 +22,20 @@ abstract sealed class LogReader {
         }
     }
 
-    final StewardClient client;
+    final Sessions sessions;
     final String ref;
 
-    private LogReader(StewardClient client, String ref) {
-        this.client = client;
+    private LogReader(Sessions sessions, String ref) {
+        this.sessions = sessions;
         this.ref = ref;
     }
 
     abstract Batch read(long[] cursors, int max);
 
-    static LogReader of(StewardClient client, String ref, String stream) {
-        return stream != null ? new OneStream(client, ref, stream) : new BothStreams(client, ref);
+    /** {@code stream} is {@code stdout}, {@code stderr}, or null for both. */
+    static LogReader of(Sessions sessions, String ref, String stream) {
+        return stream != null ? new OneStream(sessions, ref, Json.Wire.of("--stream", stream, StdStream.values()))
+                : new BothStreams(sessions, ref);
     }
 
     /** Everything from {@code from} up to at least {@code target}, read in slices of {@code max}. */
@@ -49,30 +55,29 @@ abstract sealed class LogReader {
     }
 
     private static final class OneStream extends LogReader {
-        private final String stream;
+        private final StdStream stream;
 
-        OneStream(StewardClient client, String ref, String stream) {
-            super(client, ref);
+        OneStream(Sessions sessions, String ref, StdStream stream) {
+            super(sessions, ref);
             this.stream = stream;
         }
 
         @Override
         Batch read(long[] cursors, int max) {
-            StewardClient.Output o = client.output(ref, stream, cursors[0], max);
-            List<Piece> pieces = o.data().length > 0 || o.dropped() > 0
-                    ? List.of(new Piece(o.stream(), o.cursor(), o.next(), o.dropped(), o.data())) : List.of();
+            OutputChunk o = sessions.output(ref, stream, cursors[0], max);
+            List<Piece> pieces = o.data().length > 0 || o.dropped() > 0 ? List.of(o.piece()) : List.of();
             return new Batch(pieces, new long[] {o.next(), 0}, new long[] {o.end(), 0}, o.eof());
         }
     }
 
     private static final class BothStreams extends LogReader {
-        BothStreams(StewardClient client, String ref) {
-            super(client, ref);
+        BothStreams(Sessions sessions, String ref) {
+            super(sessions, ref);
         }
 
         @Override
         Batch read(long[] cursors, int max) {
-            StewardClient.Logs l = client.logs(ref, cursors[0], cursors[1], max);
+            LogsPage l = sessions.logs(ref, cursors[0], cursors[1], max);
             return new Batch(l.pieces(), new long[] {l.outNext(), l.errNext()}, new long[] {l.outEnd(), l.errEnd()},
                     l.eof());
         }

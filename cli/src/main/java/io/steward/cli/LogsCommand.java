@@ -2,8 +2,9 @@ package io.steward.cli;
 
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
+import io.steward.api.LogsPage.Piece;
+import io.steward.api.StdStream;
 import io.steward.api.StewardException;
-import io.steward.client.StewardClient.Piece;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ final class LogsCommand implements Callable<Integer> {
         }
         long[] cursors = sinceCursors();
         colour = !json && Table.colourWanted();
-        LogReader reader = LogReader.of(Clients.existing(), ref, stream);
+        LogReader reader = LogReader.of(Clients.existing().sessions(), ref, stream);
         LogReader.Batch first = reader.read(cursors, tail != null ? 0 : CHUNK);
         long[] target = first.end();
         if (tail != null) {
@@ -177,16 +178,16 @@ final class LogsCommand implements Callable<Integer> {
 
     private void print(Piece p, boolean eof) throws IOException {
         if (json) {
-            Printer.json(Json.object("stream", p.stream(), "cursor", p.cursor(), "next", p.next(), "dropped", p.dropped(),
+            Printer.json(Json.object("stream", p.stream().wire(), "cursor", p.cursor(), "next", p.next(), "dropped", p.dropped(),
                     "eof", eof, "data", Base64.getEncoder().encodeToString(p.data())));
             return;
         }
         if (p.dropped() > 0) {
-            System.err.println("steward: " + p.dropped() + " bytes of " + p.stream() + " dropped before offset "
+            System.err.println("steward: " + p.dropped() + " bytes of " + p.stream().wire() + " dropped before offset "
                     + p.cursor() + " (the ring overflowed, or the log files lack them)");
         }
         PrintStream out = System.out;
-        boolean red = colour && p.stream().equals("stderr");
+        boolean red = colour && p.stream() == StdStream.STDERR;
         if (red) {
             out.print(RED);
         }

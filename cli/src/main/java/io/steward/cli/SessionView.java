@@ -63,11 +63,7 @@ final class SessionView {
         return d == null ? "-" : millis(d.toMillis());
     }
 
-    static String millis(Object ms) {
-        if (!(ms instanceof Number n)) {
-            return "-";
-        }
-        long v = n.longValue();
+    private static String millis(long v) {
         return v < 1000 ? v + "ms" : Durations.format(Duration.ofMillis(v / 1000 * 1000));
     }
 
@@ -88,6 +84,11 @@ final class SessionView {
 
     static String text(Object o) {
         return o == null ? "-" : o.toString();
+    }
+
+    /** A value by its wire name; "-" for none. */
+    static String wire(io.steward.api.Json.Wire w) {
+        return w == null ? "-" : w.wire();
     }
 
     /** The command line, shell-like, for people. */

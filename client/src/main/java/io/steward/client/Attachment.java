@@ -1,13 +1,11 @@
 package io.steward.client;
 
-import io.steward.api.ErrorCode;
 import io.steward.api.Json;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * One client attached to a session over the daemon's WebSocket: input and control go out from any
@@ -61,37 +59,13 @@ public final class Attachment implements AutoCloseable {
                     }
                 }
                 case WebSocketConnection.Message.Text t -> {
-                    return control(Json.parseObject(t.text()));
+                    return AttachEvent.fromJson(Json.parseObject(t.text()));
                 }
                 case WebSocketConnection.Message.Closed c -> {
                     return new AttachEvent.Closed(c.code(), c.reason());
                 }
             }
         }
-    }
-
-    private static AttachEvent control(Map<String, Object> m) {
-        return switch (String.valueOf(m.get("type"))) {
-            case "hello" -> new AttachEvent.Hello(string(m, "session"), string(m, "kind"),
-                    Boolean.TRUE.equals(m.get("readOnly")), number(m, "stdoutCursor"), number(m, "stderrCursor"));
-            case "dropped" -> new AttachEvent.Dropped(string(m, "stream"), number(m, "bytes"), number(m, "cursor"));
-            case "stolen" -> new AttachEvent.Stolen();
-            case "restarted" -> new AttachEvent.Restarted(m.get("exitCode") instanceof Number n ? n.intValue() : null,
-                    string(m, "signal"), string(m, "outcome"), (int) number(m, "pid"), (int) number(m, "restarts"));
-            case "exit" -> new AttachEvent.Exit(m.get("exitCode") instanceof Number n ? n.intValue() : null,
-                    string(m, "signal"), string(m, "outcome"));
-            case "error" -> new AttachEvent.Error(ErrorCode.fromWire(string(m, "code")).orElse(ErrorCode.INTERNAL),
-                    string(m, "detail"));
-            default -> new AttachEvent.Other(m);
-        };
-    }
-
-    private static String string(Map<String, Object> m, String key) {
-        return m.get(key) instanceof String s ? s : null;
-    }
-
-    private static long number(Map<String, Object> m, String key) {
-        return m.get(key) instanceof Number n ? n.longValue() : 0;
     }
 
     /** Drops the connection at once (no detach message): the daemon sees the client go away. */

@@ -1,16 +1,24 @@
 package io.steward.client;
 
+import io.steward.api.FlushResult;
+import io.steward.api.KillOlderResult;
+import io.steward.api.LogsPage;
+import io.steward.api.OutputChunk;
+import io.steward.api.PurgeResult;
 import io.steward.api.RunRequestBody;
 import io.steward.api.SessionInfo;
+import io.steward.api.StdStream;
+import io.steward.api.StdinWritten;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The endpoints of sessions with typed requests and answers: a start takes a
- * {@link RunRequestBody}, and every answer that describes a session is a {@link SessionInfo}. The
- * same calls on {@link StewardClient} itself answer the JSON objects as they came. A reference is
- * an id, a unique id prefix of at least six characters, or a name.
+ * {@link RunRequestBody}, every answer that describes a session is a {@link SessionInfo}, and the
+ * others are records of {@code io.steward.api} too. The same calls on {@link StewardClient} itself
+ * answer the JSON objects as they came. A reference is an id, a unique id prefix of at least six
+ * characters, or a name.
  */
 public final class Sessions {
     private final StewardClient client;
@@ -30,6 +38,26 @@ public final class Sessions {
     /** The caller's running sessions, exited ones too with {@code all}; only those labelled {@code label} unless null. */
     public List<SessionInfo> list(boolean all, String label) {
         return client.list(all, label).stream().map(SessionInfo::fromJson).toList();
+    }
+
+    /**
+     * Up to {@code max} bytes of one stream from {@code cursor}, never consumed; {@code stream} null
+     * is stdout (a terminal's one stream for a pty session). Read on while {@code next < end} to have
+     * everything: a slice can stop short at a gap in the log files.
+     */
+    public OutputChunk output(String ref, StdStream stream, long cursor, int max) {
+        return OutputChunk.fromJson(client.object("GET",
+                StewardClient.outputPath(ref, stream != null ? stream.wire() : null, cursor, max), null));
+    }
+
+    /** Up to {@code max} bytes of both streams from their cursors, in the order they arrived. */
+    public LogsPage logs(String ref, long outCursor, long errCursor, int max) {
+        return LogsPage.fromJson(client.object("GET", StewardClient.logsPath(ref, outCursor, errCursor, max), null));
+    }
+
+    /** Writes {@code bytes} to the session's stdin, then closes it when {@code eof}. */
+    public StdinWritten send(String ref, byte[] bytes, boolean eof) {
+        return StdinWritten.fromJson(client.send(ref, bytes, eof));
     }
 
     public SessionInfo signal(String ref, String signal) {
@@ -67,6 +95,21 @@ public final class Sessions {
     /** Releases an exited session; answers it as it was. */
     public SessionInfo remove(String ref) {
         return info(client.remove(ref));
+    }
+
+    /** Empties the log files of one session ({@code ref}), or of all of them when {@code ref} is null. */
+    public FlushResult flush(String ref) {
+        return FlushResult.fromJson(client.flush(ref));
+    }
+
+    /** Releases every exited session. */
+    public PurgeResult purge() {
+        return PurgeResult.fromJson(client.purge());
+    }
+
+    /** Stops (soft, then hard) every running session older than {@code age}. */
+    public KillOlderResult killOlder(Duration age) {
+        return KillOlderResult.fromJson(client.killOlder(age.toMillis()));
     }
 
     private static SessionInfo info(Map<String, Object> json) {

@@ -1,25 +1,29 @@
 package io.steward.client;
 
-import io.steward.api.ErrorCode;
+import io.steward.api.ErrorBody;
 import io.steward.api.Json;
+import io.steward.api.LogsPage;
+import io.steward.api.OutputChunk;
 import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * The daemon's API from Java. The methods here answer the JSON objects documented in docs/API.md
- * as they came; {@link #sessions()} has the same calls for sessions with typed requests and answers
- * ({@link io.steward.api.RunRequestBody}, {@link io.steward.api.SessionInfo}). Errors come back as
- * {@link StewardException}s carrying the problem's stable code, so callers handle {@code not-found}
- * and friends the same way the daemon raised them. A session reference is an id, a unique id
- * prefix of at least six characters, or a name.
+ * The daemon's API from Java. The same calls, under the same names, answer records of
+ * {@code io.steward.api} on {@link #sessions()} (a session's endpoints, {@link io.steward.api.SessionInfo},
+ * {@link io.steward.api.OutputChunk}, …), {@link #apps()} (save, resurrect, apply) and {@link #daemon()}
+ * (health, capabilities, beats, events, stop); each record's {@code toJson()} is the daemon's
+ * document again. The methods here answer the JSON objects documented in docs/API.md as they came,
+ * for callers that look at the wire itself. Errors come back as {@link StewardException}s carrying
+ * the problem's stable code, so callers handle {@code not-found} and friends the same way the
+ * daemon raised them. A session reference is an id, a unique id prefix of at least six characters,
+ * or a name.
  */
 public final class StewardClient {
     /** How long {@link #connect} waits for a daemon it started to answer. */
@@ -96,6 +100,16 @@ public final class StewardClient {
         return new Sessions(this);
     }
 
+    /** The apps endpoints (save, resurrect, apply) with typed answers. */
+    public Apps apps() {
+        return new Apps(this);
+    }
+
+    /** The daemon's own endpoints (health, capabilities, beats, events, stop) with typed answers. */
+    public DaemonEndpoints daemon() {
+        return new DaemonEndpoints(this);
+    }
+
     public Map<String, Object> health() {
         return object("GET", "/v1/health", null);
     }
@@ -124,28 +138,22 @@ public final class StewardClient {
         return object("GET", sessionPath(ref), null);
     }
 
-    /**
-     * A slice of a stream's backlog; reads never consume. {@code end} is what the stream held when it
-     * was read: a slice can stop short of it (at a gap in the log files), so read on while
-     * {@code next < end} to have everything.
-     */
+    /** A slice of a stream's backlog: what {@link Sessions#output} answers as an {@link OutputChunk}, the stream by its wire name. */
     public record Output(String stream, long cursor, long next, long dropped, long end, boolean eof, byte[] data) {}
 
     /** Up to {@code max} bytes of {@code stream} ("stdout" or "stderr") from {@code cursor}. */
     public Output output(String ref, String stream, long cursor, int max) {
-        Map<String, Object> m = object("GET", sessionPath(ref) + "/output?stream=" + encode(stream) + "&cursor=" + cursor
-                + "&max=" + max, null);
-        return new Output((String) m.get("stream"), number(m, "cursor"), number(m, "next"), number(m, "dropped"),
-                number(m, "end"), Boolean.TRUE.equals(m.get("eof")), Base64.getDecoder().decode((String) m.get("data")));
+        OutputChunk c = OutputChunk.fromJson(object("GET", outputPath(ref, stream, cursor, max), null));
+        return new Output(wireName(c.stream()), c.cursor(), c.next(), c.dropped(), c.end(), c.eof(), c.data());
     }
 
-    /** One stream's bytes in an interleaved read. */
+    /** One stream's bytes in an interleaved read, with the stream by its wire name. */
     public record Piece(String stream, long cursor, long next, long dropped, byte[] data) {}
 
     /**
-     * Both streams interleaved in arrival order: the pieces, the cursors to pass next, what each
-     * stream held when read ({@code outEnd}, {@code errEnd}), and whether both streams ended and were
-     * read to the end. A session without a separate stderr has {@code errNext == errEnd == 0}.
+     * Both streams interleaved in arrival order: what {@link Sessions#logs} answers as a
+     * {@link LogsPage}, the streams by their wire names. A session without a separate stderr has
+     * {@code errNext == errEnd == 0}.
      */
     public record Logs(List<Piece> pieces, long outNext, long errNext, long outEnd, long errEnd, boolean eof) {
         /** True when this read reached what the streams held when it was made. */
@@ -155,24 +163,25 @@ public final class StewardClient {
     }
 
     /** Up to {@code max} bytes of both streams from their cursors, in the order they arrived. */
-    @SuppressWarnings("unchecked")
     public Logs logs(String ref, long outCursor, long errCursor, int max) {
-        Map<String, Object> m = object("GET", sessionPath(ref) + "/logs?stdout=" + outCursor + "&stderr=" + errCursor
-                + "&max=" + max, null);
-        List<Piece> pieces = new java.util.ArrayList<>();
-        for (Map<String, Object> p : (List<Map<String, Object>>) m.get("pieces")) {
-            pieces.add(new Piece((String) p.get("stream"), number(p, "cursor"), number(p, "next"), number(p, "dropped"),
-                    Base64.getDecoder().decode((String) p.get("data"))));
-        }
-        Map<String, Object> next = (Map<String, Object>) m.get("next");
-        Map<String, Object> end = (Map<String, Object>) m.get("end");
-        return new Logs(List.copyOf(pieces), first(next), next.containsKey("stderr") ? number(next, "stderr") : 0,
-                first(end), end.containsKey("stderr") ? number(end, "stderr") : 0, Boolean.TRUE.equals(m.get("eof")));
+        LogsPage page = LogsPage.fromJson(object("GET", logsPath(ref, outCursor, errCursor, max), null));
+        List<Piece> pieces = page.pieces().stream()
+                .map(p -> new Piece(wireName(p.stream()), p.cursor(), p.next(), p.dropped(), p.data())).toList();
+        return new Logs(pieces, page.outNext(), page.errNext(), page.outEnd(), page.errEnd(), page.eof());
     }
 
-    /** The stdout (or pty) entry of a per-stream object. */
-    private static long first(Map<String, Object> m) {
-        return number(m, m.containsKey("pty") ? "pty" : "stdout");
+    /** {@code stream} null is the daemon's default: stdout, or a terminal's one stream. */
+    static String outputPath(String ref, String stream, long cursor, int max) {
+        return sessionPath(ref) + "/output?" + (stream != null ? "stream=" + encode(stream) + "&" : "") + "cursor="
+                + cursor + "&max=" + max;
+    }
+
+    static String logsPath(String ref, long outCursor, long errCursor, int max) {
+        return sessionPath(ref) + "/logs?stdout=" + outCursor + "&stderr=" + errCursor + "&max=" + max;
+    }
+
+    private static String wireName(io.steward.api.StdStream stream) {
+        return stream != null ? stream.wire() : null;
     }
 
     /** Writes {@code bytes} to the session's stdin, then closes it when {@code eof}. */
@@ -234,7 +243,6 @@ public final class StewardClient {
         return object("POST", "/v1/resurrect", null);
     }
 
-    /** The heartbeat agents the daemon tracks, and the VLP socket's path. */
     /**
      * Makes the running apps match an apps file: {@code body} is {@code {"apps":[{"name", "request",
      * "after", "readyPort"}], "dryRun"}}; answers {@code {"actions":[{"name","action","id"}],"dryRun"}}.
@@ -243,6 +251,7 @@ public final class StewardClient {
         return object("POST", "/v1/apply", body);
     }
 
+    /** The heartbeat agents the daemon tracks, and the directory of the sessions' beat sockets. */
     public Map<String, Object> beats() {
         return object("GET", "/v1/beats", null);
     }
@@ -322,10 +331,7 @@ public final class StewardClient {
         Map<String, Object> m = json(r.text(), r.status() >= 400 ? "a problem document (a JSON object) with HTTP " + r.status()
                 : "a JSON object", peer);
         if (r.status() >= 400) {
-            Object code = m.get("code");
-            ErrorCode c = code instanceof String s ? ErrorCode.fromWire(s).orElse(ErrorCode.INTERNAL) : ErrorCode.INTERNAL;
-            Object detail = m.get("detail");
-            throw new StewardException(c, detail instanceof String d ? d : "HTTP " + r.status());
+            throw ErrorBody.fromJson(m).toException(r.status());
         }
         return m;
     }
@@ -356,9 +362,5 @@ public final class StewardClient {
             }
         }
         return b.toString();
-    }
-
-    private static long number(Map<String, Object> m, String key) {
-        return m.get(key) instanceof Number n ? n.longValue() : 0;
     }
 }

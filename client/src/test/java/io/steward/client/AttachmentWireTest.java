@@ -170,7 +170,7 @@ class AttachmentWireTest {
         }, done);
         try (Attachment a = client.attach("web", AttachOptions.DEFAULT)) {
             AttachEvent.Hello hello = (AttachEvent.Hello) a.next();
-            assertEquals("pipe", hello.kind());
+            assertEquals(io.steward.api.SessionInfo.Kind.PIPE, hello.kind());
         }
         done.get(10, TimeUnit.SECONDS);
     }

@@ -3,10 +3,15 @@ package io.steward.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.ErrorCode;
+import io.steward.api.Event;
+import io.steward.api.OutputChunk;
+import io.steward.api.SessionEvent;
+import io.steward.api.StdStream;
 import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
 import java.nio.charset.StandardCharsets;
@@ -187,6 +192,30 @@ class StewardClientProtocolTest {
             e = refused(() -> client.events(0, m -> true));
             assertEquals("an event's data as a JSON object", e.expected());
         }
+    }
+
+    @Test
+    void theTypedCallsAskAsTheOthersDoAndReadTheirRecords() throws Exception {
+        answer(json("{\"stream\":\"stderr\",\"cursor\":2,\"next\":5,\"dropped\":2,\"end\":5,\"eof\":false,"
+                + "\"data\":\"b2sK\"}"));
+        try (CannedServer s = server()) {
+            OutputChunk typed = client.sessions().output("web", StdStream.STDERR, 0, 10);
+            StewardClient.Output raw = client.output("web", "stderr", 0, 10);
+            assertEquals(StdStream.STDERR, typed.stream());
+            assertEquals("stderr", raw.stream());
+            assertArrayEquals(typed.data(), raw.data());
+            assertEquals(List.of("GET /v1/sessions/web/output?stream=stderr&cursor=0&max=10 HTTP/1.1",
+                    "GET /v1/sessions/web/output?stream=stderr&cursor=0&max=10 HTTP/1.1"), s.requests);
+        }
+        answer(sse("{\"seq\":1,\"type\":\"started\",\"at\":\"2026-12-02T10:00:00Z\",\"session\":\"s1\",\"name\":null,"
+                + "\"pid\":42,\"argv\":[\"true\"]}", "{\"seq\":2,\"type\":\"teleported\",\"at\":\"2026-12-02T10:00:01Z\"}"));
+        List<Event> seen = new ArrayList<>();
+        try (CannedServer s = server()) {
+            client.daemon().events(0, seen::add);
+        }
+        assertEquals(List.of("s1"), seen.stream().filter(e -> e instanceof SessionEvent.Started)
+                .map(e -> ((SessionEvent.Started) e).session()).toList());
+        assertEquals("teleported", assertInstanceOf(Event.Other.class, seen.get(1)).type());
     }
 
     @Test

@@ -1,0 +1,40 @@
+package io.steward.api;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The daemon's health ({@code GET /v1/health}); {@link #toJson} writes the keys the daemon writes,
+ * in its order, so a document read and written again is the same document.
+ *
+ * @param pid the daemon's own process
+ * @param sessions how many of its sessions have not ended
+ * @param home its state directory ({@code $STEWARD_HOME})
+ * @param lastEventSeq the sequence number of its latest event, 0 before the first
+ */
+public record HealthInfo(Status status, String version, long pid, Duration uptime, long sessions, String home,
+        long lastEventSeq) {
+
+    public enum Status implements Json.Wire {
+        OK,
+        /** A stop of the daemon began: it is stopping its sessions, then itself. */
+        STOPPING;
+
+        @Override
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Reads the daemon's JSON; a key it does not know is left alone. */
+    public static HealthInfo fromJson(Map<String, Object> json) {
+        JsonFields f = new JsonFields(json);
+        return new HealthInfo(f.wire("status", Status.values()), f.text("version"), f.longValue("pid"),
+                f.millis("uptimeMs"), f.longValue("sessions"), f.text("home"), f.longValue("lastEventSeq"));
+    }
+
+    public Map<String, Object> toJson() {
+        return Json.object("status", JsonFields.wire(status), "version", version, "pid", pid, "uptimeMs",
+                JsonFields.millis(uptime), "sessions", sessions, "home", home, "lastEventSeq", lastEventSeq);
+    }
+}

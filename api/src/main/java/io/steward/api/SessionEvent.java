@@ -1,0 +1,180 @@
+package io.steward.api;
+
+import static io.steward.api.JsonFields.millis;
+import static io.steward.api.JsonFields.number;
+import static io.steward.api.JsonFields.wire;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The events of a session's life and processes (the table of docs/ARCHITECTURE.md, "A session's
+ * life", names the steps that publish them). Each names the session by its id, and its name (null
+ * when it has none).
+ */
+public sealed interface SessionEvent extends Event {
+    String session();
+
+    String name();
+
+    /** A session was created and its first process started. */
+    record Started(long seq, Instant at, String session, String name, long pid, List<String> argv)
+            implements SessionEvent {
+        @Override
+        public String type() {
+            return "started";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "session", session, "name", name, "pid", pid, "argv", argv);
+        }
+    }
+
+    /**
+     * A process of the session ended (the session may start another). Exactly one of exitCode and signal is set.
+     *
+     * @param leftovers how many processes of its tree outlived it and were killed
+     */
+    record Exited(long seq, Instant at, String session, String name, long pid, Integer exitCode, String signal,
+            Outcome outcome, long leftovers) implements SessionEvent {
+        @Override
+        public String type() {
+            return "exited";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "session", session, "name", name, "pid", pid, "exitCode", number(exitCode),
+                    "signal", signal, "outcome", wire(outcome), "leftovers", leftovers);
+        }
+    }
+
+    /** The session ended for good: no restart wanted, or it was stopped. */
+    record Ended(long seq, Instant at, String session, String name, long pid, Integer exitCode, String signal,
+            Outcome outcome) implements SessionEvent {
+        @Override
+        public String type() {
+            return "ended";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "session", session, "name", name, "pid", pid, "exitCode", number(exitCode),
+                    "signal", signal, "outcome", wire(outcome));
+        }
+    }
+
+    /** Its process ended and its restart policy starts it again after {@code delay}; {@code attempt} counts from 1. */
+    record Backoff(long seq, Instant at, String session, String name, Duration delay, long attempt, Integer exitCode,
+            String signal) implements SessionEvent {
+        @Override
+        public String type() {
+            return "backoff";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "session", session, "name", name, "delayMs", millis(delay), "attempt", attempt,
+                    "exitCode", number(exitCode), "signal", signal);
+        }
+    }
+
+    /** Its restart policy gave up: {@code maxRestarts} restarts within {@code within}. */
+    record Errored(long seq, Instant at, String session, String name, long restarts, long maxRestarts, Duration within)
+            implements SessionEvent {
+        @Override
+        public String type() {
+            return "errored";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "session", session, "name", name, "restarts", restarts, "maxRestarts",
+                    maxRestarts, "withinMs", millis(within));
+        }
+    }
+
+    /** Its next process started, as {@code pid}; {@code reason} is {@code policy} or {@code stall}. */
+    record Restarted(long seq, Instant at, String session, String name, long pid, long previousPid, long restarts,
+            String reason) implements SessionEvent {
+        @Override
+        public String type() {
+            return "restarted";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "session", session, "name", name, "pid", pid, "previousPid", previousPid,
+                    "restarts", restarts, "reason", reason);
+        }
+    }
+
+    /** A stop came while it waited to restart (or was starting again): it ended there. */
+    record RestartCancelled(long seq, Instant at, String session, String name) implements SessionEvent {
+        @Override
+        public String type() {
+            return "restart-cancelled";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "session", session, "name", name);
+        }
+    }
+
+    /** Its next process could not be started: it ended there. */
+    record RestartFailed(long seq, Instant at, String session, String name, String error) implements SessionEvent {
+        @Override
+        public String type() {
+            return "restart-failed";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "session", session, "name", name, "error", error);
+        }
+    }
+
+    /** Released: {@code removed}, {@code purged}, past its {@code retention}, or {@code replaced} under its name. */
+    record Reaped(long seq, Instant at, String session, String name, String reason) implements SessionEvent {
+        @Override
+        public String type() {
+            return "reaped";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "session", session, "name", name, "reason", reason);
+        }
+    }
+
+    /** Another client attached with steal and took over typing into it. */
+    record Stolen(long seq, Instant at, String session, String name) implements SessionEvent {
+        @Override
+        public String type() {
+            return "stolen";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "session", session, "name", name);
+        }
+    }
+
+    /** A limit ({@code max-lifetime}, {@code idle-timeout}) stops it, with {@code grace}. */
+    record Limit(long seq, Instant at, String session, String name, String reason, Duration grace)
+            implements SessionEvent {
+        @Override
+        public String type() {
+            return "limit";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "session", session, "name", name, "reason", reason, "graceMs", millis(grace));
+        }
+    }
+}
