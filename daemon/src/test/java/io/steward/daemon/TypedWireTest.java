@@ -30,6 +30,7 @@ import io.steward.api.SessionInfo;
 import io.steward.api.StdStream;
 import io.steward.api.StdinWritten;
 import io.steward.client.AttachEvent;
+import io.steward.daemon.http.ApiServer;
 import io.steward.client.Sessions;
 import io.steward.client.StewardClient;
 import io.steward.client.UnixHttp;
