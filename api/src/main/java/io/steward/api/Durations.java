@@ -1,23 +1,26 @@
 package io.steward.api;
 
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Durations as users write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 6h}, {@code 1d}. */
 public final class Durations {
-    private static final Pattern FORM = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
-
     private Durations() {}
 
+    /** Read by hand, not with a regex: every CLI command loads this class, few of them parse. */
     public static Duration parse(String text) {
-        Matcher m = FORM.matcher(text == null ? "" : text.trim());
-        if (!m.matches()) {
+        String t = text == null ? "" : text.trim();
+        int digits = 0;
+        while (digits < t.length() && t.charAt(digits) >= '0' && t.charAt(digits) <= '9') {
+            digits++;
+        }
+        String unit = t.substring(digits);
+        if (digits == 0 || digits > 12 || !(unit.equals("ms") || unit.equals("s") || unit.equals("m")
+                || unit.equals("h") || unit.equals("d"))) {
             throw new StewardException(ErrorCode.INVALID_INPUT,
                     "invalid duration '" + text + "': expected a number with ms, s, m, h or d, e.g. 30s");
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
+        long n = Long.parseLong(t, 0, digits, 10);
+        return switch (unit) {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);

@@ -42,18 +42,33 @@ record JsonFields(Map<String, Object> json) {
         return n != null ? Duration.ofMillis(n) : null;
     }
 
+    // Loops rather than streams here: every CLI command reads these, and a stream pipeline loads
+    // classes a short command pays for at start.
     List<String> texts(String key) {
-        return json.get(key) instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+        if (!(json.get(key) instanceof List<?> l)) {
+            return List.of();
+        }
+        String[] out = new String[l.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = String.valueOf(l.get(i));
+        }
+        return List.of(out);
     }
 
     List<Long> longs(String key) {
-        return json.get(key) instanceof List<?> l
-                ? l.stream().map(o -> o instanceof Number n ? n.longValue() : 0L).toList() : List.of();
+        if (!(json.get(key) instanceof List<?> l)) {
+            return List.of();
+        }
+        Long[] out = new Long[l.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = l.get(i) instanceof Number n ? n.longValue() : 0L;
+        }
+        return List.of(out);
     }
 
     Instant instant(String key) {
         String s = text(key);
-        return s != null ? Instant.parse(s) : null;
+        return s != null ? Timestamps.parse(s) : null;
     }
 
     boolean has(String key) {

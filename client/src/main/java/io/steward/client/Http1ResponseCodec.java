@@ -167,12 +167,16 @@ final class Http1ResponseCodec {
             return -1;
         }
         expect(State.BODY);
-        return switch (framing) {
-            case Framing.FixedLength f -> readFixed(f.length(), b, off, len);
-            case Framing.Chunked c -> readChunked(b, off, len);
-            case Framing.UntilClose u -> readUntilClose(b, off, len);
-            case Framing.Empty e -> -1;
-        };
+        // instanceof, not a pattern switch: a type switch is bootstrapped at run time, milliseconds
+        // of a short command's start.
+        if (framing instanceof Framing.FixedLength f) {
+            return readFixed(f.length(), b, off, len);
+        } else if (framing instanceof Framing.Chunked) {
+            return readChunked(b, off, len);
+        } else if (framing instanceof Framing.UntilClose) {
+            return readUntilClose(b, off, len);
+        }
+        return -1;
     }
 
     private int readFixed(long length, byte[] b, int off, int len) throws IOException {

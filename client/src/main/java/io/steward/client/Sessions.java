@@ -37,7 +37,12 @@ public final class Sessions {
 
     /** The caller's running sessions, exited ones too with {@code all}; only those labelled {@code label} unless null. */
     public List<SessionInfo> list(boolean all, String label) {
-        return client.list(all, label).stream().map(SessionInfo::fromJson).toList();
+        List<Map<String, Object>> raw = client.list(all, label);
+        SessionInfo[] out = new SessionInfo[raw.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = SessionInfo.fromJson(raw.get(i)); // a loop: a stream costs `ls` its classes at start
+        }
+        return List.of(out);
     }
 
     /**
