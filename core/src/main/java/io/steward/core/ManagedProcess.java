@@ -35,12 +35,7 @@ public final class ManagedProcess {
     private final ProcessTree tree;
     private final Instant startedAt = Instant.now();
     private final long startedNanos = System.nanoTime();
-    private final Ring stdout;
-    private final Ring stderr;
-    private final StdinSink stdin;
-    private final Channel stdinChannel;
-    private final Channel outChannel;
-    private final Channel errChannel;
+    private final ProcessStreams streams;
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
 
     private static final long CLOCK_TICKS = Libc.clockTicks();
@@ -56,7 +51,6 @@ public final class ManagedProcess {
     /** Set when the root exited during a stop's grace and the rest of its tree still has to end. */
     private TreeDrain drain;
     private final ExitWatch exitWatch;
-    private final ArrivalOrder order;
 
     ManagedProcess(ProcessRuntime runtime, ProcessSpec spec, Launcher.Spawned spawned, ManagedProcess previous) {
         this.runtime = runtime;
@@ -65,50 +59,13 @@ public final class ManagedProcess {
         this.ptySize = spec.pty();
         this.tree = new ProcessTree(spawned.pid(),
                 spec.grouping() == ProcessSpec.Grouping.NEW_SESSION, spawned.originator(), runtime.view());
-        IoLoop loop = runtime.loop();
-        this.stdout = ring(previous != null ? previous.stdout : null, spec);
-        this.stderr = spawned.stderr() >= 0 ? ring(previous != null ? previous.stderr : null, spec) : null;
-        // A restart that took over both rings keeps their order too.
-        this.order = stderr == null ? null : previous != null && previous.order != null
-                && previous.stdout == stdout && previous.stderr == stderr ? previous.order : new ArrivalOrder();
-        if (spawned.pty()) {
-            Channel[] self = new Channel[1];
-            this.stdin = new StdinSink(StdinSink.DEFAULT_LIMIT, () -> self[0].wake(),
-                    (data, off, len) -> self[0].writeNow(data, off, len));
-            this.outChannel = self[0] = new Channel(loop, spawned.stdout(), stdout, stdin, true);
-            this.stdinChannel = null;
-        } else {
-            Channel[] self = new Channel[1];
-            this.stdin = spawned.stdin() >= 0 ? new StdinSink(StdinSink.DEFAULT_LIMIT, () -> self[0].wake(),
-                    (data, off, len) -> self[0].writeNow(data, off, len)) : null;
-            this.stdinChannel = self[0] = stdin != null
-                    ? new Channel(loop, spawned.stdin(), null, stdin, false) : null;
-            this.outChannel = new Channel(loop, spawned.stdout(), stdout, null, false, order, ArrivalOrder.STDOUT);
-        }
-        this.errChannel = stderr != null
-                ? new Channel(loop, spawned.stderr(), stderr, null, false, order, ArrivalOrder.STDERR) : null;
-        this.exitWatch = new ExitWatch(this, loop, spawned.pidfd(), outChannel, errChannel);
-    }
-
-    private static Ring ring(Ring previous, ProcessSpec spec) {
-        if (previous == null) {
-            return new Ring(spec.ringBytes(), spec.overflow());
-        }
-        // A second writer, or a fresh ring in its place, would split the stream: the caller must
-        // have waited for the predecessor's output to close (awaitOutputClosed).
-        previous.reopen();
-        return previous;
+        this.streams = new ProcessStreams(runtime.loop(), spec, spawned, previous != null ? previous.streams : null);
+        this.exitWatch = new ExitWatch(this, runtime.loop(), spawned.pidfd(), streams.out, streams.err);
     }
 
     /** Registers the descriptors with the loop; the exit watch goes last so output is wired before it can end. */
     void start() {
-        outChannel.start();
-        if (errChannel != null) {
-            errChannel.start();
-        }
-        if (stdinChannel != null) {
-            stdinChannel.start();
-        }
+        streams.start();
         exitWatch.start();
     }
 
@@ -149,28 +106,27 @@ public final class ManagedProcess {
 
     /** Output: stdout, stdout and stderr merged, or the terminal for a pty. */
     public Ring stdout() {
-        return stdout;
+        return streams.stdout;
     }
 
     /** In which order stdout and stderr arrived; empty when stderr is not apart (a pty, or merged). */
     public Optional<ArrivalOrder> arrivalOrder() {
-        return Optional.ofNullable(order);
+        return Optional.ofNullable(streams.order);
     }
 
     /** Separate stderr, or empty when merged or a pty. */
     public Optional<Ring> stderr() {
-        return Optional.ofNullable(stderr);
+        return Optional.ofNullable(streams.stderr);
     }
 
     /** The stdin queue, or empty when stdin is not a pipe or terminal. */
     public Optional<StdinSink> stdin() {
-        return Optional.ofNullable(stdin);
+        return Optional.ofNullable(streams.stdin);
     }
 
     /** Nanos (System.nanoTime) of the last byte of output, or of the start. */
     public long lastOutputNanos() {
-        long t = outChannel.lastOutputNanos();
-        return errChannel == null ? t : Math.max(t, errChannel.lastOutputNanos());
+        return streams.lastOutputNanos();
     }
 
     public CompletableFuture<ExitStatus> onExit() {
@@ -278,7 +234,7 @@ public final class ManagedProcess {
         }
         ProcessSpec.PtySize size = new ProcessSpec.PtySize(rows, cols);
         requireRunning();
-        if (!outChannel.resizeTerminal(rows, cols)) {
+        if (!streams.out.resizeTerminal(rows, cols)) {
             throw new StewardException(ErrorCode.CONFLICT, "the terminal of process " + spawned.pid() + " is closed");
         }
         ptySize = size;
@@ -381,12 +337,7 @@ public final class ManagedProcess {
         ExitStatus status = new ExitStatus(e.code(), e.signal(), e.coreDumped(),
                 outcome != null ? outcome : stop.judge(e.signal(), leftovers), Instant.now(),
                 e.userMicros() + e.systemMicros(), peakRssBytes, leftovers);
-        if (stdinChannel != null) {
-            runtime.loop().execute(stdinChannel::shutdown);
-        }
-        if (spawned.pty()) {
-            runtime.loop().execute(outChannel::processExited);
-        }
+        streams.processExited();
         runtime.exited(this, status);
         exit.complete(status);
     }
@@ -410,18 +361,6 @@ public final class ManagedProcess {
         if (phase != Phase.EXITED) {
             throw new IllegalStateException("process " + spawned.pid() + " is still running");
         }
-        if (!awaitClosed(System.nanoTime() + patience.toNanos())) {
-            runtime.loop().execute(() -> {
-                outChannel.shutdown();
-                if (errChannel != null) {
-                    errChannel.shutdown();
-                }
-            });
-            awaitClosed(System.nanoTime() + patience.toNanos());
-        }
-    }
-
-    private boolean awaitClosed(long deadline) throws InterruptedException {
-        return stdout.awaitClosed(deadline) && (stderr == null || stderr.awaitClosed(deadline));
+        streams.awaitClosed(patience);
     }
 }
