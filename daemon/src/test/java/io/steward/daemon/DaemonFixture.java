@@ -1,5 +1,6 @@
 package io.steward.daemon;
 
+import io.steward.api.Event;
 import io.steward.api.Json;
 import io.steward.api.StewardHome;
 import io.steward.client.StewardClient;
@@ -44,18 +45,23 @@ abstract class DaemonFixture {
         return Heartbeats.Config.DEFAULT;
     }
 
-    /** The next event of {@code type} from the stream's start, within 15 s. */
-    Events.Event event(String type, String session) throws InterruptedException {
+    /** The first event of {@code type} (about {@code session} unless null) from the stream's start, within 15 s. */
+    <E extends Event> E event(Class<E> type, String session) throws InterruptedException {
         try (Events.Subscription sub = daemon.events().subscribe(0)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             while (System.nanoTime() < deadline) {
-                Events.Event e = sub.next(100, java.util.concurrent.TimeUnit.MILLISECONDS);
-                if (e != null && e.type().equals(type) && (session == null || session.equals(e.fields().get("session")))) {
-                    return e;
+                Events.Published e = sub.next(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (e != null && type.isInstance(e.event()) && (session == null || session.equals(sessionOf(e.event())))) {
+                    return type.cast(e.event());
                 }
             }
         }
-        throw new AssertionError("no " + type + " event" + (session != null ? " for " + session : ""));
+        throw new AssertionError("no " + type.getSimpleName() + " event" + (session != null ? " for " + session : ""));
+    }
+
+    /** The session an event is about, whatever its type; null for one about none. */
+    static String sessionOf(Event e) {
+        return e.toJson().get("session") instanceof String s ? s : null;
     }
 
     /** One sample of {@code /metrics}, e.g. {@code steward_beats_total{origin="kernel-attested"}}. */

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.steward.api.HeartbeatEvent;
 import io.steward.api.Json;
 import io.steward.client.UnixHttp;
-import io.steward.daemon.session.Events;
 import io.steward.sys.Libc;
 import java.io.File;
 import java.io.IOException;
@@ -192,8 +192,8 @@ class ForeignUidTest extends DaemonFixture {
         assertEquals(false, s.get("ready"));
         assertEquals(null, s.get("status"));
         assertEquals(null, s.get("lastBeatAgeMs"));
-        Events.Event refused = event("auth-failure", id);
-        assertEquals(NOBODY, ((Number) refused.fields().get("senderUid")).intValue(), refused.fields().toString());
+        HeartbeatEvent.AuthFailure refused = event(HeartbeatEvent.AuthFailure.class, id);
+        assertEquals(NOBODY, refused.senderUid().intValue(), refused.toString());
     }
 
     /** Lets another uid reach {@code socket}: search on every directory from the home down, write on it. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
+import io.steward.api.SessionEvent;
 import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
 import io.steward.client.StewardClient;
@@ -103,16 +104,15 @@ class FullDiskTest {
                 Map<String, Object> end = client.await(id, 20_000);
                 assertEquals(false, end.get("timedOut"), "the session ends when its restart cannot be recorded: " + end);
                 DaemonFixture.poll("nothing of the unrecorded restart", () -> live(mark).isEmpty());
-                Events.Event failed = null;
+                SessionEvent.RestartFailed failed = null;
                 try (Events.Subscription sub = daemon.events().subscribe(0)) {
-                    for (Events.Event e; (e = sub.next(0, java.util.concurrent.TimeUnit.MILLISECONDS)) != null; ) {
-                        if (e.type().equals("restart-failed")) {
-                            failed = e;
+                    for (Events.Published e; (e = sub.next(0, java.util.concurrent.TimeUnit.MILLISECONDS)) != null; ) {
+                        if (e.event() instanceof SessionEvent.RestartFailed f) {
+                            failed = f;
                         }
                     }
                 }
-                assertTrue(failed != null && String.valueOf(failed.fields().get("error")).startsWith("disk full: "),
-                        String.valueOf(failed));
+                assertTrue(failed != null && failed.error().startsWith("disk full: "), String.valueOf(failed));
                 disk.free();
                 client.stopDaemon(100);
                 daemon.awaitStop();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.steward.api.DaemonEvent;
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
 import io.steward.api.LockHolder;
@@ -45,9 +46,9 @@ class HomeLockTest {
             Map<String, Object> after = client.session((String) s.get("id")); // waits for the socket to come back
             assertEquals("running", after.get("phase"));
             try (Events.Subscription sub = first.events().subscribe(0)) {
-                Events.Event ev;
+                Events.Published ev;
                 while ((ev = sub.next(0, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
-                    assertTrue(!ev.type().equals("leftover-killed"), "nothing was taken for a leftover: " + ev);
+                    assertTrue(!(ev.event() instanceof DaemonEvent.LeftoverKilled), "nothing was taken for a leftover: " + ev);
                 }
             }
         }

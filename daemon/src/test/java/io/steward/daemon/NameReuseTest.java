@@ -2,6 +2,7 @@ package io.steward.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.steward.api.SessionEvent;
 import io.steward.daemon.session.Events;
 import io.steward.daemon.session.Session;
 import java.io.File;
@@ -50,10 +51,10 @@ class NameReuseTest extends DaemonFixture {
     private List<String> reapedReasons() throws InterruptedException {
         List<String> reasons = new ArrayList<>();
         try (Events.Subscription sub = daemon.events().subscribe(0)) {
-            Events.Event e;
+            Events.Published e;
             while ((e = sub.next(200, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
-                if (e.type().equals("reaped")) {
-                    reasons.add((String) e.fields().get("reason"));
+                if (e.event() instanceof SessionEvent.Reaped r) {
+                    reasons.add(r.reason());
                 }
             }
         }

@@ -4,14 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.steward.api.HeartbeatEvent;
+import io.steward.api.SessionEvent;
 import io.steward.daemon.beats.Heartbeats;
-import io.steward.daemon.session.Events;
 import io.steward.sys.UnixAddress;
 import io.steward.sys.UnixDatagram;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,12 +54,12 @@ class NotifyTest extends DaemonFixture {
                 "name", "wd", "watchdogMs", 500L, "onStall", "restart");
         String id = (String) s.get("id");
         int firstPid = ((Number) s.get("pid")).intValue();
-        Events.Event stall = event("stall", id);
-        long silent = ((Number) stall.fields().get("silentMs")).longValue();
+        HeartbeatEvent.Stall stall = event(HeartbeatEvent.Stall.class, id);
+        long silent = stall.silent().toMillis();
         assertTrue(silent >= 500 && silent <= 500 + Heartbeats.TICK_MILLIS + 200, "stall seen after " + silent + " ms");
-        assertEquals("restart", stall.fields().get("action"));
-        Events.Event restarted = event("restarted", id);
-        assertEquals(firstPid, ((Number) restarted.fields().get("previousPid")).intValue());
+        assertEquals("restart", stall.action());
+        SessionEvent.Restarted restarted = event(SessionEvent.Restarted.class, id);
+        assertEquals(firstPid, restarted.previousPid());
         Map<String, Object> now = client.session(id);
         assertEquals(id, now.get("id"));
         assertEquals("wd", now.get("name"));
@@ -76,8 +78,8 @@ class NotifyTest extends DaemonFixture {
         String id = (String) run("argv", List.of("sh", "-c",
                 "trap 'echo got-usr1' USR1; systemd-notify WATCHDOG=1; while :; do sleep 0.05; done"), "watchdogMs", 300L,
                 "onStall", "signal:USR1").get("id");
-        Events.Event recovered = event("recovered", id);
-        assertEquals("signalled", recovered.fields().get("outcome"));
+        HeartbeatEvent.Recovered recovered = event(HeartbeatEvent.Recovered.class, id);
+        assertEquals("signalled", recovered.outcome());
         poll("the trap to run", () -> text(id).contains("got-usr1"));
         assertEquals("running", client.session(id).get("phase"));
         assertEquals(true, client.session(id).get("stalled"));
@@ -93,8 +95,8 @@ class NotifyTest extends DaemonFixture {
         Map<String, Object> end = waitExit(id);
         assertEquals(false, end.get("timedOut"), "the kill ends the session: the recovery does not restart it");
         assertEquals(0, ((Number) end.get("restarts")).intValue());
-        Events.Event refused = event("recovery-refused", id);
-        assertEquals("user-stopped", refused.fields().get("reason"));
+        HeartbeatEvent.RecoveryRefused refused = event(HeartbeatEvent.RecoveryRefused.class, id);
+        assertEquals("user-stopped", refused.reason());
         poll("the session released once its retain has passed", () -> client.list(true).stream()
                 .noneMatch(s -> id.equals(s.get("id"))));
     }
@@ -128,7 +130,7 @@ class NotifyTest extends DaemonFixture {
                 && metric("steward_notify_refused_total{reason=\"embedded-nul\"}") == 1
                 && metric("steward_notify_refused_total{reason=\"too-large\"}") == 1);
         assertEquals(false, client.session(id).get("ready"));
-        assertEquals("notify", event("auth-failure", id).fields().get("transport"));
+        assertEquals("notify", event(HeartbeatEvent.AuthFailure.class, id).transport());
     }
 
     @Test
@@ -150,7 +152,7 @@ class NotifyTest extends DaemonFixture {
         assertEquals(false, s.get("ready"), "a forged READY=1 made the session ready");
         assertEquals(null, s.get("status"), "a forged STATUS= was shown");
         assertTrue(metric("steward_beat_drops_total{reason=\"foreign-sender\"}") >= 1);
-        assertEquals("foreign-sender", event("auth-failure", id).fields().get("reason"));
+        assertEquals("foreign-sender", event(HeartbeatEvent.AuthFailure.class, id).reason());
     }
 
     @Test
@@ -158,12 +160,12 @@ class NotifyTest extends DaemonFixture {
         String id = (String) run("argv", List.of("sleep", "30"), "stallAfterMs", 200L, "startTimeoutMs", 600L,
                 "onStall", "restart").get("id");
         assertEquals(600, ((Number) client.session(id).get("startTimeoutMs")).intValue());
-        Events.Event stall = event("stall", id);
-        assertEquals("start-timeout", stall.fields().get("reason"));
-        long silent = ((Number) stall.fields().get("silentMs")).longValue();
+        HeartbeatEvent.Stall stall = event(HeartbeatEvent.Stall.class, id);
+        assertEquals("start-timeout", stall.reason());
+        long silent = stall.silent().toMillis();
         assertTrue(silent >= 600 && silent <= 600 + Heartbeats.TICK_MILLIS + 300, "stall seen after " + silent + " ms");
-        assertEquals(600, ((Number) stall.fields().get("thresholdMs")).intValue());
-        assertEquals("restarted", event("recovered", id).fields().get("outcome"));
+        assertEquals(Duration.ofMillis(600), stall.threshold());
+        assertEquals("restarted", event(HeartbeatEvent.Recovered.class, id).outcome());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.Json;
+import io.steward.api.SessionEvent;
 import io.steward.daemon.session.Backoff;
 import io.steward.daemon.session.Events;
 import io.steward.daemon.session.RestartPolicy;
@@ -27,14 +28,14 @@ class RestartPolicyTest extends DaemonFixture {
         try (Events.Subscription sub = daemon.events().subscribe(0)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (System.nanoTime() < deadline) {
-                Events.Event e = sub.next(100, TimeUnit.MILLISECONDS);
-                if (e == null || !id.equals(e.fields().get("session"))) {
+                Events.Published e = sub.next(100, TimeUnit.MILLISECONDS);
+                if (e == null || !id.equals(sessionOf(e.event()))) {
                     continue;
                 }
-                if (e.type().equals("backoff")) {
-                    delays.add(((Number) e.fields().get("delayMs")).longValue());
+                if (e.event() instanceof SessionEvent.Backoff b) {
+                    delays.add(b.delay().toMillis());
                 }
-                if (e.type().equals("errored")) {
+                if (e.event() instanceof SessionEvent.Errored) {
                     break;
                 }
             }
@@ -77,9 +78,9 @@ class RestartPolicyTest extends DaemonFixture {
         try (Events.Subscription sub = daemon.events().subscribe(0)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (delays.size() < 2 && System.nanoTime() < deadline) {
-                Events.Event e = sub.next(100, TimeUnit.MILLISECONDS);
-                if (e != null && e.type().equals("backoff") && id.equals(e.fields().get("session"))) {
-                    delays.add(((Number) e.fields().get("delayMs")).longValue());
+                Events.Published e = sub.next(100, TimeUnit.MILLISECONDS);
+                if (e != null && e.event() instanceof SessionEvent.Backoff b && id.equals(b.session())) {
+                    delays.add(b.delay().toMillis());
                 }
             }
         }
@@ -92,7 +93,7 @@ class RestartPolicyTest extends DaemonFixture {
         String id = (String) run("argv", List.of("sh", "-c", "exit 1"), "restart", "always").get("id");
         poll("a second backoff", () -> {
             try {
-                return event("backoff", id) != null && ((Number) client.session(id).get("restarts")).intValue() >= 1
+                return event(SessionEvent.Backoff.class, id) != null && ((Number) client.session(id).get("restarts")).intValue() >= 1
                         && Boolean.TRUE.equals(client.session(id).get("restartPending"));
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
@@ -103,7 +104,7 @@ class RestartPolicyTest extends DaemonFixture {
         Map<String, Object> s = client.session(id);
         assertEquals(false, s.get("restartPending"));
         assertEquals("exited", s.get("phase"));
-        assertEquals("restart-cancelled", event("restart-cancelled", id).type());
+        assertEquals("restart-cancelled", event(SessionEvent.RestartCancelled.class, id).type());
         // The backoff that was due (1 s at most) passes without a restart.
         long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
         while (System.nanoTime() < until) {

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.steward.api.HeartbeatEvent;
 import io.steward.api.Json;
+import io.steward.api.SessionEvent;
 import io.steward.client.StewardClient;
 import io.steward.daemon.http.ApiServer;
 import io.steward.daemon.session.Events;
@@ -120,7 +122,7 @@ class ResurrectApiTest extends DaemonFixture {
         } finally {
             resurrect.cancel(true);
         }
-        assertTrue(event("ready", null).seq() < startedSeq("api"), "api starts after db said READY=1");
+        assertTrue(event(HeartbeatEvent.Ready.class, null).seq() < startedSeq("api"), "api starts after db said READY=1");
         assertEquals(true, daemon.sessions().apps().find("api").managed(), "still the apps file's");
 
         Map<String, Object> again = client.apply(Json.object("apps", List.of(db, api)));
@@ -159,9 +161,9 @@ class ResurrectApiTest extends DaemonFixture {
         try (Events.Subscription sub = daemon.events().subscribe(0)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             while (System.nanoTime() < deadline) {
-                Events.Event e = sub.next(100, TimeUnit.MILLISECONDS);
-                if (e != null && e.type().equals("started") && name.equals(e.fields().get("name"))) {
-                    return e.seq();
+                Events.Published e = sub.next(100, TimeUnit.MILLISECONDS);
+                if (e != null && e.event() instanceof SessionEvent.Started s && name.equals(s.name())) {
+                    return s.seq();
                 }
             }
         }

@@ -2,8 +2,9 @@ package io.steward.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.steward.api.BeatOrigin;
+import io.steward.api.HeartbeatEvent;
 import io.steward.daemon.beats.Heartbeats;
-import io.steward.daemon.session.Events;
 import io.steward.heartbeat.Frame;
 import io.steward.heartbeat.VlpCodec;
 import java.net.InetAddress;
@@ -33,10 +34,10 @@ class UdpBeatsTest extends DaemonFixture {
             }
         }
         poll("three UDP beats", () -> metric("steward_beats_total{origin=\"network-unverified\"}") == 3);
-        Events.Event stall = event("stall", id);
-        assertEquals("network-unverified", stall.fields().get("origin"));
-        Events.Event refused = event("recovery-refused", id);
-        assertEquals("network-unverified", refused.fields().get("reason"));
+        HeartbeatEvent.Stall stall = event(HeartbeatEvent.Stall.class, id);
+        assertEquals(BeatOrigin.NETWORK_UNVERIFIED, stall.origin());
+        HeartbeatEvent.RecoveryRefused refused = event(HeartbeatEvent.RecoveryRefused.class, id);
+        assertEquals("network-unverified", refused.reason());
         assertEquals(1, metric("steward_recovery_refusals_total{reason=\"network-unverified\"}"));
         assertEquals(0, metric("steward_recoveries_total{outcome=\"restarted\"}"));
         Map<String, Object> now = client.session(id);
@@ -64,6 +65,6 @@ class UdpBeatsTest extends DaemonFixture {
             udp.send(ByteBuffer.wrap(VlpCodec.encode(new Frame(Frame.Status.OK, pid, 1, 3, 0))), to);
         }
         poll("the weaker claim refused", () -> metric("steward_beat_drops_total{reason=\"origin-conflict\"}") == 1);
-        assertEquals("kernel-attested", event("origin-conflict", null).fields().get("slotOrigin"));
+        assertEquals(BeatOrigin.KERNEL_ATTESTED, event(HeartbeatEvent.OriginConflict.class, null).slotOrigin());
     }
 }

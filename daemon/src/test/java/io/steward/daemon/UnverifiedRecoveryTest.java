@@ -2,6 +2,8 @@ package io.steward.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.steward.api.BeatOrigin;
+import io.steward.api.HeartbeatEvent;
 import io.steward.daemon.beats.Heartbeats;
 import io.steward.heartbeat.Frame;
 import io.steward.heartbeat.VlpCodec;
@@ -28,8 +30,8 @@ class UnverifiedRecoveryTest extends DaemonFixture {
             udp.send(ByteBuffer.wrap(VlpCodec.encode(new Frame(Frame.Status.OK, pid, 1, 1, 0))),
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), daemon.heartbeats().udpPort()));
         }
-        assertEquals("network-unverified", event("stall", id).fields().get("origin"));
-        assertEquals("restarted", event("recovered", id).fields().get("outcome"));
+        assertEquals(BeatOrigin.NETWORK_UNVERIFIED, event(HeartbeatEvent.Stall.class, id).origin());
+        assertEquals("restarted", event(HeartbeatEvent.Recovered.class, id).outcome());
         assertEquals(0, metric("steward_recovery_refusals_total{reason=\"network-unverified\"}"));
     }
 }

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.steward.api.BeatOrigin;
+import io.steward.api.HealthInfo;
+import io.steward.api.HeartbeatEvent;
+import io.steward.api.SessionEvent;
 import io.steward.daemon.beats.Heartbeats;
 import io.steward.daemon.http.ApiServer;
-import io.steward.daemon.session.Events;
 import io.steward.sys.UnixDatagram;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -95,9 +98,9 @@ class VlpListenerTest extends DaemonFixture {
         int sender = ((Number) run("argv", javaChild(VlpSenderChild.class.getName(), "claim:" + other + ":1"))
                 .get("pid")).intValue();
         poll("the refusal", () -> metric("steward_beat_drops_total{reason=\"auth-failure\"}") == 1);
-        Events.Event e = event("auth-failure", null);
-        assertEquals(other, ((Number) e.fields().get("claimedPid")).intValue());
-        assertEquals(sender, ((Number) e.fields().get("senderPid")).intValue());
+        HeartbeatEvent.AuthFailure e = event(HeartbeatEvent.AuthFailure.class, null);
+        assertEquals(other, e.claimedPid().intValue());
+        assertEquals(sender, e.senderPid());
         assertEquals(null, agent(other));
         assertEquals(0, metric("steward_beats_total{origin=\"kernel-attested\"}"));
     }
@@ -112,8 +115,8 @@ class VlpListenerTest extends DaemonFixture {
         assertEquals(1, metric("steward_beat_decode_errors_total{kind=\"BadCrc\"}"));
         assertEquals(2, metric("steward_beat_decode_errors_total{kind=\"BadLength\"}"));
         assertEquals(4, metric("steward_beat_drops_total{reason=\"decode\"}"));
-        assertTrue(event("decode", null).fields().containsKey("kind"));
-        assertEquals("ok", daemon.health().get("status"));
+        assertTrue(event(HeartbeatEvent.Decode.class, null).kind() != null);
+        assertEquals(HealthInfo.Status.OK, daemon.health().status());
     }
 
     @Test
@@ -153,11 +156,11 @@ class VlpListenerTest extends DaemonFixture {
                 ? (Map<String, Object>) l.getFirst() : Map.of();
         assertEquals(id, agent.get("session"));
         assertEquals(false, client.session(id).get("stalled"));
-        Events.Event stall = event("stall", id);
-        assertEquals("kernel-attested", stall.fields().get("origin"));
-        assertEquals(((Number) agent.get("pid")).intValue(), ((Number) stall.fields().get("agentPid")).intValue());
-        assertEquals("restarted", event("recovered", id).fields().get("outcome"));
-        assertEquals(1, ((Number) event("restarted", id).fields().get("restarts")).intValue());
+        HeartbeatEvent.Stall stall = event(HeartbeatEvent.Stall.class, id);
+        assertEquals(BeatOrigin.KERNEL_ATTESTED, stall.origin());
+        assertEquals(((Number) agent.get("pid")).intValue(), stall.agentPid().intValue());
+        assertEquals("restarted", event(HeartbeatEvent.Recovered.class, id).outcome());
+        assertEquals(1, event(SessionEvent.Restarted.class, id).restarts());
     }
 
     @Test
