@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.steward.api.BeatOrigin;
 import io.steward.api.HeartbeatEvent;
+import io.steward.api.SessionInfo;
 import io.steward.daemon.beats.Heartbeats;
 import io.steward.heartbeat.Frame;
 import io.steward.heartbeat.VlpCodec;
@@ -12,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The UDP listener: beats count, but nobody vouches for them, so they never drive recovery by default. */
@@ -24,9 +24,9 @@ class UdpBeatsTest extends DaemonFixture {
 
     @Test
     void udpBeatsFromAStalledAgentNeverTriggerRecovery() throws Exception {
-        Map<String, Object> s = run("argv", List.of("sleep", "30"), "stallAfterMs", 400L, "onStall", "restart");
-        String id = (String) s.get("id");
-        int pid = ((Number) s.get("pid")).intValue();
+        SessionInfo s = run("argv", List.of("sleep", "30"), "stallAfterMs", 400L, "onStall", "restart");
+        String id = s.id();
+        int pid = (int) s.pid();
         InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), daemon.heartbeats().udpPort());
         try (DatagramChannel udp = DatagramChannel.open()) {
             for (int nonce = 1; nonce <= 3; nonce++) {
@@ -40,10 +40,10 @@ class UdpBeatsTest extends DaemonFixture {
         assertEquals("network-unverified", refused.reason());
         assertEquals(1, metric("steward_recovery_refusals_total{reason=\"network-unverified\"}"));
         assertEquals(0, metric("steward_recoveries_total{outcome=\"restarted\"}"));
-        Map<String, Object> now = client.session(id);
-        assertEquals(0, ((Number) now.get("restarts")).intValue());
-        assertEquals(pid, ((Number) now.get("pid")).intValue());
-        assertEquals("running", now.get("phase"));
+        SessionInfo now = client.sessions().get(id);
+        assertEquals(0, now.restarts());
+        assertEquals(pid, now.pid());
+        assertEquals(SessionInfo.Phase.RUNNING, now.phase());
     }
 
     @Test
@@ -51,15 +51,15 @@ class UdpBeatsTest extends DaemonFixture {
         // The shell execs the sender once told to, so the pid claimed over UDP first is the sender's.
         List<String> argv = new java.util.ArrayList<>(List.of("sh", "-c", "read go; exec \"$@\"", "sh"));
         argv.addAll(javaChild(VlpSenderChild.class.getName(), "frame:ok:2"));
-        Map<String, Object> s = run("argv", argv);
-        String id = (String) s.get("id");
-        int pid = ((Number) s.get("pid")).intValue();
+        SessionInfo s = run("argv", argv);
+        String id = s.id();
+        int pid = (int) s.pid();
         InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), daemon.heartbeats().udpPort());
         try (DatagramChannel udp = DatagramChannel.open()) {
             udp.send(ByteBuffer.wrap(VlpCodec.encode(new Frame(Frame.Status.OK, pid, 1, 1, 0))), to);
         }
         poll("the UDP beat", () -> metric("steward_beats_total{origin=\"network-unverified\"}") == 1);
-        client.send(id, "go\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
+        client.sessions().send(id, "go\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
         poll("the attested beat", () -> metric("steward_beats_total{origin=\"kernel-attested\"}") == 1);
         try (DatagramChannel udp = DatagramChannel.open()) {
             udp.send(ByteBuffer.wrap(VlpCodec.encode(new Frame(Frame.Status.OK, pid, 1, 3, 0))), to);

@@ -24,8 +24,8 @@ class UnverifiedRecoveryTest extends DaemonFixture {
     @Test
     void theOperatorMayAllowRecoveryOnUnverifiedBeats() throws Exception {
         var s = run("argv", List.of("sleep", "30"), "stallAfterMs", 300L, "onStall", "restart");
-        String id = (String) s.get("id");
-        int pid = ((Number) s.get("pid")).intValue();
+        String id = s.id();
+        int pid = (int) s.pid();
         try (DatagramChannel udp = DatagramChannel.open()) {
             udp.send(ByteBuffer.wrap(VlpCodec.encode(new Frame(Frame.Status.OK, pid, 1, 1, 0))),
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), daemon.heartbeats().udpPort()));
