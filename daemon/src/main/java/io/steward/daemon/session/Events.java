@@ -26,10 +26,21 @@ public final class Events {
         Event event(long seq, Instant at);
     }
 
-    /** An event as published: its record, and its JSON, written once for every subscriber. */
-    public record Published(Event event, String json) {
-        static Published of(Event e) {
-            return new Published(e, Json.write(e.toJson()));
+    /**
+     * An event as published: its record, and its JSON, written when a subscriber first sends it and
+     * kept for the others (so a publisher, the I/O loop among them, never writes JSON, nor does
+     * anyone while nobody listens).
+     */
+    public static final class Published {
+        private final Event event;
+        private volatile String json;
+
+        Published(Event event) {
+            this.event = event;
+        }
+
+        public Event event() {
+            return event;
         }
 
         public long seq() {
@@ -38,6 +49,21 @@ public final class Events {
 
         public String type() {
             return event.type();
+        }
+
+        /** The event's JSON; two subscribers that ask at once may both write it, the same text. */
+        public String json() {
+            String j = json;
+            if (j == null) {
+                j = Json.write(event.toJson());
+                json = j;
+            }
+            return j;
+        }
+
+        @Override
+        public String toString() {
+            return json();
         }
     }
 
@@ -55,7 +81,7 @@ public final class Events {
 
     public void publish(Draft draft) {
         synchronized (history) {
-            Published e = Published.of(draft.event(seq.incrementAndGet(), Instant.now()));
+            Published e = new Published(draft.event(seq.incrementAndGet(), Instant.now()));
             history.addLast(e);
             if (history.size() > HISTORY) {
                 history.removeFirst();
@@ -98,7 +124,7 @@ public final class Events {
         public Published next(long timeout, TimeUnit unit) throws InterruptedException {
             long lost = dropped.getAndSet(0);
             if (lost > 0) {
-                return Published.of(new DaemonEvent.Dropped(0, Instant.now(), lost));
+                return new Published(new DaemonEvent.Dropped(0, Instant.now(), lost));
             }
             return queue.poll(timeout, unit);
         }
