@@ -1,12 +1,17 @@
 package io.steward.bench;
 
 import io.steward.api.Json;
+import io.steward.api.Overflow;
+import io.steward.api.RunOptions;
+import io.steward.api.RunRequestBody;
 import io.steward.api.StewardHome;
+import io.steward.client.Sessions;
 import io.steward.client.StewardClient;
 import io.steward.client.UnixHttp;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +44,7 @@ final class AttachBench {
     static void run(long bytes, long warmupBytes, int warmupRuns, int runs) throws Exception {
         StewardHome home = StewardHome.fromEnvironment();
         StewardClient client = new StewardClient(home);
-        client.health();
+        client.daemon().health();
         try (Ws ws = new Ws(home.socket())) {
             for (int i = 0; i < warmupRuns; i++) {
                 double rate = once(client, ws, warmupBytes);
@@ -57,10 +62,9 @@ final class AttachBench {
 
     /** One complete transfer of {@code bytes}; returns payload bytes per second at the client. */
     private static double once(StewardClient client, Ws ws, long bytes) throws Exception {
-        Map<String, Object> created = client.run(Json.object(
-                "argv", List.of("sh", "-c", "read x; exec head -c " + bytes + " /dev/zero"),
-                "ringBytes", (long) RING_BYTES, "overflow", "backpressure", "logFile", LOG_FILE));
-        String id = (String) created.get("id");
+        String id = client.sessions().run(RunRequestBody.builder(
+                List.of("sh", "-c", "read x; exec head -c " + bytes + " /dev/zero")).set(RunOptions.RING_BYTES, RING_BYTES)
+                .set(RunOptions.OVERFLOW, Overflow.BACKPRESSURE).set(RunOptions.LOG_FILE, LOG_FILE).build()).id();
         AttachListener l = new AttachListener();
         try {
             ws.attach(l, id);
@@ -83,7 +87,7 @@ final class AttachBench {
                 if (idle >= STALL_SECONDS) {
                     throw new IllegalStateException(String.format("attach-throughput: STALL, no byte for %d s after %d"
                             + " of %d bytes (%d frames); session: %s", STALL_SECONDS, now, bytes, l.frames(),
-                            Json.write(client.session(id))));
+                            Json.write(client.sessions().get(id).toJson())));
                 }
             }
             if (l.error() != null) {
@@ -96,7 +100,8 @@ final class AttachBench {
                 throw new IllegalStateException(String.format("attach-throughput: LOST BYTES, received %d of %d bytes"
                         + " in %d frames (%d with another tag, %d reported dropped), exit %s, close %s; session: %s",
                         l.payload(), bytes, l.frames(), l.otherTags(), l.droppedReported(),
-                        exit == null ? "none" : Json.write(exit), l.closeReason(), Json.write(client.session(id))));
+                        exit == null ? "none" : Json.write(exit), l.closeReason(),
+                        Json.write(client.sessions().get(id).toJson())));
             }
             return l.payload() / (l.spanNanos() / 1e9);
         } finally {
@@ -108,12 +113,12 @@ final class AttachBench {
     /** Kills the session if it still runs and releases it, so the daemon holds nothing between runs. */
     private static void release(StewardClient client, String id) {
         try {
-            Map<String, Object> s = client.session(id);
-            if ("running".equals(s.get("phase"))) {
-                client.object("POST", "/v1/sessions/" + id + "/kill", Json.object());
+            Sessions sessions = client.sessions();
+            if (sessions.get(id).running()) {
+                sessions.kill(id);
             }
-            client.object("POST", "/v1/sessions/" + id + "/wait", Json.object("timeoutMs", 10_000L));
-            client.object("DELETE", "/v1/sessions/" + id, null);
+            sessions.await(id, Duration.ofSeconds(10));
+            sessions.remove(id);
         } catch (RuntimeException e) {
             System.err.println("attach-throughput: could not release session " + id + ": " + e.getMessage());
         }

@@ -1,11 +1,14 @@
 package io.steward.bench;
 
 import io.steward.api.Json;
+import io.steward.api.RunRequestBody;
+import io.steward.api.SessionInfo;
 import io.steward.api.StewardHome;
+import io.steward.client.Sessions;
 import io.steward.client.StewardClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Memory and CPU of an idle daemon holding many sessions. With the daemon (pid DAEMON_PID, started
@@ -27,21 +30,23 @@ final class IdleBench {
 
     static void run(long daemonPid, int warmup, int count, int idleSeconds, long clockTicks) throws Exception {
         StewardClient client = new StewardClient(StewardHome.fromEnvironment());
-        client.health();
+        client.daemon().health();
+        Sessions sessions = client.sessions();
         for (int i = 0; i < warmup; i++) {
-            String id = (String) client.run(Json.object("argv", List.of("true"))).get("id");
-            client.object("POST", "/v1/sessions/" + id + "/wait", Json.object("timeoutMs", 10_000L));
-            client.object("DELETE", "/v1/sessions/" + id, null);
+            String id = sessions.run(RunRequestBody.builder(List.of("true")).build()).id();
+            sessions.await(id, Duration.ofSeconds(10));
+            sessions.remove(id);
         }
-        client.list(true);
+        sessions.list(true, null);
         Thread.sleep(SETTLE_MILLIS);
         long rss0 = Proc.statusBytes(daemonPid, "VmRSS");
         long threads0 = Proc.threads(daemonPid);
 
-        List<Map<String, Object>> created = new ArrayList<>(count);
+        List<SessionInfo> created = new ArrayList<>(count);
+        RunRequestBody sleep = RunRequestBody.builder(List.of("sleep", "3600")).build();
         long t0 = System.nanoTime();
         for (int i = 0; i < count; i++) {
-            created.add(client.run(Json.object("argv", List.of("sleep", "3600"))));
+            created.add(sessions.run(sleep));
         }
         double createSeconds = (System.nanoTime() - t0) / 1e9;
         List<Child> children = running(client, created);
@@ -67,20 +72,20 @@ final class IdleBench {
     }
 
     /** Waits until every session runs {@code sleep} (it has exec'd), and returns their processes. */
-    private static List<Child> running(StewardClient client, List<Map<String, Object>> created)
+    private static List<Child> running(StewardClient client, List<SessionInfo> created)
             throws InterruptedException {
         List<Child> children = new ArrayList<>(created.size());
-        for (Map<String, Object> s : created) {
-            String id = (String) s.get("id");
-            long pid = ((Number) s.get("pid")).longValue();
+        for (SessionInfo s : created) {
+            String id = s.id();
+            long pid = s.pid();
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!"sleep".equals(Proc.comm(pid)) || !"running".equals(s.get("phase"))) {
+            while (!"sleep".equals(Proc.comm(pid)) || !s.running()) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("idle-sessions: session " + id + " is not running sleep: "
-                            + Json.write(s));
+                            + Json.write(s.toJson()));
                 }
                 Thread.sleep(10);
-                s = client.session(id);
+                s = client.sessions().get(id);
             }
             children.add(new Child(pid, Proc.startTicks(pid)));
         }
@@ -95,7 +100,7 @@ final class IdleBench {
     private static void stop(StewardClient client, long daemonPid, List<Child> children, long clockTicks)
             throws InterruptedException {
         long t0 = System.nanoTime();
-        client.stopDaemon(1000);
+        client.daemon().stopDaemon(Duration.ofSeconds(1));
         long deadline = t0 + STOP_LIMIT_SECONDS * 1_000_000_000L;
         while (Proc.alive(daemonPid) && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -139,10 +144,10 @@ final class IdleBench {
         try {
             int running = 0;
             int runningButGone = 0;
-            for (Map<String, Object> s : client.list(true)) {
-                if ("running".equals(s.get("phase"))) {
+            for (SessionInfo s : client.sessions().list(true, null)) {
+                if (s.running()) {
                     running++;
-                    if (!Proc.alive(((Number) s.get("pid")).longValue())) {
+                    if (!Proc.alive(s.pid())) {
                         runningButGone++;
                     }
                 }

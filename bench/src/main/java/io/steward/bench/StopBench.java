@@ -1,12 +1,15 @@
 package io.steward.bench;
 
 import io.steward.api.Json;
+import io.steward.api.RunRequestBody;
+import io.steward.api.SessionInfo;
 import io.steward.api.StewardHome;
+import io.steward.client.Sessions;
 import io.steward.client.StewardClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Latency of {@code POST /v1/sessions/{id}/stop} with a 30 s grace, timed around
@@ -28,9 +31,9 @@ final class StopBench {
 
     static void run(int warmup, int count) throws Exception {
         StewardClient client = new StewardClient(StewardHome.fromEnvironment());
-        client.health();
-        batch(client, warmup);
-        double[] ms = batch(client, count);
+        client.daemon().health();
+        batch(client.sessions(), warmup);
+        double[] ms = batch(client.sessions(), count);
         Arrays.sort(ms);
         System.err.printf("  stop-latency: %d stops, min %.3f ms, max %.3f ms%n", ms.length, ms[0], ms[ms.length - 1]);
         System.out.printf("stop-median %.3f ms%n", percentile(ms, 50));
@@ -44,14 +47,15 @@ final class StopBench {
     }
 
     /** Starts {@code n} TERM-ignoring sessions, stops each (timed), checks them, kills and removes them. */
-    private static double[] batch(StewardClient client, int n) throws InterruptedException {
+    private static double[] batch(Sessions sessions, int n) throws InterruptedException {
         List<String> ids = new ArrayList<>(n);
         List<Long> pids = new ArrayList<>(n);
+        RunRequestBody request = RunRequestBody.builder(List.of("sh", "-c", COMMAND)).build();
         try {
             for (int i = 0; i < n; i++) {
-                Map<String, Object> s = client.run(Json.object("argv", List.of("sh", "-c", COMMAND)));
-                ids.add((String) s.get("id"));
-                pids.add(((Number) s.get("pid")).longValue());
+                SessionInfo s = sessions.run(request);
+                ids.add(s.id());
+                pids.add(s.pid());
             }
             for (int i = 0; i < n; i++) {
                 awaitIgnoringTerm(pids.get(i));
@@ -59,33 +63,32 @@ final class StopBench {
             double[] ms = new double[n];
             for (int i = 0; i < n; i++) {
                 long t0 = System.nanoTime();
-                Map<String, Object> s = client.stop(ids.get(i), GRACE_MS, false);
+                SessionInfo s = sessions.stop(ids.get(i), Duration.ofMillis(GRACE_MS), false);
                 ms[i] = (System.nanoTime() - t0) / 1e6;
-                if (!"running".equals(s.get("phase"))) {
+                if (!s.running()) {
                     throw new IllegalStateException("stop-latency: session exited on a stop with grace: "
-                            + Json.write(s));
+                            + Json.write(s.toJson()));
                 }
             }
             long stopsDone = System.nanoTime();
             int late = 0;
             for (int i = 0; i < n; i++) {
                 // The stop takes effect on the daemon's I/O loop, after the answer: give it a moment.
-                Map<String, Object> s = client.session(ids.get(i));
-                if (!Boolean.TRUE.equals(s.get("stopping"))) {
+                SessionInfo s = sessions.get(ids.get(i));
+                if (!s.stopping()) {
                     late++;
                     long t0 = System.nanoTime();
-                    while (!Boolean.TRUE.equals(s.get("stopping")) && System.nanoTime() - t0 < EFFECT_LIMIT_NANOS) {
+                    while (!s.stopping() && System.nanoTime() - t0 < EFFECT_LIMIT_NANOS) {
                         Thread.sleep(10);
-                        s = client.session(ids.get(i));
+                        s = sessions.get(ids.get(i));
                     }
                     System.err.printf("  stop-latency: session %d of %d said stopping only %.0f ms after all stops"
                             + " were answered (%s)%n", i + 1, n, (System.nanoTime() - stopsDone) / 1e6,
-                            Boolean.TRUE.equals(s.get("stopping")) ? "then it did" : "and never did");
+                            s.stopping() ? "then it did" : "and never did");
                 }
-                if (!Proc.alive(pids.get(i)) || !"running".equals(s.get("phase"))
-                        || !Boolean.TRUE.equals(s.get("stopping"))) {
+                if (!Proc.alive(pids.get(i)) || !s.running() || !s.stopping()) {
                     throw new IllegalStateException("stop-latency: after the stop the session should be running and"
-                            + " stopping: " + Json.write(s));
+                            + " stopping: " + Json.write(s.toJson()));
                 }
             }
             if (late > 0) {
@@ -95,14 +98,14 @@ final class StopBench {
         } finally {
             for (String id : ids) {
                 try {
-                    client.object("POST", "/v1/sessions/" + id + "/kill", Json.object());
+                    sessions.kill(id);
                 } catch (RuntimeException e) {
                     // exited already
                 }
             }
             for (String id : ids) {
-                client.object("POST", "/v1/sessions/" + id + "/wait", Json.object("timeoutMs", 10_000L));
-                client.object("DELETE", "/v1/sessions/" + id, null);
+                sessions.await(id, Duration.ofSeconds(10));
+                sessions.remove(id);
             }
         }
     }

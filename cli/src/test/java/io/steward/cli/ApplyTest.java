@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.Json;
+import io.steward.api.SessionInfo;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,8 +72,8 @@ class ApplyTest {
     /** Name → pid of every running session. */
     private Map<String, Long> running() {
         Map<String, Long> m = new TreeMap<>();
-        for (Map<String, Object> s : daemon.client.list(false)) {
-            m.put(String.valueOf(s.get("name")), ((Number) s.get("pid")).longValue());
+        for (SessionInfo s : daemon.client.sessions().list(false, null)) {
+            m.put(String.valueOf(s.name()), s.pid());
         }
         return m;
     }
@@ -350,7 +352,7 @@ class ApplyTest {
             assertEquals(List.of("api", "db", "web"), List.copyOf(running().keySet()), "the job did not run again");
         } finally {
             try {
-                daemon.client.stopDaemon(1000);
+                daemon.client.daemon().stopDaemon(Duration.ofSeconds(1));
             } catch (RuntimeException e) {
                 // it never came up
             }

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -149,7 +150,7 @@ class AttachCommandTest {
         attach.process.getOutputStream().close();
         attach.awaitOut("one\n");
         assertEquals(true, daemon.session(id).get("stdinOpen"), "our EOF does not close the session's stdin");
-        daemon.client.stop(id, 5000, true);
+        daemon.client.sessions().stop(id, Duration.ofSeconds(5), true);
         assertEquals(143, attach.awaitExit(), attach.err());
         assertEquals("steward: session " + id.substring(0, 8) + " exited with signal TERM\n", attach.err());
     }
@@ -166,7 +167,7 @@ class AttachCommandTest {
         assertEquals(200, daemon.client.raw("POST", "/v1/sessions/" + id + "/stdin", "application/octet-stream",
                 "from-the-api\n".getBytes(StandardCharsets.UTF_8)).status());
         watcher.awaitOut("from-the-api\n");
-        daemon.client.stop(id, 5000, true);
+        daemon.client.sessions().stop(id, Duration.ofSeconds(5), true);
         assertEquals(143, watcher.awaitExit(), watcher.err());
         assertEquals("from-the-api\n", watcher.out());
         Map<String, Object> ending = Json.parseObject(watcher.err());
@@ -228,7 +229,7 @@ class AttachCommandTest {
         assertTrue(both.err().contains("--read-only and --steal exclude each other"), both.err());
         assertTrue(thief.process.isAlive(), "the refused attach evicted nobody");
 
-        daemon.client.stop(id, 5000, true);
+        daemon.client.sessions().stop(id, Duration.ofSeconds(5), true);
         assertEquals(143, watcher.awaitExit(), watcher.err());
         assertEquals(143, second.awaitExit(), second.err());
         assertEquals("from-the-writer\nfrom-the-thief\n", watcher.out());

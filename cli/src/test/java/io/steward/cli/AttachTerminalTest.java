@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -167,7 +166,6 @@ class AttachTerminalTest {
 
     /** Everything the session's terminal printed so far (up to 1 MiB). */
     private String output(String id) {
-        Object data = daemon.client.object("GET", "/v1/sessions/" + id + "/output?cursor=0&max=1048576", null).get("data");
-        return new String(Base64.getDecoder().decode((String) data), StandardCharsets.UTF_8);
+        return new String(daemon.client.sessions().output(id, null, 0, 1 << 20).data(), StandardCharsets.UTF_8);
     }
 }

@@ -3,6 +3,7 @@ package io.steward.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.steward.api.StdStream;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +31,7 @@ class LogsTailOptionTest {
     @Test
     void aNegativeTailIsRefusedInOneLine() throws Exception {
         String id = daemon.run("argv", List.of("sh", "-c", "printf 'a\\nb\\nc\\n'; exec sleep 600"), "name", "lines");
-        Cli.poll("three lines", () -> daemon.client.output(id, "stdout", 0, 100).data().length == 6);
+        Cli.poll("three lines", () -> daemon.client.sessions().output(id, StdStream.STDOUT, 0, 100).data().length == 6);
         for (String n : List.of("-5", "-1")) {
             for (String option : List.of("--tail", "-n")) {
                 Cli.Result r = Cli.runWith(daemon.env, null, "logs", "lines", option, n);

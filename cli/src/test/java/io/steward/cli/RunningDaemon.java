@@ -1,9 +1,11 @@
 package io.steward.cli;
 
 import io.steward.api.Json;
+import io.steward.api.RunRequestBody;
 import io.steward.api.StewardHome;
 import io.steward.client.StewardClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /** A daemon of our own in a private STEWARD_HOME, started as a user would and stopped with all its sessions. */
@@ -35,7 +37,7 @@ final class RunningDaemon implements AutoCloseable {
 
     /** Starts a session and returns its id. */
     String run(Object... options) {
-        return (String) client.run(Json.object(options)).get("id");
+        return client.sessions().run(RunRequestBody.fromJson(Json.object(options))).id();
     }
 
     /** SIGKILL: the daemon vanishes without closing anything. */
@@ -44,8 +46,9 @@ final class RunningDaemon implements AutoCloseable {
         Cli.poll("daemon " + pid + " killed", () -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
     }
 
+    /** The session as the daemon describes it, in its JSON form. */
     Map<String, Object> session(String id) {
-        return client.session(id);
+        return client.sessions().get(id).toJson();
     }
 
     @Override
@@ -58,7 +61,7 @@ final class RunningDaemon implements AutoCloseable {
             if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                 return; // killed by the test
             }
-            client.stopDaemon(1000);
+            client.daemon().stopDaemon(Duration.ofSeconds(1));
             Cli.poll("daemon " + pid + " gone", () -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
         } finally {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);

@@ -5,10 +5,7 @@ import io.steward.api.ResurrectResult;
 import io.steward.api.SaveResult;
 import java.util.Map;
 
-/**
- * The endpoints of apps, the named sessions the daemon keeps across its restarts, with typed
- * answers; the same calls on {@link StewardClient} answer the JSON objects as they came.
- */
+/** The endpoints of apps, the named sessions the daemon keeps across its restarts, with typed answers. */
 public final class Apps {
     private final StewardClient client;
 
@@ -18,12 +15,12 @@ public final class Apps {
 
     /** Makes the named sessions meant to run the saved set. */
     public SaveResult save() {
-        return SaveResult.fromJson(client.save());
+        return SaveResult.fromJson(client.object("POST", "/v1/save", null));
     }
 
     /** Starts the saved apps meant to run that do not, each once the apps it comes after are ready. */
     public ResurrectResult resurrect() {
-        return ResurrectResult.fromJson(client.resurrect());
+        return ResurrectResult.fromJson(client.object("POST", "/v1/resurrect", null));
     }
 
     /**
@@ -31,6 +28,6 @@ public final class Apps {
      * "after", "readyPort", "readyTimeoutMs"}], "dryRun", "allowEmpty"}}.
      */
     public ApplyResult apply(Map<String, Object> body) {
-        return ApplyResult.fromJson(client.apply(body));
+        return ApplyResult.fromJson(client.object("POST", "/v1/apply", body));
     }
 }

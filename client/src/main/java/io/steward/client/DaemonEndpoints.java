@@ -5,13 +5,13 @@ import io.steward.api.CapabilityMatrix;
 import io.steward.api.DaemonStopping;
 import io.steward.api.Event;
 import io.steward.api.HealthInfo;
+import io.steward.api.Json;
 import java.time.Duration;
 import java.util.function.Predicate;
 
 /**
  * The daemon's own endpoints with typed answers: its health, what its host lets it observe, its
- * heartbeat agents, its event stream, and its stop. The same calls on {@link StewardClient} answer
- * the JSON objects as they came.
+ * heartbeat agents, its event stream, and its stop.
  */
 public final class DaemonEndpoints {
     private final StewardClient client;
@@ -21,16 +21,16 @@ public final class DaemonEndpoints {
     }
 
     public HealthInfo health() {
-        return HealthInfo.fromJson(client.health());
+        return HealthInfo.fromJson(client.object("GET", "/v1/health", null));
     }
 
     public CapabilityMatrix capabilities() {
-        return CapabilityMatrix.fromJson(client.capabilities());
+        return CapabilityMatrix.fromJson(client.object("GET", "/v1/capabilities", null));
     }
 
     /** The heartbeat agents the daemon tracks, and the directory of the sessions' beat sockets. */
     public BeatStats beats() {
-        return BeatStats.fromJson(client.beats());
+        return BeatStats.fromJson(client.object("GET", "/v1/beats", null));
     }
 
     /**
@@ -38,11 +38,11 @@ public final class DaemonEndpoints {
      * {@code since} replays what came after it (-1: only new events).
      */
     public void events(long since, Predicate<Event> handler) {
-        client.events(since, json -> handler.test(Event.fromJson(json)));
+        client.stream("/v1/events" + (since >= 0 ? "?since=" + since : ""), json -> handler.test(Event.fromJson(json)));
     }
 
     /** Stops every session with {@code grace} (soft, then hard), then the daemon; answers before the stop. */
     public DaemonStopping stopDaemon(Duration grace) {
-        return DaemonStopping.fromJson(client.stopDaemon(grace.toMillis()));
+        return DaemonStopping.fromJson(client.object("POST", "/v1/daemon/stop", Json.object("graceMs", grace.toMillis())));
     }
 }

@@ -1,6 +1,7 @@
 package io.steward.client;
 
 import io.steward.api.FlushResult;
+import io.steward.api.Json;
 import io.steward.api.KillOlderResult;
 import io.steward.api.LogsPage;
 import io.steward.api.OutputChunk;
@@ -16,9 +17,8 @@ import java.util.Map;
 /**
  * The endpoints of sessions with typed requests and answers: a start takes a
  * {@link RunRequestBody}, every answer that describes a session is a {@link SessionInfo}, and the
- * others are records of {@code io.steward.api} too. The same calls on {@link StewardClient} itself
- * answer the JSON objects as they came. A reference is an id, a unique id prefix of at least six
- * characters, or a name.
+ * others are records of {@code io.steward.api} too. A reference is an id, a unique id prefix of at
+ * least six characters, or a name.
  */
 public final class Sessions {
     private final StewardClient client;
@@ -28,19 +28,25 @@ public final class Sessions {
     }
 
     public SessionInfo run(RunRequestBody request) {
-        return info(client.run(request.toJson()));
+        return info(client.object("POST", "/v1/sessions", request.toJson()));
     }
 
     public SessionInfo get(String ref) {
-        return info(client.session(ref));
+        return info(client.object("GET", path(ref), null));
     }
 
     /** The caller's running sessions, exited ones too with {@code all}; only those labelled {@code label} unless null. */
+    @SuppressWarnings("unchecked")
     public List<SessionInfo> list(boolean all, String label) {
-        List<Map<String, Object>> raw = client.list(all, label);
+        String q = (all ? "&all=true" : "") + (label != null ? "&label=" + StewardClient.encode(label) : "");
+        Map<String, Object> answer = client.object("GET", "/v1/sessions" + (q.isEmpty() ? "" : "?" + q.substring(1)), null);
+        if (!(answer.get("sessions") instanceof List<?> raw)) {
+            return List.of();
+        }
         SessionInfo[] out = new SessionInfo[raw.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = SessionInfo.fromJson(raw.get(i)); // a loop: a stream costs `ls` its classes at start
+            // a loop: a stream costs `ls` its classes at start
+            out[i] = SessionInfo.fromJson((Map<String, Object>) raw.get(i));
         }
         return List.of(out);
     }
@@ -51,70 +57,81 @@ public final class Sessions {
      * everything: a slice can stop short at a gap in the log files.
      */
     public OutputChunk output(String ref, StdStream stream, long cursor, int max) {
-        return OutputChunk.fromJson(client.object("GET",
-                StewardClient.outputPath(ref, stream != null ? stream.wire() : null, cursor, max), null));
+        return OutputChunk.fromJson(client.object("GET", path(ref) + "/output?"
+                + (stream != null ? "stream=" + stream.wire() + "&" : "") + "cursor=" + cursor + "&max=" + max, null));
     }
 
     /** Up to {@code max} bytes of both streams from their cursors, in the order they arrived. */
     public LogsPage logs(String ref, long outCursor, long errCursor, int max) {
-        return LogsPage.fromJson(client.object("GET", StewardClient.logsPath(ref, outCursor, errCursor, max), null));
+        return LogsPage.fromJson(client.object("GET",
+                path(ref) + "/logs?stdout=" + outCursor + "&stderr=" + errCursor + "&max=" + max, null));
     }
 
     /** Writes {@code bytes} to the session's stdin, then closes it when {@code eof}. */
     public StdinWritten send(String ref, byte[] bytes, boolean eof) {
-        return StdinWritten.fromJson(client.send(ref, bytes, eof));
+        return StdinWritten.fromJson(client.send("POST", path(ref) + "/stdin" + (eof ? "?eof=true" : ""),
+                "application/octet-stream", bytes));
     }
 
     public SessionInfo signal(String ref, String signal) {
-        return info(client.signal(ref, signal));
+        return info(client.object("POST", path(ref) + "/signal", Json.object("signal", signal)));
     }
 
     /** Stops the session's tree with the grace it was started with; {@code wait} for its end. */
     public SessionInfo stop(String ref, boolean wait) {
-        return info(client.stop(ref, wait));
+        return info(client.object("POST", path(ref) + "/stop", Json.object("wait", wait)));
     }
 
     /** Stops the session's tree: SIGTERM, then SIGKILL to what is left after {@code grace}. */
     public SessionInfo stop(String ref, Duration grace, boolean wait) {
-        return info(client.stop(ref, grace.toMillis(), wait));
+        return info(client.object("POST", path(ref) + "/stop", Json.object("graceMs", grace.toMillis(), "wait", wait)));
     }
 
     public SessionInfo kill(String ref) {
-        return info(client.kill(ref));
+        return info(client.object("POST", path(ref) + "/kill", null));
     }
 
     /** Waits until the session ends for good (through restarts); {@link SessionInfo#timedOut} says if the timeout came first. */
     public SessionInfo await(String ref, Duration timeout) {
-        return info(client.await(ref, timeout.toMillis()));
+        return info(client.object("POST", path(ref) + "/wait", Json.object("timeoutMs", timeout.toMillis())));
     }
 
-    /** Waits until the session says {@code READY=1}, or its process ends first ({@code ready} false). */
+    /**
+     * Waits until the session says {@code READY=1} over its notify socket, or its process ends first
+     * ({@code ready} false); {@link SessionInfo#timedOut} says if the timeout came first.
+     */
     public SessionInfo awaitReady(String ref, Duration timeout) {
-        return info(client.awaitReady(ref, timeout.toMillis()));
+        return info(client.object("POST", path(ref) + "/wait",
+                Json.object("for", "ready", "timeoutMs", timeout.toMillis())));
     }
 
     public SessionInfo resize(String ref, int rows, int cols) {
-        return info(client.resize(ref, rows, cols));
+        return info(client.object("POST", path(ref) + "/resize", Json.object("rows", rows, "cols", cols)));
     }
 
     /** Releases an exited session; answers it as it was. */
     public SessionInfo remove(String ref) {
-        return info(client.remove(ref));
+        return info(client.object("DELETE", path(ref), null));
     }
 
     /** Empties the log files of one session ({@code ref}), or of all of them when {@code ref} is null. */
     public FlushResult flush(String ref) {
-        return FlushResult.fromJson(client.flush(ref));
+        return FlushResult.fromJson(client.object("POST", ref == null ? "/v1/flush" : path(ref) + "/flush", null));
     }
 
     /** Releases every exited session. */
     public PurgeResult purge() {
-        return PurgeResult.fromJson(client.purge());
+        return PurgeResult.fromJson(client.object("POST", "/v1/purge", null));
     }
 
     /** Stops (soft, then hard) every running session older than {@code age}. */
     public KillOlderResult killOlder(Duration age) {
-        return KillOlderResult.fromJson(client.killOlder(age.toMillis()));
+        return KillOlderResult.fromJson(client.object("POST", "/v1/kill-older",
+                Json.object("olderThanMs", age.toMillis())));
+    }
+
+    private static String path(String ref) {
+        return StewardClient.sessionPath(ref);
     }
 
     private static SessionInfo info(Map<String, Object> json) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.ErrorCode;
 import io.steward.api.Event;
+import io.steward.api.HealthInfo;
 import io.steward.api.OutputChunk;
 import io.steward.api.SessionEvent;
 import io.steward.api.StdStream;
@@ -82,7 +83,7 @@ class StewardClientProtocolTest {
         }
         reply.set(pieces);
         try (CannedServer s = server()) {
-            assertEquals(Map.of("status", "ok"), client.health());
+            assertEquals(HealthInfo.Status.OK, client.daemon().health().status());
             assertEquals(List.of("GET /v1/health HTTP/1.1"), s.requests);
         }
     }
@@ -111,7 +112,7 @@ class StewardClientProtocolTest {
         try (CannedServer s = server()) {
             for (Map.Entry<String, String> c : expected.entrySet()) {
                 answer(c.getKey());
-                ProtocolException e = refused(client::health);
+                ProtocolException e = refused(() -> client.daemon().health());
                 assertEquals(c.getValue(), e.expected(), e.getMessage());
             }
         }
@@ -122,10 +123,10 @@ class StewardClientProtocolTest {
         try (CannedServer s = server()) {
             for (String whole : List.of(json("{\"status\":\"ok\"}"), chunked("{\"status\":", "\"ok\"}"))) {
                 answer(whole);
-                assertEquals(Map.of("status", "ok"), client.health());
+                assertEquals(HealthInfo.Status.OK, client.daemon().health().status());
                 for (int cut = 0; cut < whole.length(); cut++) {
                     answer(whole.substring(0, cut));
-                    ProtocolException e = refused(client::health);
+                    ProtocolException e = refused(() -> client.daemon().health());
                     assertTrue(e.actual().contains("end of stream"), cut + ": " + e.getMessage());
                 }
             }
@@ -137,7 +138,7 @@ class StewardClientProtocolTest {
         answer("HTTP/1.1 404 Not Found\r\nContent-Type: application/problem+json\r\nContent-Length: 40\r\n\r\n"
                 + "{\"code\":\"not-found\",\"detail\":\"no web\"}  ");
         try (CannedServer s = server()) {
-            StewardException e = assertThrows(StewardException.class, () -> client.session("web"));
+            StewardException e = assertThrows(StewardException.class, () -> client.sessions().get("web"));
             assertEquals(ErrorCode.NOT_FOUND, e.code());
             assertEquals("no web", e.getMessage());
         }
@@ -152,7 +153,7 @@ class StewardClientProtocolTest {
         answer(json("{\"stream\":\"stdout\",\"cursor\":0,\"next\":" + data.length + ",\"dropped\":0,\"end\":" + data.length
                 + ",\"eof\":true,\"data\":\"" + Base64.getEncoder().encodeToString(data) + "\"}"));
         try (CannedServer s = server()) {
-            StewardClient.Output out = client.output("web", "stdout", 0, data.length);
+            OutputChunk out = client.sessions().output("web", StdStream.STDOUT, 0, data.length);
             assertArrayEquals(data, out.data());
             assertEquals(data.length, out.next());
         }
@@ -169,43 +170,40 @@ class StewardClientProtocolTest {
     @Test
     void anEventStreamIsReadToItsEnd() throws Exception {
         answer(sse("{\"seq\":1}", "{\"seq\":2}"));
-        List<Map<String, Object>> seen = new ArrayList<>();
+        List<Event> seen = new ArrayList<>();
         try (CannedServer s = server()) {
-            client.events(0, seen::add);
+            client.daemon().events(0, seen::add);
         }
-        assertEquals(2, seen.size());
+        assertEquals(List.of(1L, 2L), seen.stream().map(Event::seq).toList());
     }
 
     @Test
     void anEventStreamCutShortIsAProtocolErrorAfterTheEventsBeforeTheCut() throws Exception {
         String whole = sse("{\"seq\":1}", "{\"seq\":2}");
         String secondChunk = "id: 2\nevent: started\ndata: {\"seq\":2}\n\n";
-        List<Map<String, Object>> seen = new ArrayList<>();
+        List<Event> seen = new ArrayList<>();
         try (CannedServer s = server()) {
             answer(whole.substring(0, whole.indexOf(secondChunk) + 3));
-            ProtocolException e = refused(() -> client.events(0, seen::add));
+            ProtocolException e = refused(() -> client.daemon().events(0, seen::add));
             assertEquals(1, seen.size(), "the first event came before the cut");
             assertEquals((secondChunk.length() - 3) + " more bytes of a " + secondChunk.length() + "-byte chunk", e.expected());
             assertEquals("end of stream", e.actual());
 
             answer(sse("{\"seq\":1}", "{\"seq\":"));
-            e = refused(() -> client.events(0, m -> true));
+            e = refused(() -> client.daemon().events(0, m -> true));
             assertEquals("an event's data as a JSON object", e.expected());
         }
     }
 
     @Test
-    void theTypedCallsAskAsTheOthersDoAndReadTheirRecords() throws Exception {
+    void theTypedCallsAskTheDaemonsPathsAndReadTheirRecords() throws Exception {
         answer(json("{\"stream\":\"stderr\",\"cursor\":2,\"next\":5,\"dropped\":2,\"end\":5,\"eof\":false,"
                 + "\"data\":\"b2sK\"}"));
         try (CannedServer s = server()) {
             OutputChunk typed = client.sessions().output("web", StdStream.STDERR, 0, 10);
-            StewardClient.Output raw = client.output("web", "stderr", 0, 10);
             assertEquals(StdStream.STDERR, typed.stream());
-            assertEquals("stderr", raw.stream());
-            assertArrayEquals(typed.data(), raw.data());
-            assertEquals(List.of("GET /v1/sessions/web/output?stream=stderr&cursor=0&max=10 HTTP/1.1",
-                    "GET /v1/sessions/web/output?stream=stderr&cursor=0&max=10 HTTP/1.1"), s.requests);
+            assertArrayEquals("ok\n".getBytes(StandardCharsets.US_ASCII), typed.data());
+            assertEquals(List.of("GET /v1/sessions/web/output?stream=stderr&cursor=0&max=10 HTTP/1.1"), s.requests);
         }
         answer(sse("{\"seq\":1,\"type\":\"started\",\"at\":\"2026-12-02T10:00:00Z\",\"session\":\"s1\",\"name\":null,"
                 + "\"pid\":42,\"argv\":[\"true\"]}", "{\"seq\":2,\"type\":\"teleported\",\"at\":\"2026-12-02T10:00:01Z\"}"));
@@ -224,7 +222,7 @@ class StewardClientProtocolTest {
         answer("HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + Integer.toHexString(problem.length()) + "\r\n" + problem + "\r\n0\r\n\r\n");
         try (CannedServer s = server()) {
-            StewardException e = assertThrows(StewardException.class, () -> client.events(-5, m -> true));
+            StewardException e = assertThrows(StewardException.class, () -> client.daemon().events(-5, m -> true));
             assertEquals(ErrorCode.INVALID_INPUT, e.code());
             assertEquals("bad since", e.getMessage());
         }

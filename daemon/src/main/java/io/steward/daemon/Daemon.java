@@ -1,7 +1,9 @@
 package io.steward.daemon;
 
+import io.steward.api.DaemonEvent;
 import io.steward.api.ErrorCode;
-import io.steward.api.Json;
+import io.steward.api.HealthInfo;
+import io.steward.api.ResurrectResult;
 import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
 import io.steward.core.Leftovers;
@@ -22,7 +24,6 @@ import io.steward.sys.Libc;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -126,8 +127,8 @@ public final class Daemon implements Backend, AutoCloseable {
         for (Journal.Entry e : journal.entries()) {
             List<Integer> killed = Leftovers.terminate(e.pid(), e.startTicks(), e.originator(), Duration.ofSeconds(2));
             sessions.book().ended(e.pid(), e.startTicks());
-            events.publish("leftover-killed", Json.object("pid", e.pid(), "argv0", e.argv0(), "session", e.auditTag(),
-                    "killed", killed));
+            List<Long> pids = killed.stream().map(Integer::longValue).toList();
+            events.publish((seq, at) -> new DaemonEvent.LeftoverKilled(seq, at, e.pid(), e.argv0(), e.auditTag(), pids));
             audit.record(Caller.DAEMON, "recover", e.auditTag(), "killed:" + killed.size());
         }
     }
@@ -147,7 +148,7 @@ public final class Daemon implements Backend, AutoCloseable {
     }
 
     /** Starts the saved apps meant to run, as the daemon itself. */
-    Map<String, Object> resurrect() {
+    ResurrectResult resurrect() {
         return resurrection.resurrect(Caller.DAEMON);
     }
 
@@ -172,11 +173,10 @@ public final class Daemon implements Backend, AutoCloseable {
     }
 
     @Override
-    public java.util.Map<String, Object> health() {
-        return Json.object("status", closed ? "stopping" : "ok", "version", VERSION, "pid", Libc.getpid(),
-                "uptimeMs", Duration.between(startedAt, Instant.now()).toMillis(),
-                "sessions", registry.list(false, null).size(), "home", home.dir().toString(),
-                "lastEventSeq", events.lastSeq());
+    public HealthInfo health() {
+        return new HealthInfo(closed ? HealthInfo.Status.STOPPING : HealthInfo.Status.OK, VERSION, Libc.getpid(),
+                Duration.between(startedAt, Instant.now()),
+                registry.list(false, null).size(), home.dir().toString(), events.lastSeq());
     }
 
     /** Stops every session (soft, then hard, whole trees) and lets {@link #awaitStop} return. */
@@ -186,7 +186,7 @@ public final class Daemon implements Backend, AutoCloseable {
             return;
         }
         closed = true;
-        events.publish("daemon-stopping", Json.object("graceMs", grace.toMillis()));
+        events.publish((seq, at) -> new DaemonEvent.Stopping(seq, at, grace));
         var exits = registry.list(false, null).stream().map(s -> s.stopUnlessEnded(grace)).toList();
         // One deadline for all: the stops run together, and whatever is left is killed on close.
         long deadline = System.nanoTime() + grace.toNanos() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);

@@ -58,7 +58,7 @@ public final class DaemonMain {
                     + " listening on " + home.socket()
                     + (beatsUdp != null ? "; UDP beats on port " + daemon.heartbeats().udpPort() : ""));
             if (resurrect) {
-                System.err.println("steward: resurrect: " + Json.write(daemon.resurrect()));
+                System.err.println("steward: resurrect: " + Json.write(daemon.resurrect().toJson()));
             }
             daemon.awaitStop();
             try {

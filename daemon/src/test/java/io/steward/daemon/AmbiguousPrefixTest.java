@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.ErrorCode;
-import io.steward.api.Json;
+import io.steward.api.RunRequestBody;
 import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
 import io.steward.client.StewardClient;
@@ -14,7 +14,7 @@ import io.steward.daemon.session.SessionIds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Map;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
@@ -45,17 +45,17 @@ class AmbiguousPrefixTest {
         try (Daemon daemon = Daemon.open(h, new SessionIds(new SharedPrefix()));
                 ApiServer server = ApiServer.start(daemon)) {
             StewardClient client = new StewardClient(h);
-            String a = (String) client.run(Json.object("argv", java.util.List.of("sleep", "60"))).get("id");
-            String b = (String) client.run(Json.object("argv", java.util.List.of("sleep", "60"))).get("id");
+            RunRequestBody sleep = RunRequestBody.builder(List.of("sleep", "60")).build();
+            String a = client.sessions().run(sleep).id();
+            String b = client.sessions().run(sleep).id();
             assertTrue(a.startsWith("aaaaaaaa") && b.startsWith("aaaaaaaa"), a + " " + b);
-            StewardException e = assertThrows(StewardException.class, () -> client.session("aaaaaa"));
+            StewardException e = assertThrows(StewardException.class, () -> client.sessions().get("aaaaaa"));
             assertEquals(ErrorCode.INVALID_INPUT, e.code());
             assertTrue(e.getMessage().startsWith("ambiguous session prefix 'aaaaaa': "), e.getMessage());
             assertTrue(e.getMessage().contains(a) && e.getMessage().contains(b), e.getMessage());
-            assertEquals(a, client.session(a.substring(0, 20)).get("id"), "a prefix long enough to be unique resolves");
-            Map<String, Object> killed = client.kill(a);
-            assertEquals(a, killed.get("id"));
-            client.kill(b);
+            assertEquals(a, client.sessions().get(a.substring(0, 20)).id(), "a prefix long enough to be unique resolves");
+            assertEquals(a, client.sessions().kill(a).id());
+            client.sessions().kill(b);
         } finally {
             try (var files = Files.walk(home)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

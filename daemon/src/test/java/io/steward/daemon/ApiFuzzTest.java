@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.ErrorCode;
+import io.steward.api.HealthInfo;
 import io.steward.api.Json;
+import io.steward.api.SessionInfo;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -58,10 +60,10 @@ class ApiFuzzTest extends DaemonFixture {
 
     @Test
     void randomRequestsNeverBreakTheDaemon() throws Exception {
-        Map<String, Object> sleep = run("argv", List.of("sleep", "600"), "name", "fuzz-sleep");
-        Map<String, Object> sh = run("argv", List.of("sh"), "pty", true, "name", "fuzz-sh");
-        sleepId = (String) sleep.get("id");
-        shId = (String) sh.get("id");
+        SessionInfo sleep = run("argv", List.of("sleep", "600"), "name", "fuzz-sleep");
+        SessionInfo sh = run("argv", List.of("sh"), "pty", true, "name", "fuzz-sh");
+        sleepId = sleep.id();
+        shId = sh.id();
         liveRefs = List.of(sleepId, shId, sleepId.substring(0, 6), shId.substring(0, 9), "fuzz-sleep", "fuzz-sh");
         hostile = new HostileRequests("fuzz-sleep", shId);
 
@@ -104,12 +106,11 @@ class ApiFuzzTest extends DaemonFixture {
                 + String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
         assertTrue(sent.get() >= 1000, "too few requests within the budget: " + sent.get());
 
-        Map<String, Object> health = client.health();
-        assertEquals("ok", health.get("status"));
-        for (Map<String, Object> before : List.of(sleep, sh)) {
-            Map<String, Object> now = client.session((String) before.get("id"));
-            assertEquals("running", now.get("phase"), "session " + before.get("name"));
-            assertEquals(before.get("pid"), now.get("pid"), "session " + before.get("name"));
+        assertEquals(HealthInfo.Status.OK, client.daemon().health().status());
+        for (SessionInfo before : List.of(sleep, sh)) {
+            SessionInfo now = client.sessions().get(before.id());
+            assertEquals(SessionInfo.Phase.RUNNING, now.phase(), "session " + before.name());
+            assertEquals(before.pid(), now.pid(), "session " + before.name());
         }
         assertEquals(200, client.raw("POST", "/v1/sessions/" + shId + "/stdin", "application/octet-stream",
                 "echo alive-$((3*3))\n".getBytes(StandardCharsets.UTF_8)).status());

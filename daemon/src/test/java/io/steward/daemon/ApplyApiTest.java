@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.steward.api.ApplyResult;
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
+import io.steward.api.SessionInfo;
 import io.steward.api.StewardException;
 import io.steward.daemon.state.Apps;
 import java.util.List;
@@ -25,7 +27,16 @@ class ApplyApiTest extends DaemonFixture {
     }
 
     private StewardException refused(Object... apps) {
-        return assertThrows(StewardException.class, () -> client.apply(Json.object("apps", List.of(apps))));
+        return assertThrows(StewardException.class, () -> apply(Json.object("apps", List.of(apps))));
+    }
+
+    private ApplyResult apply(Map<String, Object> body) {
+        return client.apps().apply(body);
+    }
+
+    /** What an apply did, as {@code action name} lines in order. */
+    private static List<String> done(ApplyResult r) {
+        return r.actions().stream().map(a -> a.action().wire() + " " + a.name()).toList();
     }
 
     @Test
@@ -34,7 +45,7 @@ class ApplyApiTest extends DaemonFixture {
                 Json.object("argv", List.of("sleep", "60"), "ringBytes", 12L)));
         assertEquals(ErrorCode.INVALID_INPUT, e.code());
         assertTrue(e.getMessage().startsWith("app \"api\": ringBytes: 12 outside"), e.getMessage());
-        assertEquals(List.of(), client.list(true));
+        assertEquals(List.of(), names(true));
 
         assertTrue(refused(app("db"), app("db")).getMessage().contains("used twice"));
         assertTrue(refused(app("api", "after", List.of("db"))).getMessage().contains("no app named \"db\""));
@@ -45,8 +56,8 @@ class ApplyApiTest extends DaemonFixture {
         assertTrue(refused(app("a", "readyTimeoutMs", -5L)).getMessage().startsWith("app \"a\": readyTimeoutMs: -5"));
         assertTrue(refused(app("a", "restart", "always")).getMessage().contains("unknown field 'restart'"));
         assertEquals(ErrorCode.INVALID_INPUT, assertThrows(StewardException.class,
-                () -> client.apply(Json.object("apps", List.of(), "force", true))).code());
-        assertEquals(List.of(), client.list(true));
+                () -> apply(Json.object("apps", List.of(), "force", true))).code());
+        assertEquals(List.of(), names(true));
     }
 
     @Test
@@ -57,36 +68,32 @@ class ApplyApiTest extends DaemonFixture {
         assertEquals(ErrorCode.NOT_READY, e.code());
         assertTrue(e.getMessage().startsWith("app \"api\" not started: \"db\" did not say READY=1 within 300ms"),
                 e.getMessage());
-        assertEquals(List.of("db"), client.list(false).stream().map(s -> s.get("name")).toList(),
-                "what came before stays, the dependent never starts");
+        assertEquals(List.of("db"), names(false), "what came before stays, the dependent never starts");
     }
 
     @Test
     void aSessionStartedByRunIsNeverTakenOver() {
-        Map<String, Object> manual = run("name", "api", "argv", List.of("sleep", "60"));
+        SessionInfo manual = run("name", "api", "argv", List.of("sleep", "60"));
         StewardException e = refused(app("db"), app("api"));
         assertEquals(ErrorCode.CONFLICT, e.code());
-        assertEquals(1, client.list(false).size(), "nothing started");
-        assertEquals(manual.get("pid"), client.session("api").get("pid"));
+        assertEquals(1, names(false).size(), "nothing started");
+        assertEquals(manual.pid(), client.sessions().get("api").pid());
     }
 
     @Test
     void appliedAppsAreManagedAndTheAnswerSaysWhatWasDone() {
-        Map<String, Object> r = client.apply(Json.object("apps", List.of(app("db"), app("api", "after", List.of("db")))));
-        assertEquals(false, r.get("dryRun"));
-        List<?> actions = (List<?>) r.get("actions");
-        assertEquals(2, actions.size());
-        Map<?, ?> first = (Map<?, ?>) actions.getFirst();
-        assertEquals("db", first.get("name"));
-        assertEquals("start", first.get("action"));
-        assertEquals(client.session("db").get("id"), first.get("id"));
+        ApplyResult r = apply(Json.object("apps", List.of(app("db"), app("api", "after", List.of("db")))));
+        assertFalse(r.dryRun());
+        assertEquals(List.of("start db", "start api"), done(r));
+        ApplyResult.Action first = r.actions().getFirst();
+        assertEquals(client.sessions().get("db").id(), first.id());
         assertEquals(List.of("api", "db"), daemon.sessions().apps().managed().stream().map(Apps.App::name).sorted().toList());
 
-        Object apiId = client.session("api").get("id");
-        Map<String, Object> removed = client.apply(Json.object("apps", List.of(app("db"))));
-        assertEquals(List.of(Json.object("name", "api", "action", "stop", "id", apiId),
-                Json.object("name", "db", "action", "unchanged", "id", first.get("id"))), removed.get("actions"));
-        assertEquals("exited", client.session(apiId.toString()).get("phase"));
+        String apiId = client.sessions().get("api").id();
+        ApplyResult removed = apply(Json.object("apps", List.of(app("db"))));
+        assertEquals(List.of(new ApplyResult.Action("api", ApplyResult.Kind.STOP, apiId),
+                new ApplyResult.Action("db", ApplyResult.Kind.UNCHANGED, first.id())), removed.actions());
+        assertEquals(SessionInfo.Phase.EXITED, client.sessions().get(apiId).phase());
         Apps.App api = daemon.sessions().apps().find("api");
         assertFalse(api.managed(), "no longer the file's");
         assertFalse(api.running(), "a user's stop: not resurrected");
@@ -94,24 +101,21 @@ class ApplyApiTest extends DaemonFixture {
 
     @Test
     void anEmptyListOfAppsIsRefusedUnlessAllowedAndThenStopsEveryManagedApp() {
-        client.apply(Json.object("apps", List.of(app("db"), app("api"))));
+        apply(Json.object("apps", List.of(app("db"), app("api"))));
         run("name", "manual", "argv", List.of("sleep", "60"));
-        StewardException e = assertThrows(StewardException.class, () -> client.apply(Json.object("apps", List.of())));
+        StewardException e = assertThrows(StewardException.class, () -> apply(Json.object("apps", List.of())));
         assertEquals(ErrorCode.INVALID_INPUT, e.code());
         assertEquals("apps: none given; an apply of no apps stops every app an apply started (api, db):"
                 + " set allowEmpty to mean that", e.getMessage());
         assertEquals(ErrorCode.INVALID_INPUT, assertThrows(StewardException.class,
-                () -> client.apply(Json.object("apps", List.of(), "dryRun", true))).code(), "not even planned");
+                () -> apply(Json.object("apps", List.of(), "dryRun", true))).code(), "not even planned");
         assertEquals(ErrorCode.INVALID_INPUT, assertThrows(StewardException.class,
-                () -> client.apply(Json.object("apps", List.of(), "allowEmpty", "yes"))).code());
-        assertEquals(List.of("db", "api", "manual"), client.list(false).stream().map(s -> s.get("name")).toList(),
-                "nothing stopped");
+                () -> apply(Json.object("apps", List.of(), "allowEmpty", "yes"))).code());
+        assertEquals(List.of("db", "api", "manual"), names(false), "nothing stopped");
 
-        Map<String, Object> r = client.apply(Json.object("apps", List.of(), "allowEmpty", true));
-        assertEquals(List.of("stop api", "stop db"), ((List<?>) r.get("actions")).stream()
-                .map(a -> ((Map<?, ?>) a).get("action") + " " + ((Map<?, ?>) a).get("name")).sorted().toList());
-        assertEquals(List.of("manual"), client.list(false).stream().map(s -> s.get("name")).toList(),
-                "a run session is never touched");
+        ApplyResult r = apply(Json.object("apps", List.of(), "allowEmpty", true));
+        assertEquals(List.of("stop api", "stop db"), done(r).stream().sorted().toList());
+        assertEquals(List.of("manual"), names(false), "a run session is never touched");
         assertEquals(List.of(), daemon.sessions().apps().managed());
     }
 }

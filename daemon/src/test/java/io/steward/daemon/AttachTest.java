@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.Json;
+import io.steward.api.SessionInfo;
+import io.steward.client.AttachEvent;
 import io.steward.client.UnixHttp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,7 +25,7 @@ class AttachTest extends DaemonFixture {
     private static final int STDERR = 2;
 
     private String start(Object... options) {
-        return (String) run(options).get("id");
+        return run(options).id();
     }
 
     private void stdin(String id, String data) {
@@ -44,7 +46,7 @@ class AttachTest extends DaemonFixture {
                 WsConnector ws = new WsConnector(stewardHome.socket())) {
             events.awaitOpen();
             String id = start("argv", List.of("sh"), "pty", true);
-            assertTrue(client.list(false).stream().anyMatch(s -> id.equals(s.get("id"))), "listed");
+            assertTrue(client.sessions().list(false, null).stream().anyMatch(s -> id.equals(s.id())), "listed");
 
             WsListener a = new WsListener();
             ws.attach(a, id, "");
@@ -53,7 +55,7 @@ class AttachTest extends DaemonFixture {
             assertEquals("pty", hello.get("kind"));
             assertEquals(0L, hello.get("stdoutCursor"));
             assertEquals(false, hello.get("readOnly"));
-            assertEquals(true, client.session(id).get("attached"));
+            assertTrue(client.sessions().get(id).attached());
 
             assertEquals(409, ws.refusedStatus(id, ""), "a second client without steal");
             WsWire.Reply refusal = WsWire.exchange(stewardHome.socket(), upgradeHead(id, ""), null, Duration.ofSeconds(10));
@@ -79,8 +81,8 @@ class AttachTest extends DaemonFixture {
             long cursor = seen.length;
             assertEquals(0, b.size(STDOUT) + b.size(STDERR), "a terminal session has one stream");
 
-            poll("detached", () -> Boolean.FALSE.equals(client.session(id).get("attached")));
-            assertEquals("running", client.session(id).get("phase"), "detaching leaves the session running");
+            poll("detached", () -> !client.sessions().get(id).attached());
+            assertEquals(SessionInfo.Phase.RUNNING, client.sessions().get(id).phase(), "detaching leaves the session running");
 
             stdin(id, "echo later-$((5*5))\n");
             poll("output while detached", () -> text(id).contains("later-25"));
@@ -98,15 +100,15 @@ class AttachTest extends DaemonFixture {
             assertFalse(replay.startsWith(new String(seen, StandardCharsets.ISO_8859_1)), replay);
             assertTrue(c.texts("dropped").isEmpty());
 
-            client.object("POST", "/v1/sessions/" + id + "/stop", Json.object("graceMs", 1000L));
-            Map<String, Object> exit = c.awaitText("exit");
+            client.sessions().stop(id, Duration.ofSeconds(1), false);
+            AttachEvent.Exit exit = (AttachEvent.Exit) AttachEvent.fromJson(c.awaitText("exit"));
             assertEquals(1000, c.awaitClosed());
-            Map<String, Object> view = waitExit(id);
-            assertEquals("exited", view.get("phase"));
-            assertNotNull(exit.get("outcome"));
-            assertEquals(view.get("outcome"), exit.get("outcome"));
-            assertEquals(view.get("signal"), exit.get("signal"));
-            assertEquals(view.get("exitCode"), exit.get("exitCode"));
+            SessionInfo view = waitExit(id);
+            assertEquals(SessionInfo.Phase.EXITED, view.phase());
+            assertNotNull(exit.outcome());
+            assertEquals(view.outcome(), exit.outcome());
+            assertEquals(view.signal(), exit.signal());
+            assertEquals(view.exitCode(), exit.exitCode());
         }
     }
 
@@ -128,11 +130,11 @@ class AttachTest extends DaemonFixture {
                 assertEquals("natural-exit", restarted.get(i).get("outcome"));
                 assertEquals((long) i + 1, restarted.get(i).get("restarts"));
             }
-            assertEquals(((Number) client.session(id).get("pid")).longValue(), restarted.get(1).get("pid"));
+            assertEquals(client.sessions().get(id).pid(), restarted.get(1).get("pid"));
             assertEquals("run-1\nrun-2\nrun-3\n", l.text(STDOUT), "one stream across three processes, nothing twice");
             assertTrue(l.texts("exit").isEmpty() && !l.closed(), "a restart does not end the attachment");
 
-            client.object("POST", "/v1/sessions/" + id + "/stop", Json.object("graceMs", 1000L));
+            client.sessions().stop(id, Duration.ofSeconds(1), false);
             Map<String, Object> exit = l.awaitText("exit");
             assertEquals(1000, l.awaitClosed(), "the session's end for good ends it");
             assertEquals("soft-exit", exit.get("outcome"));
@@ -151,13 +153,13 @@ class AttachTest extends DaemonFixture {
             l.sendText(Json.object("type", "resize", "rows", 33L, "cols", 111L));
             l.sendBinary("stty size\n".getBytes(StandardCharsets.UTF_8));
             l.awaitOutput(PTY, "33 111");
-            Map<String, Object> view = client.session(id);
-            assertEquals(33L, view.get("rows"));
-            assertEquals(111L, view.get("cols"));
+            SessionInfo view = client.sessions().get(id);
+            assertEquals(33, view.rows());
+            assertEquals(111, view.cols());
 
             l.sendText(Json.object("type", "resize", "rows", 0L, "cols", 80L));
             assertEquals("invalid-input", l.awaitText("error").get("code"));
-            assertEquals(33L, client.session(id).get("rows"), "a refused resize changes nothing");
+            assertEquals(33, client.sessions().get(id).rows(), "a refused resize changes nothing");
             assertFalse(l.closed(), "a bad control message does not end the attachment");
         }
     }
@@ -179,7 +181,7 @@ class AttachTest extends DaemonFixture {
             assertEquals(0, l.size(PTY));
 
             // The daemon lets go of the client once the closing handshake completes on its side.
-            poll("detached", () -> Boolean.FALSE.equals(client.session(id).get("attached")));
+            poll("detached", () -> !client.sessions().get(id).attached());
             // The exited session replays from each stream's own cursor.
             WsListener late = new WsListener();
             ws.attach(late, id, "cursor=4&stderrCursor=3");
@@ -210,9 +212,9 @@ class AttachTest extends DaemonFixture {
             l.awaitOutput(PTY, "marker-4");
             poll("marker in the backlog", () -> text(id).contains("marker-4"));
             assertFalse(text(id).contains("ignored"), "read-only input reached the session: " + text(id));
-            Map<String, Object> view = client.session(id);
-            assertEquals(24L, view.get("rows"));
-            assertEquals(80L, view.get("cols"));
+            SessionInfo view = client.sessions().get(id);
+            assertEquals(24, view.rows());
+            assertEquals(80, view.cols());
         }
     }
 
@@ -227,11 +229,11 @@ class AttachTest extends DaemonFixture {
             WsListener slow = WsListener.stalledFromStart();
             ws.attach(slow, id, "");
             stdin(id, "go\n");
-            Map<String, Object> view = waitExit(id);
-            assertEquals("exited", view.get("phase"), "the session finished while its client read nothing");
-            assertEquals(0L, view.get("exitCode"));
+            SessionInfo view = waitExit(id);
+            assertEquals(SessionInfo.Phase.EXITED, view.phase(), "the session finished while its client read nothing");
+            assertEquals(0, view.exitCode());
             assertTrue(slow.size(STDOUT) == 0, "the client really read nothing meanwhile");
-            assertTrue(((Number) view.get("droppedBytes")).longValue() > 0, "the 1 MiB ring overflowed");
+            assertTrue(view.droppedBytes() > 0, "the 1 MiB ring overflowed");
 
             slow.resume();
             slow.awaitText("exit");

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.Json;
+import io.steward.api.SessionInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +18,7 @@ class AttachWatchersTest extends DaemonFixture {
     private static final int PTY = 0;
 
     private String shell() {
-        return (String) run("argv", List.of("sh"), "pty", true).get("id");
+        return run("argv", List.of("sh"), "pty", true).id();
     }
 
     private WsListener attach(WsConnector ws, String id, String query) throws Exception {
@@ -30,8 +30,8 @@ class AttachWatchersTest extends DaemonFixture {
 
     private void awaitClients(String id, boolean writer, long watchers) {
         poll("attached " + writer + " with " + watchers + " watchers", () -> {
-            Map<String, Object> view = client.session(id);
-            return Boolean.valueOf(writer).equals(view.get("attached")) && Long.valueOf(watchers).equals(view.get("watchers"));
+            SessionInfo view = client.sessions().get(id);
+            return view.attached() == writer && view.watchers() == watchers;
         });
     }
 
@@ -122,8 +122,8 @@ class AttachWatchersTest extends DaemonFixture {
     void burstsOfSmallAndLargeWritesArriveWholeAndInOrderAtEveryClient() throws Exception {
         // Lines of a few bytes (sent as they come) between writes of 10 000 (streamed): each client
         // gets every byte once, in order, whichever way each piece went out.
-        String id = (String) run("overflow", "backpressure", "argv", List.of("sh", "-c",
-                "read go; for i in $(seq 1 100); do echo $i; head -c 10000 /dev/zero | tr '\\0' x; echo; done")).get("id");
+        String id = run("overflow", "backpressure", "argv", List.of("sh", "-c",
+                "read go; for i in $(seq 1 100); do echo $i; head -c 10000 /dev/zero | tr '\\0' x; echo; done")).id();
         try (WsConnector ws = new WsConnector(stewardHome.socket())) {
             WsListener writer = attach(ws, id, "");
             WsListener watcher = attach(ws, id, "readOnly=true");

@@ -3,12 +3,13 @@ package io.steward.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.steward.client.StewardClient;
+import io.steward.api.OutputChunk;
+import io.steward.api.SessionInfo;
+import io.steward.api.StdStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,8 +42,8 @@ class BacklogReadTest extends DaemonFixture {
         for (int run = 0; run < RUNS; run++) {
             List<String> ids = new ArrayList<>();
             for (Case c : cases) {
-                ids.add((String) run("name", c.name() + run, "ringBytes", c.ringBytes(), "pty", c.pty(),
-                        "argv", List.of("sh", "-c", "seq 1 " + c.count() + "; exec sleep 60")).get("id"));
+                ids.add(run("name", c.name() + run, "ringBytes", c.ringBytes(), "pty", c.pty(),
+                        "argv", List.of("sh", "-c", "seq 1 " + c.count() + "; exec sleep 60")).id());
             }
             for (int i = 0; i < cases.size(); i++) {
                 Case c = cases.get(i);
@@ -54,16 +55,16 @@ class BacklogReadTest extends DaemonFixture {
                 assertEquals(c.lastLine(), tail, "run " + run + ", " + c.name() + ": the last line");
                 assertEquals(c.bytes(), r.data().length + r.dropped(), "run " + run + ", " + c.name()
                         + ": every byte read or counted as dropped");
-                client.kill(id);
+                client.sessions().kill(id);
                 waitExit(id);
-                client.remove(id);
+                client.sessions().remove(id);
             }
         }
     }
 
     private long written(String id) {
-        Map<String, Object> s = client.session(id);
-        return ((Number) s.get("bufferedBytes")).longValue() + ((Number) s.get("droppedBytes")).longValue();
+        SessionInfo s = client.sessions().get(id);
+        return s.bufferedBytes() + s.droppedBytes();
     }
 
     private record Read(byte[] data, long dropped) {}
@@ -75,7 +76,7 @@ class BacklogReadTest extends DaemonFixture {
         long cursor = 0;
         long target = -1;
         while (true) {
-            StewardClient.Output o = client.output(id, "stdout", cursor, 1 << 20);
+            OutputChunk o = client.sessions().output(id, StdStream.STDOUT, cursor, 1 << 20);
             target = target < 0 ? o.end() : target;
             data.writeBytes(o.data());
             dropped += o.dropped();

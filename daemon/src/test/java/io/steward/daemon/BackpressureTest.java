@@ -2,8 +2,10 @@ package io.steward.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.steward.api.SessionInfo;
 import io.steward.daemon.session.SessionLog;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,49 +31,49 @@ class BackpressureTest extends DaemonFixture {
     @Test
     void withNobodyAttachedTheChildRunsAtTheLogWritersPaceAndTheLogHasEveryByte() throws Exception {
         SessionLog.Counters counters = daemon.sessions().logCounters();
-        String id = (String) run("name", "bp", "overflow", "backpressure",
-                "argv", List.of("sh", "-c", "seq 1 500000; echo FIN")).get("id");
-        Map<String, Object> end = waitExit(id);
-        assertEquals(false, end.get("timedOut"), "the child finished: " + end);
-        assertEquals(0L, end.get("exitCode"));
+        String id = run("name", "bp", "overflow", "backpressure",
+                "argv", List.of("sh", "-c", "seq 1 500000; echo FIN")).id();
+        SessionInfo end = waitExit(id);
+        assertEquals(false, end.timedOut(), "the child finished: " + end);
+        assertEquals(0, end.exitCode());
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         expected.writeBytes(seq(500_000));
         expected.writeBytes("FIN\n".getBytes(StandardCharsets.US_ASCII));
         poll("the log writer to reach the end", () -> counters.written().get() == expected.size());
         assertEquals(0, counters.dropped().get(), "nothing skipped by the log writer");
         assertArrayEquals(expected.toByteArray(), Files.readAllBytes(home.resolve("logs/bp.out.log")));
-        assertEquals(0L, client.session(id).get("droppedBytes"));
+        assertEquals(0, client.sessions().get(id).droppedBytes());
     }
 
     @Test
     void withoutLogFilesNorClientTheChildWaitsForAReaderAndIsShownBlocked() throws Exception {
         int total = 4 << 20;
-        String id = (String) run("overflow", "backpressure", "logFile", false,
-                "argv", List.of("head", "-c", Integer.toString(total), "/dev/zero")).get("id");
-        poll("the session shown blocked", () -> Boolean.TRUE.equals(client.session(id).get("blocked")));
-        assertEquals("running", client.session(id).get("phase"));
-        assertEquals((long) (1 << 20), client.session(id).get("bufferedBytes"), "a full ring, nothing dropped");
+        String id = run("overflow", "backpressure", "logFile", false,
+                "argv", List.of("head", "-c", Integer.toString(total), "/dev/zero")).id();
+        poll("the session shown blocked", () -> client.sessions().get(id).blocked());
+        assertEquals(SessionInfo.Phase.RUNNING, client.sessions().get(id).phase());
+        assertEquals(1 << 20, client.sessions().get(id).bufferedBytes(), "a full ring, nothing dropped");
         try (WsConnector ws = new WsConnector(stewardHome.socket())) {
             WsListener reader = new WsListener();
             ws.attach(reader, id, "cursor=0");
             reader.awaitText("exit");
             assertEquals(total, reader.bytes(1).length, "every byte reached the client");
         }
-        assertEquals(false, client.session(id).get("blocked"));
-        assertEquals(0L, client.session(id).get("droppedBytes"));
+        assertFalse(client.sessions().get(id).blocked());
+        assertEquals(0, client.sessions().get(id).droppedBytes());
     }
 
     @Test
     void anAttachedClientDoesNotFreeWhatTheLogWriterHasNotWritten() throws Exception {
         SessionLog.Counters counters = daemon.sessions().logCounters();
         long total = 64L << 20;
-        String id = (String) run("name", "fast", "overflow", "backpressure",
-                "argv", List.of("sh", "-c", "read go; head -c " + total + " /dev/zero")).get("id");
+        String id = run("name", "fast", "overflow", "backpressure",
+                "argv", List.of("sh", "-c", "read go; head -c " + total + " /dev/zero")).id();
         try (WsConnector ws = new WsConnector(stewardHome.socket())) {
             WsListener reader = new WsListener();
             ws.attach(reader, id, "cursor=0");
             reader.awaitText("hello");
-            client.send(id, "go\n".getBytes(StandardCharsets.US_ASCII), false);
+            client.sessions().send(id, "go\n".getBytes(StandardCharsets.US_ASCII), false);
             reader.awaitText("exit");
             assertEquals(total, reader.bytes(1).length, "every byte reached the client");
         }
@@ -83,17 +85,17 @@ class BackpressureTest extends DaemonFixture {
     @Test
     void aWatcherThatStopsReadingNeverHoldsTheChildBack() throws Exception {
         long total = 8L << 20;
-        String id = (String) run("overflow", "backpressure",
-                "argv", List.of("sh", "-c", "read go; head -c " + total + " /dev/zero")).get("id");
+        String id = run("overflow", "backpressure",
+                "argv", List.of("sh", "-c", "read go; head -c " + total + " /dev/zero")).id();
         try (WsConnector ws = new WsConnector(stewardHome.socket())) {
             WsListener watcher = WsListener.stalledFromStart();
             ws.attach(watcher, id, "readOnly=true&cursor=0");
-            poll("the watcher counted", () -> Long.valueOf(1).equals(client.session(id).get("watchers")));
-            client.send(id, "go\n".getBytes(StandardCharsets.US_ASCII), false);
-            Map<String, Object> end = waitExit(id);
-            assertEquals(0L, end.get("exitCode"), "the child wrote 8 MiB through a 1 MiB ring: " + end);
+            poll("the watcher counted", () -> client.sessions().get(id).watchers() == 1);
+            client.sessions().send(id, "go\n".getBytes(StandardCharsets.US_ASCII), false);
+            SessionInfo end = waitExit(id);
+            assertEquals(0, end.exitCode(), "the child wrote 8 MiB through a 1 MiB ring: " + end);
             assertEquals(0, watcher.size(1), "while the watcher read nothing");
-            assertEquals(0L, end.get("droppedBytes"), "the ring itself lost nothing");
+            assertEquals(0, end.droppedBytes(), "the ring itself lost nothing");
 
             watcher.resume();
             watcher.awaitText("exit");

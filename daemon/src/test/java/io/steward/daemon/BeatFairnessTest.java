@@ -3,9 +3,9 @@ package io.steward.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.steward.api.SessionInfo;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** One session's heartbeat traffic costs no other session its beats. */
@@ -22,14 +22,14 @@ class BeatFairnessTest extends DaemonFixture {
         poll("both floods reaching the daemon", () -> text("flood0").contains("flooding")
                 && text("flood1").contains("flooding")
                 && metric("steward_beat_drops_total{reason=\"rate-limited\"}") > 50_000);
-        String id = (String) run("argv", javaChild(BeatingChild.class.getName(), "30", "100"), "stallAfterMs", 1000L,
-                "onStall", "restart").get("id");
-        Map<String, Object> end = waitExit(id);
-        assertEquals(false, end.get("timedOut"), "the beating child ended: " + end);
-        assertEquals(0, ((Number) end.get("exitCode")).intValue(), text(id));
+        String id = run("argv", javaChild(BeatingChild.class.getName(), "30", "100"), "stallAfterMs", 1000L,
+                "onStall", "restart").id();
+        SessionInfo end = waitExit(id);
+        assertEquals(false, end.timedOut(), "the beating child ended: " + end);
+        assertEquals(0, end.exitCode(), text(id));
         assertTrue(text(id).contains("sent=30 dropped=0"), "every beat reached the daemon: " + text(id));
-        Map<String, Object> s = client.session(id);
-        assertEquals(0, ((Number) s.get("stalls")).intValue(), "stalls");
-        assertEquals(0, ((Number) s.get("restarts")).intValue(), "restarts");
+        SessionInfo s = client.sessions().get(id);
+        assertEquals(0, s.heartbeat().stalls(), "stalls");
+        assertEquals(0, s.restarts(), "restarts");
     }
 }

@@ -3,13 +3,13 @@ package io.steward.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.steward.api.Json;
+import io.steward.api.BeatStats;
+import io.steward.api.SessionInfo;
 import io.steward.client.StewardClient;
 import io.steward.sys.Libc;
 import io.steward.sys.Signal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,10 +22,10 @@ class ClockGapTest {
     void aDaemonPausedLongerThanAThresholdRestartsNoSessionThatKeptBeating() throws Exception {
         try (ExternalDaemon d = ExternalDaemon.start()) {
             StewardClient c = d.client;
-            String id = (String) c.run(Json.object("argv", List.of(ExternalDaemon.java(), "-cp",
+            String id = DaemonFixture.runOn(c, "argv", List.of(ExternalDaemon.java(), "-cp",
                     ExternalDaemon.classPath(), "--enable-native-access=ALL-UNNAMED", BeatingChild.class.getName(),
-                    "1000", "200"), "stallAfterMs", 2000L, "onStall", "restart")).get("id");
-            DaemonFixture.poll("the first beats", () -> c.session(id).get("lastBeatAgeMs") != null);
+                    "1000", "200"), "stallAfterMs", 2000L, "onStall", "restart").id();
+            DaemonFixture.poll("the first beats", () -> c.sessions().get(id).heartbeat().lastBeatAge() != null);
 
             Libc.check("kill", Libc.kill(d.pid(), Signal.STOP.number()));
             Thread.sleep(5000); // the pause under test: longer than the 2 s threshold
@@ -34,25 +34,19 @@ class ClockGapTest {
             // Watched on for more than a threshold after the pause: 15 beats of 200 ms.
             long before = agentBeats(c, id);
             DaemonFixture.poll("15 beats after the pause", () -> agentBeats(c, id) >= before + 15
-                    || ((Number) c.session(id).get("restarts")).intValue() > 0);
-            Map<String, Object> s = c.session(id);
-            assertEquals(0, ((Number) s.get("restarts")).intValue(), "a healthy session was restarted");
-            assertEquals(0, ((Number) s.get("stalls")).intValue(), "a healthy session was declared stalled");
+                    || c.sessions().get(id).restarts() > 0);
+            SessionInfo s = c.sessions().get(id);
+            assertEquals(0, s.restarts(), "a healthy session was restarted");
+            assertEquals(0, s.heartbeat().stalls(), "a healthy session was declared stalled");
             assertEquals(0, metric(c, "steward_stalls_total"));
             assertTrue(metric(c, "steward_beat_clock_gaps_total") >= 1, "the gap was seen and counted");
         }
     }
 
     /** Beats from the session's agents, as {@code steward beats} shows them; -1 before any. */
-    @SuppressWarnings("unchecked")
     private static long agentBeats(StewardClient c, String id) {
-        long n = -1;
-        for (Map<String, Object> a : (List<Map<String, Object>>) c.beats().get("agents")) {
-            if (id.equals(a.get("session"))) {
-                n = Math.max(n, ((Number) a.get("beats")).longValue());
-            }
-        }
-        return n;
+        return c.daemon().beats().agents().stream().filter(a -> id.equals(a.session()))
+                .mapToLong(BeatStats.Agent::beats).max().orElse(-1);
     }
 
     private static long metric(StewardClient c, String sample) {

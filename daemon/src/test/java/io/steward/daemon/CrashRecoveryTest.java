@@ -3,7 +3,6 @@ package io.steward.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.steward.api.Json;
 import io.steward.api.StewardHome;
 import io.steward.client.DaemonUnreachableException;
 import io.steward.client.StewardClient;
@@ -34,7 +33,7 @@ class CrashRecoveryTest {
     static void awaitHealthy(StewardClient client) {
         DaemonFixture.poll("daemon answering", () -> {
             try {
-                client.health();
+                client.daemon().health();
                 return true;
             } catch (DaemonUnreachableException e) {
                 return false;
@@ -53,9 +52,9 @@ class CrashRecoveryTest {
         Map<Integer, Long> tree = new HashMap<>();
         try {
             awaitHealthy(client);
-            client.run(Json.object("argv", List.of("sh", "-c", "sleep " + mark + "1 & ( setsid sleep " + mark + "2 & ) ; wait")));
+            DaemonFixture.runOn(client, "argv", List.of("sh", "-c", "sleep " + mark + "1 & ( setsid sleep " + mark + "2 & ) ; wait"));
             // (a pty session would die with its terminal when the daemon's master end closes: pipes outlive it)
-            client.run(Json.object("argv", List.of("sleep", mark + "3")));
+            DaemonFixture.runOn(client, "argv", List.of("sleep", mark + "3"));
             DaemonFixture.poll("three sleeps", () -> {
                 for (ProcStat p : ProcStat.all()) {
                     List<String> argv = ProcStat.cmdline(p.pid());

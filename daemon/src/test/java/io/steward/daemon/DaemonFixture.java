@@ -1,6 +1,10 @@
 package io.steward.daemon;
 
+import io.steward.api.Event;
 import io.steward.api.Json;
+import io.steward.api.RunRequestBody;
+import io.steward.api.SessionInfo;
+import io.steward.api.StdStream;
 import io.steward.api.StewardHome;
 import io.steward.client.StewardClient;
 import io.steward.client.UnixHttp;
@@ -12,8 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.Map;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,18 +47,23 @@ abstract class DaemonFixture {
         return Heartbeats.Config.DEFAULT;
     }
 
-    /** The next event of {@code type} from the stream's start, within 15 s. */
-    Events.Event event(String type, String session) throws InterruptedException {
+    /** The first event of {@code type} (about {@code session} unless null) from the stream's start, within 15 s. */
+    <E extends Event> E event(Class<E> type, String session) throws InterruptedException {
         try (Events.Subscription sub = daemon.events().subscribe(0)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             while (System.nanoTime() < deadline) {
-                Events.Event e = sub.next(100, java.util.concurrent.TimeUnit.MILLISECONDS);
-                if (e != null && e.type().equals(type) && (session == null || session.equals(e.fields().get("session")))) {
-                    return e;
+                Events.Published e = sub.next(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (e != null && type.isInstance(e.event()) && (session == null || session.equals(sessionOf(e.event())))) {
+                    return type.cast(e.event());
                 }
             }
         }
-        throw new AssertionError("no " + type + " event" + (session != null ? " for " + session : ""));
+        throw new AssertionError("no " + type.getSimpleName() + " event" + (session != null ? " for " + session : ""));
+    }
+
+    /** The session an event is about, whatever its type; null for one about none. */
+    static String sessionOf(Event e) {
+        return e.toJson().get("session") instanceof String s ? s : null;
     }
 
     /** One sample of {@code /metrics}, e.g. {@code steward_beats_total{origin="kernel-attested"}}. */
@@ -78,27 +86,36 @@ abstract class DaemonFixture {
         }
     }
 
-    Map<String, Object> run(Object... options) {
-        return client.run(Json.object(options));
+    /** Starts a session; {@code options} are the fields of its run request, name then value. */
+    SessionInfo run(Object... options) {
+        return runOn(client, options);
+    }
+
+    /** Starts a session through {@code c} (a daemon of the test's own); {@code options} as for {@link #run}. */
+    static SessionInfo runOn(StewardClient c, Object... options) {
+        return c.sessions().run(RunRequestBody.fromJson(Json.object(options)));
     }
 
     UnixHttp.Response raw(String method, String path, String body) {
         return client.raw(method, path, "application/json", body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Decoded output from a cursor. */
-    byte[] output(String ref, String stream, long cursor) {
-        Map<String, Object> o = client.object("GET", "/v1/sessions/" + ref + "/output?cursor=" + cursor
-                + (stream != null ? "&stream=" + stream : "") + "&max=1048576", null);
-        return Base64.getDecoder().decode((String) o.get("data"));
+    /** The output of {@code stream} (stdout, or a terminal's, when null) from a cursor. */
+    byte[] output(String ref, StdStream stream, long cursor) {
+        return client.sessions().output(ref, stream, cursor, 1 << 20).data();
     }
 
     String text(String ref) {
         return new String(output(ref, null, 0), StandardCharsets.ISO_8859_1);
     }
 
-    Map<String, Object> waitExit(String ref) {
-        return client.object("POST", "/v1/sessions/" + ref + "/wait", Json.object("timeoutMs", 20_000L));
+    /** The names of the sessions listed (running ones, or all), in the daemon's order. */
+    List<String> names(boolean all) {
+        return client.sessions().list(all, null).stream().map(SessionInfo::name).toList();
+    }
+
+    SessionInfo waitExit(String ref) {
+        return client.sessions().await(ref, Duration.ofSeconds(20));
     }
 
     /** The argv of a Java main class of the tests run as a session's child (or anywhere else). */

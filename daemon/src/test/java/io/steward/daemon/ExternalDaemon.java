@@ -62,7 +62,7 @@ final class ExternalDaemon implements AutoCloseable {
                 io.steward.sys.Libc.kill(pid(), io.steward.sys.Signal.CONT.number());
                 List<ProcessHandle> children = process.descendants().toList();
                 try {
-                    client.stopDaemon(2000);
+                    client.daemon().stopDaemon(Duration.ofSeconds(2));
                 } catch (RuntimeException e) {
                     process.destroy();
                 }

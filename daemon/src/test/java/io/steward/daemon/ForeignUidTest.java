@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.steward.api.HeartbeatEvent;
 import io.steward.api.Json;
+import io.steward.api.SessionInfo;
 import io.steward.client.UnixHttp;
-import io.steward.daemon.session.Events;
 import io.steward.sys.Libc;
 import java.io.File;
 import java.io.IOException;
@@ -172,28 +173,28 @@ class ForeignUidTest extends DaemonFixture {
     void beatsAndNotifyMessagesFromAnotherUidInTheTreeAreRefusedAndCounted() throws Exception {
         Path cp = copyClasspathForNobody();
         String nobody = String.join(" ", asNobody(List.of()));
-        String id = (String) run("argv", List.of("sh", "-c", "echo \"$STEWARD_BEAT_SOCKET $NOTIFY_SOCKET\"; read go; "
+        String id = run("argv", List.of("sh", "-c", "echo \"$STEWARD_BEAT_SOCKET $NOTIFY_SOCKET\"; read go; "
                 + nobody + " timeout 10 systemd-notify --ready --status=other-uid; exec " + nobody + " " + javaBinary()
                 + " -cp " + cp + " --enable-native-access=ALL-UNNAMED " + BeatingChild.class.getName() + " 1000 50"),
-                "notify", true, "stallAfterMs", 60_000L).get("id");
+                "notify", true, "stallAfterMs", 60_000L).id();
         poll("the session's sockets", () -> text(id).contains("\n"));
         // The daemon is root here, so its sockets are opened to the other uid, as root passes any
         // user's file permissions: the kernel's word on the sender's uid is what refuses it.
         for (String socket : text(id).trim().split(" ")) {
             openTo(Path.of(socket));
         }
-        client.send(id, "go\n".getBytes(StandardCharsets.UTF_8), false);
+        client.sessions().send(id, "go\n".getBytes(StandardCharsets.UTF_8), false);
         // Its notify message first, then beats: six datagrams judged one way or the other.
         poll("datagrams from uid " + NOBODY + " judged", () -> metricOrZero("steward_beat_drops_total{reason=\"foreign-uid\"}")
                 + metric("steward_beats_total{origin=\"kernel-attested\"}") + metric("steward_notify_messages_total") >= 6);
         assertEquals(0, metric("steward_beats_total{origin=\"kernel-attested\"}"), "beats of another uid were accepted");
         assertEquals(0, metric("steward_notify_messages_total"), "notify messages of another uid were accepted");
-        Map<String, Object> s = client.session(id);
-        assertEquals(false, s.get("ready"));
-        assertEquals(null, s.get("status"));
-        assertEquals(null, s.get("lastBeatAgeMs"));
-        Events.Event refused = event("auth-failure", id);
-        assertEquals(NOBODY, ((Number) refused.fields().get("senderUid")).intValue(), refused.fields().toString());
+        SessionInfo.Heartbeat s = client.sessions().get(id).heartbeat();
+        assertEquals(false, s.ready());
+        assertEquals(null, s.status());
+        assertEquals(null, s.lastBeatAge());
+        HeartbeatEvent.AuthFailure refused = event(HeartbeatEvent.AuthFailure.class, id);
+        assertEquals(NOBODY, refused.senderUid().intValue(), refused.toString());
     }
 
     /** Lets another uid reach {@code socket}: search on every directory from the home down, write on it. */

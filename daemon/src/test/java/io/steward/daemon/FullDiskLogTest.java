@@ -30,26 +30,26 @@ class FullDiskLogTest extends DaemonFixture {
         assertEquals(0, sh("mount", "-t", "tmpfs", "-o", "size=512k,mode=0700", "tmpfs", logs.toString()));
         try {
             SessionLog.Counters counters = daemon.sessions().logCounters();
-            String id = (String) run("name", "full", "argv", List.of("cat")).get("id");
+            String id = run("name", "full", "argv", List.of("cat")).id();
             byte[] mib = ("y".repeat(1023) + "\n").repeat(1024).getBytes(StandardCharsets.US_ASCII);
-            client.send(id, mib, false);
+            client.sessions().send(id, mib, false);
             poll("the writer to meet the full disk and count it",
                     () -> counters.dropped().get() > 0 && counters.written().get() + counters.dropped().get() == mib.length);
             long onDisk = Files.size(logs.resolve("full.out.log"));
             assertEquals(counters.written().get(), onDisk, "what a failed write left half-done was cut off");
 
-            client.flush(id); // space returns
+            client.sessions().flush(id); // space returns
             byte[] marker = "after-the-disk-was-full\n".getBytes(StandardCharsets.US_ASCII);
             // The writer tries the disk again a second after its last failure; until then it skips and counts.
             poll("the writer to resume", () -> {
-                client.send(id, marker, false);
+                client.sessions().send(id, marker, false);
                 try {
                     return Files.readString(logs.resolve("full.out.log")).contains("after-the-disk-was-full");
                 } catch (java.io.IOException e) {
                     return false;
                 }
             });
-            client.kill(id);
+            client.sessions().kill(id);
             waitExit(id);
         } finally {
             sh("umount", "-l", logs.toString());

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.ErrorCode;
-import io.steward.api.Json;
+import io.steward.api.SessionEvent;
+import io.steward.api.SessionInfo;
 import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
 import io.steward.client.StewardClient;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,33 +42,33 @@ class FullDiskTest {
             try (Daemon daemon = Daemon.open(home, Daemon.DEFAULT_QUOTA, Duration.ofMillis(100));
                     ApiServer server = ApiServer.start(daemon)) {
                 StewardClient client = new StewardClient(home);
-                client.run(Json.object("name", "web", "argv", List.of("sleep", mark + "1")));
-                String tree = (String) client.run(Json.object("argv",
-                        List.of("sh", "-c", "sleep " + mark + "2 & exec sleep " + mark + "3"))).get("id");
-                String reader = (String) client.run(Json.object("argv", List.of("sh", "-c", "read x; exit 3"))).get("id");
+                DaemonFixture.runOn(client, "name", "web", "argv", List.of("sleep", mark + "1"));
+                String tree = DaemonFixture.runOn(client, "argv",
+                        List.of("sh", "-c", "sleep " + mark + "2 & exec sleep " + mark + "3")).id();
+                String reader = DaemonFixture.runOn(client, "argv", List.of("sh", "-c", "read x; exit 3")).id();
                 DaemonFixture.poll("the trees up", () -> live(mark).size() == 3);
 
                 disk.fill();
 
-                Map<String, Object> web = client.stop("web", 1000, true);
-                assertEquals("exited", web.get("phase"), web.toString());
-                client.kill(tree);
-                Map<String, Object> killed = client.await(tree, 20_000);
-                assertEquals("KILL", killed.get("signal"), killed.toString());
-                client.send(reader, "\n".getBytes(StandardCharsets.UTF_8), true);
-                Map<String, Object> read = client.await(reader, 20_000);
-                assertEquals(false, read.get("timedOut"), "an exit is not held up by its bookkeeping: " + read);
-                assertEquals(3L, ((Number) read.get("exitCode")).longValue());
+                SessionInfo web = client.sessions().stop("web", Duration.ofSeconds(1), true);
+                assertEquals(SessionInfo.Phase.EXITED, web.phase(), web.toString());
+                client.sessions().kill(tree);
+                SessionInfo killed = client.sessions().await(tree, Duration.ofSeconds(20));
+                assertEquals("KILL", killed.signal(), killed.toString());
+                client.sessions().send(reader, "\n".getBytes(StandardCharsets.UTF_8), true);
+                SessionInfo read = client.sessions().await(reader, Duration.ofSeconds(20));
+                assertEquals(false, read.timedOut(), "an exit is not held up by its bookkeeping: " + read);
+                assertEquals(3, read.exitCode());
                 DaemonFixture.poll("the stopped trees gone", () -> live(mark).isEmpty());
 
-                StewardException e = assertThrows(StewardException.class, () -> client.run(Json.object("name", "late",
-                        "argv", List.of("sh", "-c", "sleep " + mark + "4 & exec sleep " + mark + "5"))));
+                StewardException e = assertThrows(StewardException.class, () -> DaemonFixture.runOn(client, "name", "late",
+                        "argv", List.of("sh", "-c", "sleep " + mark + "4 & exec sleep " + mark + "5")));
                 assertEquals(ErrorCode.DISK_FULL, e.code(), e.getMessage());
                 assertEquals("disk full: cannot record the start of 'sh' in " + dir.resolve("state.db")
                         + " (SQLITE_FULL); free space on its file system and try again", e.getMessage());
                 // killed and reaped before the answer: the survivor got its SIGKILL, at most it is still dying
                 DaemonFixture.poll("nothing of the refused start", () -> live(mark).isEmpty());
-                assertTrue(client.list(true).stream().noneMatch(s -> "late".equals(s.get("name"))));
+                assertTrue(client.sessions().list(true, null).stream().noneMatch(s -> "late".equals(s.name())));
                 assertTrue(metric(client, "steward_state_writes_pending") > 0);
                 long failures = metric(client, "steward_state_write_failures_total");
                 assertTrue(failures >= 3, "the stop, the kill's and the exits' writes: " + failures);
@@ -77,7 +77,7 @@ class FullDiskTest {
                 DaemonFixture.poll("the kept writes written", () -> metric(client, "steward_state_writes_pending") == 0);
                 assertFalse(daemon.sessions().apps().find("web").running(), "the stop of web is recorded after all");
                 assertTrue(daemon.sessions().apps().find("late") == null, "the refused start recorded nothing");
-                client.stopDaemon(100);
+                client.daemon().stopDaemon(Duration.ofMillis(100));
                 daemon.awaitStop();
             }
             assertTrue(live(mark).isEmpty());
@@ -94,27 +94,26 @@ class FullDiskTest {
             try (Daemon daemon = Daemon.open(home, Daemon.DEFAULT_QUOTA, Duration.ofMillis(100));
                     ApiServer server = ApiServer.start(daemon)) {
                 StewardClient client = new StewardClient(home);
-                String id = (String) client.run(Json.object("restart", "always",
-                        "argv", List.of("sh", "-c", "read x; exit 1", mark))).get("id");
+                String id = DaemonFixture.runOn(client, "restart", "always",
+                        "argv", List.of("sh", "-c", "read x; exit 1", mark)).id();
                 DaemonFixture.poll("the first run up", () -> live(mark).size() == 1);
                 disk.fill();
-                client.send(id, "\n".getBytes(StandardCharsets.UTF_8), false);
+                client.sessions().send(id, "\n".getBytes(StandardCharsets.UTF_8), false);
 
-                Map<String, Object> end = client.await(id, 20_000);
-                assertEquals(false, end.get("timedOut"), "the session ends when its restart cannot be recorded: " + end);
+                SessionInfo end = client.sessions().await(id, Duration.ofSeconds(20));
+                assertEquals(false, end.timedOut(), "the session ends when its restart cannot be recorded: " + end);
                 DaemonFixture.poll("nothing of the unrecorded restart", () -> live(mark).isEmpty());
-                Events.Event failed = null;
+                SessionEvent.RestartFailed failed = null;
                 try (Events.Subscription sub = daemon.events().subscribe(0)) {
-                    for (Events.Event e; (e = sub.next(0, java.util.concurrent.TimeUnit.MILLISECONDS)) != null; ) {
-                        if (e.type().equals("restart-failed")) {
-                            failed = e;
+                    for (Events.Published e; (e = sub.next(0, java.util.concurrent.TimeUnit.MILLISECONDS)) != null; ) {
+                        if (e.event() instanceof SessionEvent.RestartFailed f) {
+                            failed = f;
                         }
                     }
                 }
-                assertTrue(failed != null && String.valueOf(failed.fields().get("error")).startsWith("disk full: "),
-                        String.valueOf(failed));
+                assertTrue(failed != null && failed.error().startsWith("disk full: "), String.valueOf(failed));
                 disk.free();
-                client.stopDaemon(100);
+                client.daemon().stopDaemon(Duration.ofMillis(100));
                 daemon.awaitStop();
             }
         }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.ErrorCode;
-import io.steward.api.Json;
+import io.steward.api.SessionInfo;
 import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
 import io.steward.client.StewardClient;
@@ -15,8 +15,8 @@ import io.steward.daemon.supervision.Reaper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,11 +57,11 @@ class HomeAndShutdownTest {
                 PosixFilePermissions.fromString("rwx------")));
         try (Daemon d = Daemon.open(home(dir), 2, Reaper.TICK); ApiServer s = ApiServer.start(d)) {
             StewardClient c = new StewardClient(home(dir));
-            c.run(Json.object("argv", List.of("sleep", "600")));
-            c.run(Json.object("argv", List.of("sleep", "600")));
-            StewardException e = assertThrows(StewardException.class, () -> c.run(Json.object("argv", List.of("true"))));
+            DaemonFixture.runOn(c, "argv", List.of("sleep", "600"));
+            DaemonFixture.runOn(c, "argv", List.of("sleep", "600"));
+            StewardException e = assertThrows(StewardException.class, () -> DaemonFixture.runOn(c, "argv", List.of("true")));
             assertEquals(ErrorCode.QUOTA, e.code());
-            assertEquals(2, c.list(true).size());
+            assertEquals(2, c.sessions().list(true, null).size());
         }
     }
 
@@ -72,15 +72,15 @@ class HomeAndShutdownTest {
         Daemon d = Daemon.open(home(dir));
         ApiServer s = ApiServer.start(d);
         StewardClient c = new StewardClient(home(dir));
-        Map<String, Object> a = c.run(Json.object("argv", List.of("sh", "-c", "( setsid sleep 605 & ) ; exec sleep 606")));
-        Map<String, Object> b = c.run(Json.object("argv", List.of("sh", "-c", "trap '' TERM; while :; do sleep 1; done")));
+        SessionInfo a = DaemonFixture.runOn(c, "argv", List.of("sh", "-c", "( setsid sleep 605 & ) ; exec sleep 606"));
+        SessionInfo b = DaemonFixture.runOn(c, "argv", List.of("sh", "-c", "trap '' TERM; while :; do sleep 1; done"));
         DaemonFixture.poll("escapee up", () -> ProcStat.all().stream().anyMatch(p -> ProcStat.cmdline(p.pid()).equals(List.of("sleep", "605"))));
-        c.stopDaemon(300);
+        c.daemon().stopDaemon(Duration.ofMillis(300));
         d.awaitStop();
         s.close();
         d.close();
-        int pa = ((Number) a.get("pid")).intValue();
-        int pb = ((Number) b.get("pid")).intValue();
+        long pa = a.pid();
+        long pb = b.pid();
         DaemonFixture.poll("all gone", () -> ProcStat.all().stream().noneMatch(p -> !p.zombie()
                 && (p.pid() == pa || p.pid() == pb || ProcStat.cmdline(p.pid()).equals(List.of("sleep", "605")))));
     }

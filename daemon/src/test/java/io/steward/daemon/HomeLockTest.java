@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.steward.api.DaemonEvent;
 import io.steward.api.ErrorCode;
-import io.steward.api.Json;
 import io.steward.api.LockHolder;
+import io.steward.api.SessionInfo;
 import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
 import io.steward.client.StewardClient;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +33,7 @@ class HomeLockTest {
         long self = ProcessHandle.current().pid();
         try (Daemon first = Daemon.open(home); ApiServer server = ApiServer.start(first)) {
             StewardClient client = new StewardClient(home);
-            Map<String, Object> s = client.run(Json.object("argv", List.of("sleep", "600")));
+            SessionInfo s = DaemonFixture.runOn(client, "argv", List.of("sleep", "600"));
             Files.delete(home.socket()); // what used to let a second daemon in
 
             StewardException e = assertThrows(StewardException.class, () -> Daemon.open(home));
@@ -42,12 +42,12 @@ class HomeLockTest {
                     + ": it owns this home, so this one exits and leaves its sessions alone", e.getMessage());
             assertEquals(self, LockHolder.of(home.lock()));
 
-            Map<String, Object> after = client.session((String) s.get("id")); // waits for the socket to come back
-            assertEquals("running", after.get("phase"));
+            SessionInfo after = client.sessions().get(s.id()); // waits for the socket to come back
+            assertEquals(SessionInfo.Phase.RUNNING, after.phase());
             try (Events.Subscription sub = first.events().subscribe(0)) {
-                Events.Event ev;
+                Events.Published ev;
                 while ((ev = sub.next(0, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
-                    assertTrue(!ev.type().equals("leftover-killed"), "nothing was taken for a leftover: " + ev);
+                    assertTrue(!(ev.event() instanceof DaemonEvent.LeftoverKilled), "nothing was taken for a leftover: " + ev);
                 }
             }
         }

@@ -3,9 +3,11 @@ package io.steward.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.steward.api.HealthInfo;
 import io.steward.api.Json;
 import io.steward.api.RunOption;
 import io.steward.api.RunOptions;
+import io.steward.api.SessionInfo;
 import io.steward.sys.Sqlite;
 import io.steward.sys.SqliteStatement;
 import java.io.ByteArrayOutputStream;
@@ -244,8 +246,8 @@ class InputValidationTest extends DaemonFixture {
 
     private Snapshot snapshot() throws Exception {
         List<Map<String, Object>> views = new ArrayList<>();
-        for (Map<String, Object> s : client.list(true)) {
-            Map<String, Object> v = new TreeMap<>(s);
+        for (SessionInfo s : client.sessions().list(true, null)) {
+            Map<String, Object> v = new TreeMap<>(s.toJson());
             List.of("ageMs", "idleMs", "cpuMs", "peakRssBytes").forEach(v::remove);
             views.add(v);
         }
@@ -275,7 +277,7 @@ class InputValidationTest extends DaemonFixture {
     private void assertNothingChanged(Snapshot before) throws Exception {
         assertTrue(failures.isEmpty(), failures.size() + " requests not refused as they should be:\n"
                 + String.join("\n", failures));
-        assertEquals("ok", client.health().get("status"));
+        assertEquals(HealthInfo.Status.OK, client.daemon().health().status());
         Snapshot after = snapshot();
         assertEquals(before, after, "a refused request changed something");
         assertEquals(2, after.journalRows(), "the two sessions' journal rows, no more");

@@ -32,7 +32,7 @@ class LogReleaseTest extends DaemonFixture {
      */
     private String echoed(String text, Object... options) throws Exception {
         String id = echoing(text, options);
-        client.send(id, new byte[0], true);
+        client.sessions().send(id, new byte[0], true);
         waitExit(id);
         return id;
     }
@@ -43,7 +43,7 @@ class LogReleaseTest extends DaemonFixture {
         System.arraycopy(options, 0, all, 0, options.length);
         all[options.length] = "argv";
         all[options.length + 1] = List.of("sh", "-c", "echo " + text + "; echo " + text + " >&2; read x");
-        String id = (String) run(all).get("id");
+        String id = run(all).id();
         String stem = options.length >= 2 && options[0].equals("name") ? (String) options[1] : id;
         poll("both logs of " + stem, () -> {
             try {
@@ -60,9 +60,9 @@ class LogReleaseTest extends DaemonFixture {
         String removed = echoed("one");
         String purged = echoed("two", "name", "purged");
         String retained = echoed("three", "retainMs", 1L);
-        client.remove(removed);
+        client.sessions().remove(removed);
         assertEquals(List.of(), files(removed));
-        client.purge();
+        client.sessions().purge();
         assertEquals(List.of(), files("purged"));
         poll("retention to release " + retained, () -> {
             try {
@@ -71,7 +71,7 @@ class LogReleaseTest extends DaemonFixture {
                 return false;
             }
         });
-        assertTrue(client.list(true).isEmpty());
+        assertTrue(names(true).isEmpty());
     }
 
     @Test
@@ -85,14 +85,14 @@ class LogReleaseTest extends DaemonFixture {
     @Test
     void aSavedAppKeepsItsLogsAcrossRunsAndRemoval() throws Exception {
         String first = echoing("first", "name", "app");
-        client.save(); // while it runs: a session that has ended by itself is not saved
-        client.send(first, new byte[0], true);
+        client.apps().save(); // while it runs: a session that has ended by itself is not saved
+        client.sessions().send(first, new byte[0], true);
         waitExit(first);
         echoed("second", "name", "app");
         assertEquals(List.of("app.err.log", "app.err.log.1", "app.out.log", "app.out.log.1"), files("app"));
         assertEquals("first\n", log("app.out.log.1"));
         assertEquals("second\n", log("app.out.log"));
-        client.remove("app");
+        client.sessions().remove("app");
         assertEquals(4, files("app").size(), "a saved app's logs stay: " + files("app"));
     }
 }

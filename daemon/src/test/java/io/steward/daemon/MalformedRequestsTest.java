@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.ErrorCode;
+import io.steward.api.HealthInfo;
 import io.steward.api.Json;
+import io.steward.api.SessionInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +29,7 @@ class MalformedRequestsTest extends DaemonFixture {
 
     @Test
     void malformedQueryStringsAreInvalidInputNotServerErrors() throws Exception {
-        String id = (String) run("argv", List.of("sleep", "600")).get("id");
+        String id = run("argv", List.of("sleep", "600")).id();
         List<String> failures = new ArrayList<>();
         for (String path : List.of("/v1/health", "/v1/sessions", "/v1/sessions/" + id, "/v1/sessions/" + id + "/output",
                 "/v1/events", "/v1/sessions/" + id + "/attach")) {
@@ -48,7 +50,7 @@ class MalformedRequestsTest extends DaemonFixture {
         }
         assertTrue(failures.isEmpty(), "a malformed query must be a 400 invalid-input problem:\n"
                 + String.join("\n", failures));
-        assertEquals("running", client.session(id).get("phase"));
+        assertEquals(SessionInfo.Phase.RUNNING, client.sessions().get(id).phase());
     }
 
     @Test
@@ -72,12 +74,12 @@ class MalformedRequestsTest extends DaemonFixture {
         }
         assertTrue(failures.isEmpty(), "errors are problem documents with a stable code, even Jetty's own:\n"
                 + String.join("\n", failures));
-        assertEquals("ok", client.health().get("status"));
+        assertEquals(HealthInfo.Status.OK, client.daemon().health().status());
     }
 
     @Test
     void declaredHugeBodiesAreRefusedBeforeTheyAreSent() throws Exception {
-        String id = (String) run("argv", List.of("sleep", "600")).get("id");
+        String id = run("argv", List.of("sleep", "600")).id();
         long fifty = 50L * 1024 * 1024;
         byte[] start = new byte[256 * 1024];
         Arrays.fill(start, (byte) ' ');
@@ -114,7 +116,7 @@ class MalformedRequestsTest extends DaemonFixture {
         System.gc();
         long after = rt.totalMemory() - rt.freeMemory();
         assertTrue(after - before < 32L * 1024 * 1024, "heap grew by " + (after - before) / 1024 + " KiB");
-        assertEquals("running", client.session(id).get("phase"));
-        assertEquals("ok", client.health().get("status"));
+        assertEquals(SessionInfo.Phase.RUNNING, client.sessions().get(id).phase());
+        assertEquals(HealthInfo.Status.OK, client.daemon().health().status());
     }
 }

@@ -2,13 +2,14 @@ package io.steward.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.steward.api.SessionEvent;
+import io.steward.api.SessionInfo;
 import io.steward.daemon.session.Events;
 import io.steward.daemon.session.Session;
 import java.io.File;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,10 +23,9 @@ class NameReuseTest extends DaemonFixture {
         List<WeakReference<Object>> replaced = new ArrayList<>();
         String last = null;
         for (int i = 0; i < 12; i++) {
-            Map<String, Object> s = run("name", "reused", "ringBytes", 64L << 20, "notify", true,
-                    "argv", List.of("sh", "-c", "head -c 1000000 /dev/zero"));
-            last = (String) s.get("id");
-            assertEquals(false, waitExit(last).get("timedOut"));
+            last = run("name", "reused", "ringBytes", 64L << 20, "notify", true,
+                    "argv", List.of("sh", "-c", "head -c 1000000 /dev/zero")).id();
+            assertEquals(false, waitExit(last).timedOut());
             Session session = daemon.sessions().find(last);
             if (i < 11) {
                 replaced.add(new WeakReference<>(session));
@@ -33,7 +33,7 @@ class NameReuseTest extends DaemonFixture {
             }
         }
         String survivor = last;
-        assertEquals(List.of(survivor), client.list(true).stream().map(m -> m.get("id")).toList(),
+        assertEquals(List.of(survivor), client.sessions().list(true, null).stream().map(SessionInfo::id).toList(),
                 "one session under the name, in ls --all");
         File[] notify = home.resolve("notify").toFile().listFiles();
         assertEquals(1, notify == null ? 0 : notify.length, "one notify socket: the survivor's");
@@ -50,10 +50,10 @@ class NameReuseTest extends DaemonFixture {
     private List<String> reapedReasons() throws InterruptedException {
         List<String> reasons = new ArrayList<>();
         try (Events.Subscription sub = daemon.events().subscribe(0)) {
-            Events.Event e;
+            Events.Published e;
             while ((e = sub.next(200, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
-                if (e.type().equals("reaped")) {
-                    reasons.add((String) e.fields().get("reason"));
+                if (e.event() instanceof SessionEvent.Reaped r) {
+                    reasons.add(r.reason());
                 }
             }
         }

@@ -4,7 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.steward.api.ApplyResult;
+import io.steward.api.ErrorCode;
+import io.steward.api.HeartbeatEvent;
 import io.steward.api.Json;
+import io.steward.api.ResurrectResult;
+import io.steward.api.SessionEvent;
+import io.steward.api.SessionInfo;
 import io.steward.client.StewardClient;
 import io.steward.daemon.http.ApiServer;
 import io.steward.daemon.session.Events;
@@ -31,14 +37,6 @@ class ResurrectApiTest extends DaemonFixture {
         client = new StewardClient(stewardHome);
     }
 
-    private Map<String, Object> phaseOf(String name) {
-        return client.session(name);
-    }
-
-    private static List<?> names(Map<String, Object> answer, String key) {
-        return (List<?>) answer.get(key);
-    }
-
     @Test
     void aFinishedJobAndAnErroredAppAreNeitherSavedNorStartedAgain() throws Exception {
         run("name", "job", "argv", List.of("sh", "-c", "exit 0"));
@@ -46,52 +44,51 @@ class ResurrectApiTest extends DaemonFixture {
                 "restartWindowMs", 60_000L);
         run("name", "api", "argv", List.of("sleep", "600"));
         run("name", "worker", "argv", List.of("sleep", "600"));
-        client.stop("worker", 2000, true);
+        client.sessions().stop("worker", Duration.ofSeconds(2), true);
         waitExit("job");
-        poll("flaky errored", () -> "errored".equals(phaseOf("flaky").get("phase")));
+        poll("flaky errored", () -> client.sessions().get("flaky").phase() == SessionInfo.Phase.ERRORED);
 
-        assertEquals(List.of("api", "worker"), client.save().get("saved"),
+        assertEquals(List.of("api", "worker"), client.apps().save().saved(),
                 "what ended by itself is not meant to run; what a user stopped stays, as stopped");
 
         restartDaemon();
-        Map<String, Object> first = client.resurrect();
-        assertEquals(List.of("api"), names(first, "started"));
-        assertEquals(List.of("worker"), names(first, "stopped"));
-        assertEquals(List.of(), names(first, "failed"));
-        assertEquals(List.of("api"), client.list(true).stream().map(s -> s.get("name")).toList(),
-                "neither the job nor the errored app ran again");
+        ResurrectResult first = client.apps().resurrect();
+        assertEquals(List.of("api"), first.started());
+        assertEquals(List.of("worker"), first.stopped());
+        assertEquals(List.of(), first.failed());
+        assertEquals(List.of("api"), names(true), "neither the job nor the errored app ran again");
 
-        Map<String, Object> second = client.resurrect();
-        assertEquals(List.of(), names(second, "started"), "idempotent");
-        assertEquals(List.of("api"), names(second, "running"));
-        assertEquals(1, client.list(true).size());
+        ResurrectResult second = client.apps().resurrect();
+        assertEquals(List.of(), second.started(), "idempotent");
+        assertEquals(List.of("api"), second.running());
+        assertEquals(1, names(true).size());
     }
 
     @Test
     void aJobThatEndsByItselfAfterTheSaveIsNotStartedAgain() throws Exception {
         run("name", "job", "argv", List.of("head", "-c", "1"));
         run("name", "api", "argv", List.of("sleep", "600"), "restart", "on-failure");
-        assertEquals(List.of("api", "job"), names(client.save(), "saved").stream().sorted().toList());
-        client.send("job", "x".getBytes(), false);
-        assertEquals(0, ((Number) waitExit("job").get("exitCode")).intValue());
+        assertEquals(List.of("api", "job"), saved());
+        client.sessions().send("job", "x".getBytes(), false);
+        assertEquals(0, waitExit("job").exitCode());
 
         for (int i = 0; i < 2; i++) {
-            Map<String, Object> r = client.resurrect();
-            assertEquals(List.of(), names(r, "started"), r.toString());
-            assertEquals(List.of("api"), names(r, "running"));
-            assertEquals(List.of("job"), names(r, "ended"), "done, not meant to run again");
+            ResurrectResult r = client.apps().resurrect();
+            assertEquals(List.of(), r.started(), r.toString());
+            assertEquals(List.of("api"), r.running());
+            assertEquals(List.of("job"), r.ended(), "done, not meant to run again");
         }
         poll("the job's end recorded", () -> daemon.sessions().apps().find("job").desired() == Apps.Desired.ENDED);
         assertEquals(Apps.Desired.RUNNING, daemon.sessions().apps().find("api").desired());
         restartDaemon();
-        Map<String, Object> atBoot = client.resurrect();
-        assertEquals(List.of("api"), names(atBoot, "started"), "the daemon's own stop is no reason to stay down");
-        assertEquals(List.of("job"), names(atBoot, "ended"));
+        ResurrectResult atBoot = client.apps().resurrect();
+        assertEquals(List.of("api"), atBoot.started(), "the daemon's own stop is no reason to stay down");
+        assertEquals(List.of("job"), atBoot.ended());
 
         run("name", "job", "argv", List.of("sleep", "600"));
-        assertEquals(List.of("api", "job"), names(client.save(), "saved").stream().sorted().toList());
+        assertEquals(List.of("api", "job"), saved());
         restartDaemon();
-        assertEquals(List.of("api", "job"), names(client.resurrect(), "started"),
+        assertEquals(List.of("api", "job"), client.apps().resurrect().started(),
                 "started again by hand: meant to run again");
     }
 
@@ -101,31 +98,30 @@ class ResurrectApiTest extends DaemonFixture {
                 List.of("sh", "-c", "read go; systemd-notify --ready; exec sleep 600"), "notify", true));
         Map<String, Object> api = Json.object("name", "api", "request", Json.object("argv", List.of("sleep", "601")),
                 "after", List.of("db"));
-        CompletableFuture<Map<String, Object>> apply = CompletableFuture.supplyAsync(
-                () -> client.apply(Json.object("apps", List.of(db, api))));
+        CompletableFuture<ApplyResult> apply = CompletableFuture.supplyAsync(
+                () -> client.apps().apply(Json.object("apps", List.of(db, api))));
         readyWhenTold("db");
         apply.get(20, TimeUnit.SECONDS);
-        assertEquals(List.of("api", "db"), names(client.save(), "saved").stream().sorted().toList());
+        assertEquals(List.of("api", "db"), saved());
         restartDaemon();
 
-        CompletableFuture<Map<String, Object>> resurrect = CompletableFuture.supplyAsync(client::resurrect);
+        CompletableFuture<ResurrectResult> resurrect = CompletableFuture.supplyAsync(() -> client.apps().resurrect());
         try {
-            poll("db started", () -> client.list(false).stream().anyMatch(s -> "db".equals(s.get("name"))));
-            assertFalse(client.list(false).stream().anyMatch(s -> "api".equals(s.get("name"))),
-                    "api waits for db to say READY=1");
+            poll("db started", () -> names(false).contains("db"));
+            assertFalse(names(false).contains("api"), "api waits for db to say READY=1");
             assertFalse(resurrect.isDone());
             readyWhenTold("db");
-            Map<String, Object> r = resurrect.get(20, TimeUnit.SECONDS);
-            assertEquals(List.of("db", "api"), names(r, "started"), "dependency order, not the names'");
+            ResurrectResult r = resurrect.get(20, TimeUnit.SECONDS);
+            assertEquals(List.of("db", "api"), r.started(), "dependency order, not the names'");
         } finally {
             resurrect.cancel(true);
         }
-        assertTrue(event("ready", null).seq() < startedSeq("api"), "api starts after db said READY=1");
+        assertTrue(event(HeartbeatEvent.Ready.class, null).seq() < startedSeq("api"), "api starts after db said READY=1");
         assertEquals(true, daemon.sessions().apps().find("api").managed(), "still the apps file's");
 
-        Map<String, Object> again = client.apply(Json.object("apps", List.of(db, api)));
-        assertEquals(List.of("unchanged", "unchanged"), ((List<?>) again.get("actions")).stream()
-                .map(a -> ((Map<?, ?>) a).get("action")).toList(), "resurrected as the file had them");
+        ApplyResult again = client.apps().apply(Json.object("apps", List.of(db, api)));
+        assertEquals(List.of(ApplyResult.Kind.UNCHANGED, ApplyResult.Kind.UNCHANGED), again.actions().stream()
+                .map(ApplyResult.Action::action).toList(), "resurrected as the file had them");
     }
 
     @Test
@@ -134,34 +130,37 @@ class ResurrectApiTest extends DaemonFixture {
         Map<String, Object> api = Json.object("name", "api", "request", Json.object("argv", List.of("sleep", "601")),
                 "after", List.of("db"));
         Map<String, Object> web = Json.object("name", "web", "request", Json.object("argv", List.of("sleep", "602")));
-        client.apply(Json.object("apps", List.of(db, api, web)));
-        client.stop("db", 2000, true);
-        client.save();
+        client.apps().apply(Json.object("apps", List.of(db, api, web)));
+        client.sessions().stop("db", Duration.ofSeconds(2), true);
+        client.apps().save();
         restartDaemon();
 
-        Map<String, Object> r = client.resurrect();
-        assertEquals(List.of("web"), names(r, "started"), "the others go on");
-        assertEquals(List.of("db"), names(r, "stopped"));
-        Map<?, ?> failed = (Map<?, ?>) names(r, "failed").getFirst();
-        assertEquals("api", failed.get("name"));
-        assertEquals("not-ready", failed.get("code"));
-        assertEquals("app \"api\" not started: \"db\" is not running (stopped by you)", failed.get("detail"));
-        assertEquals(List.of("web"), client.list(true).stream().map(s -> s.get("name")).toList());
+        ResurrectResult r = client.apps().resurrect();
+        assertEquals(List.of("web"), r.started(), "the others go on");
+        assertEquals(List.of("db"), r.stopped());
+        assertEquals(List.of(new ResurrectResult.Failure("api", ErrorCode.NOT_READY,
+                "app \"api\" not started: \"db\" is not running (stopped by you)")), r.failed());
+        assertEquals(List.of("web"), names(true));
     }
 
     /** Lets a session that reads a line before it says READY=1 go on, once it runs. */
     private void readyWhenTold(String name) {
-        poll(name + " started", () -> client.list(false).stream().anyMatch(s -> name.equals(s.get("name"))));
-        client.send(name, "go\n".getBytes(), false);
+        poll(name + " started", () -> names(false).contains(name));
+        client.sessions().send(name, "go\n".getBytes(), false);
+    }
+
+    /** A save, and the names it saved in order of name. */
+    private List<String> saved() {
+        return client.apps().save().saved().stream().sorted().toList();
     }
 
     private long startedSeq(String name) throws InterruptedException {
         try (Events.Subscription sub = daemon.events().subscribe(0)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             while (System.nanoTime() < deadline) {
-                Events.Event e = sub.next(100, TimeUnit.MILLISECONDS);
-                if (e != null && e.type().equals("started") && name.equals(e.fields().get("name"))) {
-                    return e.seq();
+                Events.Published e = sub.next(100, TimeUnit.MILLISECONDS);
+                if (e != null && e.event() instanceof SessionEvent.Started s && name.equals(s.name())) {
+                    return s.seq();
                 }
             }
         }

@@ -3,12 +3,14 @@ package io.steward.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import io.steward.api.Json;
+import io.steward.api.ResurrectResult;
+import io.steward.api.SessionInfo;
 import io.steward.api.StewardHome;
 import io.steward.client.StewardClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,39 +28,39 @@ class ResurrectTest {
         Process second = null;
         try {
             CrashRecoveryTest.awaitHealthy(client);
-            Map<String, Integer> before = new TreeMap<>();
+            Map<String, Long> before = new TreeMap<>();
             for (String name : List.of("api", "db", "worker")) {
-                Map<String, Object> s = client.run(Json.object("name", name, "argv", List.of("sleep", "600"),
-                        "restart", "on-failure", "env", Map.of("APP", name)));
-                before.put(name, ((Number) s.get("pid")).intValue());
+                SessionInfo s = DaemonFixture.runOn(client, "name", name, "argv", List.of("sleep", "600"),
+                        "restart", "on-failure", "env", Map.of("APP", name));
+                before.put(name, s.pid());
             }
-            client.stop("worker", 2000, true);
-            assertEquals(List.of("api", "db", "worker"), client.save().get("saved"));
+            client.sessions().stop("worker", Duration.ofSeconds(2), true);
+            assertEquals(List.of("api", "db", "worker"), client.apps().save().saved());
 
             first.destroyForcibly();
             first.waitFor(10, TimeUnit.SECONDS);
             second = CrashRecoveryTest.daemon(home);
             CrashRecoveryTest.awaitHealthy(client);
-            assertEquals(0, client.list(true).size(), "the new daemon starts with no session");
+            assertEquals(0, client.sessions().list(true, null).size(), "the new daemon starts with no session");
 
-            Map<String, Object> r = client.resurrect();
-            assertEquals(List.of("api", "db"), r.get("started"));
-            assertEquals(List.of("worker"), r.get("stopped"));
+            ResurrectResult r = client.apps().resurrect();
+            assertEquals(List.of("api", "db"), r.started());
+            assertEquals(List.of("worker"), r.stopped());
             for (String name : List.of("api", "db")) {
-                Map<String, Object> s = client.session(name);
-                assertEquals("running", s.get("phase"));
-                assertNotEquals(before.get(name), ((Number) s.get("pid")).intValue());
-                assertEquals(List.of("sleep", "600"), s.get("argv"));
+                SessionInfo s = client.sessions().get(name);
+                assertEquals(SessionInfo.Phase.RUNNING, s.phase());
+                assertNotEquals(before.get(name), s.pid());
+                assertEquals(List.of("sleep", "600"), s.argv());
             }
-            Map<String, Object> again = client.resurrect();
-            assertEquals(List.of(), again.get("started"), "idempotent");
-            assertEquals(List.of("api", "db"), again.get("running"));
-            assertEquals(2, client.list(false).size());
+            ResurrectResult again = client.apps().resurrect();
+            assertEquals(List.of(), again.started(), "idempotent");
+            assertEquals(List.of("api", "db"), again.running());
+            assertEquals(2, client.sessions().list(false, null).size());
         } finally {
             first.destroyForcibly();
             if (second != null) {
                 try {
-                    client.stopDaemon(1000);
+                    client.daemon().stopDaemon(Duration.ofSeconds(1));
                 } catch (RuntimeException ignored) {
                     // already gone
                 }

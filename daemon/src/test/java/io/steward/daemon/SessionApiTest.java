@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.steward.api.HealthInfo;
 import io.steward.api.Json;
+import io.steward.api.Outcome;
+import io.steward.api.SessionInfo;
+import io.steward.api.StdStream;
 import io.steward.client.UnixHttp;
 import io.steward.core.ProcStat;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,18 +24,20 @@ import org.junit.jupiter.api.Test;
 class SessionApiTest extends DaemonFixture {
     @Test
     void runListGetAndReadWithoutDraining() {
-        Map<String, Object> s = run("argv", List.of("sh", "-c", "printf 'one\\ntwo\\n'; exec sleep 600"), "name", "web",
+        SessionInfo s = run("argv", List.of("sh", "-c", "printf 'one\\ntwo\\n'; exec sleep 600"), "name", "web",
                 "label", "demo");
-        String id = (String) s.get("id");
+        String id = s.id();
         assertEquals(26, id.length());
-        assertEquals("pipe", s.get("kind"));
-        assertEquals("running", s.get("phase"));
+        assertEquals(SessionInfo.Kind.PIPE, s.kind());
+        assertEquals(SessionInfo.Phase.RUNNING, s.phase());
         poll("output", () -> text(id).equals("one\ntwo\n"));
         assertArrayEquals(output(id, null, 0), output(id, null, 0), "reads do not consume");
-        assertArrayEquals("two\n".getBytes(), output(id, "stdout", 4));
-        assertEquals(id, client.session("web").get("id"), "by name");
-        assertEquals(id, client.session(id.substring(0, 6)).get("id"), "by prefix");
-        List<Map<String, Object>> listed = client.list(false);
+        assertArrayEquals("two\n".getBytes(), output(id, StdStream.STDOUT, 4));
+        assertEquals(id, client.sessions().get("web").id(), "by name");
+        assertEquals(id, client.sessions().get(id.substring(0, 6)).id(), "by prefix");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> listed = (List<Map<String, Object>>) Json.parseObject(
+                raw("GET", "/v1/sessions", null).text()).get("sessions");
         assertEquals(1, listed.size());
         for (String field : new String[] {"id", "name", "label", "kind", "argv", "pid", "phase", "exitCode", "signal",
                 "outcome", "startedAt", "ageMs", "idleMs", "bufferedBytes", "droppedBytes", "stdinOpen", "attached",
@@ -42,29 +48,29 @@ class SessionApiTest extends DaemonFixture {
 
     @Test
     void stopWithLongGraceReturnsAtOnceAndOutcomesAreRecorded() {
-        String soft = (String) run("argv", List.of("sleep", "600")).get("id");
-        String hard = (String) run("argv", List.of("sh", "-c", "trap '' TERM; echo armed; while :; do sleep 1; done")).get("id");
-        String natural = (String) run("argv", List.of("sh", "-c", "exit 3")).get("id");
+        String soft = run("argv", List.of("sleep", "600")).id();
+        String hard = run("argv", List.of("sh", "-c", "trap '' TERM; echo armed; while :; do sleep 1; done")).id();
+        String natural = run("argv", List.of("sh", "-c", "exit 3")).id();
         poll("trap armed", () -> text(hard).contains("armed"));
         long t0 = System.nanoTime();
-        client.object("POST", "/v1/sessions/" + hard + "/stop", Json.object("graceMs", 30_000L));
+        client.sessions().stop(hard, Duration.ofSeconds(30), false);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(ms < 200, "stop took " + ms + " ms");
-        client.object("POST", "/v1/sessions/" + soft + "/stop", Json.object("graceMs", 30_000L));
-        assertEquals("soft-exit", waitExit(soft).get("outcome"));
-        assertEquals("TERM", client.session(soft).get("signal"));
-        assertEquals("natural-exit", waitExit(natural).get("outcome"));
-        assertEquals(3L, client.session(natural).get("exitCode"));
-        client.object("POST", "/v1/sessions/" + hard + "/kill", null);
-        Map<String, Object> h = waitExit(hard);
-        assertEquals("hard-killed", h.get("outcome"));
-        assertEquals("KILL", h.get("signal"));
+        client.sessions().stop(soft, Duration.ofSeconds(30), false);
+        assertEquals(Outcome.SOFT_EXIT, waitExit(soft).outcome());
+        assertEquals("TERM", client.sessions().get(soft).signal());
+        assertEquals(Outcome.NATURAL_EXIT, waitExit(natural).outcome());
+        assertEquals(3, client.sessions().get(natural).exitCode());
+        client.sessions().kill(hard);
+        SessionInfo h = waitExit(hard);
+        assertEquals(Outcome.HARD_KILLED, h.outcome());
+        assertEquals("KILL", h.signal());
     }
 
     @Test
     void stopLeavesNothingOfATreeWithASetsidEscapee() {
-        String id = (String) run("argv", List.of("sh", "-c",
-                "sleep 601 & sleep 602 & sleep 603 & ( setsid sh -c 'sleep 604' & ) ; echo up; wait")).get("id");
+        String id = run("argv", List.of("sh", "-c",
+                "sleep 601 & sleep 602 & sleep 603 & ( setsid sh -c 'sleep 604' & ) ; echo up; wait")).id();
         poll("tree up", () -> text(id).contains("up"));
         Map<Integer, Long> sleeps = new HashMap<>();
         poll("four sleeps", () -> {
@@ -76,18 +82,18 @@ class SessionApiTest extends DaemonFixture {
             }
             return sleeps.size() >= 4;
         });
-        client.stop(id, 2000, true);
+        client.sessions().stop(id, Duration.ofSeconds(2), true);
         poll("no survivor", () -> sleeps.entrySet().stream().noneMatch(e -> ProcStat.read(e.getKey())
                 .filter(p -> p.startTicks() == e.getValue() && !p.zombie()).isPresent()));
     }
 
     @Test
     void resizeWhileDetachedIsSeenBySttyAndControlBytesArePreserved() {
-        String id = (String) run("argv", List.of("sh"), "pty", true, "rows", 24L, "cols", 80L).get("id");
-        client.object("POST", "/v1/sessions/" + id + "/resize", Json.object("rows", 50L, "cols", 132L));
-        Map<String, Object> s = client.session(id);
-        assertEquals(50L, s.get("rows"));
-        assertEquals(132L, s.get("cols"));
+        String id = run("argv", List.of("sh"), "pty", true, "rows", 24L, "cols", 80L).id();
+        client.sessions().resize(id, 50, 132);
+        SessionInfo s = client.sessions().get(id);
+        assertEquals(50, s.rows());
+        assertEquals(132, s.cols());
         client.raw("POST", "/v1/sessions/" + id + "/stdin", "application/octet-stream",
                 "stty size; printf '\\033[1;31mX\\033[0m\\007'\n".getBytes());
         poll("stty and escapes", () -> text(id).contains("50 132") && text(id).contains("\033[1;31mX\033[0m\007"));
@@ -95,32 +101,30 @@ class SessionApiTest extends DaemonFixture {
 
     @Test
     void purgeAndKillOlder() {
-        String done = (String) run("argv", List.of("true")).get("id");
+        String done = run("argv", List.of("true")).id();
         waitExit(done);
-        String old = (String) run("argv", List.of("sleep", "600")).get("id");
-        Map<String, Object> killed = client.object("POST", "/v1/kill-older", Json.object("olderThanMs", 0L));
-        assertEquals(List.of(old), killed.get("stopped"));
+        String old = run("argv", List.of("sleep", "600")).id();
+        assertEquals(List.of(old), client.sessions().killOlder(Duration.ZERO).stopped());
         waitExit(old);
-        Map<String, Object> purged = client.object("POST", "/v1/purge", null);
-        assertEquals(2, ((List<?>) purged.get("released")).size());
-        assertTrue(client.list(true).isEmpty());
+        assertEquals(2, client.sessions().purge().released().size());
+        assertTrue(names(true).isEmpty());
         assertEquals(404, raw("GET", "/v1/sessions/" + done, null).status());
     }
 
     @Test
     void rmRefusesLiveSessionsAndReleasesExitedOnes() {
-        String live = (String) run("argv", List.of("sleep", "600")).get("id");
+        String live = run("argv", List.of("sleep", "600")).id();
         UnixHttp.Response r = raw("DELETE", "/v1/sessions/" + live, null);
         assertEquals(409, r.status());
         assertTrue(r.text().contains("\"code\":\"conflict\""));
-        client.stop(live, 1000, true);
+        client.sessions().stop(live, Duration.ofSeconds(1), true);
         assertEquals(200, raw("DELETE", "/v1/sessions/" + live, null).status());
         assertEquals(404, raw("GET", "/v1/sessions/" + live, null).status());
     }
 
     @Test
     void badInputGetsTypedErrorsAndChangesNothing() {
-        String id = (String) run("argv", List.of("cat")).get("id");
+        String id = run("argv", List.of("cat")).id();
         Map<String, String> cases = new java.util.LinkedHashMap<>();
         cases.put("POST /v1/sessions {\"argv\": [", "invalid-input");
         cases.put("POST /v1/sessions {\"argv\": []}", "invalid-input");
@@ -146,7 +150,7 @@ class SessionApiTest extends DaemonFixture {
         UnixHttp.Response big = client.raw("POST", "/v1/sessions", "application/json", new byte[5 * 1024 * 1024]);
         assertEquals(413, big.status());
         assertEquals("too-large", Json.parseObject(big.text()).get("code"));
-        assertEquals(1, client.list(true).size(), "nothing was created by bad requests");
+        assertEquals(1, names(true).size(), "nothing was created by bad requests");
     }
 
     @Test
@@ -167,9 +171,9 @@ class SessionApiTest extends DaemonFixture {
             }
         });
         poll("stream open", () -> lines.stream().anyMatch(l -> l.contains("steward events")));
-        String id = (String) run("argv", List.of("sh", "-c", "exit 4")).get("id");
+        String id = run("argv", List.of("sh", "-c", "exit 4")).id();
         waitExit(id);
-        client.object("POST", "/v1/purge", null);
+        client.sessions().purge();
         poll("started, exited, reaped", () -> lines.stream().anyMatch(l -> l.equals("event: started"))
                 && lines.stream().anyMatch(l -> l.startsWith("data:") && l.contains("\"exited\"") && l.contains("\"exitCode\":4"))
                 && lines.stream().anyMatch(l -> l.equals("event: reaped")));
@@ -178,26 +182,25 @@ class SessionApiTest extends DaemonFixture {
 
     @Test
     void maxLifetimeStopsSoftlyThenHard() {
-        String id = (String) run("argv", List.of("sh", "-c", "trap '' TERM; while :; do sleep 1; done"),
-                "maxLifetimeMs", 100L, "graceMs", 200L).get("id");
-        Map<String, Object> s = waitExit(id);
-        assertEquals("hard-killed", s.get("outcome"), "TERM first, KILL after the grace");
-        String soft = (String) run("argv", List.of("sleep", "600"), "maxLifetimeMs", 100L).get("id");
-        assertEquals("soft-exit", waitExit(soft).get("outcome"));
+        String id = run("argv", List.of("sh", "-c", "trap '' TERM; while :; do sleep 1; done"),
+                "maxLifetimeMs", 100L, "graceMs", 200L).id();
+        assertEquals(Outcome.HARD_KILLED, waitExit(id).outcome(), "TERM first, KILL after the grace");
+        String soft = run("argv", List.of("sleep", "600"), "maxLifetimeMs", 100L).id();
+        assertEquals(Outcome.SOFT_EXIT, waitExit(soft).outcome());
     }
 
     @Test
     void idleTimeoutAndRetention() {
-        String idle = (String) run("argv", List.of("sleep", "600"), "idleTimeoutMs", 100L, "retainMs", 0L).get("id");
-        assertEquals("soft-exit", waitExit(idle).get("outcome"));
+        String idle = run("argv", List.of("sleep", "600"), "idleTimeoutMs", 100L, "retainMs", 0L).id();
+        assertEquals(Outcome.SOFT_EXIT, waitExit(idle).outcome());
         poll("released after retention", () -> raw("GET", "/v1/sessions/" + idle, null).status() == 404);
     }
 
     @Test
     void auditLogRecordsCallsButNoSecrets() throws Exception {
-        String id = (String) run("argv", List.of("cat"), "env", Map.of("SECRET_TOKEN", "hunter2")).get("id");
+        String id = run("argv", List.of("cat"), "env", Map.of("SECRET_TOKEN", "hunter2")).id();
         client.raw("POST", "/v1/sessions/" + id + "/stdin", "application/octet-stream", "private-bytes".getBytes());
-        client.object("POST", "/v1/sessions/" + id + "/kill", null);
+        client.sessions().kill(id);
         String audit = Files.readString(home.resolve("audit.log"));
         assertTrue(audit.contains("\"action\":\"run\"") && audit.contains("\"action\":\"stdin\"")
                 && audit.contains("\"action\":\"kill\""), audit);
@@ -207,11 +210,10 @@ class SessionApiTest extends DaemonFixture {
 
     @Test
     void healthAndCapabilities() {
-        Map<String, Object> h = client.health();
-        assertEquals(ProcessHandle.current().pid(), ((Number) h.get("pid")).longValue());
-        assertNotNull(h.get("version"));
-        Map<String, Object> caps = client.object("GET", "/v1/capabilities", null);
-        assertEquals(4, ((List<?>) caps.get("capabilities")).size());
+        HealthInfo h = client.daemon().health();
+        assertEquals(ProcessHandle.current().pid(), h.pid());
+        assertNotNull(h.version());
+        assertEquals(4, client.daemon().capabilities().capabilities().size());
         String metrics = raw("GET", "/metrics", null).text();
         assertTrue(metrics.contains("steward_errors_total{code=\"quota\"} 0"), metrics);
     }

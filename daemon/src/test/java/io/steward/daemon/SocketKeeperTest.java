@@ -3,7 +3,8 @@ package io.steward.daemon;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.steward.api.Json;
+import io.steward.api.Event;
+import io.steward.api.SessionEvent;
 import io.steward.api.StewardHome;
 import io.steward.client.StewardClient;
 import io.steward.daemon.http.ApiServer;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -32,15 +32,15 @@ class SocketKeeperTest {
         try (Daemon daemon = Daemon.open(home, Daemon.DEFAULT_QUOTA, Duration.ofMillis(100));
                 ApiServer server = ApiServer.start(daemon)) {
             StewardClient client = new StewardClient(home);
-            BlockingQueue<Map<String, Object>> seen = new LinkedBlockingQueue<>();
+            BlockingQueue<Event> seen = new LinkedBlockingQueue<>();
             Thread stream = Thread.ofVirtual().start(() -> {
                 try {
-                    client.events(0, seen::add);
+                    client.daemon().events(0, seen::add);
                 } catch (RuntimeException e) {
                     // the daemon closed the stream at the end of the test
                 }
             });
-            String before = (String) client.run(Json.object("argv", List.of("true"))).get("id");
+            String before = DaemonFixture.runOn(client, "argv", List.of("true")).id();
             awaitStarted(seen, before);
 
             Files.delete(home.socket());
@@ -50,7 +50,7 @@ class SocketKeeperTest {
             DaemonFixture.poll("the file replaced by the socket", () -> DaemonMain.answering(home.socket()));
             assertTrue(Files.getPosixFilePermissions(home.socket()).equals(PosixFilePermissions.fromString("rw-------")));
 
-            String after = (String) client.run(Json.object("argv", List.of("true"))).get("id");
+            String after = DaemonFixture.runOn(client, "argv", List.of("true")).id();
             awaitStarted(seen, after); // on the stream opened through the first socket
             stream.interrupt();
         }
@@ -60,11 +60,11 @@ class SocketKeeperTest {
         }
     }
 
-    private static void awaitStarted(BlockingQueue<Map<String, Object>> seen, String id) throws InterruptedException {
+    private static void awaitStarted(BlockingQueue<Event> seen, String id) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
-            Map<String, Object> e = seen.poll(100, TimeUnit.MILLISECONDS);
-            if (e != null && "started".equals(e.get("type")) && id.equals(e.get("session"))) {
+            Event e = seen.poll(100, TimeUnit.MILLISECONDS);
+            if (e instanceof SessionEvent.Started s && id.equals(s.session())) {
                 return;
             }
         }

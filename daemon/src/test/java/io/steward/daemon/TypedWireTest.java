@@ -88,11 +88,11 @@ class TypedWireTest extends DaemonFixture {
                 "notify", true, "watchdogMs", 60_000L, "onStall", "restart"));
         String restarted = id(run("argv", List.of("sh", "-c", "sleep 0.1; exit 2"), "restart", "on-failure",
                 "maxRestarts", 1L, "restartWindowMs", 60_000L));
-        client.kill(killed);
+        client.sessions().kill(killed);
         waitExit(exited);
         waitExit(killed);
         waitExit(restarted);
-        poll("the watched session ready", () -> Boolean.TRUE.equals(client.session(watched).get("ready")));
+        poll("the watched session ready", () -> Boolean.TRUE.equals(client.sessions().get(watched).heartbeat().ready()));
 
         for (String id : List.of(pipe, pty, exited, killed, watched, restarted)) {
             same(raw("GET", "/v1/sessions/" + id, null), 200, SessionInfo::fromJson, SessionInfo::toJson);
@@ -124,7 +124,7 @@ class TypedWireTest extends DaemonFixture {
             same(raw("GET", "/v1/health", null), 200, HealthInfo::fromJson, HealthInfo::toJson);
             same(raw("GET", "/v1/capabilities", null), 200, CapabilityMatrix::fromJson, CapabilityMatrix::toJson);
 
-            Map<String, Object> webSession = run("name", "web", "argv", List.of("sh", "-c", "echo out; echo err >&2; exec sleep 60"));
+            SessionInfo webSession = run("name", "web", "argv", List.of("sh", "-c", "echo out; echo err >&2; exec sleep 60"));
             String web = id(webSession);
             String pty = id(run("argv", List.of("sh", "-c", "echo tty; exec sleep 60"), "pty", true));
             String merged = id(run("argv", List.of("sh", "-c", "echo one; echo two >&2; exec sleep 60"),
@@ -153,7 +153,7 @@ class TypedWireTest extends DaemonFixture {
             same(raw("POST", "/v1/sessions/web/flush", null), 200, FlushResult::fromJson, FlushResult::toJson);
 
             String beater = id(run("name", "beater", "argv", javaChild(VlpSenderChild.class.getName(),
-                    "frame:degraded:7", "claim:" + webSession.get("pid") + ":1", "corrupt:0:1")));
+                    "frame:degraded:7", "claim:" + webSession.pid() + ":1", "corrupt:0:1")));
             poll("the agent", () -> !client.daemon().beats().agents().isEmpty());
             BeatStats beats = same(raw("GET", "/v1/beats", null), 200, BeatStats::fromJson, BeatStats::toJson);
             assertEquals(BeatStats.Status.DEGRADED, beats.agents().getFirst().status());
@@ -165,7 +165,7 @@ class TypedWireTest extends DaemonFixture {
             problem(raw("DELETE", "/v1/sessions/web", null), 409, ErrorCode.CONFLICT);
             problem(raw("GET", "/v1/sessions/web/bogus%", null), 400, ErrorCode.INVALID_INPUT);
 
-            client.kill(merged);
+            client.sessions().kill(merged);
             waitExit(merged);
             assertEquals(List.of(merged), same(raw("POST", "/v1/purge", null), 200, PurgeResult::fromJson,
                     PurgeResult::toJson).released());
@@ -199,7 +199,7 @@ class TypedWireTest extends DaemonFixture {
                     ApplyResult::fromJson, ApplyResult::toJson);
             assertEquals(List.of(ApplyResult.Kind.STOP, ApplyResult.Kind.STOP, ApplyResult.Kind.UNCHANGED),
                     dry.actions().stream().map(ApplyResult.Action::action).toList());
-            client.stop("db", 2000, true);
+            client.sessions().stop("db", Duration.ofSeconds(2), true);
             assertEquals(List.of("api", "db", "web"), same(raw("POST", "/v1/save", null), 200, SaveResult::fromJson,
                     SaveResult::toJson).saved().stream().sorted().toList());
             sameEvent(events.await("apply", e -> true, WAIT));
@@ -311,8 +311,8 @@ class TypedWireTest extends DaemonFixture {
         return e;
     }
 
-    private static String id(Map<String, Object> session) {
-        return (String) session.get("id");
+    private static String id(SessionInfo session) {
+        return session.id();
     }
 
     private static String body(UnixHttp.Response r) {

@@ -2,8 +2,10 @@ package io.steward.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.steward.api.BeatOrigin;
+import io.steward.api.HeartbeatEvent;
+import io.steward.api.SessionInfo;
 import io.steward.daemon.beats.Heartbeats;
-import io.steward.daemon.session.Events;
 import io.steward.heartbeat.Frame;
 import io.steward.heartbeat.VlpCodec;
 import java.net.InetAddress;
@@ -11,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The UDP listener: beats count, but nobody vouches for them, so they never drive recovery by default. */
@@ -23,9 +24,9 @@ class UdpBeatsTest extends DaemonFixture {
 
     @Test
     void udpBeatsFromAStalledAgentNeverTriggerRecovery() throws Exception {
-        Map<String, Object> s = run("argv", List.of("sleep", "30"), "stallAfterMs", 400L, "onStall", "restart");
-        String id = (String) s.get("id");
-        int pid = ((Number) s.get("pid")).intValue();
+        SessionInfo s = run("argv", List.of("sleep", "30"), "stallAfterMs", 400L, "onStall", "restart");
+        String id = s.id();
+        int pid = (int) s.pid();
         InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), daemon.heartbeats().udpPort());
         try (DatagramChannel udp = DatagramChannel.open()) {
             for (int nonce = 1; nonce <= 3; nonce++) {
@@ -33,16 +34,16 @@ class UdpBeatsTest extends DaemonFixture {
             }
         }
         poll("three UDP beats", () -> metric("steward_beats_total{origin=\"network-unverified\"}") == 3);
-        Events.Event stall = event("stall", id);
-        assertEquals("network-unverified", stall.fields().get("origin"));
-        Events.Event refused = event("recovery-refused", id);
-        assertEquals("network-unverified", refused.fields().get("reason"));
+        HeartbeatEvent.Stall stall = event(HeartbeatEvent.Stall.class, id);
+        assertEquals(BeatOrigin.NETWORK_UNVERIFIED, stall.origin());
+        HeartbeatEvent.RecoveryRefused refused = event(HeartbeatEvent.RecoveryRefused.class, id);
+        assertEquals("network-unverified", refused.reason());
         assertEquals(1, metric("steward_recovery_refusals_total{reason=\"network-unverified\"}"));
         assertEquals(0, metric("steward_recoveries_total{outcome=\"restarted\"}"));
-        Map<String, Object> now = client.session(id);
-        assertEquals(0, ((Number) now.get("restarts")).intValue());
-        assertEquals(pid, ((Number) now.get("pid")).intValue());
-        assertEquals("running", now.get("phase"));
+        SessionInfo now = client.sessions().get(id);
+        assertEquals(0, now.restarts());
+        assertEquals(pid, now.pid());
+        assertEquals(SessionInfo.Phase.RUNNING, now.phase());
     }
 
     @Test
@@ -50,20 +51,20 @@ class UdpBeatsTest extends DaemonFixture {
         // The shell execs the sender once told to, so the pid claimed over UDP first is the sender's.
         List<String> argv = new java.util.ArrayList<>(List.of("sh", "-c", "read go; exec \"$@\"", "sh"));
         argv.addAll(javaChild(VlpSenderChild.class.getName(), "frame:ok:2"));
-        Map<String, Object> s = run("argv", argv);
-        String id = (String) s.get("id");
-        int pid = ((Number) s.get("pid")).intValue();
+        SessionInfo s = run("argv", argv);
+        String id = s.id();
+        int pid = (int) s.pid();
         InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), daemon.heartbeats().udpPort());
         try (DatagramChannel udp = DatagramChannel.open()) {
             udp.send(ByteBuffer.wrap(VlpCodec.encode(new Frame(Frame.Status.OK, pid, 1, 1, 0))), to);
         }
         poll("the UDP beat", () -> metric("steward_beats_total{origin=\"network-unverified\"}") == 1);
-        client.send(id, "go\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
+        client.sessions().send(id, "go\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
         poll("the attested beat", () -> metric("steward_beats_total{origin=\"kernel-attested\"}") == 1);
         try (DatagramChannel udp = DatagramChannel.open()) {
             udp.send(ByteBuffer.wrap(VlpCodec.encode(new Frame(Frame.Status.OK, pid, 1, 3, 0))), to);
         }
         poll("the weaker claim refused", () -> metric("steward_beat_drops_total{reason=\"origin-conflict\"}") == 1);
-        assertEquals("kernel-attested", event("origin-conflict", null).fields().get("slotOrigin"));
+        assertEquals(BeatOrigin.KERNEL_ATTESTED, event(HeartbeatEvent.OriginConflict.class, null).slotOrigin());
     }
 }

@@ -2,6 +2,8 @@ package io.steward.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.steward.api.BeatOrigin;
+import io.steward.api.HeartbeatEvent;
 import io.steward.daemon.beats.Heartbeats;
 import io.steward.heartbeat.Frame;
 import io.steward.heartbeat.VlpCodec;
@@ -22,14 +24,14 @@ class UnverifiedRecoveryTest extends DaemonFixture {
     @Test
     void theOperatorMayAllowRecoveryOnUnverifiedBeats() throws Exception {
         var s = run("argv", List.of("sleep", "30"), "stallAfterMs", 300L, "onStall", "restart");
-        String id = (String) s.get("id");
-        int pid = ((Number) s.get("pid")).intValue();
+        String id = s.id();
+        int pid = (int) s.pid();
         try (DatagramChannel udp = DatagramChannel.open()) {
             udp.send(ByteBuffer.wrap(VlpCodec.encode(new Frame(Frame.Status.OK, pid, 1, 1, 0))),
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), daemon.heartbeats().udpPort()));
         }
-        assertEquals("network-unverified", event("stall", id).fields().get("origin"));
-        assertEquals("restarted", event("recovered", id).fields().get("outcome"));
+        assertEquals(BeatOrigin.NETWORK_UNVERIFIED, event(HeartbeatEvent.Stall.class, id).origin());
+        assertEquals("restarted", event(HeartbeatEvent.Recovered.class, id).outcome());
         assertEquals(0, metric("steward_recovery_refusals_total{reason=\"network-unverified\"}"));
     }
 }

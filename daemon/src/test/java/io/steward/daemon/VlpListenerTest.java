@@ -1,27 +1,32 @@
 package io.steward.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.steward.api.BeatOrigin;
+import io.steward.api.BeatStats;
+import io.steward.api.HealthInfo;
+import io.steward.api.HeartbeatEvent;
+import io.steward.api.SessionEvent;
+import io.steward.api.SessionInfo;
 import io.steward.daemon.beats.Heartbeats;
 import io.steward.daemon.http.ApiServer;
-import io.steward.daemon.session.Events;
 import io.steward.sys.UnixDatagram;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The VLP socket: kernel-attested senders, forged pids, malformed datagrams. */
 class VlpListenerTest extends DaemonFixture {
     @Test
     void everySessionHasASocketOfItsOwnRemovedWhenTheSessionIsReleased() throws Exception {
-        String a = (String) run("argv", List.of("sh", "-c", "echo \"$STEWARD_BEAT_SOCKET\"")).get("id");
-        String b = (String) run("argv", List.of("sh", "-c", "echo \"$STEWARD_BEAT_SOCKET\"")).get("id");
+        String a = run("argv", List.of("sh", "-c", "echo \"$STEWARD_BEAT_SOCKET\"")).id();
+        String b = run("argv", List.of("sh", "-c", "echo \"$STEWARD_BEAT_SOCKET\"")).id();
         waitExit(a);
         waitExit(b);
         Path pa = Path.of(text(a).trim());
@@ -34,10 +39,10 @@ class VlpListenerTest extends DaemonFixture {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
         }
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pa.getParent())));
-        assertEquals(home.resolve("beats").toString(), client.beats().get("socketDir"));
+        assertEquals(home.resolve("beats").toString(), client.daemon().beats().socketDir());
         assertTrue(Files.notExists(home.resolve("beats.sock")), "no socket shared by every session");
         assertEquals(2, metric("steward_session_sockets"));
-        client.remove(a);
+        client.sessions().remove(a);
         poll("the released session's socket removed", () -> Files.notExists(pa));
         assertTrue(Files.exists(pb), "the other session keeps its own");
         poll("its descriptor closed", () -> metric("steward_session_sockets") == 1);
@@ -77,43 +82,41 @@ class VlpListenerTest extends DaemonFixture {
 
     @Test
     void aBeatFromItsOwnPidIsTrackedAsKernelAttested() throws Exception {
-        Map<String, Object> s = run("argv", javaChild(VlpSenderChild.class.getName(), "frame:degraded:7"));
-        String id = (String) s.get("id");
-        int pid = ((Number) s.get("pid")).intValue();
+        SessionInfo s = run("argv", javaChild(VlpSenderChild.class.getName(), "frame:degraded:7"));
+        String id = s.id();
         poll("the beat", () -> metric("steward_beats_total{origin=\"kernel-attested\"}") == 1);
-        Map<String, Object> agent = agent(pid);
-        assertEquals("kernel-attested", agent.get("origin"));
-        assertEquals("degraded", agent.get("status"));
-        assertEquals("7", agent.get("lastNonce"));
-        assertEquals(id, agent.get("session"));
-        assertTrue(((Number) client.session(id).get("lastBeatAgeMs")).longValue() >= 0);
+        BeatStats.Agent agent = agent(s.pid());
+        assertEquals(BeatOrigin.KERNEL_ATTESTED, agent.origin());
+        assertEquals(BeatStats.Status.DEGRADED, agent.status());
+        assertEquals(7, agent.lastNonce());
+        assertEquals(id, agent.session());
+        assertFalse(client.sessions().get(id).heartbeat().lastBeatAge().isNegative());
     }
 
     @Test
     void aFrameClaimingAnotherPidIsAnAuthFailureAndGetsNoSlot() throws Exception {
-        int other = ((Number) run("argv", List.of("sleep", "30")).get("pid")).intValue();
-        int sender = ((Number) run("argv", javaChild(VlpSenderChild.class.getName(), "claim:" + other + ":1"))
-                .get("pid")).intValue();
+        long other = run("argv", List.of("sleep", "30")).pid();
+        long sender = run("argv", javaChild(VlpSenderChild.class.getName(), "claim:" + other + ":1")).pid();
         poll("the refusal", () -> metric("steward_beat_drops_total{reason=\"auth-failure\"}") == 1);
-        Events.Event e = event("auth-failure", null);
-        assertEquals(other, ((Number) e.fields().get("claimedPid")).intValue());
-        assertEquals(sender, ((Number) e.fields().get("senderPid")).intValue());
+        HeartbeatEvent.AuthFailure e = event(HeartbeatEvent.AuthFailure.class, null);
+        assertEquals(other, e.claimedPid());
+        assertEquals(sender, e.senderPid());
         assertEquals(null, agent(other));
         assertEquals(0, metric("steward_beats_total{origin=\"kernel-attested\"}"));
     }
 
     @Test
     void malformedAndTruncatedDatagramsAreCountedAndTheListenerServesOn() throws Exception {
-        String id = (String) run("argv", javaChild(VlpSenderChild.class.getName(), "corrupt:0:1", "corrupt:28:1",
-                "zeros:10", "zeros:6000", "frame:ok:2", "frame:ok:2")).get("id");
+        String id = run("argv", javaChild(VlpSenderChild.class.getName(), "corrupt:0:1", "corrupt:28:1",
+                "zeros:10", "zeros:6000", "frame:ok:2", "frame:ok:2")).id();
         poll("every datagram handled", () -> metric("steward_beats_total{origin=\"kernel-attested\"}") == 1
                 && metric("steward_beat_drops_total{reason=\"out-of-order\"}") == 1 && text(id).contains("sent 6"));
         assertEquals(1, metric("steward_beat_decode_errors_total{kind=\"BadMagic\"}"));
         assertEquals(1, metric("steward_beat_decode_errors_total{kind=\"BadCrc\"}"));
         assertEquals(2, metric("steward_beat_decode_errors_total{kind=\"BadLength\"}"));
         assertEquals(4, metric("steward_beat_drops_total{reason=\"decode\"}"));
-        assertTrue(event("decode", null).fields().containsKey("kind"));
-        assertEquals("ok", daemon.health().get("status"));
+        assertTrue(event(HeartbeatEvent.Decode.class, null).kind() != null);
+        assertEquals(HealthInfo.Status.OK, daemon.health().status());
     }
 
     @Test
@@ -129,41 +132,39 @@ class VlpListenerTest extends DaemonFixture {
 
     @Test
     void aSessionIsNotWatchedBeforeItsFirstProofOfLife() throws Exception {
-        String id = (String) run("argv", List.of("sleep", "30"), "stallAfterMs", 200L, "onStall", "restart").get("id");
+        String id = run("argv", List.of("sleep", "30"), "stallAfterMs", 200L, "onStall", "restart").id();
         long until = System.nanoTime() + 700_000_000L;
         while (System.nanoTime() < until) {
-            assertEquals(false, client.session(id).get("stalled"));
+            assertFalse(client.sessions().get(id).heartbeat().stalled());
             Thread.sleep(Heartbeats.TICK_MILLIS);
         }
         assertEquals(0, metric("steward_stalls_total"));
-        assertEquals(0, ((Number) client.session(id).get("restarts")).intValue());
+        assertEquals(0, client.sessions().get(id).restarts());
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void beatsFromTheJavaAgentInASessionsChildKeepItAliveAndTheirSilenceRestartsIt() throws Exception {
         List<String> argv = List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
                 System.getProperty("java.class.path"), "--enable-native-access=ALL-UNNAMED",
                 BeatingChild.class.getName(), "12", "100");
-        String id = (String) run("argv", List.of("sh", "-c", "echo shell $$; \"$@\"; echo silent; exec sleep 30",
+        String id = run("argv", List.of("sh", "-c", "echo shell $$; \"$@\"; echo silent; exec sleep 30",
                 "sh").stream().collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(),
-                l -> { l.addAll(argv); return l; })), "stallAfterMs", 600L, "onStall", "restart").get("id");
+                l -> { l.addAll(argv); return l; })), "stallAfterMs", 600L, "onStall", "restart").id();
         poll("the child's beats", () -> metric("steward_beats_total{origin=\"kernel-attested\"}") >= 3);
-        Map<String, Object> agent = client.beats().get("agents") instanceof List<?> l && !l.isEmpty()
-                ? (Map<String, Object>) l.getFirst() : Map.of();
-        assertEquals(id, agent.get("session"));
-        assertEquals(false, client.session(id).get("stalled"));
-        Events.Event stall = event("stall", id);
-        assertEquals("kernel-attested", stall.fields().get("origin"));
-        assertEquals(((Number) agent.get("pid")).intValue(), ((Number) stall.fields().get("agentPid")).intValue());
-        assertEquals("restarted", event("recovered", id).fields().get("outcome"));
-        assertEquals(1, ((Number) event("restarted", id).fields().get("restarts")).intValue());
+        BeatStats.Agent agent = client.daemon().beats().agents().getFirst();
+        assertEquals(id, agent.session());
+        assertFalse(client.sessions().get(id).heartbeat().stalled());
+        HeartbeatEvent.Stall stall = event(HeartbeatEvent.Stall.class, id);
+        assertEquals(BeatOrigin.KERNEL_ATTESTED, stall.origin());
+        assertEquals(agent.pid(), stall.agentPid());
+        assertEquals("restarted", event(HeartbeatEvent.Recovered.class, id).outcome());
+        assertEquals(1, event(SessionEvent.Restarted.class, id).restarts());
     }
 
     @Test
     void aProcessOutsideTheTreeCannotBeatForASessionByCopyingItsTag() throws Exception {
-        String id = (String) run("argv", List.of("sh", "-c",
-                "echo \"$STEWARD_BEAT_SOCKET $STEWARD_ORIGINATOR\"; exec sleep 30"), "stallAfterMs", 60_000L).get("id");
+        String id = run("argv", List.of("sh", "-c",
+                "echo \"$STEWARD_BEAT_SOCKET $STEWARD_ORIGINATOR\"; exec sleep 30"), "stallAfterMs", 60_000L).id();
         poll("the session's socket and tag", () -> text(id).contains("steward-"));
         String[] told = text(id).trim().split(" ");
         ProcessBuilder pb = new ProcessBuilder(javaChild(BeatingChild.class.getName(), "5", "20"));
@@ -177,13 +178,12 @@ class VlpListenerTest extends DaemonFixture {
                 + metric("steward_beats_total{origin=\"kernel-attested\"}") >= 5);
         assertEquals(5, metric("steward_beat_drops_total{reason=\"foreign-sender\"}"));
         assertEquals(0, metric("steward_beats_total{origin=\"kernel-attested\"}"));
-        assertEquals(null, client.session(id).get("lastBeatAgeMs"), "the session was credited with a forger's beats");
-        assertEquals(null, agent((int) forger.pid()), "a refused sender is not tracked");
+        assertEquals(null, client.sessions().get(id).heartbeat().lastBeatAge(),
+                "the session was credited with a forger's beats");
+        assertEquals(null, agent(forger.pid()), "a refused sender is not tracked");
     }
 
-    private Map<String, Object> agent(int pid) {
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> agents = (List<Map<String, Object>>) client.beats().get("agents");
-        return agents.stream().filter(a -> ((Number) a.get("pid")).intValue() == pid).findFirst().orElse(null);
+    private BeatStats.Agent agent(long pid) {
+        return client.daemon().beats().agents().stream().filter(a -> a.pid() == pid).findFirst().orElse(null);
     }
 }

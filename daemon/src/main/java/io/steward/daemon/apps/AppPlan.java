@@ -1,5 +1,6 @@
 package io.steward.daemon.apps;
 
+import io.steward.api.ApplyResult;
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
 import io.steward.api.StewardException;
@@ -41,7 +42,7 @@ final class AppPlan {
     private static final Duration MAX_READY_TIMEOUT = Duration.ofHours(1);
 
     /** What happens to an app: its current session, if any. */
-    record Step(String name, String action, Session current, Item item) {}
+    record Step(String name, ApplyResult.Kind action, Session current, Item item) {}
 
     private static final Set<String> BODY = Set.of("apps", "dryRun", "allowEmpty");
     private static final Set<String> APP = Set.of("name", "request", "after", "readyPort", "readyTimeoutMs");
@@ -183,21 +184,21 @@ final class AppPlan {
         List<Step> steps = new ArrayList<>();
         for (Apps.App app : apps.managed()) {
             if (!names.contains(app.name())) {
-                steps.add(new Step(app.name(), "stop", running.get(app.name()), null));
+                steps.add(new Step(app.name(), ApplyResult.Kind.STOP, running.get(app.name()), null));
             }
         }
         for (Item item : items) {
             Session current = running.get(item.name());
             Apps.App stored = apps.find(item.name());
             if (current == null) {
-                steps.add(new Step(item.name(), "start", null, item));
+                steps.add(new Step(item.name(), ApplyResult.Kind.START, null, item));
             } else if (stored == null || !stored.managed()) {
                 throw new StewardException(ErrorCode.CONFLICT, "app \"" + item.name() + "\": a running session of"
                         + " that name was not started by apply; stop it first (apply never touches it)");
             } else if (stored.request().equals(Json.parse(Json.write(item.request().body())))) {
-                steps.add(new Step(item.name(), "unchanged", current, item));
+                steps.add(new Step(item.name(), ApplyResult.Kind.UNCHANGED, current, item));
             } else {
-                steps.add(new Step(item.name(), "restart", current, item));
+                steps.add(new Step(item.name(), ApplyResult.Kind.RESTART, current, item));
             }
         }
         return steps;

@@ -1,14 +1,17 @@
 package io.steward.daemon.apps;
 
+import io.steward.api.ApplyResult;
+import io.steward.api.DaemonEvent;
 import io.steward.api.ErrorCode;
-import io.steward.api.Json;
 import io.steward.api.StewardException;
 import io.steward.daemon.session.Caller;
 import io.steward.daemon.session.Session;
 import io.steward.daemon.supervision.Sessions;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +35,7 @@ public final class Apply {
         this.sessions = sessions;
     }
 
-    public Map<String, Object> apply(Caller caller, Map<String, Object> body) {
+    public ApplyResult apply(Caller caller, Map<String, Object> body) {
         return alone(() -> applyLocked(caller, body));
     }
 
@@ -46,7 +49,7 @@ public final class Apply {
         }
     }
 
-    private Map<String, Object> applyLocked(Caller caller, Map<String, Object> body) {
+    private ApplyResult applyLocked(Caller caller, Map<String, Object> body) {
         AppPlan plan;
         List<AppPlan.Step> steps;
         try {
@@ -57,16 +60,16 @@ public final class Apply {
             throw e;
         }
         if (plan.dryRun) {
-            List<Object> actions = new ArrayList<>();
+            List<ApplyResult.Action> actions = new ArrayList<>();
             for (AppPlan.Step step : steps) {
-                if (!step.action().equals("stop") || step.current() != null) {
+                if (step.action() != ApplyResult.Kind.STOP || step.current() != null) {
                     actions.add(action(step.name(), step.action(), step.current()));
                 }
             }
             sessions.audit().record(caller, "apply-dry-run", null, "ok");
-            return Json.object("actions", actions, "dryRun", true);
+            return new ApplyResult(actions, true);
         }
-        List<Object> done = new ArrayList<>();
+        List<ApplyResult.Action> done = new ArrayList<>();
         try {
             carryOut(caller, plan, steps, done);
         } catch (StewardException e) {
@@ -76,16 +79,16 @@ public final class Apply {
         }
         sessions.audit().record(caller, "apply", null, "ok:" + changes(done));
         publish(done, null);
-        return Json.object("actions", done, "dryRun", false);
+        return new ApplyResult(done, false);
     }
 
-    private void carryOut(Caller caller, AppPlan plan, List<AppPlan.Step> steps, List<Object> done) {
+    private void carryOut(Caller caller, AppPlan plan, List<AppPlan.Step> steps, List<ApplyResult.Action> done) {
         Map<String, AppPlan.Item> items = new HashMap<>();
         plan.items.forEach(i -> items.put(i.name(), i));
         Map<String, Session> current = new HashMap<>();
         Set<String> ready = new HashSet<>();
         for (AppPlan.Step step : steps) {
-            if (step.action().equals("stop")) {
+            if (step.action() == ApplyResult.Kind.STOP) {
                 if (step.current() != null) {
                     try {
                         sessions.stop(caller, step.current(), null); // all at once; awaited below
@@ -99,9 +102,9 @@ public final class Apply {
             }
         }
         for (AppPlan.Step step : steps) {
-            if (step.action().equals("stop") && step.current() != null) {
+            if (step.action() == ApplyResult.Kind.STOP && step.current() != null) {
                 sessions.stopAndWait(caller, step.current());
-                done.add(action(step.name(), "stop", step.current()));
+                done.add(action(step.name(), ApplyResult.Kind.STOP, step.current()));
             }
         }
         for (AppPlan.Step step : steps) {
@@ -115,11 +118,11 @@ public final class Apply {
                 }
             }
             Session s = switch (step.action()) {
-                case "unchanged" -> {
+                case UNCHANGED -> {
                     sessions.book().placed(item.name(), item.source());
                     yield step.current();
                 }
-                case "restart" -> {
+                case RESTART -> {
                     sessions.stopAndWait(caller, step.current());
                     yield sessions.create(caller, item.request(), item.source());
                 }
@@ -134,7 +137,7 @@ public final class Apply {
      * Waits until the dependency {@code dep}, now session {@code s}, is ready, at most its ready
      * timeout; otherwise the apply ends here with {@code not-ready}.
      */
-    private static void awaitReady(AppPlan.Item dep, Session s, String dependent, List<Object> done) {
+    private static void awaitReady(AppPlan.Item dep, Session s, String dependent, List<ApplyResult.Action> done) {
         String why = Readiness.await(s, dep.source().readyPort(), dep.source().readyTimeout());
         if (why != null) {
             throw new StewardException(ErrorCode.NOT_READY, "app \"" + dependent + "\" not started: \"" + dep.name()
@@ -142,36 +145,35 @@ public final class Apply {
         }
     }
 
-    private static Map<String, Object> action(String name, String action, Session s) {
-        return Json.object("name", name, "action", action, "id", s == null ? null : s.id());
+    private static ApplyResult.Action action(String name, ApplyResult.Kind action, Session s) {
+        return new ApplyResult.Action(name, action, s == null ? null : s.id());
     }
 
-    private static long changes(List<Object> done) {
-        return done.stream().filter(a -> !"unchanged".equals(((Map<?, ?>) a).get("action"))).count();
+    private static long changes(List<ApplyResult.Action> done) {
+        return done.stream().filter(a -> a.action() != ApplyResult.Kind.UNCHANGED).count();
     }
 
     /** {@code start db, api; unchanged web}, or {@code nothing}. */
-    private static String summary(List<Object> done) {
-        Map<String, List<String>> by = new java.util.LinkedHashMap<>();
-        for (Object o : done) {
-            Map<?, ?> a = (Map<?, ?>) o;
-            by.computeIfAbsent((String) a.get("action"), k -> new ArrayList<>()).add((String) a.get("name"));
+    private static String summary(List<ApplyResult.Action> done) {
+        Map<ApplyResult.Kind, List<String>> by = new LinkedHashMap<>();
+        for (ApplyResult.Action a : done) {
+            by.computeIfAbsent(a.action(), k -> new ArrayList<>()).add(a.name());
         }
         List<String> parts = new ArrayList<>();
-        by.forEach((action, names) -> parts.add(action + " " + String.join(", ", names)));
+        by.forEach((action, names) -> parts.add(action.wire() + " " + String.join(", ", names)));
         return parts.isEmpty() ? "nothing" : String.join("; ", parts);
     }
 
-    private void publish(List<Object> done, String error) {
-        Map<String, List<String>> by = new java.util.LinkedHashMap<>();
-        for (String a : List.of("start", "restart", "stop", "unchanged")) {
-            by.put(a, new ArrayList<>());
+    private void publish(List<ApplyResult.Action> done, String error) {
+        Map<ApplyResult.Kind, List<String>> by = new EnumMap<>(ApplyResult.Kind.class);
+        for (ApplyResult.Kind k : ApplyResult.Kind.values()) {
+            by.put(k, new ArrayList<>());
         }
-        for (Object o : done) {
-            Map<?, ?> a = (Map<?, ?>) o;
-            by.get((String) a.get("action")).add((String) a.get("name"));
+        for (ApplyResult.Action a : done) {
+            by.get(a.action()).add(a.name());
         }
-        sessions.events().publish("apply", Json.object("started", by.get("start"), "restarted", by.get("restart"),
-                "stopped", by.get("stop"), "unchanged", by.get("unchanged"), "error", error));
+        sessions.events().publish((seq, at) -> new DaemonEvent.Applied(seq, at, by.get(ApplyResult.Kind.START),
+                by.get(ApplyResult.Kind.RESTART), by.get(ApplyResult.Kind.STOP), by.get(ApplyResult.Kind.UNCHANGED),
+                error));
     }
 }

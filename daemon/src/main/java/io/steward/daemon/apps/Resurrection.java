@@ -1,7 +1,9 @@
 package io.steward.daemon.apps;
 
+import io.steward.api.DaemonEvent;
 import io.steward.api.ErrorCode;
-import io.steward.api.Json;
+import io.steward.api.ResurrectResult;
+import io.steward.api.SaveResult;
 import io.steward.api.StewardException;
 import io.steward.daemon.session.Caller;
 import io.steward.daemon.session.RunRequest;
@@ -37,7 +39,7 @@ public final class Resurrection {
         this.apply = apply;
     }
 
-    public Map<String, Object> save(Caller caller) {
+    public SaveResult save(Caller caller) {
         List<String> names = new ArrayList<>();
         for (Session s : registry.all()) {
             if (s.name() != null && !names.contains(s.name()) && !endedByItself(s)) {
@@ -52,8 +54,8 @@ public final class Resurrection {
             throw failure;
         }
         sessions.audit().record(caller, "save", null, "ok:" + names.size());
-        sessions.events().publish("saved", Json.object("apps", names));
-        return Json.object("saved", names);
+        sessions.events().publish((seq, at) -> new DaemonEvent.Saved(seq, at, names));
+        return new SaveResult(names);
     }
 
     /** Ended for good, and not by anyone's stop: its policy let its exit stand, or it errored. */
@@ -61,11 +63,11 @@ public final class Resurrection {
         return s != null && s.endedByItself();
     }
 
-    public Map<String, Object> resurrect(Caller caller) {
+    public ResurrectResult resurrect(Caller caller) {
         return apply.alone(() -> resurrectAlone(caller));
     }
 
-    private Map<String, Object> resurrectAlone(Caller caller) {
+    private ResurrectResult resurrectAlone(Caller caller) {
         Report out = new Report();
         Map<String, Session> held = new HashMap<>();
         registry.all().stream().filter(s -> s.name() != null).forEach(s -> held.put(s.name(), s));
@@ -96,8 +98,8 @@ public final class Resurrection {
         }
         new Starts(caller, saved, out).run(order);
         sessions.audit().record(caller, "resurrect", null, "ok:" + out.started.size());
-        sessions.events().publish("resurrected", Json.object("started", out.started, "failed", out.failed.size()));
-        return out.json();
+        sessions.events().publish((seq, at) -> new DaemonEvent.Resurrected(seq, at, out.started, out.failed.size()));
+        return out.result();
     }
 
     /** What a resurrect did with each saved app. */
@@ -106,15 +108,14 @@ public final class Resurrection {
         final List<String> running = new ArrayList<>();
         final List<String> stopped = new ArrayList<>();
         final List<String> ended = new ArrayList<>();
-        final List<Object> failed = new ArrayList<>();
+        final List<ResurrectResult.Failure> failed = new ArrayList<>();
 
         void failed(String name, StewardException e) {
-            failed.add(Json.object("name", name, "code", e.code().wire(), "detail", e.getMessage()));
+            failed.add(new ResurrectResult.Failure(name, e.code(), e.getMessage()));
         }
 
-        Map<String, Object> json() {
-            return Json.object("started", started, "running", running, "stopped", stopped, "ended", ended,
-                    "failed", failed);
+        ResurrectResult result() {
+            return new ResurrectResult(started, running, stopped, ended, failed);
         }
     }
 

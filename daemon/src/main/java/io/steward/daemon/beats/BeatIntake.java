@@ -1,5 +1,6 @@
 package io.steward.daemon.beats;
 
+import io.steward.api.HeartbeatEvent;
 import io.steward.daemon.session.Session;
 import io.steward.daemon.session.SessionRegistry;
 import io.steward.daemon.session.Vitals;
@@ -61,7 +62,9 @@ final class BeatIntake {
         if (r.controlTruncated()) {
             counters.drop(BeatCounters.Drop.CTRL_TRUNCATED);
             if (gate.open("ctrl-truncated", now)) {
-                gate.publish("ctrl-truncated", now, "session", s.id(), "length", r.length());
+                long length = r.length();
+                gate.publish("ctrl-truncated", now,
+                        (seq, at, suppressed) -> new HeartbeatEvent.CtrlTruncated(seq, at, s.id(), length, suppressed));
             }
             return;
         }
@@ -119,8 +122,12 @@ final class BeatIntake {
     }
 
     private void foreign(BeatCounters.Drop why, Session s, ReceivedDatagram r, long now) {
-        refused(why, "auth-failure", now, "session", s.id(), "senderPid", r.pid(), "senderUid", r.uid(),
-                "reason", why.wire(), "transport", "vlp");
+        if (refused(why, "auth-failure", now)) {
+            long pid = r.pid();
+            long uid = r.uid();
+            gate.publish("auth-failure", now, (seq, at, suppressed) -> new HeartbeatEvent.AuthFailure(seq, at, s.id(),
+                    null, pid, uid, why.wire(), "vlp", suppressed));
+        }
     }
 
     private boolean decode(MemorySegment buf, ReceivedDatagram r, int kernelPid, long now) {
@@ -129,8 +136,10 @@ final class BeatIntake {
             VlpError kind = r.truncated() ? VlpError.BAD_LENGTH : frame.error();
             counters.decodeError(kind);
             if (gate.open("decode", now)) {
-                gate.publish("decode", now, "kind", kind.wire(), "length", r.truncated() ? -1 : r.length(),
-                        "senderPid", kernelPid != 0 ? kernelPid : null);
+                long length = r.truncated() ? -1 : r.length();
+                Long sender = kernelPid != 0 ? (long) kernelPid : null;
+                gate.publish("decode", now, (seq, at, suppressed) -> new HeartbeatEvent.Decode(seq, at, kind.wire(),
+                        length, sender, suppressed));
             }
         }
         return ok;
@@ -153,12 +162,25 @@ final class BeatIntake {
         }
         switch (v) {
             case ACCEPTED, RESUMED, SIGNED_OFF, PANICKED -> accepted(pid, origin, v, known, ns, now);
-            case AUTH_FAILURE -> refused(BeatCounters.Drop.AUTH_FAILURE, "auth-failure", now,
-                    "claimedPid", pid, "senderPid", kernelPid);
-            case ORIGIN_CONFLICT -> refused(BeatCounters.Drop.ORIGIN_CONFLICT, "origin-conflict", now,
-                    "claimedPid", pid, "observedOrigin", origin.wire(), "slotOrigin", Origin.KERNEL_ATTESTED.wire());
-            case NAMESPACE_CONFLICT -> refused(BeatCounters.Drop.NAMESPACE_CONFLICT, "namespace-conflict", now,
-                    "claimedPid", pid, "observedNamespace", ns != 0 ? ns : Senders.namespace(pid));
+            case AUTH_FAILURE -> {
+                if (refused(BeatCounters.Drop.AUTH_FAILURE, "auth-failure", now)) {
+                    gate.publish("auth-failure", now, (seq, at, suppressed) -> new HeartbeatEvent.AuthFailure(seq, at,
+                            null, (long) pid, kernelPid, null, null, null, suppressed));
+                }
+            }
+            case ORIGIN_CONFLICT -> {
+                if (refused(BeatCounters.Drop.ORIGIN_CONFLICT, "origin-conflict", now)) {
+                    gate.publish("origin-conflict", now, (seq, at, suppressed) -> new HeartbeatEvent.OriginConflict(seq,
+                            at, pid, origin.api(), Origin.KERNEL_ATTESTED.api(), suppressed));
+                }
+            }
+            case NAMESPACE_CONFLICT -> {
+                if (refused(BeatCounters.Drop.NAMESPACE_CONFLICT, "namespace-conflict", now)) {
+                    long observed = ns != 0 ? ns : Senders.namespace(pid);
+                    gate.publish("namespace-conflict", now, (seq, at, suppressed) ->
+                            new HeartbeatEvent.NamespaceConflict(seq, at, pid, observed, suppressed));
+                }
+            }
             case OUT_OF_ORDER -> counters.drop(BeatCounters.Drop.OUT_OF_ORDER);
             case RATE_LIMITED -> counters.drop(BeatCounters.Drop.RATE_LIMITED);
         }
@@ -169,11 +191,10 @@ final class BeatIntake {
         return tracker.tag(pid) instanceof Owner o ? o.session() : null;
     }
 
-    private void refused(BeatCounters.Drop drop, String type, long now, Object... fields) {
+    /** Counts a refused datagram; true when its event of {@code type} may go out now. */
+    private boolean refused(BeatCounters.Drop drop, String type, long now) {
         counters.drop(drop);
-        if (gate.open(type, now)) {
-            gate.publish(type, now, fields);
-        }
+        return gate.open(type, now);
     }
 
     private void accepted(int pid, Origin origin, BeatTracker.Verdict v, Session known, long ns, long now) {

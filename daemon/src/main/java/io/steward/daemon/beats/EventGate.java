@@ -1,7 +1,8 @@
 package io.steward.daemon.beats;
 
-import io.steward.api.Json;
+import io.steward.api.HeartbeatEvent;
 import io.steward.daemon.session.Events;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,12 @@ final class EventGate {
         this.events = events;
     }
 
+    /** An event of a gated type, told how many of its type were held back before it. */
+    @FunctionalInterface
+    interface Gated {
+        HeartbeatEvent event(long seq, Instant at, long suppressed);
+    }
+
     /** Whether an event of {@code type} may go out now; if not, it is counted as suppressed. */
     boolean open(String type, long now) {
         long[] state = last.computeIfAbsent(type, t -> new long[] {now - INTERVAL, 0});
@@ -32,13 +39,12 @@ final class EventGate {
         return true;
     }
 
-    /** Publishes {@code type} (call only after {@link #open} said yes) with the suppressed count. */
-    void publish(String type, long now, Object... fields) {
+    /** Publishes an event of {@code type} (call only after {@link #open} said yes) with the suppressed count. */
+    void publish(String type, long now, Gated event) {
         long[] state = last.get(type);
-        Map<String, Object> m = Json.object(fields);
-        m.put("suppressed", state[1]);
+        long suppressed = state[1];
         state[0] = now;
         state[1] = 0;
-        events.publish(type, m);
+        events.publish((seq, at) -> event.event(seq, at, suppressed));
     }
 }

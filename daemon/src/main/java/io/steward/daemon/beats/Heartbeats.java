@@ -1,10 +1,13 @@
 package io.steward.daemon.beats;
 
+import io.steward.api.BeatStats;
+import io.steward.api.HeartbeatEvent;
 import io.steward.api.StewardHome;
 import io.steward.daemon.session.Events;
 import io.steward.daemon.session.Session;
 import io.steward.daemon.session.SessionRegistry;
 import io.steward.heartbeat.BeatTracker;
+import io.steward.heartbeat.Frame;
 import io.steward.heartbeat.NotifyParser;
 import io.steward.sys.DatagramBatch;
 import io.steward.sys.Epoll;
@@ -16,9 +19,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -155,29 +158,36 @@ public final class Heartbeats implements AutoCloseable {
         Libc.write(wakeFd, bell, 8);
     }
 
-    /** The tracked agents, as {@code steward beats} shows them. */
-    public List<Map<String, Object>> agents() {
-        CompletableFuture<List<Map<String, Object>>> out = new CompletableFuture<>();
-        execute(() -> out.complete(describeAgents(System.nanoTime())));
+    /** The tracked agents, as {@code steward beats} shows them, and where the sessions' beat sockets are. */
+    public BeatStats stats() {
+        CompletableFuture<List<BeatStats.Agent>> out = new CompletableFuture<>();
+        execute(() -> out.complete(agents(System.nanoTime())));
         try {
-            return out.get(5, TimeUnit.SECONDS);
+            return new BeatStats(out.get(5, TimeUnit.SECONDS), beatSocketDir().toString());
         } catch (Exception e) {
             throw new IllegalStateException("the heartbeat thread did not answer", e);
         }
     }
 
-    private List<Map<String, Object>> describeAgents(long now) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    private List<BeatStats.Agent> agents(long now) {
+        List<BeatStats.Agent> out = new ArrayList<>();
         for (BeatTracker.Agent a : tracker.agents(now)) {
             Session s = BeatIntake.ownerOf(tracker, a.pid());
-            out.add(io.steward.api.Json.object("pid", a.pid(), "session", s != null ? s.id() : null,
-                    "name", s != null ? s.name() : null, "origin", a.origin().wire(),
-                    "status", a.status().name().toLowerCase(java.util.Locale.ROOT), "lastNonce",
-                    Long.toUnsignedString(a.lastNonce()), "ageMs", TimeUnit.NANOSECONDS.toMillis(a.silentNanos()),
-                    "beats", a.beats(), "stalls", s != null ? s.vitals().stalls() : a.stalls(),
-                    "stalled", s != null && s.vitals().stalled(), "namespace", a.nsInode() != 0 ? a.nsInode() : null));
+            out.add(new BeatStats.Agent(a.pid(), s != null ? s.id() : null, s != null ? s.name() : null,
+                    a.origin().api(), status(a.status()), a.lastNonce(),
+                    Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(a.silentNanos())), a.beats(),
+                    s != null ? s.vitals().stalls() : a.stalls(), s != null && s.vitals().stalled(),
+                    a.nsInode() != 0 ? a.nsInode() : null));
         }
         return out;
+    }
+
+    private static BeatStats.Status status(Frame.Status s) {
+        return switch (s) {
+            case OK -> BeatStats.Status.OK;
+            case DEGRADED -> BeatStats.Status.DEGRADED;
+            case CRITICAL -> BeatStats.Status.CRITICAL;
+        };
     }
 
     /** Forgets the agents a session's process had: it exited, and its pids may be reused. */
@@ -298,7 +308,8 @@ public final class Heartbeats implements AutoCloseable {
         counters.io();
         long now = System.nanoTime();
         if (gate.open("io", now)) {
-            gate.publish("io", now, "operation", what, "error", String.valueOf(e.getMessage()));
+            String error = String.valueOf(e.getMessage());
+            gate.publish("io", now, (seq, at, suppressed) -> new HeartbeatEvent.Io(seq, at, what, error, suppressed));
         }
     }
 

@@ -1,6 +1,6 @@
 package io.steward.daemon.beats;
 
-import io.steward.api.Json;
+import io.steward.api.HeartbeatEvent;
 import io.steward.daemon.session.Events;
 import io.steward.daemon.session.Session;
 import io.steward.daemon.session.Vitals;
@@ -49,7 +49,9 @@ final class NotifyIntake {
         if (r.controlTruncated()) {
             counters.drop(BeatCounters.Drop.CTRL_TRUNCATED);
             if (gate.open("ctrl-truncated", now)) {
-                gate.publish("ctrl-truncated", now, "session", s.id(), "length", r.length());
+                long length = r.length();
+                gate.publish("ctrl-truncated", now,
+                        (seq, at, suppressed) -> new HeartbeatEvent.CtrlTruncated(seq, at, s.id(), length, suppressed));
             }
             return;
         }
@@ -83,8 +85,10 @@ final class NotifyIntake {
     private void refused(BeatCounters.Drop why, Session s, ReceivedDatagram r, long now) {
         counters.drop(why);
         if (gate.open("auth-failure", now)) {
-            gate.publish("auth-failure", now, "session", s.id(), "senderPid", r.pid(), "senderUid", r.uid(),
-                    "reason", why.wire(), "transport", "notify");
+            long pid = r.pid();
+            long uid = r.uid();
+            gate.publish("auth-failure", now, (seq, at, suppressed) -> new HeartbeatEvent.AuthFailure(seq, at, s.id(),
+                    null, pid, uid, why.wire(), "notify", suppressed));
         }
     }
 
@@ -109,11 +113,12 @@ final class NotifyIntake {
         }
         if (m.status().isPresent()) {
             v.status(m.status().get());
-            events.publish("status", Json.object("session", s.id(), "name", s.name(), "status", v.status()));
+            String status = v.status();
+            events.publish((seq, at) -> new HeartbeatEvent.Status(seq, at, s.id(), s.name(), status));
         }
         if (m.ready() && !m.stopping() && !v.isReady()) {
             v.ready(now);
-            events.publish("ready", Json.object("session", s.id(), "name", s.name(), "pid", pid));
+            events.publish((seq, at) -> new HeartbeatEvent.Ready(seq, at, s.id(), s.name(), pid));
             v.announceReady();
         }
         if (m.stopping()) {

@@ -1,14 +1,14 @@
 package io.steward.daemon.beats;
 
-import io.steward.api.Json;
+import io.steward.api.HeartbeatEvent;
 import io.steward.api.SessionState;
 import io.steward.daemon.session.Events;
 import io.steward.daemon.session.Session;
 import io.steward.daemon.session.StallAction;
 import io.steward.daemon.session.Vitals;
 import io.steward.heartbeat.Origin;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,20 +43,15 @@ final class StallWatch {
      * counted and told as a {@code clock-gap} event.
      */
     void clockGap(List<Session> sessions, long now, long gapNanos) {
-        int watched = 0;
-        for (Session s : sessions) {
-            if (s.live() && s.vitals().watched()) {
-                s.vitals().clockGap(now, gapNanos);
-                watched++;
-            }
-        }
+        List<Session> watched = sessions.stream().filter(s -> s.live() && s.vitals().watched()).toList();
+        watched.forEach(s -> s.vitals().clockGap(now, gapNanos));
         counters.clockGap();
-        events.publish("clock-gap", Json.object("gapMs", TimeUnit.NANOSECONDS.toMillis(gapNanos), "sessions", watched));
+        events.publish((seq, at) -> new HeartbeatEvent.ClockGap(seq, at, millis(gapNanos), watched.size()));
     }
 
     /** Proofs of life came back after a stall. */
     void resumed(Session s, int pid, long now) {
-        events.publish("resumed", Json.object("session", s.id(), "name", s.name(), "pid", pid));
+        events.publish((seq, at) -> new HeartbeatEvent.Resumed(seq, at, s.id(), s.name(), pid));
     }
 
     /** The agent sent its terminal critical beat: it is failing now, whatever its threshold. */
@@ -73,11 +68,12 @@ final class StallWatch {
         Vitals v = s.vitals();
         counters.stall();
         Origin origin = v.lastOrigin();
-        events.publish("stall", Json.object("session", s.id(), "name", s.name(), "pid", s.process().pid(),
-                "reason", reason, "agentPid", v.lastProofPid() != 0 ? v.lastProofPid() : null,
-                "origin", origin != null ? origin.wire() : null,
-                "silentMs", TimeUnit.NANOSECONDS.toMillis(v.silentNanos(now)),
-                "thresholdMs", TimeUnit.NANOSECONDS.toMillis(v.limitNanos()), "action", v.onStall().wire()));
+        long pid = s.process().pid();
+        Long agent = v.lastProofPid() != 0 ? (long) v.lastProofPid() : null;
+        Duration silent = millis(v.silentNanos(now));
+        Duration threshold = millis(v.limitNanos());
+        events.publish((seq, at) -> new HeartbeatEvent.Stall(seq, at, s.id(), s.name(), pid, reason, agent,
+                origin != null ? origin.api() : null, silent, threshold, v.onStall().wire()));
         StallAction action = v.onStall();
         if (action.kind() == StallAction.Kind.NONE || s.state() != SessionState.RUNNING) {
             return;
@@ -114,14 +110,18 @@ final class StallWatch {
 
     private void recovered(Session s, StallAction action, BeatCounters.Recovery outcome) {
         counters.recovery(outcome);
-        events.publish("recovered", Json.object("session", s.id(), "name", s.name(), "action", action.wire(),
-                "outcome", outcome.wire()));
+        events.publish((seq, at) -> new HeartbeatEvent.Recovered(seq, at, s.id(), s.name(), action.wire(),
+                outcome.wire(), null, null));
     }
 
     private void refuse(Session s, BeatCounters.Refusal reason, StallAction action) {
         counters.refusal(reason);
-        Map<String, Object> m = Json.object("session", s.id(), "name", s.name(), "action", action.wire(),
-                "reason", reason.wire());
-        events.publish("recovery-refused", m);
+        events.publish((seq, at) -> new HeartbeatEvent.RecoveryRefused(seq, at, s.id(), s.name(), action.wire(),
+                reason.wire()));
+    }
+
+    /** Whole milliseconds, as events count them. */
+    private static Duration millis(long nanos) {
+        return Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(nanos));
     }
 }

@@ -1,10 +1,15 @@
 package io.steward.daemon.http;
 
+import io.steward.api.CapabilityMatrix;
+import io.steward.api.DaemonStopping;
 import io.steward.api.ErrorCode;
+import io.steward.api.FlushResult;
 import io.steward.api.Json;
+import io.steward.api.KillOlderResult;
+import io.steward.api.PurgeResult;
+import io.steward.api.StdinWritten;
 import io.steward.api.StewardException;
 import io.steward.core.Capabilities;
-import io.steward.core.ManagedProcess;
 import io.steward.daemon.apps.Apply;
 import io.steward.daemon.session.Caller;
 import io.steward.daemon.session.JsonBody;
@@ -89,33 +94,26 @@ final class ApiHandler extends Handler.Abstract {
         Session s = match.ref() != null ? sessions.find(match.ref()) : null;
         switch (match.route()) {
             case METRICS -> Http.send(response, 200, "text/plain; version=0.0.4", metrics.render(sessions).getBytes(), cb);
-            case HEALTH -> Http.json(response, 200, daemon.health(), cb);
-            case CAPABILITIES -> {
-                List<Object> caps = new ArrayList<>();
-                for (Capabilities.Capability c : Capabilities.probe()) {
-                    caps.add(c.toJson());
-                }
-                Http.json(response, 200, Json.object("capabilities", caps), cb);
-            }
-            case BEATS -> Http.json(response, 200, Json.object("agents", sessions.heartbeats().agents(),
-                    "socketDir", sessions.heartbeats().beatSocketDir().toString()), cb);
+            case HEALTH -> Http.json(response, 200, daemon.health().toJson(), cb);
+            case CAPABILITIES -> Http.json(response, 200, capabilities().toJson(), cb);
+            case BEATS -> Http.json(response, 200, sessions.heartbeats().stats().toJson(), cb);
             case EVENTS -> EventStream.serve(sessions.events(), EventStream.since(query, request), response, cb);
             case FLUSH_ALL -> {
                 noBody(request);
-                Http.json(response, 200, Json.object("flushed", output.flush(caller, null)), cb);
+                Http.json(response, 200, new FlushResult(output.flush(caller, null)).toJson(), cb);
             }
             case SAVE -> {
                 noBody(request);
-                Http.json(response, 200, daemon.resurrection().save(caller), cb);
+                Http.json(response, 200, daemon.resurrection().save(caller).toJson(), cb);
             }
             case RESURRECT -> {
                 noBody(request);
-                Http.json(response, 200, daemon.resurrection().resurrect(caller), cb);
+                Http.json(response, 200, daemon.resurrection().resurrect(caller).toJson(), cb);
             }
-            case APPLY -> Http.json(response, 200, apply.apply(caller, Http.jsonBody(request)), cb);
+            case APPLY -> Http.json(response, 200, apply.apply(caller, Http.jsonBody(request)).toJson(), cb);
             case PURGE -> {
                 noBody(request);
-                Http.json(response, 200, Json.object("released", sessions.purge(caller)), cb);
+                Http.json(response, 200, new PurgeResult(sessions.purge(caller)).toJson(), cb);
             }
             case KILL_OLDER -> {
                 JsonBody body = body(request, "olderThanMs");
@@ -123,50 +121,53 @@ final class ApiHandler extends Handler.Abstract {
                 if (age == null) {
                     throw JsonBody.invalid("olderThanMs: a duration in milliseconds is required");
                 }
-                Http.json(response, 200, Json.object("stopped", sessions.killOlder(caller, age)), cb);
+                Http.json(response, 200, new KillOlderResult(sessions.killOlder(caller, age)).toJson(), cb);
             }
             case DAEMON_STOP -> {
                 Duration ms = body(request, "graceMs").duration("graceMs");
                 Duration grace = ms != null ? ms : RunRequest.DEFAULT_GRACE;
                 sessions.audit().record(caller, "daemon-stop", null, "ok");
-                Http.json(response, 202, Json.object("stopping", true, "graceMs", grace.toMillis()), cb);
+                Http.json(response, 202, new DaemonStopping(true, grace).toJson(), cb);
                 Thread.ofVirtual().start(() -> daemon.shutdown(grace));
             }
             case LIST -> {
                 boolean all = query.bool("all");
-                List<Object> views = new ArrayList<>();
+                List<Map<String, Object>> views = new ArrayList<>();
                 for (Session one : sessions.registry().list(all, query.string("label"))) {
-                    views.add(one.view());
+                    views.add(one.info().toJson());
                 }
                 Http.json(response, 200, Json.object("sessions", views), cb);
             }
-            case RUN -> Http.json(response, 201, sessions.create(caller, RunRequest.parse(Http.jsonBody(request))).view(), cb);
-            case SESSION -> Http.json(response, 200, s.view(), cb);
+            case RUN -> {
+                Session started = sessions.create(caller, RunRequest.parse(Http.jsonBody(request)));
+                Http.json(response, 201, started.info().toJson(), cb);
+            }
+            case SESSION -> Http.json(response, 200, s.info().toJson(), cb);
             case REMOVE -> {
                 noBody(request);
                 sessions.remove(caller, s);
-                Http.json(response, 200, s.view(), cb);
+                Http.json(response, 200, s.info().toJson(), cb);
             }
             case OUTPUT -> {
                 long cursor = query.nonNegative("cursor", 0);
                 int max = (int) Math.min(query.nonNegative("max", 64 * 1024), SessionOutput.MAX_READ_BYTES);
-                Http.json(response, 200, output.output(s, query.string("stream"), cursor, max), cb);
+                Http.json(response, 200, output.output(s, query.string("stream"), cursor, max).toJson(), cb);
             }
             case LOGS -> {
                 int max = (int) Math.min(query.nonNegative("max", 64 * 1024), SessionOutput.MAX_READ_BYTES);
                 Http.json(response, 200, output.interleaved(s, query.nonNegative("stdout", 0),
-                        query.nonNegative("stderr", 0), max), cb);
+                        query.nonNegative("stderr", 0), max).toJson(), cb);
             }
             case STDIN -> {
                 boolean eof = query.bool("eof");
                 byte[] data = Http.body(request, Sessions.MAX_STDIN_BYTES);
                 sessions.stdin(caller, s, data, eof);
-                Http.json(response, 200, Json.object("written", data.length, "eof", eof), cb);
+                Http.json(response, 200, new StdinWritten(data.length, eof).toJson(), cb);
             }
             case SIGNAL -> {
                 String sig = body(request, "signal").requiredString("signal", "a signal name such as TERM");
                 sessions.signal(caller, s, sig);
-                Http.json(response, 200, s.view(), cb);
+                Http.json(response, 200, s.info().toJson(), cb);
             }
             case STOP -> {
                 JsonBody body = body(request, "graceMs", "wait");
@@ -176,19 +177,19 @@ final class ApiHandler extends Handler.Abstract {
                 if (wait) {
                     await(s, Duration.ofDays(1));
                 }
-                Http.json(response, 200, s.view(), cb);
+                Http.json(response, 200, s.info().toJson(), cb);
             }
             case KILL -> {
                 noBody(request);
                 sessions.kill(caller, s);
-                Http.json(response, 200, s.view(), cb);
+                Http.json(response, 200, s.info().toJson(), cb);
             }
             case RESIZE -> {
                 JsonBody body = body(request, "rows", "cols");
                 long rows = body.requiredInteger("rows", 1, 10_000);
                 long cols = body.requiredInteger("cols", 1, 10_000);
                 sessions.resize(caller, s, rows, cols);
-                Http.json(response, 200, s.view(), cb);
+                Http.json(response, 200, s.info().toJson(), cb);
             }
             case WAIT -> {
                 JsonBody body = body(request, "timeoutMs", "for");
@@ -200,16 +201,24 @@ final class ApiHandler extends Handler.Abstract {
                     case "ready" -> awaitReady(s, timeout);
                     default -> throw JsonBody.invalid("for: exit or ready, not '" + until + "'");
                 };
-                Map<String, Object> view = s.view();
-                view.put("timedOut", !done);
-                Http.json(response, 200, view, cb);
+                Http.json(response, 200, s.info(!done).toJson(), cb);
             }
             case FLUSH -> {
                 noBody(request);
-                Http.json(response, 200, Json.object("flushed", output.flush(caller, s)), cb);
+                Http.json(response, 200, new FlushResult(output.flush(caller, s)).toJson(), cb);
             }
             case ATTACH -> throw JsonBody.invalid("attach: a WebSocket upgrade is required (Upgrade: websocket)");
         }
+    }
+
+    /** What the host lets steward observe, as the runtime probes it. */
+    private static CapabilityMatrix capabilities() {
+        return new CapabilityMatrix(Capabilities.probe().stream().map(c -> new CapabilityMatrix.Capability(c.category(),
+                switch (c.support()) {
+                    case SUPPORTED -> CapabilityMatrix.Support.SUPPORTED;
+                    case PARTIAL -> CapabilityMatrix.Support.PARTIAL;
+                    case UNAVAILABLE -> CapabilityMatrix.Support.UNAVAILABLE;
+                }, c.backend(), c.reason())).toList());
     }
 
     /** The request's JSON body, whose fields must be among {@code fields}. */

@@ -2,6 +2,7 @@ package io.steward.daemon.http;
 
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
+import io.steward.api.SessionEvent;
 import io.steward.api.StewardException;
 import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
@@ -108,7 +109,7 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
         sessions.audit().record(caller, readOnly ? "attach-read-only" : steal ? "attach-steal" : "attach",
                 session.auditTag(), "ok");
         if (evicted != null) {
-            sessions.events().publish("stolen", Json.object("session", session.id(), "name", session.name()));
+            sessions.events().publish((seq, at) -> new SessionEvent.Stolen(seq, at, session.id(), session.name()));
         }
         // The pumps (a writer's ring consumers among them) exist before the hello: once a client has
         // it, nothing it asked for is freed before it had it.

@@ -1,11 +1,11 @@
 package io.steward.daemon.http;
 
+import io.steward.api.HealthInfo;
 import io.steward.api.StewardHome;
 import io.steward.daemon.apps.Apply;
 import io.steward.daemon.apps.Resurrection;
 import io.steward.daemon.supervision.Sessions;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * The daemon as the HTTP layer reaches into it: its parts the API calls, and its own life (health,
@@ -23,7 +23,7 @@ public interface Backend {
     /** The saved set: save, resurrect. */
     Resurrection resurrection();
 
-    Map<String, Object> health();
+    HealthInfo health();
 
     /** Stops every session (soft, then hard, whole trees), then the daemon. */
     void shutdown(Duration grace);

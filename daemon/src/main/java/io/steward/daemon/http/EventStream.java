@@ -1,6 +1,5 @@
 package io.steward.daemon.http;
 
-import io.steward.api.Json;
 import io.steward.daemon.session.Events;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -38,12 +37,11 @@ final class EventStream {
         try (Events.Subscription sub = events.subscribe(since)) {
             write(response, false, ": steward events\n\n");
             while (true) {
-                Events.Event e = sub.next(HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+                Events.Published e = sub.next(HEARTBEAT_SECONDS, TimeUnit.SECONDS);
                 if (e == null) {
                     write(response, false, ":\n\n");
                 } else {
-                    write(response, false, "id: " + e.seq() + "\nevent: " + e.type() + "\ndata: "
-                            + Json.write(e.toJson()) + "\n\n");
+                    write(response, false, "id: " + e.seq() + "\nevent: " + e.type() + "\ndata: " + e.json() + "\n\n");
                 }
             }
         } catch (Exception gone) {

@@ -1,5 +1,6 @@
 package io.steward.daemon.http;
 
+import io.steward.api.ErrorBody;
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
 import io.steward.api.StewardException;
@@ -40,7 +41,8 @@ final class Http {
         };
     }
 
-    static void json(Response response, int status, Object body, Callback callback) {
+    /** An answer: a record's {@code toJson()}. */
+    static void json(Response response, int status, Map<String, Object> body, Callback callback) {
         send(response, status, "application/json", Json.write(body).getBytes(StandardCharsets.UTF_8), callback);
     }
 
@@ -49,9 +51,9 @@ final class Http {
     }
 
     static void problem(Response response, int status, ErrorCode code, String detail, Callback callback) {
-        Map<String, Object> p = Json.object("type", "https://steward.dev/problems/" + code.wire(),
-                "title", code.wire(), "status", status, "code", code.wire(), "detail", detail);
-        send(response, status, "application/problem+json", Json.write(p).getBytes(StandardCharsets.UTF_8), callback);
+        ErrorBody p = new ErrorBody("https://steward.dev/problems/" + code.wire(), code.wire(), status, code, detail);
+        send(response, status, "application/problem+json", Json.write(p.toJson()).getBytes(StandardCharsets.UTF_8),
+                callback);
     }
 
     /** The query parameters; a malformed query string (bad %-escape, invalid UTF-8) is invalid input, not a crash. */

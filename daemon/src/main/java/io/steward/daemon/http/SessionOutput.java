@@ -1,7 +1,9 @@
 package io.steward.daemon.http;
 
 import io.steward.api.ErrorCode;
-import io.steward.api.Json;
+import io.steward.api.LogsPage;
+import io.steward.api.OutputChunk;
+import io.steward.api.StdStream;
 import io.steward.api.StewardException;
 import io.steward.core.ArrivalOrder;
 import io.steward.core.Ring;
@@ -11,7 +13,6 @@ import io.steward.daemon.session.Session;
 import io.steward.daemon.session.SessionRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A session's output as clients read it: from its rings by cursor, never consumed, and from its
@@ -33,9 +34,17 @@ final class SessionOutput {
      * can stop short of it (where the log files have a gap the ring no longer covers), so a reader that
      * wants everything reads on until {@code next} reaches it.
      */
-    Map<String, Object> output(Session s, String stream, long cursor, int max) {
-        Ring ring = ring(s, stream);
-        stream = stream != null ? stream : s.process().isPty() ? "pty" : "stdout";
+    OutputChunk output(Session s, String streamName, long cursor, int max) {
+        StdStream stream = switch (streamName) {
+            case null -> first(s);
+            case "stdout" -> StdStream.STDOUT;
+            case "pty" -> StdStream.PTY;
+            case "stderr" -> StdStream.STDERR;
+            default -> throw new StewardException(ErrorCode.INVALID_INPUT, "stream must be stdout or stderr");
+        };
+        Ring ring = stream == StdStream.STDERR ? s.process().stderr().orElseThrow(() -> new StewardException(
+                ErrorCode.INVALID_INPUT, "session " + s.id() + " has no separate stderr ("
+                        + (s.process().isPty() ? "a terminal" : "merged") + ")")) : s.process().stdout();
         if (cursor < 0) {
             throw new StewardException(ErrorCode.INVALID_INPUT, "cursor must be 0 or more");
         }
@@ -44,9 +53,13 @@ final class SessionOutput {
         boolean closed = ended && ring.closed();
         long end = ring.end();
         Ring.Chunk c = read(s, stream, ring, cursor, Math.max(0, Math.min(max, MAX_READ_BYTES)));
-        return Json.object("stream", stream, "cursor", c.offset(), "next", c.next(), "dropped", c.skipped(),
-                "end", Math.max(end, c.next()), "eof", closed && c.next() >= end, "data",
-                java.util.Base64.getEncoder().encodeToString(c.data()));
+        return new OutputChunk(stream, c.offset(), c.next(), c.skipped(), Math.max(end, c.next()),
+                closed && c.next() >= end, c.data());
+    }
+
+    /** A session's first stream: its terminal, or its stdout. */
+    private static StdStream first(Session s) {
+        return s.process().isPty() ? StdStream.PTY : StdStream.STDOUT;
     }
 
     /**
@@ -54,14 +67,14 @@ final class SessionOutput {
      * as a list of pieces each of one stream; {@code next} holds both cursors to pass again. A session
      * without a separate stderr has one stream.
      */
-    Map<String, Object> interleaved(Session s, long outCursor, long errCursor, int max) {
+    LogsPage interleaved(Session s, long outCursor, long errCursor, int max) {
         if (outCursor < 0 || errCursor < 0) {
             throw new StewardException(ErrorCode.INVALID_INPUT, "stdout and stderr cursors must be 0 or more");
         }
         Ring out = s.process().stdout();
         Ring err = s.process().stderr().orElse(null);
         ArrivalOrder order = s.process().arrivalOrder().orElse(null);
-        String outName = s.process().isPty() ? "pty" : "stdout";
+        StdStream[] streams = {first(s), StdStream.STDERR};
         long[] cursor = {outCursor, err != null ? errCursor : 0};
         // Ended before closed before end: a session seen ended starts no other process, and a ring
         // seen closed then has its final end, so eof below never hides bytes written between the looks.
@@ -69,7 +82,7 @@ final class SessionOutput {
         boolean[] closed = {ended && out.closed(), ended && (err == null || err.closed())};
         long[] end = {out.end(), err != null ? err.end() : 0};
         int budget = Math.max(0, Math.min(max, MAX_READ_BYTES));
-        List<Map<String, Object>> pieces = new ArrayList<>();
+        List<LogsPage.Piece> pieces = new ArrayList<>();
         while (budget > 0) {
             ArrivalOrder.Stretch next = order != null ? order.next(cursor[0], cursor[1]) : null;
             int i;
@@ -84,32 +97,26 @@ final class SessionOutput {
             if (cursor[i] >= until) {
                 break; // the marks run ahead of the snapshot of the ends: caught up
             }
-            Ring.Chunk c = read(s, i == 0 ? outName : "stderr", i == 0 ? out : err, cursor[i],
-                    (int) Math.min(budget, until - cursor[i]));
+            Ring.Chunk c = read(s, streams[i], i == 0 ? out : err, cursor[i], (int) Math.min(budget, until - cursor[i]));
             if (c.next() <= cursor[i]) {
                 break;
             }
-            pieces.add(Json.object("stream", i == 0 ? outName : "stderr", "cursor", c.offset(), "next", c.next(),
-                    "dropped", c.skipped(), "data", java.util.Base64.getEncoder().encodeToString(c.data())));
+            pieces.add(new LogsPage.Piece(streams[i], c.offset(), c.next(), c.skipped(), c.data()));
             cursor[i] = c.next();
             budget -= c.data().length;
         }
-        Map<String, Object> nextCursors = Json.object(outName, cursor[0]);
-        Map<String, Object> ends = Json.object(outName, Math.max(end[0], cursor[0]));
-        if (err != null) {
-            nextCursors.put("stderr", cursor[1]);
-            ends.put("stderr", Math.max(end[1], cursor[1]));
-        }
         boolean eof = closed[0] && closed[1] && cursor[0] >= end[0] && cursor[1] >= end[1];
-        return Json.object("pieces", pieces, "next", nextCursors, "end", ends, "eof", eof);
+        return new LogsPage(pieces, new LogsPage.Cursors(streams[0], cursor[0], err != null ? cursor[1] : null),
+                new LogsPage.Cursors(streams[0], Math.max(end[0], cursor[0]),
+                        err != null ? Math.max(end[1], cursor[1]) : null), eof);
     }
 
     /** Up to {@code limit} bytes of one stream from {@code cursor}: the ring, or the log files where the ring moved on. */
-    private static Ring.Chunk read(Session s, String stream, Ring ring, long cursor, int limit) {
+    private static Ring.Chunk read(Session s, StdStream stream, Ring ring, long cursor, int limit) {
         Ring.Chunk c = ring.read(cursor, limit);
         if (c.skipped() > 0 && s.log() != null) {
             // The ring has moved past the cursor: what it dropped may still be in the log files.
-            Ring.Chunk fromFile = s.log().file(stream).read(cursor, (int) Math.min(limit, ring.start() - cursor));
+            Ring.Chunk fromFile = s.log().file(stream.wire()).read(cursor, (int) Math.min(limit, ring.start() - cursor));
             if (fromFile != null && fromFile.offset() < c.offset()) {
                 c = joined(fromFile, ring, limit);
             }
@@ -130,15 +137,6 @@ final class SessionOutput {
         byte[] both = java.util.Arrays.copyOf(fromFile.data(), fromFile.data().length + more.data().length);
         System.arraycopy(more.data(), 0, both, fromFile.data().length, more.data().length);
         return new Ring.Chunk(both, fromFile.offset(), more.next(), fromFile.skipped());
-    }
-
-    static Ring ring(Session s, String stream) {
-        return switch (stream == null ? "stdout" : stream) {
-            case "stdout", "pty" -> s.process().stdout();
-            case "stderr" -> s.process().stderr().orElseThrow(() -> new StewardException(ErrorCode.INVALID_INPUT,
-                    "session " + s.id() + " has no separate stderr (" + (s.process().isPty() ? "a terminal" : "merged") + ")"));
-            default -> throw new StewardException(ErrorCode.INVALID_INPUT, "stream must be stdout or stderr");
-        };
     }
 
     /** Empties the log files of {@code s}, or of every session when null. */

@@ -1,8 +1,10 @@
 package io.steward.daemon.session;
 
+import io.steward.api.DaemonEvent;
+import io.steward.api.Event;
+import io.steward.api.Json;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,21 +13,57 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The daemon's event stream: lifecycle (started, exited, stolen, reaped), supervision and
- * recovery events, numbered in order. Each subscriber has a bounded queue; a subscriber that falls
- * behind loses the oldest events and is told how many with a {@code dropped} event, never silently.
+ * recovery events, numbered in order, each one of the api's {@link Event} records. Each subscriber
+ * has a bounded queue; a subscriber that falls behind loses the oldest events and is told how many
+ * with a {@code dropped} event, never silently.
  */
 public final class Events {
     static final int QUEUE = 1024;
 
-    /** One event: a sequence number, a type, a time and its fields. */
-    public record Event(long seq, String type, Instant at, Map<String, Object> fields) {
-        public Map<String, Object> toJson() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("seq", seq);
-            m.put("type", type);
-            m.put("at", at.toString());
-            m.putAll(fields);
-            return m;
+    /** An event to publish, made once the stream has given it its place and time. */
+    @FunctionalInterface
+    public interface Draft {
+        Event event(long seq, Instant at);
+    }
+
+    /**
+     * An event as published: its record, and its JSON, written when a subscriber first sends it and
+     * kept for the others (so a publisher, the I/O loop among them, never writes JSON, nor does
+     * anyone while nobody listens).
+     */
+    public static final class Published {
+        private final Event event;
+        private volatile String json;
+
+        Published(Event event) {
+            this.event = event;
+        }
+
+        public Event event() {
+            return event;
+        }
+
+        public long seq() {
+            return event.seq();
+        }
+
+        public String type() {
+            return event.type();
+        }
+
+        /** The event's JSON; two subscribers that ask at once may both write it, the same text. */
+        public String json() {
+            String j = json;
+            if (j == null) {
+                j = Json.write(event.toJson());
+                json = j;
+            }
+            return j;
+        }
+
+        @Override
+        public String toString() {
+            return json();
         }
     }
 
@@ -39,12 +77,11 @@ public final class Events {
         return seq.get();
     }
     private final CopyOnWriteArrayList<Subscription> subscribers = new CopyOnWriteArrayList<>();
-    private final java.util.ArrayDeque<Event> history = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Published> history = new ArrayDeque<>();
 
-    public void publish(String type, Map<String, Object> fields) {
-        Event e;
+    public void publish(Draft draft) {
         synchronized (history) {
-            e = new Event(seq.incrementAndGet(), type, Instant.now(), fields);
+            Published e = new Published(draft.event(seq.incrementAndGet(), Instant.now()));
             history.addLast(e);
             if (history.size() > HISTORY) {
                 history.removeFirst();
@@ -60,7 +97,7 @@ public final class Events {
         Subscription s = new Subscription();
         synchronized (history) {
             if (since >= 0) {
-                for (Event e : history) {
+                for (Published e : history) {
                     if (e.seq() > since) {
                         s.offer(e);
                     }
@@ -73,10 +110,10 @@ public final class Events {
 
     /** A subscriber's queue. Close it when the client goes. */
     public final class Subscription implements AutoCloseable {
-        private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE);
+        private final BlockingQueue<Published> queue = new ArrayBlockingQueue<>(QUEUE);
         private final AtomicLong dropped = new AtomicLong();
 
-        private synchronized void offer(Event e) {
+        private synchronized void offer(Published e) {
             while (!queue.offer(e)) {
                 queue.poll();
                 dropped.incrementAndGet();
@@ -84,10 +121,10 @@ public final class Events {
         }
 
         /** The next event, a {@code dropped} notice if events were lost, or null after the timeout. */
-        public Event next(long timeout, TimeUnit unit) throws InterruptedException {
+        public Published next(long timeout, TimeUnit unit) throws InterruptedException {
             long lost = dropped.getAndSet(0);
             if (lost > 0) {
-                return new Event(0, "dropped", Instant.now(), Map.of("events", lost));
+                return new Published(new DaemonEvent.Dropped(0, Instant.now(), lost));
             }
             return queue.poll(timeout, unit);
         }

@@ -1,7 +1,8 @@
 package io.steward.daemon.session;
 
+import io.steward.api.Event;
 import io.steward.api.SessionState;
-
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -65,9 +66,23 @@ public final class Lifecycle<P> {
 
     private static final Map<SessionState, Map<Cause, Step>> STEPS = index();
 
+    /**
+     * What a step's event tells: the api's record of it, made once the event stream has numbered
+     * it, for the session of that id and name. A step without an event never asks.
+     */
+    @FunctionalInterface
+    public interface Told {
+        /** For a cause whose steps tell nothing of their own (the listener knows what a stop tells). */
+        Told NOTHING = (seq, at, session, name) -> {
+            throw new IllegalStateException("this step tells nothing of its own");
+        };
+
+        Event event(long seq, Instant at, String session, String name);
+    }
+
     /** Hears every step, under the lifecycle's lock: it must not block. */
     interface Listener<P> {
-        void moved(Step step, P process, Map<String, Object> detail);
+        void moved(Step step, P process, Told told);
     }
 
     /** Futures complete off the lock, so what depends on them never runs inside a step. */
@@ -124,10 +139,10 @@ public final class Lifecycle<P> {
     /**
      * Takes the step for {@code cause} from the current state, if the table has one.
      *
-     * @param detail what the step's event tells besides the session (may be empty)
+     * @param told what the step's event tells, if the step has one
      * @return false when the step is refused: nothing changed
      */
-    public synchronized boolean move(Cause cause, Map<String, Object> detail) {
+    public synchronized boolean move(Cause cause, Told told) {
         if (cause == Cause.STARTED) {
             throw new IllegalArgumentException("a start names its process: use started()");
         }
@@ -135,7 +150,7 @@ public final class Lifecycle<P> {
         if (step == null) {
             return false;
         }
-        enter(step, detail);
+        enter(step, told);
         return true;
     }
 
@@ -144,7 +159,7 @@ public final class Lifecycle<P> {
      *
      * @return false when the session is not starting (a stop came first): {@code successor} is not taken
      */
-    synchronized boolean started(P successor, Map<String, Object> detail) {
+    synchronized boolean started(P successor, Told told) {
         Step step = step(state, Cause.STARTED);
         if (step == null) {
             return false;
@@ -153,12 +168,12 @@ public final class Lifecycle<P> {
         next = new CompletableFuture<>();
         process = successor;
         restarts++;
-        enter(step, detail);
+        enter(step, told);
         COMPLETER.execute(() -> waiting.complete(successor));
         return true;
     }
 
-    private void enter(Step step, Map<String, Object> detail) {
+    private void enter(Step step, Told told) {
         state = step.to();
         if (step.to().ended() && !step.from().ended()) {
             endedNanos = System.nanoTime();
@@ -169,7 +184,7 @@ public final class Lifecycle<P> {
                 end.complete(step.to());
             });
         }
-        listener.moved(step, process, detail);
+        listener.moved(step, process, told);
     }
 
     /**

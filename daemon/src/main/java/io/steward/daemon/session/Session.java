@@ -1,15 +1,15 @@
 package io.steward.daemon.session;
 
 import io.steward.api.ErrorCode;
+import io.steward.api.SessionInfo;
 import io.steward.api.SessionState;
 import io.steward.api.StewardException;
 import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
 import io.steward.core.ProcessSpec;
 import io.steward.core.Ring;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** One daemon-owned session: a process plus what the daemon knows about it. */
 public final class Session {
@@ -40,7 +40,7 @@ public final class Session {
 
     /** Hears every step of a session's life, under its lifecycle's lock (see {@link Lifecycle}). */
     public interface Steps {
-        void moved(Session s, Lifecycle.Step step, Map<String, Object> detail);
+        void moved(Session s, Lifecycle.Step step, Lifecycle.Told told);
     }
 
     /** @param steps hears every step of its life */
@@ -50,7 +50,7 @@ public final class Session {
         this.key = key;
         this.auditTag = auditTag;
         this.request = request;
-        this.life = new Lifecycle<>(process, (step, p, detail) -> steps.moved(this, step, detail));
+        this.life = new Lifecycle<>(process, (step, p, told) -> steps.moved(this, step, told));
         this.vitals = vitals;
     }
 
@@ -108,13 +108,13 @@ public final class Session {
     }
 
     /** Puts the restarted process in place of the one that exited with {@code exit}. */
-    public boolean restarted(ManagedProcess next, ExitStatus exit, Map<String, Object> detail) {
+    public boolean restarted(ManagedProcess next, ExitStatus exit, Lifecycle.Told told) {
         synchronized (life) {
             if (!life.allows(Lifecycle.Cause.STARTED)) {
                 return false;
             }
             lastExit = exit;
-            return life.started(next, detail);
+            return life.started(next, told);
         }
     }
 
@@ -153,7 +153,7 @@ public final class Session {
     public boolean recover() {
         ManagedProcess old;
         synchronized (life) {
-            if (!life.move(Lifecycle.Cause.STALL, Map.of())) {
+            if (!life.move(Lifecycle.Cause.STALL, Lifecycle.Told.NOTHING)) {
                 return false;
             }
             old = process();
@@ -188,7 +188,7 @@ public final class Session {
     /** The process to stop, or null when the stop ended a session that had none running. */
     private ManagedProcess stopStep() {
         SessionState before = life.state();
-        if (!life.move(Lifecycle.Cause.STOP, Map.of())) {
+        if (!life.move(Lifecycle.Cause.STOP, Lifecycle.Told.NOTHING)) {
             throw new StewardException(ErrorCode.CONFLICT, "session " + id + " has exited");
         }
         return before == SessionState.BACKOFF || before == SessionState.STARTING ? null : life.process();
@@ -289,7 +289,13 @@ public final class Session {
         return watchers.size();
     }
 
-    public Map<String, Object> view() {
+    /** The session as the API describes it. */
+    public SessionInfo info() {
+        return info(null);
+    }
+
+    /** @param timedOut only a wait's answer says whether its timeout came first; null elsewhere */
+    public SessionInfo info(Boolean timedOut) {
         ManagedProcess process = process();
         SessionState state = life.state();
         ExitStatus exit = process.exitStatus().orElse(null);
@@ -297,39 +303,27 @@ public final class Session {
         Ring err = process.stderr().orElse(null);
         ProcessSpec.PtySize size = process.ptySize();
         long nanos = System.nanoTime();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id);
-        m.put("name", request.name());
-        m.put("label", request.label());
-        m.put("kind", process.isPty() ? "pty" : "pipe");
-        m.put("argv", request.spec().argv());
-        m.put("pid", process.pid());
-        m.put("state", state.wire());
-        m.put("phase", exit == null ? "running" : state == SessionState.ERRORED ? "errored" : "exited");
-        m.put("restartPending", state == SessionState.BACKOFF || state == SessionState.STARTING);
-        m.put("stopping", process.phase() == ManagedProcess.Phase.STOPPING);
-        m.put("exitCode", exit != null ? exit.exitCode() : null);
-        m.put("signal", exit != null ? exit.signalName() : null);
-        m.put("outcome", exit != null ? exit.outcome() : null);
-        m.put("startedAt", createdAt.toString());
-        m.put("ageMs", (nanos - createdNanos) / 1_000_000);
-        m.put("idleMs", idleNanos() / 1_000_000);
-        m.put("bufferedBytes", out.buffered() + (err != null ? err.buffered() : 0));
-        m.put("droppedBytes", out.dropped() + (err != null ? err.dropped() : 0));
-        // A full backpressure ring holds the child in write(2) until a consumer (log writer, client) frees it.
-        m.put("blocked", exit == null && (out.full() || err != null && err.full()));
-        m.put("stdinOpen", process.stdin().map(s -> s.isOpen()).orElse(false));
-        m.put("attached", attached());
-        m.put("watchers", watchers());
-        m.put("rows", size != null ? size.rows() : null);
-        m.put("cols", size != null ? size.cols() : null);
-        m.put("cpuMs", process.cpuMicros() / 1000);
-        m.put("peakRssBytes", process.peakRssBytes());
-        m.put("restarts", life.restarts());
         ExitStatus last = lastExit;
-        m.put("lastExit", last == null ? null : io.steward.api.Json.object("exitCode", last.exitCode(),
-                "signal", last.signalName(), "outcome", last.outcome()));
-        vitals.describe(m, nanos);
-        return m;
+        return new SessionInfo(id, request.name(), request.label(),
+                process.isPty() ? SessionInfo.Kind.PTY : SessionInfo.Kind.PIPE, request.spec().argv(), process.pid(),
+                state, exit == null ? SessionInfo.Phase.RUNNING
+                        : state == SessionState.ERRORED ? SessionInfo.Phase.ERRORED : SessionInfo.Phase.EXITED,
+                state == SessionState.BACKOFF || state == SessionState.STARTING,
+                process.phase() == ManagedProcess.Phase.STOPPING || vitals.saidStopping(),
+                exit != null ? exit.exitCode() : null, exit != null ? exit.signalName() : null,
+                exit != null ? exit.outcome() : null, createdAt, millis(nanos - createdNanos), millis(idleNanos()),
+                out.buffered() + (err != null ? err.buffered() : 0), out.dropped() + (err != null ? err.dropped() : 0),
+                // A full backpressure ring holds the child in write(2) until a consumer (log writer, client) frees it.
+                exit == null && (out.full() || err != null && err.full()),
+                process.stdin().map(s -> s.isOpen()).orElse(false), attached(), watchers(),
+                size != null ? size.rows() : null, size != null ? size.cols() : null,
+                Duration.ofMillis(process.cpuMicros() / 1000), process.peakRssBytes(), life.restarts(),
+                last == null ? null : new SessionInfo.LastExit(last.exitCode(), last.signalName(), last.outcome()),
+                vitals.heartbeat(nanos), timedOut);
+    }
+
+    /** Whole milliseconds, as the API counts them. */
+    private static Duration millis(long nanos) {
+        return Duration.ofMillis(nanos / 1_000_000);
     }
 }

@@ -1,6 +1,7 @@
 package io.steward.daemon.session;
 
 import io.steward.api.ErrorCode;
+import io.steward.api.SessionEvent;
 import io.steward.api.StewardException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -71,7 +72,8 @@ public final class SessionRegistry {
             if (!s.lifecycle().allows(Lifecycle.Cause.RELEASE) || !byKey.remove(s.key(), s)) {
                 return false;
             }
-            s.lifecycle().move(Lifecycle.Cause.RELEASE, io.steward.api.Json.object("reason", reason));
+            s.lifecycle().move(Lifecycle.Cause.RELEASE,
+                    (seq, at, session, name) -> new SessionEvent.Reaped(seq, at, session, name, reason));
         }
         onRemove.accept(s);
         return true;

@@ -1,8 +1,8 @@
 package io.steward.daemon.session;
 
+import io.steward.api.SessionInfo;
 import io.steward.heartbeat.Origin;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -267,19 +267,22 @@ public final class Vitals {
         return now - lastProofNanos;
     }
 
-    /** Adds the session JSON's heartbeat fields. */
-    void describe(Map<String, Object> m, long now) {
-        m.put("ready", notify ? ready : null);
-        m.put("status", status);
-        m.put("stopping", (Boolean) m.getOrDefault("stopping", false) || stopping);
-        m.put("stallAfterMs", thresholdNanos > 0 ? Duration.ofNanos(thresholdNanos).toMillis() : null);
-        m.put("startTimeoutMs", thresholdNanos > 0 && startTimeoutNanos > 0
-                ? Duration.ofNanos(startTimeoutNanos).toMillis() : null);
-        m.put("onStall", onStall.wire());
-        m.put("stalled", stalled);
-        m.put("stalls", stalls);
-        m.put("lastBeatAgeMs", beats > 0 ? Duration.ofNanos(now - lastProofNanos).toMillis() : null);
-        m.put("mainPid", mainPid != 0 ? mainPid : null);
-        m.put("errno", errno != 0 ? errno : null);
+    /** {@code STOPPING=1}: the program said it is shutting down. */
+    boolean saidStopping() {
+        return stopping;
+    }
+
+    /** What the session's heartbeats and sd_notify messages say, as the API describes it. */
+    SessionInfo.Heartbeat heartbeat(long now) {
+        return new SessionInfo.Heartbeat(notify ? ready : null, status,
+                thresholdNanos > 0 ? millis(thresholdNanos) : null,
+                thresholdNanos > 0 && startTimeoutNanos > 0 ? millis(startTimeoutNanos) : null, onStall.wire(),
+                stalled, stalls, beats > 0 ? millis(now - lastProofNanos) : null, mainPid != 0 ? mainPid : null,
+                errno != 0 ? errno : null);
+    }
+
+    /** Whole milliseconds, as the API counts them. */
+    private static Duration millis(long nanos) {
+        return Duration.ofMillis(Duration.ofNanos(nanos).toMillis());
     }
 }

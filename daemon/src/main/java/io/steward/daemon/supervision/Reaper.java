@@ -1,6 +1,6 @@
 package io.steward.daemon.supervision;
 
-import io.steward.api.Json;
+import io.steward.api.SessionEvent;
 import io.steward.daemon.session.Events;
 import io.steward.daemon.session.RunRequest;
 import io.steward.daemon.session.Session;
@@ -71,15 +71,10 @@ public final class Reaper implements AutoCloseable {
 
     private void enforce(Session s, long now) {
         RunRequest r = s.request();
-        String reason = null;
-        if (r.maxLifetime() != null && now - s.createdNanos() >= r.maxLifetime().toNanos()) {
-            reason = "max-lifetime";
-        } else if (r.idleTimeout() != null && s.idleNanos() >= r.idleTimeout().toNanos()) {
-            reason = "idle-timeout";
-        }
+        String reason = r.maxLifetime() != null && now - s.createdNanos() >= r.maxLifetime().toNanos() ? "max-lifetime"
+                : r.idleTimeout() != null && s.idleNanos() >= r.idleTimeout().toNanos() ? "idle-timeout" : null;
         if (reason != null && limited.add(s.key())) {
-            events.publish("limit", Json.object("session", s.id(), "name", s.name(), "reason", reason,
-                    "graceMs", r.grace().toMillis()));
+            events.publish((seq, at) -> new SessionEvent.Limit(seq, at, s.id(), s.name(), reason, r.grace()));
             s.stopForGood(r.grace()); // a limit's stop is final: no recovery or policy brings it back
         }
     }

@@ -1,21 +1,18 @@
 package io.steward.daemon.supervision;
 
 import io.steward.api.ErrorCode;
-import io.steward.api.Json;
-import io.steward.api.SessionState;
+import io.steward.api.SessionEvent;
 import io.steward.api.StewardException;
 import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
 import io.steward.core.ProcessRuntime;
 import io.steward.core.ProcessSpec;
 import io.steward.core.StdinSink;
-import io.steward.daemon.beats.BeatCounters;
 import io.steward.daemon.beats.Heartbeats;
 import io.steward.daemon.beats.SessionSocket;
 import io.steward.daemon.session.AuditLog;
 import io.steward.daemon.session.Caller;
 import io.steward.daemon.session.Events;
-import io.steward.daemon.session.Lifecycle;
 import io.steward.daemon.session.RunRequest;
 import io.steward.daemon.session.Session;
 import io.steward.daemon.session.SessionLog;
@@ -27,7 +24,6 @@ import io.steward.sys.Signal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The session operations behind every API call, in one place: transport-independent, so the HTTP
@@ -42,6 +38,7 @@ public final class Sessions {
     private final AuditLog audit;
     private final Bookkeeping book;
     private final Supervisor supervisor;
+    private final StepListener steps;
     private final Heartbeats heartbeats;
 
     private final java.nio.file.Path logs;
@@ -61,6 +58,7 @@ public final class Sessions {
         this.heartbeats = heartbeats;
         this.book = new Bookkeeping(journal);
         this.supervisor = new Supervisor(runtime, journal, events, heartbeats, this::watchExit);
+        this.steps = new StepListener(events, heartbeats.counters(), supervisor, registry, book);
         registry.onRemove(s -> {
             releaseLog(s);
             heartbeats.release(s);
@@ -132,7 +130,7 @@ public final class Sessions {
                 audit.record(caller, "run", null, e.code().wire());
                 throw e;
             }
-            s = new Session(id, registry.ids().key(id), tag, request, p, request.vitals(), this::moved);
+            s = new Session(id, registry.ids().key(id), tag, request, p, request.vitals(), steps);
             // An exited session of the same name is released first, so its log files are gone (or,
             // for a saved app, kept to be rotated) before this one's writers open them.
             registry.add(s);
@@ -142,8 +140,8 @@ public final class Sessions {
             heartbeats.attach(s, beats, notify);
         }
         audit.record(caller, "run", s.auditTag(), "ok");
-        events.publish("started", Json.object("session", s.id(), "name", s.name(), "pid", s.process().pid(),
-                "argv", request.spec().argv()));
+        long pid = s.process().pid();
+        events.publish((seq, at) -> new SessionEvent.Started(seq, at, s.id(), s.name(), pid, request.spec().argv()));
         watchExit(s, s.process());
         if (s.vitals().watched()) {
             heartbeats.watchNow();
@@ -172,49 +170,9 @@ public final class Sessions {
         book.ended(p.pid(), p.startTicks());
         s.vitals().notReady();
         heartbeats.forget(s);
-        events.publish("exited", Json.object("session", s.id(), "name", s.name(), "pid", p.pid(),
-                "exitCode", exit.exitCode(), "signal", exit.signalName(),
-                "outcome", exit.outcome(), "leftovers", exit.leftovers().size()));
+        events.publish((seq, at) -> new SessionEvent.Exited(seq, at, s.id(), s.name(), p.pid(), exit.exitCode(),
+                exit.signalName(), exit.outcome(), exit.leftovers().size()));
         supervisor.exited(s, p, exit);
-    }
-
-    /**
-     * Every step of every session's life, under its lifecycle's lock: tells the step's event and
-     * starts what the new state asks for. Must not block.
-     */
-    private void moved(Session s, Lifecycle.Step step, Map<String, Object> detail) {
-        if (step.event() != null) {
-            Map<String, Object> fields = Json.object("session", s.id(), "name", s.name());
-            fields.putAll(detail);
-            if (step.from() == SessionState.RECOVERING && step.cause() == Lifecycle.Cause.STOP) {
-                heartbeats.counters().refusal(BeatCounters.Refusal.USER_STOPPED);
-                fields.put("action", "restart");
-                fields.put("reason", BeatCounters.Refusal.USER_STOPPED.wire());
-            }
-            events.publish(step.event(), fields);
-        }
-        if (step.to() == SessionState.STARTING) {
-            supervisor.respawn(s, step.from() == SessionState.RECOVERING ? "stall" : "policy");
-        }
-        boolean byItself = step.cause() == Lifecycle.Cause.GIVE_UP || step.cause() == Lifecycle.Cause.EXIT
-                && step.from() == SessionState.RUNNING && detail.get("outcome") == io.steward.api.Outcome.NATURAL_EXIT;
-        if (byItself && s.name() != null) {
-            // off the I/O loop, which may be running this: a start holds the registry across its spawn
-            Thread.ofVirtual().name("steward-ended").start(() -> endedByItself(s));
-        }
-    }
-
-    /**
-     * A named session ended by itself and its policy let that stand (done, or errored): not meant
-     * to run any more. Unless a new session took its name meanwhile: that one is admitted under the
-     * registry's lock, and its start's record must be the last word.
-     */
-    private void endedByItself(Session s) {
-        synchronized (registry) {
-            if (registry.all().contains(s)) {
-                book.endedByItself(s.name());
-            }
-        }
     }
 
     /** Stops the session (soft, then hard) as a user's stop would, without recording it as one. */

@@ -1,9 +1,9 @@
 package io.steward.daemon.supervision;
 
-import io.steward.api.Json;
+import io.steward.api.HeartbeatEvent;
 import io.steward.api.Outcome;
+import io.steward.api.SessionEvent;
 import io.steward.api.SessionState;
-import io.steward.api.StewardException;
 import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
 import io.steward.core.ProcessRuntime;
@@ -16,7 +16,6 @@ import io.steward.daemon.session.Session;
 import io.steward.daemon.state.Journal;
 import io.steward.daemon.state.StateFailures;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -62,8 +61,8 @@ final class Supervisor implements AutoCloseable {
             if (s.process() != p) {
                 return;
             }
-            Map<String, Object> told = Json.object("pid", p.pid(), "exitCode", exit.exitCode(),
-                    "signal", exit.signalName(), "outcome", exit.outcome());
+            Lifecycle.Told told = (seq, at, session, name) -> new SessionEvent.Ended(seq, at, session, name, p.pid(),
+                    exit.exitCode(), exit.signalName(), exit.outcome());
             switch (s.state()) {
                 case RUNNING -> decide(s, p, exit, told);
                 case STOPPING, RECOVERING -> s.lifecycle().move(Lifecycle.Cause.EXIT, told);
@@ -73,7 +72,7 @@ final class Supervisor implements AutoCloseable {
     }
 
     /** A running session's process exited by itself: restart after a backoff, give up, or end. */
-    private void decide(Session s, ManagedProcess p, ExitStatus exit, Map<String, Object> told) {
+    private void decide(Session s, ManagedProcess p, ExitStatus exit, Lifecycle.Told told) {
         RestartPolicy policy = s.request().restart();
         if (exit.outcome() != Outcome.NATURAL_EXIT || !policy.wants(exit)) {
             s.lifecycle().move(Lifecycle.Cause.EXIT, told);
@@ -83,15 +82,16 @@ final class Supervisor implements AutoCloseable {
         Duration ran = Duration.between(p.startedAt(), exit.exitedAt());
         int attempt = s.backoff().next(ran.compareTo(RestartPolicy.STABLE) >= 0, now);
         if (policy.maxRestarts() > 0 && s.backoff().within(policy.window(), now) >= policy.maxRestarts()) {
-            s.lifecycle().move(Lifecycle.Cause.GIVE_UP, Json.object("restarts", s.restarts(),
-                    "maxRestarts", policy.maxRestarts(), "withinMs", policy.window().toMillis()));
+            int restarts = s.restarts();
+            s.lifecycle().move(Lifecycle.Cause.GIVE_UP, (seq, at, session, name) -> new SessionEvent.Errored(seq, at,
+                    session, name, restarts, policy.maxRestarts(), policy.window()));
             return;
         }
         Duration delay = RestartPolicy.delay(attempt);
-        s.lifecycle().move(Lifecycle.Cause.EXIT_TO_RESTART, Json.object("delayMs", delay.toMillis(),
-                "attempt", attempt + 1, "exitCode", exit.exitCode(), "signal", exit.signalName()));
+        s.lifecycle().move(Lifecycle.Cause.EXIT_TO_RESTART, (seq, at, session, name) -> new SessionEvent.Backoff(seq,
+                at, session, name, delay, attempt + 1, exit.exitCode(), exit.signalName()));
         // A stop meanwhile ends the backoff; the timer's step is then refused and does nothing.
-        timer.schedule(() -> s.lifecycle().move(Lifecycle.Cause.BACKOFF_OVER, Map.of()), delay.toMillis(),
+        timer.schedule(() -> s.lifecycle().move(Lifecycle.Cause.BACKOFF_OVER, Lifecycle.Told.NOTHING), delay.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
@@ -135,8 +135,9 @@ final class Supervisor implements AutoCloseable {
                 return;
             }
             s.vitals().restarted(System.nanoTime());
-            s.restarted(next, exit, Json.object("pid", next.pid(), "previousPid", old.pid(),
-                    "restarts", s.restarts() + 1, "reason", reason));
+            int restarts = s.restarts() + 1;
+            s.restarted(next, exit, (seq, at, session, name) -> new SessionEvent.Restarted(seq, at, session, name,
+                    next.pid(), old.pid(), restarts, reason));
         }
         watchExit.accept(s, next);
         if (s.vitals().watched()) {
@@ -144,17 +145,20 @@ final class Supervisor implements AutoCloseable {
         }
         if (reason.equals("stall")) {
             heartbeats.counters().recovery(BeatCounters.Recovery.RESTARTED);
-            events.publish("recovered", Json.object("session", s.id(), "name", s.name(), "action", "restart",
-                    "outcome", BeatCounters.Recovery.RESTARTED.wire(), "pid", next.pid()));
+            long pid = next.pid();
+            events.publish((seq, at) -> new HeartbeatEvent.Recovered(seq, at, s.id(), s.name(), "restart",
+                    BeatCounters.Recovery.RESTARTED.wire(), pid, null));
         }
     }
 
     private void failed(Session s, String reason, RuntimeException e) {
-        s.lifecycle().move(Lifecycle.Cause.START_FAILED, Json.object("error", String.valueOf(e.getMessage())));
+        String error = String.valueOf(e.getMessage());
+        s.lifecycle().move(Lifecycle.Cause.START_FAILED,
+                (seq, at, session, name) -> new SessionEvent.RestartFailed(seq, at, session, name, error));
         if (reason.equals("stall")) {
             heartbeats.counters().recovery(BeatCounters.Recovery.FAILED);
-            events.publish("recovered", Json.object("session", s.id(), "name", s.name(), "action", "restart",
-                    "outcome", BeatCounters.Recovery.FAILED.wire(), "error", String.valueOf(e.getMessage())));
+            events.publish((seq, at) -> new HeartbeatEvent.Recovered(seq, at, s.id(), s.name(), "restart",
+                    BeatCounters.Recovery.FAILED.wire(), null, error));
         }
     }
 

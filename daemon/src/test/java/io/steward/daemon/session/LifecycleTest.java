@@ -24,11 +24,12 @@ class LifecycleTest {
     /** A lifecycle over plain strings as processes, recording the steps it hears. */
     private static final class Probe {
         final List<Step> heard = new ArrayList<>();
-        final Lifecycle<String> life = new Lifecycle<>("p0", (step, p, detail) -> heard.add(step));
+        final Lifecycle<String> life = new Lifecycle<>("p0", (step, p, told) -> heard.add(step));
         int started;
 
         boolean take(Cause cause) {
-            return cause == Cause.STARTED ? life.started("p" + ++started, Map.of()) : life.move(cause, Map.of());
+            return cause == Cause.STARTED ? life.started("p" + ++started, Lifecycle.Told.NOTHING)
+                    : life.move(cause, Lifecycle.Told.NOTHING);
         }
     }
 
@@ -116,7 +117,7 @@ class LifecycleTest {
         assertEquals("recovery-refused", probe.heard.getLast().event());
         assertTrue(probe.take(Cause.EXIT));
         assertEquals(SessionState.EXITED, probe.life.state(), "the recovery's exit does not start it again");
-        assertFalse(probe.life.started("late", Map.of()), "a start that was under way is refused");
+        assertFalse(probe.life.started("late", Lifecycle.Told.NOTHING), "a start that was under way is refused");
         assertEquals("p0", probe.life.process());
     }
 
