@@ -3,9 +3,13 @@ package io.steward.api;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A number of bytes within {@code min..max}; its text form may end in K, M or G (powers of 1024). */
+/**
+ * A number of bytes within {@code min..max}; its text form may end in a unit, K, M or G (powers of
+ * 1024, in either case, alone or followed by {@code B} or {@code iB}: {@code 64K}, {@code 64kb},
+ * {@code 64KiB}), or in {@code B}.
+ */
 public record BytesType(int min, int max) implements OptionType<Integer> {
-    private static final Pattern FORM = Pattern.compile("([0-9]{1,12})([KMG]?)");
+    private static final Pattern FORM = Pattern.compile("([0-9]{1,12})(?:([KMGkmg])(?:i?[Bb])?|[Bb])?");
 
     @Override
     public Integer read(String field, Object json) {
@@ -23,11 +27,10 @@ public record BytesType(int min, int max) implements OptionType<Integer> {
         if (!m.matches()) {
             throw Refusals.invalid(name + ": a size in bytes is required, e.g. 65536, 64K or 1M, not " + Refusals.quoted(text));
         }
-        int shift = switch (m.group(2)) {
+        int shift = m.group(2) == null ? 0 : switch (m.group(2).toUpperCase(java.util.Locale.ROOT)) {
             case "K" -> 10;
             case "M" -> 20;
-            case "G" -> 30;
-            default -> 0;
+            default -> 30;
         };
         long n = Long.parseLong(m.group(1));
         long v = n > Long.MAX_VALUE >> shift ? Long.MAX_VALUE : n << shift;

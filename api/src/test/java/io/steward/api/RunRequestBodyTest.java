@@ -129,6 +129,13 @@ class RunRequestBodyTest {
         assertEquals(65536, RunOptions.RING_BYTES.type().parse("--ring-bytes", "64K"));
         assertEquals(1024 * 1024, RunOptions.RING_BYTES.type().parse("--ring-bytes", "1M"));
         assertEquals(5000, RunOptions.RING_BYTES.type().parse("--ring-bytes", "5000"));
+        for (String m : List.of("64M", "64m", "64MiB", "64MB", "64mb")) {
+            assertEquals(64 << 20, RunOptions.RING_BYTES.type().parse("--ring-bytes", m), m);
+        }
+        assertEquals(8192, RunOptions.RING_BYTES.type().parse("--ring-bytes", "8192B"));
+        for (String bad : List.of("64 M", "64MM", "64iB", "M", "64T", "-64K")) {
+            assertTrue(parseRefused(RunOptions.RING_BYTES, bad).startsWith("--ring-bytes: a size in bytes is required"), bad);
+        }
         assertEquals("--ring-bytes: 1G outside 4K..64M", parseRefused(RunOptions.RING_BYTES, "1G"));
         assertEquals("--ring-bytes: 999999999999G outside 4K..64M", parseRefused(RunOptions.RING_BYTES, "999999999999G"));
         assertTrue(parseRefused(RunOptions.RING_BYTES, "1.5M").startsWith("--ring-bytes: a size in bytes is required"));

@@ -3,6 +3,8 @@ package io.steward.cli;
 import io.steward.api.FlushResult;
 import io.steward.api.ResurrectResult;
 import io.steward.api.SaveResult;
+import io.steward.api.SessionInfo;
+import io.steward.client.Sessions;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,7 +23,7 @@ final class AppCommands {
         public Integer call() {
             SaveResult r = Clients.existing().apps().save();
             List<String> saved = r.saved();
-            Printer.either(json, r.toJson(), "saved " + saved.size() + " apps" + (saved.isEmpty() ? "" : ": " + join(saved)));
+            Printer.either(json, r.toJson(), "saved " + Printer.count(saved.size(), "app") + (saved.isEmpty() ? "" : ": " + join(saved)));
             return 0;
         }
     }
@@ -55,8 +57,10 @@ final class AppCommands {
 
         @Override
         public Integer call() {
-            FlushResult r = Clients.existing().sessions().flush(ref);
-            Printer.either(json, r.toJson(), "flushed the logs of " + r.flushed().size() + " sessions");
+            Sessions sessions = Clients.existing().sessions();
+            List<SessionInfo> known = json ? List.of() : ref != null ? List.of(sessions.get(ref)) : sessions.list(true, null);
+            FlushResult r = sessions.flush(ref);
+            Printer.either(json, r.toJson(), "flushed the logs of " + Printer.sessions(r.flushed(), known));
             return 0;
         }
     }

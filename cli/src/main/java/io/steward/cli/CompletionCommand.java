@@ -1,9 +1,11 @@
 package io.steward.cli;
 
+import io.steward.api.Json;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -14,6 +16,9 @@ import picocli.CommandLine.Parameters;
 final class CompletionCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SHELL", defaultValue = "bash", description = "bash (default) or zsh.")
     String shell;
+
+    @Option(names = "--json", description = "One JSON document: shell and script.")
+    boolean json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -28,7 +33,11 @@ final class CompletionCommand implements Callable<Integer> {
         if (shell.equals("zsh")) {
             script = "autoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n" + script;
         }
-        System.out.print(script);
+        if (json) {
+            Printer.json(Json.object("shell", shell, "script", script));
+        } else {
+            System.out.print(script);
+        }
         return 0;
     }
 }

@@ -4,6 +4,7 @@ import io.steward.api.Durations;
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
 import io.steward.api.KillOlderResult;
+import io.steward.api.MillisType;
 import io.steward.api.PurgeResult;
 import io.steward.api.RunOptions;
 import io.steward.api.SessionInfo;
@@ -13,6 +14,7 @@ import io.steward.client.DaemonEndpoints;
 import io.steward.client.Sessions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,24 +32,48 @@ final class ControlCommands {
         boolean json;
     }
 
-    @Command(name = "send", description = "Write TEXT (or stdin, with -) to a session's stdin.")
+    @Command(name = "send", description = "Type a line into a session's stdin: TEXT and Enter (a newline);"
+            + " --raw sends TEXT exactly, - sends our stdin as it is.")
     static final class Send extends OnSession {
-        @Parameters(index = "1", arity = "0..1", paramLabel = "TEXT|-", description = "Bytes to write; - reads our stdin.")
+        @Parameters(index = "1", arity = "0..1", paramLabel = "TEXT|-", description = "The line; - reads our stdin.")
         String text;
+
+        @Option(names = "--raw", description = "Send TEXT as it is, without the newline.")
+        boolean raw;
+
+        @Option(names = "-e", description = "Interpret backslash escapes in TEXT: \\n, \\t, \\xHH (\\x03 is Ctrl-C), \\\\.")
+        boolean escapes;
 
         @Option(names = "--eof", description = "Close the session's stdin afterwards (a pty gets Ctrl-D).")
         boolean eof;
 
         @Override
         public Integer call() throws Exception {
-            byte[] bytes = text == null ? new byte[0]
-                    : text.equals("-") ? System.in.readAllBytes() : text.getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = bytes();
             if (bytes.length == 0 && !eof) {
                 throw new StewardException(ErrorCode.INVALID_INPUT, "nothing to send: give TEXT, - for stdin, or --eof");
             }
             StdinWritten r = Clients.existing().sessions().send(ref, bytes, eof);
-            Printer.either(json, r.toJson(), "sent " + r.written() + " bytes" + (eof ? ", then EOF" : ""));
+            Printer.either(json, r.toJson(), "sent " + Printer.count(r.written(), "byte") + (eof ? ", then EOF" : ""));
             return 0;
+        }
+
+        /** What to write: the line and a newline, as a person types it; stdin and --raw as they are. */
+        private byte[] bytes() throws java.io.IOException {
+            if (text == null || text.equals("-")) {
+                if (escapes) {
+                    throw new StewardException(ErrorCode.INVALID_INPUT, "-e: applies to TEXT, "
+                            + (text == null ? "and none was given" : "while - sends our stdin as it is"));
+                }
+                return text == null ? new byte[0] : System.in.readAllBytes();
+            }
+            byte[] line = escapes ? Escapes.interpret("-e", text) : text.getBytes(StandardCharsets.UTF_8);
+            if (raw) {
+                return line;
+            }
+            byte[] typed = java.util.Arrays.copyOf(line, line.length + 1);
+            typed[line.length] = '\n';
+            return typed;
         }
     }
 
@@ -91,32 +117,24 @@ final class ControlCommands {
 
     @Command(name = "wait", description = "Block until the session ends, through restarts; exit with its last code (128+signal when killed).")
     static final class Wait extends OnSession {
-        /** Each request waits at most this long, so no connection idles for hours. */
-        private static final long SLICE_MS = 60_000;
-
         @Option(names = "--timeout", paramLabel = "D", description = "Give up after this long (exit 1).")
         String timeout;
 
         @Override
         public Integer call() {
-            long deadline = timeout == null ? Long.MAX_VALUE : System.currentTimeMillis() + Durations.parse(timeout).toMillis();
+            Duration limit = timeout == null ? null : new MillisType(0).parse("--timeout", timeout);
             Sessions sessions = Clients.existing().sessions();
-            while (true) {
-                long left = deadline - System.currentTimeMillis();
-                SessionInfo s = sessions.await(ref, Duration.ofMillis(Math.max(0, Math.min(SLICE_MS, left))));
-                if (!Boolean.TRUE.equals(s.timedOut())) {
-                    Printer.session(s, json);
-                    return Printer.exitCodeOf(s);
-                }
-                if (left <= SLICE_MS) {
-                    if (json) {
-                        Printer.json(s.toJson());
-                    } else {
-                        System.err.println("steward: " + Printer.line(s) + "; timed out after " + timeout);
-                    }
-                    return Errors.FAILURE;
-                }
+            SessionInfo s = Waits.until(limit, slice -> sessions.await(ref, slice));
+            if (!Boolean.TRUE.equals(s.timedOut())) {
+                Printer.session(s, json);
+                return Printer.exitCodeOf(s);
             }
+            if (json) {
+                Printer.json(s.toJson());
+            } else {
+                System.err.println("steward: " + Printer.line(s) + "; timed out after " + Durations.format(limit));
+            }
+            return Errors.FAILURE;
         }
     }
 
@@ -127,15 +145,13 @@ final class ControlCommands {
 
         @Override
         public Integer call() {
-            String[] rc = size.toLowerCase(java.util.Locale.ROOT).split("x");
-            int rows;
-            int cols;
-            try {
-                rows = Integer.parseInt(rc[0]);
-                cols = Integer.parseInt(rc[1]);
-            } catch (RuntimeException e) {
+            String[] rc = size.toLowerCase(java.util.Locale.ROOT).split("x", -1);
+            if (rc.length != 2) {
                 throw new StewardException(ErrorCode.INVALID_INPUT, "size must be ROWSxCOLS, e.g. 40x120, got '" + size + "'");
             }
+            // the range of run's --rows and --cols, said the same way
+            int rows = RunOptions.ROWS.type().parse("rows", rc[0]);
+            int cols = RunOptions.COLS.type().parse("cols", rc[1]);
             Printer.session(Clients.existing().sessions().resize(ref, rows, cols), json);
             return 0;
         }
@@ -145,7 +161,8 @@ final class ControlCommands {
     static final class Rm extends OnSession {
         @Override
         public Integer call() {
-            Printer.either(json, Clients.existing().sessions().remove(ref).toJson(), "removed " + ref);
+            SessionInfo removed = Clients.existing().sessions().remove(ref);
+            Printer.either(json, removed.toJson(), "removed " + Printer.label(removed));
             return 0;
         }
     }
@@ -157,15 +174,17 @@ final class ControlCommands {
 
         @Override
         public Integer call() {
-            PurgeResult r = Clients.existing().sessions().purge();
-            Printer.either(json, r.toJson(), "released " + r.released().size() + " sessions");
+            Sessions sessions = Clients.existing().sessions();
+            List<SessionInfo> before = json ? List.of() : sessions.list(true, null);
+            PurgeResult r = sessions.purge();
+            Printer.either(json, r.toJson(), "released " + Printer.sessions(r.released(), before));
             return 0;
         }
     }
 
-    @Command(name = "kill-older", description = "Stop every running session older than D (soft, then hard).")
+    @Command(name = "kill-older", description = "Stop every running session older than AGE (soft, then hard).")
     static final class KillOlder implements Callable<Integer> {
-        @Parameters(paramLabel = "D", description = "An age, e.g. 12h.")
+        @Parameters(paramLabel = "AGE", description = "An age, e.g. 12h.")
         String age;
 
         @Option(names = "--json", description = "One JSON document.")
@@ -173,8 +192,11 @@ final class ControlCommands {
 
         @Override
         public Integer call() {
-            KillOlderResult r = Clients.existing().sessions().killOlder(Durations.parse(age));
-            Printer.either(json, r.toJson(), "stopping " + r.stopped().size() + " sessions");
+            Duration older = new MillisType(0).parse("AGE", age);
+            Sessions sessions = Clients.existing().sessions();
+            List<SessionInfo> before = json ? List.of() : sessions.list(false, null);
+            KillOlderResult r = sessions.killOlder(older);
+            Printer.either(json, r.toJson(), "stopping " + Printer.sessions(r.stopped(), before));
             return 0;
         }
     }

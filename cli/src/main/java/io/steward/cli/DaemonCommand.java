@@ -6,6 +6,7 @@ import io.steward.api.HealthInfo;
 import io.steward.api.StewardException;
 import io.steward.api.Json;
 import io.steward.api.LockHolder;
+import io.steward.api.MillisType;
 import io.steward.api.StewardHome;
 import io.steward.client.DaemonUnreachableException;
 import io.steward.client.StewardClient;
@@ -122,7 +123,7 @@ final class DaemonCommand {
         @Override
         public Integer call() throws Exception {
             StewardHome home = StewardHome.fromEnvironment();
-            long ms = Durations.parse(grace).toMillis();
+            long ms = new MillisType(0).parse("--grace", grace).toMillis();
             new StewardClient(home).daemon().stopDaemon(Duration.ofMillis(ms));
             long deadline = System.currentTimeMillis() + ms + START_TIMEOUT_MS;
             while (DaemonMain.answering(home.socket()) && System.currentTimeMillis() < deadline) {
@@ -144,8 +145,9 @@ final class DaemonCommand {
             if (json) {
                 System.out.println(Json.write(h.toJson()));
             } else {
-                System.out.printf("steward %s: pid %s, up %s, %s running sessions, home %s%n", h.version(), h.pid(),
-                        Durations.format(Duration.ofSeconds(h.uptime().toSeconds())), h.sessions(), h.home());
+                System.out.printf("steward %s: pid %s, up %s, %s, home %s%n", h.version(), h.pid(),
+                        Durations.format(Duration.ofSeconds(h.uptime().toSeconds())),
+                        Printer.count(h.sessions(), "running session"), h.home());
             }
             return 0;
         }

@@ -2,6 +2,7 @@ package io.steward.cli;
 
 import io.steward.api.Durations;
 import io.steward.api.Json;
+import io.steward.api.MillisType;
 import io.steward.api.Overflow;
 import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
@@ -27,6 +28,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "exec", description = "Run CMD in the foreground; kill its whole tree on timeout or Ctrl-C; exit with its code.")
 final class ExecCommand implements Callable<Integer> {
+    private static final MillisType DURATION = new MillisType(0);
+
     @Option(names = "--timeout", paramLabel = "D", description = "Stop CMD (soft, then hard) after D, e.g. 30s.")
     String timeout;
 
@@ -51,9 +54,9 @@ final class ExecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Duration graceD = Durations.parse(grace);
-        Duration timeoutD = timeout != null ? Durations.parse(timeout) : null;
-        Duration idleD = idleTimeout != null ? Durations.parse(idleTimeout) : null;
+        Duration graceD = DURATION.parse("--grace", grace);
+        Duration timeoutD = timeout != null ? DURATION.parse("--timeout", timeout) : null;
+        Duration idleD = idleTimeout != null ? DURATION.parse("--idle-timeout", idleTimeout) : null;
         boolean stdinTty = Libc.isatty(0);
         ProcessSpec.Builder spec = ProcessSpec.builder(command)
                 .cwd(Path.of("").toAbsolutePath())

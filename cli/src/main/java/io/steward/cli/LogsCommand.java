@@ -183,7 +183,7 @@ final class LogsCommand implements Callable<Integer> {
             return;
         }
         if (p.dropped() > 0) {
-            System.err.println("steward: " + p.dropped() + " bytes of " + p.stream().wire() + " dropped before offset "
+            System.err.println("steward: " + Printer.count(p.dropped(), "byte") + " of " + p.stream().wire() + " dropped before offset "
                     + p.cursor() + " (the ring overflowed, or the log files lack them)");
         }
         PrintStream out = System.out;

@@ -25,7 +25,10 @@ public final class Main implements Runnable {
             ControlCommands.Events.class, BeatsCommand.class, AppCommands.Save.class, AppCommands.Resurrect.class,
             AppCommands.Flush.class, ApplyCommand.class,
             StartupCommand.class, ExecCommand.class, DaemonCommand.class, CapsCommand.class,
-            CompletionCommand.class);
+            CompletionCommand.class, HelpCommand.class);
+
+    /** Verbs that describe the others, so every verb is registered when they run. */
+    private static final List<String> DESCRIBING = List.of("completion", "help");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -42,19 +45,19 @@ public final class Main implements Runnable {
     /**
      * The command line for {@code args}: when the first argument names a verb, only that verb is
      * registered (its parsing, help and errors are the same; the others are never looked at);
-     * otherwise, and for {@code completion}, which describes them all, every verb is.
+     * otherwise, and for {@code completion} and {@code help}, which describe them all, every verb is.
      */
     static CommandLine commandLine(String[] args) {
         CommandLine cli = new CommandLine(new Main());
         Class<?> only = null;
-        if (args.length > 0 && !args[0].equals("completion")) {
+        if (args.length > 0 && !DESCRIBING.contains(args[0])) {
             only = verbNamed(args[0]);
         }
         for (Class<?> c : only != null ? List.<Class<?>>of(only) : SUBCOMMANDS) {
             cli.addSubcommand(c);
         }
-        // every verb's error points to its --help, so every verb has one
-        cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().mixinStandardHelpOptions(true));
+        // every verb's error points to its --help, so every verb has one, the daemon's verbs too
+        cli.getSubcommands().values().forEach(Main::addHelpOption);
         // After the command of exec and run, everything is the command's: `steward run ls -l` must not
         // take -l for ours. Other verbs accept options after their arguments.
         for (String verb : new String[] {"exec", "run"}) {
@@ -86,9 +89,18 @@ public final class Main implements Runnable {
             }
         }
         CommandLine cli = commandLine(args);
-        cli.setParameterExceptionHandler((e, a) -> {
-            e.getCommandLine().getErr().println("steward: " + e.getMessage()
-                    + " (see 'steward " + commandPath(e.getCommandLine()) + "--help')");
+        cli.setParameterExceptionHandler((e, line) -> {
+            CommandLine c = e.getCommandLine();
+            String unknown = unknownVerb(e);
+            if (unknown == null && asksForHelp(line)) {
+                // help wins over what else the line lacks or has wrong: the usage is what that user needs
+                c.usage(c.getOut());
+                c.getOut().flush();
+                return 0;
+            }
+            String path = verbPath(c);
+            c.getErr().println("steward: " + (unknown != null ? unknown
+                    : e.getMessage() + " (see 'steward " + (path.isEmpty() ? "" : path + " ") + "--help')"));
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -132,9 +144,46 @@ public final class Main implements Runnable {
         return null;
     }
 
-    private static String commandPath(CommandLine c) {
-        String name = c.getCommandName();
-        return name.equals("steward") ? "" : name + " ";
+    /** A {@code -h, --help} option on {@code c} and on its own verbs (the daemon's), unless it has one. */
+    private static void addHelpOption(CommandLine c) {
+        if (c.getCommandSpec().optionsMap().get("--help") == null) {
+            c.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help and exit.").build());
+        }
+        c.getSubcommands().values().forEach(Main::addHelpOption);
+    }
+
+    /** The line saying a verb is not one, with the nearest there is; null for any other usage error. */
+    private static String unknownVerb(CommandLine.ParameterException e) {
+        if (e instanceof UnknownCommand) {
+            return e.getMessage();
+        }
+        CommandLine c = e.getCommandLine();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !c.getSubcommands().isEmpty()
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().getFirst().startsWith("-")) {
+            return UnknownCommand.of(c, u.getUnmatched().getFirst()).getMessage();
+        }
+        return null;
+    }
+
+    /** Whether the line asks for help ({@code -h}, {@code --help}) in steward's part of it, before any {@code --}. */
+    private static boolean asksForHelp(String[] line) {
+        for (String a : line) {
+            if (a.equals("--")) {
+                return false;
+            }
+            if (a.equals("-h") || a.equals("--help")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The verbs that lead to {@code c}: {@code logs}, {@code daemon run}; empty for steward itself. */
+    static String verbPath(CommandLine c) {
+        String qualified = c.getCommandSpec().qualifiedName(" ");
+        int space = qualified.indexOf(' ');
+        return space < 0 ? "" : qualified.substring(space + 1);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

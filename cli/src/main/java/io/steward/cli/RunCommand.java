@@ -1,15 +1,19 @@
 package io.steward.cli;
 
 import io.steward.api.BoolType;
+import io.steward.api.ErrorCode;
 import io.steward.api.MillisType;
 import io.steward.api.RunOption;
 import io.steward.api.RunOptions;
 import io.steward.api.RunRequestBody;
 import io.steward.api.SessionInfo;
+import io.steward.api.StewardException;
 import io.steward.api.TextListType;
 import io.steward.api.TextMapType;
+import io.steward.core.SpawnException;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,13 +29,15 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "run", description = "Start a session in the daemon and print its id.")
 final class RunCommand implements Callable<Integer> {
-    static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
-    private static final MillisType READY_TIMEOUT_TYPE = new MillisType(0);
+    /** As long as apply waits for an app's dependency (its {@code ready-timeout}). */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final MillisType READY_TIMEOUT_TYPE = new MillisType(1);
 
-    @Option(names = "--wait-ready", description = "Return once it reports READY=1 (implies --notify); exit 1 if it ends first.")
+    @Option(names = "--wait-ready", description = "Return once it reports READY=1 (implies --notify); exit 1 if it ends"
+            + " first or --ready-timeout passes (it keeps running then).")
     boolean waitReady;
 
-    @Option(names = "--ready-timeout", paramLabel = "D", description = "How long --wait-ready waits (default 5m).")
+    @Option(names = "--ready-timeout", paramLabel = "D", description = "How long --wait-ready waits (default 60s).")
     String readyTimeout;
 
     @Option(names = "--attach", description = "Attach to it at once (as steward attach); with --pty the terminal takes our window size.")
@@ -49,18 +55,28 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RunRequestBody body = body();
-        Duration timeout = readyTimeout != null ? READY_TIMEOUT_TYPE.parse("--ready-timeout", readyTimeout) : READY_TIMEOUT;
-        SessionInfo s = Clients.starting().sessions().run(body);
+        Duration timeout = readyTimeout();
+        SessionInfo s;
+        try {
+            s = Clients.starting().sessions().run(body);
+        } catch (StewardException e) {
+            OptionalInt shellCode = SpawnException.shellCodeOf(e.getMessage());
+            if (shellCode.isPresent()) {
+                System.err.println("steward: " + e.getMessage()); // as exec says it, with exec's code
+                return shellCode.getAsInt();
+            }
+            throw FlagNames.of(e);
+        }
         if (waitReady) {
-            s = Clients.existing().sessions().awaitReady(s.id(), timeout);
+            long start = System.nanoTime();
+            String ref = s.id();
+            s = Waits.until(timeout, slice -> Clients.existing().sessions().awaitReady(ref, slice));
             if (!Boolean.TRUE.equals(s.heartbeat().ready())) {
                 if (json) {
                     Printer.json(s.toJson());
                 }
-                System.err.println("steward: session " + s.id() + (Boolean.TRUE.equals(s.timedOut())
-                        ? " did not report ready in time" : " ended before it reported ready") + " ("
-                        + s.phase().wire() + ")");
-                return 1;
+                System.err.println("steward: " + notReady(s, Duration.ofNanos(System.nanoTime() - start)));
+                return Errors.FAILURE;
             }
         }
         if (json) {
@@ -69,6 +85,28 @@ final class RunCommand implements Callable<Integer> {
             System.out.println(s.id());
         }
         return attach ? AttachCommand.attach(Clients.existing(), s.id(), false, false, json) : 0;
+    }
+
+    private Duration readyTimeout() {
+        if (readyTimeout == null) {
+            return READY_TIMEOUT;
+        }
+        if (!waitReady) {
+            throw new StewardException(ErrorCode.INVALID_INPUT, "--ready-timeout: needs --wait-ready, which it bounds");
+        }
+        return READY_TIMEOUT_TYPE.parse("--ready-timeout", readyTimeout);
+    }
+
+    /** Why --wait-ready gave up, and after how long: {@code web (wpu3ypko) did not report ready within 60s; …}. */
+    private static String notReady(SessionInfo s, Duration waited) {
+        if (Boolean.TRUE.equals(s.timedOut())) {
+            return Printer.label(s) + " did not report ready (READY=1) within " + SessionView.time(waited)
+                    + " (--ready-timeout); it is still " + SessionView.state(s) + ": steward stop "
+                    + (s.name() != null ? s.name() : SessionView.shortId(s))
+                    + " ends it";
+        }
+        return Printer.label(s) + " ended before it reported ready, after " + SessionView.time(waited) + " ("
+                + SessionView.ending(s) + ")";
     }
 
     /** The request: the command, the options given, each checked by its type before anything is sent. */

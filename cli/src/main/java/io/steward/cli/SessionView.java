@@ -29,6 +29,14 @@ final class SessionView {
         };
     }
 
+    /**
+     * How its process ended ({@code exited 3}, {@code killed TERM}), read from the process, whose end
+     * can come before the session's state says so; the state while it runs.
+     */
+    static String ending(SessionInfo s) {
+        return s.signal() != null ? "killed " + s.signal() : s.exitCode() != null ? "exited " + s.exitCode() : state(s);
+    }
+
     /** How the process before a restart ended ({@code exited 3}, {@code killed TERM}), or "-". */
     static String lastExit(SessionInfo s) {
         SessionInfo.LastExit last = s.lastExit();

@@ -1,6 +1,7 @@
 package io.steward.cli;
 
 import io.steward.api.ErrorCode;
+import io.steward.api.Json;
 import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
 import java.io.IOException;
@@ -21,19 +22,27 @@ final class StartupCommand implements Callable<Integer> {
     @Option(names = "--install", description = "Write it to the user's unit directory instead of printing it.")
     boolean install;
 
+    @Option(names = "--json", description = "One JSON document: the unit, and the file it was written to with --install.")
+    boolean json;
+
     @Override
     public Integer call() throws IOException {
         String unit = unit(launcher(), StewardHome.fromEnvironment());
-        if (!install) {
-            System.out.print(unit);
-            return 0;
+        Path file = null;
+        if (install) {
+            Path dir = unitDirectory();
+            Files.createDirectories(dir);
+            file = dir.resolve(UNIT);
+            Files.writeString(file, unit);
         }
-        Path dir = unitDirectory();
-        Files.createDirectories(dir);
-        Path file = dir.resolve(UNIT);
-        Files.writeString(file, unit);
-        System.out.println("steward: wrote " + file + "; enable it with: systemctl --user daemon-reload && "
-                + "systemctl --user enable --now " + UNIT + " (and loginctl enable-linger to start it at boot)");
+        if (json) {
+            Printer.json(Json.object("unit", unit, "file", file != null ? file.toString() : null));
+        } else if (file == null) {
+            System.out.print(unit);
+        } else {
+            System.out.println("steward: wrote " + file + "; enable it with: systemctl --user daemon-reload && "
+                    + "systemctl --user enable --now " + UNIT + " (and loginctl enable-linger to start it at boot)");
+        }
         return 0;
     }
 

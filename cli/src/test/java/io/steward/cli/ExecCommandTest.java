@@ -116,7 +116,7 @@ class ExecCommandTest {
         assertEquals(1, bad.err().lines().count(), bad.err());
         Cli.Result badDuration = Cli.run(null, "exec", "--timeout", "soon", "--", "true");
         assertEquals(2, badDuration.code());
-        assertTrue(badDuration.err().startsWith("steward: invalid duration 'soon'"), badDuration.err());
+        assertTrue(badDuration.err().startsWith("steward: --timeout: invalid duration 'soon'"), badDuration.err());
         Cli.Result none = Cli.run(null, "exec");
         assertEquals(2, none.code());
     }

@@ -56,6 +56,7 @@ class QuickLineTest {
         agrees("logs", "-n", "3", "--", "-web");
         agrees("send", "web", "hello");
         agrees("send", "web", "--eof");
+        agrees("send", "web", "-e", "--raw", "a\\tb");
         agrees("signal", "web", "HUP");
         agrees("stop", "web", "--grace", "2s", "--wait");
         agrees("stop", "web");
@@ -72,7 +73,13 @@ class QuickLineTest {
         declines("ls", "-aj");
         declines("ls", "--json=true");
         declines("ls", "--label");
-        declines("ls", "--help");
+        for (String verb : List.of("ls", "status", "logs", "send", "signal", "stop", "kill", "wait", "resize", "rm",
+                "purge", "kill-older", "events")) {
+            // help is picocli's: the fast path hands it back, whatever else the line holds
+            declines(verb, "--help");
+            declines(verb, "-h");
+            declines(verb, "web", "--help");
+        }
         declines("status");
         declines("status", "a", "b");
         declines("logs", "web", "--tail", "many");

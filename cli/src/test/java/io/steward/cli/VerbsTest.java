@@ -115,7 +115,7 @@ class VerbsTest {
         assertEquals(90_000, ((Number) json("status", dflt, "--json").get("startTimeoutMs")).intValue());
         Cli.Result unwatched = steward("run", "--start-timeout", "2s", "--", "true");
         assertEquals(2, unwatched.code(), unwatched.err());
-        assertTrue(unwatched.err().startsWith("steward: startTimeoutMs: needs stallAfterMs or watchdogMs"), unwatched.err());
+        assertTrue(unwatched.err().startsWith("steward: --start-timeout: needs --stall-after or --watchdog"), unwatched.err());
     }
 
     @Test
@@ -267,7 +267,7 @@ class VerbsTest {
     @Test
     void sendStopKillWaitAndExitCodes() throws Exception {
         String cat = run("run", "--", "cat");
-        assertEquals("sent 6 bytes", ok("send", cat, "hello\n").out().strip());
+        assertEquals("sent 6 bytes", ok("send", cat, "hello").out().strip(), "the line and its newline");
         Cli.Result eof = Cli.runWith(env, "from stdin\n", "send", cat, "-", "--eof");
         assertEquals(0, eof.code(), eof.err());
         Cli.Result waited = steward("wait", cat, "--timeout", "20s");
@@ -309,7 +309,7 @@ class VerbsTest {
     void resizeReachesThePty() throws Exception {
         String sh = run("run", "--pty", "--", "sh");
         ok("resize", sh, "40x120");
-        ok("send", sh, "stty size; exit\n");
+        ok("send", sh, "stty size; exit");
         ok("wait", sh, "--timeout", "20s");
         assertTrue(ok("logs", sh).out().contains("40 120"), ok("logs", sh).out());
         Cli.Result bad = steward("resize", sh, "forty");

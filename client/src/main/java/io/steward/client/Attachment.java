@@ -2,8 +2,6 @@ package io.steward.client;
 
 import io.steward.api.Json;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -26,7 +24,7 @@ public final class Attachment implements AutoCloseable {
      *     or {@code already-attached}
      */
     static Attachment open(Path socket, Path lock, String ref, AttachOptions options) {
-        String path = "/v1/sessions/" + URLEncoder.encode(ref, StandardCharsets.UTF_8) + "/attach" + options.query();
+        String path = StewardClient.sessionPath(ref) + "/attach" + options.query();
         return new Attachment(WebSocketConnection.open(socket, lock, path));
     }
 

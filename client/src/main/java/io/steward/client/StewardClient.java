@@ -2,6 +2,7 @@ package io.steward.client;
 
 import io.steward.api.ErrorBody;
 import io.steward.api.Json;
+import io.steward.api.SessionRef;
 import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
 import java.io.BufferedReader;
@@ -177,8 +178,13 @@ public final class StewardClient {
         }
     }
 
+    /**
+     * The path of a session: a reference no session can have is refused here, before any request,
+     * since the daemon's HTTP server would refuse some of them (an encoded slash, a line too long)
+     * with its own words instead of steward's.
+     */
     static String sessionPath(String ref) {
-        return "/v1/sessions/" + encode(ref);
+        return "/v1/sessions/" + encode(SessionRef.requireShape(ref));
     }
 
     /** Percent-encodes everything but unreserved characters, so a reference is one path segment. */

@@ -33,6 +33,7 @@ class SpawnFailureTest extends RuntimeTestBase {
             assertTrue(e.getMessage().contains("'steward-no-such-program'"), e.getMessage());
             assertTrue(e.getMessage().contains("ENOENT"), e.getMessage());
             assertEquals(127, e.shellCode());
+            assertEquals(127, SpawnException.shellCodeOf(e.getMessage()).orElseThrow());
             assertEquals(ErrorCode.INVALID_INPUT, e.code());
         }
         SpawnException abs = assertThrows(SpawnException.class,
@@ -52,6 +53,7 @@ class SpawnFailureTest extends RuntimeTestBase {
                 () -> runtime.spawn(ProcessSpec.builder(script.toString()).build()));
         assertTrue(e.getMessage().contains(script.toString()) && e.getMessage().contains("EACCES"), e.getMessage());
         assertEquals(126, e.shellCode());
+        assertEquals(126, SpawnException.shellCodeOf(e.getMessage()).orElseThrow());
         assertEquals(before, openFds());
     }
 
@@ -78,7 +80,17 @@ class SpawnFailureTest extends RuntimeTestBase {
         SpawnException notDir = assertThrows(SpawnException.class,
                 () -> runtime.spawn(ProcessSpec.builder("true").cwd(file).build()));
         assertTrue(notDir.getMessage().contains("ENOTDIR"), notDir.getMessage());
+        assertEquals(126, SpawnException.shellCodeOf(notDir.getMessage()).orElseThrow(), "a directory is not the program");
         assertEquals(before, openFds());
+    }
+
+    @Test
+    void onlyASpawnFailuresMessageReadsAsOne() {
+        assertEquals(127, SpawnException.shellCodeOf("cannot start: program 'a': b': ENOENT (No such file or directory)")
+                .orElseThrow());
+        for (String other : java.util.List.of("no session 'x'", "cannot start: program 'x'", "name: cannot start: program 'x': ENOENT (y) z")) {
+            assertTrue(SpawnException.shellCodeOf(other).isEmpty(), other);
+        }
     }
 
     @Test
