@@ -89,17 +89,29 @@ public final class StdinSink {
      * @throws StewardException {@code too-large} when it does not fit, {@code closed} after EOF
      */
     public void offer(byte[] data) {
+        if (!tryOffer(data)) {
+            throw new StewardException(ErrorCode.TOO_LARGE,
+                    "stdin queue full: " + queued() + " bytes pending, limit " + limit);
+        }
+    }
+
+    /**
+     * Queues {@code data} if it fits now, without waiting: for a thread that must not block.
+     *
+     * @return false, having taken nothing, when it does not fit
+     * @throws StewardException {@code closed} after EOF
+     */
+    public boolean tryOffer(byte[] data) {
         boolean wake;
         lock.lock();
         try {
             ensureOpen();
             if (queued + data.length > limit) {
-                throw new StewardException(ErrorCode.TOO_LARGE,
-                        "stdin queue full: " + queued + " bytes pending, limit " + limit);
+                return false;
             }
             int off = writeDirect(data, 0);
             if (off == data.length) {
-                return;
+                return true;
             }
             byte[] rest = off == 0 ? data : java.util.Arrays.copyOfRange(data, off, data.length);
             wake = chunks.isEmpty();
@@ -111,6 +123,7 @@ public final class StdinSink {
         if (wake) {
             wakeWriter.run();
         }
+        return true;
     }
 
     /** Requests EOF: the fd closes once every queued byte is written. */

@@ -196,6 +196,48 @@ class AttachTest extends DaemonFixture {
     }
 
     @Test
+    void inputBeyondAFullStdinQueueWaitsInOrderWhileTheDaemonServesOthers() throws Exception {
+        java.nio.file.Path go = java.nio.file.Files.createTempDirectory(stewardHome.dir(), "go").resolve("go");
+        // Reads nothing until told, so 4 MiB of input meets the 1 MiB stdin queue and the pipe.
+        String id = start("argv", List.of("sh", "-c", "while [ ! -e " + go + " ]; do sleep 0.05; done; exec cat"),
+                "ringBytes", 8L << 20);
+        byte[] input = new byte[4 << 20];
+        new java.util.Random(12).nextBytes(input);
+        try (WsConnector ws = new WsConnector(stewardHome.socket())) {
+            WsListener l = new WsListener();
+            ws.attach(l, id, "");
+            l.awaitText("hello");
+            Thread sender = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int off = 0; off < input.length; off += 64 * 1024) {
+                        l.sendBinary(java.util.Arrays.copyOfRange(input, off, off + 64 * 1024));
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            io.steward.core.StdinSink sink = daemon.sessions().find(id).process().stdin().orElseThrow();
+            poll("the stdin queue full", () -> sink.queued() > io.steward.core.StdinSink.DEFAULT_LIMIT - 64 * 1024);
+            // The frame that found the queue full waits on a thread of its own: the daemon's
+            // threads still serve everyone else.
+            String other = start("argv", List.of("sh", "-c", "read x; echo got-$x"));
+            try (WsConnector ws2 = new WsConnector(stewardHome.socket())) {
+                WsListener o = new WsListener();
+                ws2.attach(o, other, "");
+                o.awaitText("hello");
+                o.sendBinary("7\n".getBytes(StandardCharsets.UTF_8));
+                o.awaitText("exit");
+                assertEquals("got-7\n", o.text(STDOUT));
+            }
+            java.nio.file.Files.createFile(go);
+            sender.join(Duration.ofSeconds(60));
+            assertFalse(sender.isAlive(), "every frame was taken once the child read");
+            poll("all input echoed", () -> l.size(STDOUT) >= input.length);
+            assertTrue(java.util.Arrays.equals(input, l.bytes(STDOUT)), "the input arrived whole and in order");
+        }
+    }
+
+    @Test
     void readOnlyClientsInputAndResizeAreIgnored() throws Exception {
         String id = start("argv", List.of("sh"), "pty", true);
         try (WsConnector ws = new WsConnector(stewardHome.socket())) {

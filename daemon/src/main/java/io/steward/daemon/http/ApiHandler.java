@@ -51,6 +51,13 @@ final class ApiHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        // A thread of its own: many handlers wait (wait, apply, events, logs), and Jetty's threads
+        // are a few platform threads that must stay free to select and to carry keystrokes.
+        Thread.ofVirtual().name("steward-api").start(() -> serve(request, response, callback));
+        return true;
+    }
+
+    private void serve(Request request, Response response, Callback callback) {
         metrics.request();
         try {
             Caller caller = caller(request, sessions);
@@ -65,7 +72,6 @@ final class ApiHandler extends Handler.Abstract {
             metrics.error(ErrorCode.INTERNAL);
             Http.problem(response, new StewardException(ErrorCode.INTERNAL, "internal error: " + e), callback);
         }
-        return true;
     }
 
     /** The connection's caller; another uid is refused, and audited. */

@@ -189,13 +189,29 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
             try {
                 StdinSink sink = session.process().stdin().orElseThrow(
                         () -> new StewardException(ErrorCode.CLOSED, "session has no stdin"));
-                sink.write(data);
+                // Frames arrive on the thread that selected them, which must never wait: a full
+                // stdin queue is waited on by a virtual thread, and the next frame is asked for
+                // only once it is in, so input keeps its order and its backpressure.
+                if (!sink.tryOffer(data)) {
+                    Thread.ofVirtual().name("attach-stdin").start(() -> writeThenDemand(sink, data));
+                    return;
+                }
                 session.touch();
             } catch (StewardException e) {
                 text(Json.object("type", "error", "code", e.code().wire(), "detail", e.getMessage()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+        }
+        ws.demand();
+    }
+
+    private void writeThenDemand(StdinSink sink, byte[] data) {
+        try {
+            sink.write(data);
+            session.touch();
+        } catch (StewardException e) {
+            text(Json.object("type", "error", "code", e.code().wire(), "detail", e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         ws.demand();
     }
