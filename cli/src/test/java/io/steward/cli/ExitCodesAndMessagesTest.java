@@ -9,37 +9,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exit codes and messages a user can rely on: run's command that cannot start, references no
  * session can have, the flags named as typed, sizes with units and ranges, JSON, counts and names.
  */
-class ExitCodesAndMessagesTest {
-    @TempDir
-    Path tmp;
-
-    private RunningDaemon daemon;
-    private Map<String, String> env;
-
-    @BeforeEach
-    void start() throws Exception {
-        daemon = RunningDaemon.start(tmp.resolve("home"));
-        env = daemon.env;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        daemon.close();
-    }
-
-    private Cli.Result steward(String... args) throws Exception {
-        return Cli.runWith(env, null, args);
-    }
-
+class ExitCodesAndMessagesTest extends WithDaemon {
     private String ok(String... args) throws Exception {
         Cli.Result r = steward(args);
         assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());

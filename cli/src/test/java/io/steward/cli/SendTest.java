@@ -7,38 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.StewardException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code send} types a line and its Enter; {@code --raw}, {@code -e} and {@code -} send what they are given. */
-class SendTest {
-    @TempDir
-    Path tmp;
-
-    private RunningDaemon daemon;
-    private Map<String, String> env;
-
-    @BeforeEach
-    void start() throws Exception {
-        daemon = RunningDaemon.start(tmp.resolve("home"));
-        env = daemon.env;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        daemon.close();
-    }
-
-    private Cli.Result steward(String stdin, String... args) throws Exception {
-        return Cli.runWith(env, stdin, args);
-    }
-
+class SendTest extends WithDaemon {
     private String ok(String... args) throws Exception {
-        Cli.Result r = steward(null, args);
+        Cli.Result r = steward(args);
         assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
         return r.out();
     }
@@ -61,7 +36,7 @@ class SendTest {
         assertEquals("sent 1 byte\n", ok("send", cat, ""), "an empty line is an Enter");
         ok("send", cat, "-e", "a\\tb\\x41\\\\");
         ok("send", cat, "--raw", "-e", "\\x01\\r\\n");
-        Cli.Result piped = steward("from stdin\nno end", "send", cat, "-");
+        Cli.Result piped = stewardWithStdin("from stdin\nno end", "send", cat, "-");
         assertEquals(0, piped.code(), piped.err());
         assertEquals("sent 17 bytes\n", piped.out(), "stdin goes as it is: no newline added");
         logsBecome(cat, "make test\nas is: \na\tbA\\\n\u0001\r\nfrom stdin\nno end");
@@ -89,11 +64,11 @@ class SendTest {
                 "lone\\", "steward: -e: a lone \\ at the end; write \\\\ for a backslash\n",
                 "-", "steward: -e: applies to TEXT, while - sends our stdin as it is\n");
         for (var r : refusals.entrySet()) {
-            Cli.Result refused = steward("x", "send", cat, "-e", r.getKey());
+            Cli.Result refused = stewardWithStdin("x", "send", cat, "-e", r.getKey());
             assertEquals(2, refused.code(), r.getKey());
             assertEquals(r.getValue(), refused.err());
         }
-        Cli.Result nothing = steward(null, "send", cat, "--raw", "");
+        Cli.Result nothing = steward("send", cat, "--raw", "");
         assertEquals(2, nothing.code());
         assertEquals("steward: nothing to send: give TEXT, - for stdin, or --eof\n", nothing.err());
         ok("send", cat, "--raw", "last");

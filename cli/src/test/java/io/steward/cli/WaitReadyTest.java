@@ -4,37 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.Json;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code run --wait-ready} waits at most {@code --ready-timeout} (60 s, as apply), and says how long it waited. */
-class WaitReadyTest {
-    @TempDir
-    Path tmp;
-
-    private RunningDaemon daemon;
-    private Map<String, String> env;
-
-    @BeforeEach
-    void start() throws Exception {
-        daemon = RunningDaemon.start(tmp.resolve("home"));
-        env = daemon.env;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        daemon.close();
-    }
-
-    private Cli.Result steward(String... args) throws Exception {
-        return Cli.runWith(env, null, args);
-    }
-
+class WaitReadyTest extends WithDaemon {
     @Test
     void itGivesUpAtTheReadyTimeoutAndTheSessionRunsOn() throws Exception {
         long start = System.nanoTime();

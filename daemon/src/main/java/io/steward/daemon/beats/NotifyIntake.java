@@ -46,17 +46,7 @@ final class NotifyIntake {
     }
 
     private void handle(Session s, MemorySegment buffer, ReceivedDatagram r, long now) {
-        if (r.controlTruncated()) {
-            counters.drop(BeatCounters.Drop.CTRL_TRUNCATED);
-            if (gate.open("ctrl-truncated", now)) {
-                long length = r.length();
-                gate.publish("ctrl-truncated", now,
-                        (seq, at, suppressed) -> new HeartbeatEvent.CtrlTruncated(seq, at, s.id(), length, suppressed));
-            }
-            return;
-        }
-        if (!r.hasCredentials()) {
-            counters.drop(BeatCounters.Drop.NO_CREDENTIALS);
+        if (!Credentials.attached(s, r, now, counters, gate)) {
             return;
         }
         if (r.truncated()) {

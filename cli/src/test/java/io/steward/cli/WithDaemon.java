@@ -1,0 +1,36 @@
+package io.steward.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A test that drives the CLI against a daemon of its own, started before each test and stopped after. */
+abstract class WithDaemon {
+    @TempDir
+    Path tmp;
+
+    RunningDaemon daemon;
+    Map<String, String> env;
+
+    @BeforeEach
+    void startDaemon() throws Exception {
+        daemon = RunningDaemon.start(tmp.resolve("home"));
+        env = daemon.env;
+    }
+
+    @AfterEach
+    void stopDaemon() throws Exception {
+        daemon.close();
+    }
+
+    /** The CLI in this JVM, with the daemon's home and {@code stdin} (null: none). */
+    Cli.Result stewardWithStdin(String stdin, String... args) throws Exception {
+        return Cli.runWith(env, stdin, args);
+    }
+
+    Cli.Result steward(String... args) throws Exception {
+        return Cli.runWith(env, null, args);
+    }
+}
