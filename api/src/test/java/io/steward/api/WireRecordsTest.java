@@ -165,6 +165,21 @@ class WireRecordsTest {
     }
 
     /** {@code text} read into its record and written again: the same bytes, and the same values. */
+    @Test
+    void everyAttachMessageWritesBackByteForByte() {
+        for (String text : List.of(
+                "{\"type\":\"hello\",\"session\":\"abcd1234\",\"kind\":\"pty\",\"stdoutCursor\":12,\"stderrCursor\":0,\"readOnly\":false}",
+                "{\"type\":\"dropped\",\"stream\":\"stderr\",\"bytes\":4096,\"cursor\":70000}",
+                "{\"type\":\"stolen\"}",
+                "{\"type\":\"restarted\",\"exitCode\":null,\"signal\":\"TERM\",\"outcome\":\"soft-exit\",\"pid\":4242,\"restarts\":3}",
+                "{\"type\":\"exit\",\"exitCode\":4,\"signal\":null,\"outcome\":\"natural-exit\"}",
+                "{\"type\":\"error\",\"code\":\"invalid-input\",\"detail\":\"unknown control message 'x'\"}")) {
+            same(text, AttachMessage::fromJson, AttachMessage::toJson);
+        }
+        assertNull(AttachMessage.fromJson(Json.parseObject("{\"type\":\"from-a-newer-daemon\"}")),
+                "a type this side does not know is no message of it");
+    }
+
     private static <T> T same(String text, Function<Map<String, Object>, T> read, Function<T, Map<String, Object>> write) {
         Map<String, Object> json = Json.parseObject(text);
         T record = read.apply(json);

@@ -1,5 +1,6 @@
 package io.steward.cli;
 
+import io.steward.api.AttachMessage;
 import io.steward.api.ErrorCode;
 import io.steward.client.AttachEvent;
 import io.steward.client.AttachOptions;
@@ -89,7 +90,7 @@ final class AttachCommand implements Callable<Integer> {
         OutputStream out = new FileOutputStream(FileDescriptor.out);
         OutputStream err = new FileOutputStream(FileDescriptor.err);
         AttachEnding ending = null;
-        AttachEvent.Error lastError = null;
+        AttachMessage.Error lastError = null;
         while (true) {
             switch (a.next()) {
                 case AttachEvent.Output o -> {
@@ -99,7 +100,7 @@ final class AttachCommand implements Callable<Integer> {
                         detacher.detach(); // our output is gone: nobody watches any more
                     }
                 }
-                case AttachEvent.Hello h -> {
+                case AttachEvent.Control(AttachMessage.Hello h) -> {
                     if (stdinTty && h.pty()) {
                         terminal.makeRaw();
                     }
@@ -112,11 +113,11 @@ final class AttachCommand implements Callable<Integer> {
                         forwardInput(a, stdinTty, readOnly, detacher);
                     }
                 }
-                case AttachEvent.Stolen s -> ending = AttachEnding.stolen();
-                case AttachEvent.Restarted r -> notice(err, terminal, AttachEnding.restarted(ref, r, json));
-                case AttachEvent.Exit x -> ending = AttachEnding.exited(ref, x);
-                case AttachEvent.Error e -> lastError = e;
-                case AttachEvent.Dropped d -> { } // a terminal redraws; a log reader asked for the tail anyway
+                case AttachEvent.Control(AttachMessage.Stolen s) -> ending = AttachEnding.stolen();
+                case AttachEvent.Control(AttachMessage.Restarted r) -> notice(err, terminal, AttachEnding.restarted(ref, r, json));
+                case AttachEvent.Control(AttachMessage.Exit x) -> ending = AttachEnding.exited(ref, x);
+                case AttachEvent.Control(AttachMessage.Error e) -> lastError = e;
+                case AttachEvent.Control(AttachMessage.Dropped d) -> { } // a terminal redraws; a log reader asked for the tail anyway
                 case AttachEvent.Other o -> { }
                 case AttachEvent.Closed c -> {
                     if (ending != null) {

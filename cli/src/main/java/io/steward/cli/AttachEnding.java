@@ -2,7 +2,7 @@ package io.steward.cli;
 
 import io.steward.api.Json;
 import io.steward.api.Outcome;
-import io.steward.client.AttachEvent;
+import io.steward.api.AttachMessage;
 import io.steward.sys.Signal;
 import java.util.Map;
 
@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * @param kind {@code detached}, {@code exited}, {@code stolen}, {@code lost} or {@code refused}
  */
-record AttachEnding(String kind, String message, int exitCode, AttachEvent.Exit exit) {
+record AttachEnding(String kind, String message, int exitCode, AttachMessage.Exit exit) {
     static AttachEnding detached(String ref) {
         return new AttachEnding("detached", "detached from " + ref, 0, null);
     }
 
-    static AttachEnding exited(String ref, AttachEvent.Exit e) {
+    static AttachEnding exited(String ref, AttachMessage.Exit e) {
         if (e.signal() != null) {
             return new AttachEnding("exited", "session " + ref + " exited with signal " + e.signal(),
                     128 + signalNumber(e.signal()), e);
@@ -27,7 +27,7 @@ record AttachEnding(String kind, String message, int exitCode, AttachEvent.Exit 
     }
 
     /** The line told while attached when the session restarts its process; the attachment goes on. */
-    static String restarted(String ref, AttachEvent.Restarted r, boolean json) {
+    static String restarted(String ref, AttachMessage.Restarted r, boolean json) {
         if (json) {
             return Json.write(Json.object("restarted", r.restarts(), "pid", r.pid(), "exitCode", r.exitCode(),
                     "signal", r.signal(), "outcome", wire(r.outcome())));
@@ -45,7 +45,7 @@ record AttachEnding(String kind, String message, int exitCode, AttachEvent.Exit 
         return new AttachEnding("lost", "daemon connection lost", Errors.FAILURE, null);
     }
 
-    static AttachEnding refused(AttachEvent.Error e) {
+    static AttachEnding refused(AttachMessage.Error e) {
         return new AttachEnding("refused", e.detail(), Errors.exitCode(e.code()), null);
     }
 

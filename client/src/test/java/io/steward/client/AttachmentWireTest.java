@@ -119,7 +119,7 @@ class AttachmentWireTest {
             assertArrayEquals(new byte[] {0x0f, (byte) 0xa1}, close.payload(), "the close code is echoed");
         }, done);
         try (Attachment a = client.attach("abcdef", AttachOptions.DEFAULT)) {
-            AttachEvent.Hello hello = (AttachEvent.Hello) a.next();
+            io.steward.api.AttachMessage.Hello hello = (io.steward.api.AttachMessage.Hello) ((AttachEvent.Control) a.next()).message();
             assertTrue(hello.pty());
             AttachEvent.Output out = (AttachEvent.Output) a.next();
             assertEquals(AttachEvent.Output.STDERR, out.stream());
@@ -169,7 +169,7 @@ class AttachmentWireTest {
             CannedServer.write(ch, both); // one write: the client reads the frame in the same read as the head
         }, done);
         try (Attachment a = client.attach("web", AttachOptions.DEFAULT)) {
-            AttachEvent.Hello hello = (AttachEvent.Hello) a.next();
+            io.steward.api.AttachMessage.Hello hello = (io.steward.api.AttachMessage.Hello) ((AttachEvent.Control) a.next()).message();
             assertEquals(io.steward.api.SessionInfo.Kind.PIPE, hello.kind());
         }
         done.get(10, TimeUnit.SECONDS);

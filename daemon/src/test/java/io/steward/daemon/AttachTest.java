@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.steward.api.AttachMessage;
 import io.steward.api.Json;
 import io.steward.api.SessionInfo;
-import io.steward.client.AttachEvent;
 import io.steward.client.UnixHttp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -101,7 +101,7 @@ class AttachTest extends DaemonFixture {
             assertTrue(c.texts("dropped").isEmpty());
 
             client.sessions().stop(id, Duration.ofSeconds(1), false);
-            AttachEvent.Exit exit = (AttachEvent.Exit) AttachEvent.fromJson(c.awaitText("exit"));
+            AttachMessage.Exit exit = (AttachMessage.Exit) AttachMessage.fromJson(c.awaitText("exit"));
             assertEquals(1000, c.awaitClosed());
             SessionInfo view = waitExit(id);
             assertEquals(SessionInfo.Phase.EXITED, view.phase());

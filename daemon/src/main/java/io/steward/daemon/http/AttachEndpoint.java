@@ -1,8 +1,11 @@
 package io.steward.daemon.http;
 
+import io.steward.api.AttachMessage;
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
 import io.steward.api.SessionEvent;
+import io.steward.api.SessionInfo;
+import io.steward.api.StdStream;
 import io.steward.api.StewardException;
 import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
@@ -12,7 +15,6 @@ import io.steward.daemon.session.JsonBody;
 import io.steward.daemon.session.Session;
 import io.steward.daemon.supervision.Sessions;
 import java.nio.ByteBuffer;
-import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -68,7 +70,7 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
         }
 
         @Override
-        public void text(Map<String, Object> message) {
+        public void text(AttachMessage message) {
             AttachEndpoint.this.text(message);
         }
     };
@@ -101,7 +103,7 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
             evicted = session.attach(this, readOnly, steal);
         } catch (StewardException e) {
             sessions.audit().record(caller, "attach", session.auditTag(), e.code().wire());
-            text(Json.object("type", "error", "code", e.code().wire(), "detail", e.getMessage()));
+            text(new AttachMessage.Error(e.code(), e.getMessage()));
             ws.close(4409, e.code().wire(), Callback.NOOP);
             ws.demand();
             return;
@@ -114,17 +116,17 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
         // The pumps (a writer's ring consumers among them) exist before the hello: once a client has
         // it, nothing it asked for is freed before it had it.
         AttachPump[] streams = pumps(process, stdoutCursor, stderrCursor);
-        text(Json.object("type", "hello", "session", session.id(), "kind", session.process().isPty() ? "pty" : "pipe",
-                "stdoutCursor", stdoutCursor, "stderrCursor", stderrCursor, "readOnly", readOnly));
+        text(new AttachMessage.Hello(session.id(), session.process().isPty() ? SessionInfo.Kind.PTY : SessionInfo.Kind.PIPE,
+                readOnly, stdoutCursor, stderrCursor));
         start(streams);
         ws.demand();
     }
 
     /** A pump per output stream of {@code p}: its stdout (or terminal), then its stderr if apart. */
     private AttachPump[] pumps(ManagedProcess p, long outCursor, long errCursor) {
-        AttachPump out = new AttachPump(p.stdout(), p.isPty() ? TAG_PTY : TAG_STDOUT, p.isPty() ? "pty" : "stdout",
+        AttachPump out = new AttachPump(p.stdout(), p.isPty() ? TAG_PTY : TAG_STDOUT, p.isPty() ? StdStream.PTY : StdStream.STDOUT,
                 outCursor, !readOnly, asClient, inFlight, metrics);
-        return p.stderr().map(ring -> new AttachPump[] {out, new AttachPump(ring, TAG_STDERR, "stderr", errCursor,
+        return p.stderr().map(ring -> new AttachPump[] {out, new AttachPump(ring, TAG_STDERR, StdStream.STDERR, errCursor,
                 !readOnly, asClient, inFlight, metrics)}).orElse(new AttachPump[] {out});
     }
 
@@ -162,22 +164,15 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
             ExitStatus exit = ended.onExit().join();
             if (next != null) {
                 process = next;
-                Map<String, Object> restarted = exitMessage("restarted", exit);
-                restarted.put("pid", next.pid());
-                restarted.put("restarts", session.restarts());
-                text(restarted);
+                text(new AttachMessage.Restarted(exit.exitCode(), exit.signalName(), exit.outcome(), next.pid(),
+                        session.restarts()));
                 // A restart takes over the rings: the stream goes on at the same offsets.
                 start(pumps(next, stdoutAt, stderrAt));
                 return;
             }
-            text(exitMessage("exit", exit));
+            text(new AttachMessage.Exit(exit.exitCode(), exit.signalName(), exit.outcome()));
             ws.close(1000, "exited", Callback.NOOP);
         });
-    }
-
-    private static Map<String, Object> exitMessage(String type, ExitStatus exit) {
-        return Json.object("type", type, "exitCode", exit.exitCode(), "signal", exit.signalName(),
-                "outcome", exit.outcome());
     }
 
     @Override
@@ -198,7 +193,7 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
                 }
                 session.touch();
             } catch (StewardException e) {
-                text(Json.object("type", "error", "code", e.code().wire(), "detail", e.getMessage()));
+                text(new AttachMessage.Error(e.code(), e.getMessage()));
             }
         }
         ws.demand();
@@ -209,7 +204,7 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
             sink.write(data);
             session.touch();
         } catch (StewardException e) {
-            text(Json.object("type", "error", "code", e.code().wire(), "detail", e.getMessage()));
+            text(new AttachMessage.Error(e.code(), e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -236,14 +231,14 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
                 default -> throw new StewardException(ErrorCode.INVALID_INPUT, "unknown control message '" + type + "'");
             }
         } catch (StewardException e) {
-            text(Json.object("type", "error", "code", e.code().wire(), "detail", e.getMessage()));
+            text(new AttachMessage.Error(e.code(), e.getMessage()));
         }
         ws.demand();
     }
 
     @Override
     public void stolen() {
-        text(Json.object("type", "stolen"));
+        text(new AttachMessage.Stolen());
         closed = true;
         ws.close(4001, "stolen", Callback.NOOP);
     }
@@ -260,10 +255,10 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
         session.detach(this);
     }
 
-    private void text(Map<String, Object> message) {
+    private void text(AttachMessage message) {
         org.eclipse.jetty.websocket.api.Session s = ws;
         if (s != null && s.isOpen()) {
-            s.sendText(Json.write(message), Callback.NOOP);
+            s.sendText(Json.write(message.toJson()), Callback.NOOP);
         }
     }
 }

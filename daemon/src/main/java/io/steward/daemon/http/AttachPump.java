@@ -1,9 +1,9 @@
 package io.steward.daemon.http;
 
-import io.steward.api.Json;
+import io.steward.api.AttachMessage;
+import io.steward.api.StdStream;
 import io.steward.core.Ring;
 import java.nio.ByteBuffer;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -37,12 +37,12 @@ final class AttachPump implements Runnable {
         org.eclipse.jetty.websocket.api.Session socket();
 
         /** Sends a control message. */
-        void text(Map<String, Object> message);
+        void text(AttachMessage message);
     }
 
     private final Ring ring;
     private final byte tag;
-    private final String stream;
+    private final StdStream stream;
     private final Client client;
     private final Semaphore inFlight;
     private final Metrics metrics;
@@ -59,7 +59,7 @@ final class AttachPump implements Runnable {
     private volatile long next;
     private long reported;
 
-    AttachPump(Ring ring, byte tag, String stream, long cursor, boolean holdsRing, Client client, Semaphore inFlight,
+    AttachPump(Ring ring, byte tag, StdStream stream, long cursor, boolean holdsRing, Client client, Semaphore inFlight,
             Metrics metrics) {
         this.ring = ring;
         this.tag = tag;
@@ -187,8 +187,7 @@ final class AttachPump implements Runnable {
             long missed = reader.skipped() - reported;
             reported = reader.skipped();
             metrics.attachDropped(missed);
-            client.text(Json.object("type", "dropped", "stream", stream, "bytes", missed,
-                    "cursor", reader.position() - Math.max(n, 0)));
+            client.text(new AttachMessage.Dropped(stream, missed, reader.position() - Math.max(n, 0)));
         }
         next = reader.position();
         if (n <= 0 || client.closed()) {
