@@ -8,6 +8,7 @@ import io.steward.api.OutputChunk;
 import io.steward.api.PurgeResult;
 import io.steward.api.RunRequestBody;
 import io.steward.api.SessionInfo;
+import io.steward.api.SessionList;
 import io.steward.api.StdStream;
 import io.steward.api.StdinWritten;
 import java.time.Duration;
@@ -36,19 +37,10 @@ public final class Sessions {
     }
 
     /** The caller's running sessions, exited ones too with {@code all}; only those labelled {@code label} unless null. */
-    @SuppressWarnings("unchecked")
     public List<SessionInfo> list(boolean all, String label) {
         String q = (all ? "&all=true" : "") + (label != null ? "&label=" + StewardClient.encode(label) : "");
-        Map<String, Object> answer = client.object("GET", "/v1/sessions" + (q.isEmpty() ? "" : "?" + q.substring(1)), null);
-        if (!(answer.get("sessions") instanceof List<?> raw)) {
-            return List.of();
-        }
-        SessionInfo[] out = new SessionInfo[raw.size()];
-        for (int i = 0; i < out.length; i++) {
-            // a loop: a stream costs `ls` its classes at start
-            out[i] = SessionInfo.fromJson((Map<String, Object>) raw.get(i));
-        }
-        return List.of(out);
+        return SessionList.fromJson(client.object("GET", "/v1/sessions" + (q.isEmpty() ? "" : "?" + q.substring(1)), null))
+                .sessions();
     }
 
     /**

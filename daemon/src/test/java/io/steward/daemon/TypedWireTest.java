@@ -29,6 +29,7 @@ import io.steward.api.RunOptions;
 import io.steward.api.RunRequestBody;
 import io.steward.api.SaveResult;
 import io.steward.api.SessionInfo;
+import io.steward.api.SessionList;
 import io.steward.api.StdStream;
 import io.steward.api.StdinWritten;
 import io.steward.daemon.http.ApiServer;
@@ -100,13 +101,8 @@ class TypedWireTest extends DaemonFixture {
         }
         same(raw("POST", "/v1/sessions/" + pipe + "/wait", "{\"timeoutMs\":1}"), 200, SessionInfo::fromJson,
                 SessionInfo::toJson);
-        UnixHttp.Response list = raw("GET", "/v1/sessions?all=true", null);
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> entries = (List<Map<String, Object>>) Json.parseObject(body(list)).get("sessions");
-        assertEquals(6, entries.size());
-        for (Map<String, Object> entry : entries) {
-            assertEquals(Json.write(entry), Json.write(SessionInfo.fromJson(entry).toJson()));
-        }
+        assertEquals(6, same(raw("GET", "/v1/sessions?all=true", null), 200, SessionList::fromJson,
+                SessionList::toJson).sessions().size());
 
         SessionInfo r = client.sessions().get(restarted);
         assertEquals(SessionInfo.Phase.ERRORED, r.phase());

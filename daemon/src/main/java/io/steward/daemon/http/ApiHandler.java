@@ -4,9 +4,10 @@ import io.steward.api.CapabilityMatrix;
 import io.steward.api.DaemonStopping;
 import io.steward.api.ErrorCode;
 import io.steward.api.FlushResult;
-import io.steward.api.Json;
 import io.steward.api.KillOlderResult;
 import io.steward.api.PurgeResult;
+import io.steward.api.SessionInfo;
+import io.steward.api.SessionList;
 import io.steward.api.StdinWritten;
 import io.steward.api.StewardException;
 import io.steward.core.Capabilities;
@@ -19,7 +20,6 @@ import io.steward.daemon.supervision.Sessions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -138,11 +138,11 @@ final class ApiHandler extends Handler.Abstract {
             }
             case LIST -> {
                 boolean all = query.bool("all");
-                List<Map<String, Object>> views = new ArrayList<>();
+                List<SessionInfo> infos = new ArrayList<>();
                 for (Session one : sessions.registry().list(all, query.string("label"))) {
-                    views.add(one.info().toJson());
+                    infos.add(one.info());
                 }
-                Http.json(response, 200, Json.object("sessions", views), cb);
+                Http.json(response, 200, new SessionList(infos).toJson(), cb);
             }
             case RUN -> {
                 Session started = sessions.create(caller, RunRequest.parse(Http.jsonBody(request)));
