@@ -47,8 +47,10 @@ find_java() {
 # so a change elsewhere would look stale forever and rebuild on every call.
 build_if_stale() {
   local stamp="$STEWARD_ROOT/cli/target/build.stamp"
-  if [ -f "$stamp" ] && [ -f "$STEWARD_ROOT/cli/target/steward-cli.jar" ] && [ -z "$(find "$STEWARD_ROOT" \
-      -path "$STEWARD_ROOT/.git" -prune -o \( -name pom.xml -o -path '*/src/main/*' \) -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+  # Only the modules' main sources and poms are looked at (about 2 ms), not the whole tree with its
+  # build output and tests.
+  if [ -f "$stamp" ] && [ -f "$STEWARD_ROOT/cli/target/steward-cli.jar" ] && [ -z "$(find "$STEWARD_ROOT"/*/src/main \
+      "$STEWARD_ROOT/pom.xml" "$STEWARD_ROOT"/*/pom.xml -newer "$stamp" -print -quit 2>/dev/null)" ]; then
     return 0
   fi
   command -v mvn >/dev/null 2>&1 || { echo "steward: Maven (mvn) is needed to build steward; install it (apt-get install maven)" >&2; exit 2; }
