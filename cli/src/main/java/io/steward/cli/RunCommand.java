@@ -164,8 +164,8 @@ final class RunCommand implements Callable<Integer> {
         String cwd = cwdGiven.isEmpty() ? CallerWorld.cwd().toString() : CallerWorld.directory(cwdGiven.getFirst());
         boolean clear = !Flags.texts(RunOptions.CLEAR_ENV, spec.findOption(RunOptions.CLEAR_ENV.flag()).getValue()).isEmpty();
         Map<String, String> env = new LinkedHashMap<>(clear ? Map.of() : CallerWorld.environment());
-        if (env.containsKey("PWD")) {
-            env.put("PWD", cwd); // as cd would leave it
+        if (!cwdGiven.isEmpty() && env.containsKey("PWD")) {
+            env.put("PWD", cwd); // as cd would leave it; without --cwd ours stays, symlinks and all, as the shell set it
         }
         for (String file : envFiles != null ? envFiles : List.<String>of()) {
             env.putAll(DotEnv.read(Path.of(file), "--env-file " + file));
