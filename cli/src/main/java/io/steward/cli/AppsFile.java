@@ -37,17 +37,24 @@ import java.util.regex.Pattern;
  * line and the key; a value is checked by its option's type, as the daemon would check it. The TOML
  * parser builds a tree without positions, so the lines of keys come from {@link KeyLines}, a scan
  * of the text itself.
+ *
+ * <p>Paths in the file are the file's, as in a compose file: a relative {@code cwd}, a relative
+ * program of {@code argv} ({@code ./web}, {@code bin/api}: a slash, not a leading one) and an
+ * {@code env-file} are under the file's directory, wherever apply is run from. An app does not
+ * take the environment of whoever applies the file: it is what the file says.
  */
 final class AppsFile {
     private static final MillisType READY_TIMEOUT = new MillisType(0);
 
     private final String shown;
+    private final Path dir;
     private final KeyLines lines;
     private final List<String> names = new ArrayList<>();
     final List<Map<String, Object>> apps = new ArrayList<>();
 
-    private AppsFile(String shown, KeyLines lines) {
+    private AppsFile(String shown, Path dir, KeyLines lines) {
         this.shown = shown;
+        this.dir = dir;
         this.lines = lines;
     }
 
@@ -69,7 +76,7 @@ final class AppsFile {
             throw new StewardException(ErrorCode.INVALID_INPUT, shown + (line > 0 ? ":" + line : "") + ": "
                     + e.getOriginalMessage().strip() + " (not valid TOML)");
         }
-        AppsFile f = new AppsFile(shown, KeyLines.of(text));
+        AppsFile f = new AppsFile(shown, file.toAbsolutePath().normalize().getParent(), KeyLines.of(text));
         f.load(root);
         return f;
     }
@@ -113,6 +120,7 @@ final class AppsFile {
         }
         names.add(name);
         RunRequestBody.Builder request = RunRequestBody.builder();
+        List<Map<String, String>> envFiles = List.of();
         Map<String, Object> app = new LinkedHashMap<>();
         app.put("name", name);
         var fields = table.properties().iterator();
@@ -123,10 +131,22 @@ final class AppsFile {
             int line = lines.key(i, key);
             Optional<RunOption<?>> option = RunOptions.byKey(key);
             if (option.isPresent()) {
-                option(request, option.get(), texts(i, option.get(), v, line, where), line, where);
+                option(request, option.get(), ours(option.get(), texts(i, option.get(), v, line, where)), line, where);
+            } else if (key.equals("env-file")) {
+                envFiles = envFiles(v, line, where);
             } else {
                 appKey(request, app, key, v, line, where);
             }
+        }
+        if (!envFiles.isEmpty()) {
+            Map<String, String> env = new LinkedHashMap<>();
+            envFiles.forEach(env::putAll);
+            Map<String, String> fromTable = request.get(RunOptions.ENV);
+            if (fromTable != null) {
+                env.putAll(fromTable);
+            }
+            option(request, RunOptions.ENV, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
+                    lines.key(i, "env-file"), where);
         }
         if (table.has("cmd") && table.has("argv")) {
             throw error(Math.max(lines.key(i, "cmd"), lines.key(i, "argv")), where + "both 'cmd' and 'argv'; give one");
@@ -159,6 +179,34 @@ final class AppsFile {
                 app.put("readyTimeoutMs", parsed(READY_TIMEOUT, key, string(v, line, at), line, where).toMillis());
             default -> throw error(line, where + "unknown key '" + key + "'");
         }
+    }
+
+    /** The texts of a key with its paths made the file's: a relative {@code cwd} or program is under its directory. */
+    private List<String> ours(RunOption<?> o, List<String> texts) {
+        if (o == RunOptions.CWD && !texts.getFirst().startsWith("/")) {
+            return List.of(dir.resolve(texts.getFirst()).normalize().toString());
+        }
+        if (o == RunOptions.ARGV && !texts.isEmpty() && texts.getFirst().indexOf('/') > 0) {
+            List<String> argv = new ArrayList<>(texts);
+            argv.set(0, dir.resolve(texts.getFirst()).normalize().toString());
+            return argv;
+        }
+        return texts;
+    }
+
+    /** The variables of an app's {@code env-file} (a path or a list of them, under the file's directory), in order. */
+    private List<Map<String, String>> envFiles(JsonNode v, int line, String where) {
+        String at = where + "'env-file' ";
+        List<String> paths = v.isTextual() ? List.of(v.asText()) : strings(v, line, at + "(a path, or an array of them) ");
+        List<Map<String, String>> files = new ArrayList<>();
+        for (String p : paths) {
+            try {
+                files.add(DotEnv.read(dir.resolve(p), p));
+            } catch (StewardException bad) {
+                throw error(line, at + bad.getMessage());
+            }
+        }
+        return files;
     }
 
     /** Sets a run option from the texts of its key, as its type parses them. */

@@ -11,8 +11,11 @@ import io.steward.api.StewardException;
 import io.steward.api.TextListType;
 import io.steward.api.TextMapType;
 import io.steward.core.SpawnException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -26,6 +29,10 @@ import picocli.CommandLine.Parameters;
  * {@code steward run -- CMD…}: starts a session in the daemon (starting the daemon if needed) and
  * prints its id. The flags of the session's options come from {@link RunOptions} ({@link Flags}),
  * and so do their help and their checks; the flags declared here are about the command itself.
+ * The session runs in our world, as a command typed in a shell does: in our working directory,
+ * with our environment ({@link CallerWorld}), unless {@code --cwd} or {@code --clear-env} say
+ * otherwise. The daemon is sent the directory and the whole environment, since it cannot see ours
+ * (nor read an env file relative to us).
  */
 @Command(name = "run", description = "Start a session in the daemon and print its id.")
 final class RunCommand implements Callable<Integer> {
@@ -42,6 +49,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--attach", description = "Attach to it at once (as steward attach); with --pty the terminal takes our window size.")
     boolean attach;
+
+    @Option(names = "--env-file", paramLabel = "F", description = "Variables from a dotenv file (KEY=value lines,"
+            + " # comments, quotes; nothing expanded), over ours and under --env; repeatable, a later file wins.")
+    List<String> envFiles;
 
     @Option(names = "--json", description = "Print the session as one JSON document.")
     boolean json;
@@ -65,7 +76,7 @@ final class RunCommand implements Callable<Integer> {
                 System.err.println("steward: " + e.getMessage()); // as exec says it, with exec's code
                 return shellCode.getAsInt();
             }
-            throw FlagNames.of(e);
+            throw FlagNames.of(tooLarge(e, body));
         }
         if (waitReady) {
             long start = System.nanoTime();
@@ -109,14 +120,25 @@ final class RunCommand implements Callable<Integer> {
                 + SessionView.ending(s) + ")";
     }
 
+    /** A request the daemon found too large is most likely our environment: say so, and what to do instead. */
+    private static StewardException tooLarge(StewardException e, RunRequestBody body) {
+        if (e.code() != ErrorCode.TOO_LARGE) {
+            return e;
+        }
+        long envBytes = body.env().entrySet().stream().mapToLong(v -> v.getKey().length() + v.getValue().length() + 2).sum();
+        return new StewardException(e.code(), e.getMessage() + "; the environment sent is " + envBytes
+                + " characters: --clear-env with --env or --env-file sends only those", e);
+    }
+
     /** The request: the command, the options given, each checked by its type before anything is sent. */
     RunRequestBody body() {
         RunRequestBody.Builder b = RunRequestBody.builder(RunOptions.ARGV.type().parseAll("CMD", argv));
         for (RunOption<?> o : RunOptions.ALL) {
-            if (o.flag() != null) {
+            if (o.flag() != null && !WORLD.contains(o)) {
                 given(b, o);
             }
         }
+        world(b);
         if (waitReady) {
             b.set(RunOptions.NOTIFY, true);
         }
@@ -127,6 +149,32 @@ final class RunCommand implements Callable<Integer> {
             b.set(RunOptions.COLS, size[1]);
         }
         return b.build();
+    }
+
+    /** The options {@link #world} fills: where the session runs, and with what environment. */
+    private static final List<RunOption<?>> WORLD = List.of(RunOptions.CWD, RunOptions.ENV, RunOptions.CLEAR_ENV);
+
+    /**
+     * The directory (ours unless {@code --cwd}, a relative one under ours) and the environment: ours
+     * (none with {@code --clear-env}), then each {@code --env-file}, then each {@code --env}. The
+     * daemon gets it whole, with {@code clearEnv}, so nothing of its own environment slips in.
+     */
+    private void world(RunRequestBody.Builder b) {
+        List<String> cwdGiven = Flags.texts(RunOptions.CWD, spec.findOption(RunOptions.CWD.flag()).getValue());
+        String cwd = cwdGiven.isEmpty() ? CallerWorld.cwd().toString() : CallerWorld.directory(cwdGiven.getFirst());
+        boolean clear = !Flags.texts(RunOptions.CLEAR_ENV, spec.findOption(RunOptions.CLEAR_ENV.flag()).getValue()).isEmpty();
+        Map<String, String> env = new LinkedHashMap<>(clear ? Map.of() : CallerWorld.environment());
+        if (!cwdGiven.isEmpty() && env.containsKey("PWD")) {
+            env.put("PWD", cwd); // as cd would leave it; without --cwd ours stays, symlinks and all, as the shell set it
+        }
+        for (String file : envFiles != null ? envFiles : List.<String>of()) {
+            env.putAll(DotEnv.read(Path.of(file), "--env-file " + file));
+        }
+        List<String> given = Flags.texts(RunOptions.ENV, spec.findOption(RunOptions.ENV.flag()).getValue());
+        env.putAll(RunOptions.ENV.type().parseAll(RunOptions.ENV.flag(), given));
+        b.set(RunOptions.CWD, RunOptions.CWD.type().parse(RunOptions.CWD.flag(), cwd));
+        b.set(RunOptions.ENV, ((TextMapType) RunOptions.ENV.type()).check(RunOptions.ENV.flag(), env));
+        b.set(RunOptions.CLEAR_ENV, true);
     }
 
     private <T> void given(RunRequestBody.Builder b, RunOption<T> o) {
@@ -171,9 +219,18 @@ final class RunCommand implements Callable<Integer> {
             return o.type() instanceof TextMapType || o.type() instanceof TextListType;
         }
 
+        /**
+         * What {@code run} makes of the options about the session's world, which differs from the
+         * wire's doc: the daemon starts from its own world, {@code run} from ours ({@link #world}).
+         */
+        private static final Map<RunOption<?>, String> OURS = Map.of(
+                RunOptions.CWD, "Working directory (ours unless set; a relative one is under ours)",
+                RunOptions.ENV, "Variables on top of our environment and the --env-file files",
+                RunOptions.CLEAR_ENV, "Start from an empty environment instead of ours (--env and --env-file still apply)");
+
         /** The line of {@code --help}: what it does, what it takes, its default. */
         static String help(RunOption<?> o) {
-            StringBuilder b = new StringBuilder(o.doc());
+            StringBuilder b = new StringBuilder(OURS.getOrDefault(o, o.doc()));
             if (o.negatedFlag()) {
                 return b.append(" (on unless this flag is given).").toString();
             }

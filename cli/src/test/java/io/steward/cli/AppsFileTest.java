@@ -108,4 +108,34 @@ class AppsFileTest {
             assertTrue(message.startsWith(r.getValue()), r.getKey() + " -> " + message);
         }
     }
+
+    @Test
+    void pathsInTheFileAreUnderItsDirectoryWhereverApplyRuns() throws Exception {
+        Files.writeString(tmp.resolve("common.env"), "export A=from-file\nB=\"two words\"\n");
+        Files.createDirectories(tmp.resolve("conf"));
+        Files.writeString(tmp.resolve("conf/local.env"), "B=local\n");
+        Map<String, Object> app = read("""
+                [[app]]
+                name = "web"
+                argv = ["./bin/../web", "--port", "./not-a-program"]
+                cwd = "srv/web"
+                env-file = ["common.env", "conf/local.env"]
+                [app.env]
+                C = "table"
+                """).apps.getFirst();
+        assertEquals("{\"argv\":[\"" + tmp.resolve("web") + "\",\"--port\",\"./not-a-program\"],\"name\":\"web\","
+                + "\"cwd\":\"" + tmp.resolve("srv/web") + "\",\"env\":{\"A\":\"from-file\",\"B\":\"local\",\"C\":\"table\"},"
+                + "\"restart\":\"on-failure\"}", Json.write(app.get("request")),
+                "no variable of whoever applies it; a later env-file wins, the env table over them");
+
+        Map<String, Object> plain = read("[[app]]\nname = \"db\"\nargv = [\"postgres\"]\ncwd = \"/srv\"\n").apps.getFirst();
+        assertEquals("{\"argv\":[\"postgres\"],\"name\":\"db\",\"cwd\":\"/srv\",\"restart\":\"on-failure\"}",
+                Json.write(plain.get("request")), "a program on PATH and an absolute cwd stay as written");
+
+        String app1 = "[[app]]\nname = \"api\"\ncmd = \"true\"\n";
+        assertEquals("apps.toml:4: app \"api\": 'env-file' none.env: no such file", refused(app1 + "env-file = \"none.env\"\n"));
+        Files.writeString(tmp.resolve("bad.env"), "A=1\nA B\n");
+        assertEquals("apps.toml:4: app \"api\": 'env-file' bad.env:2: expected KEY=value, not 'A B'",
+                refused(app1 + "env-file = \"bad.env\"\n"));
+    }
 }

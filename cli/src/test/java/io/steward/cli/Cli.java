@@ -33,11 +33,20 @@ final class Cli {
     }
 
     static Result runWith(java.util.Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
+        return runIn(null, env, stdin, args);
+    }
+
+    /** As {@link #runWith}, in the working directory {@code dir} (null: ours). */
+    static Result runIn(Path dir, java.util.Map<String, String> env, String stdin, String... args)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile("steward-out", ".txt");
         Path err = Files.createTempFile("steward-err", ".txt");
         try {
             ProcessBuilder pb = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile());
             pb.environment().putAll(env);
+            if (dir != null) {
+                pb.directory(dir.toFile());
+            }
             if (stdin == null) {
                 pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             }

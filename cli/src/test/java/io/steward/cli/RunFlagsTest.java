@@ -49,8 +49,11 @@ class RunFlagsTest {
                 + "\"retainMs\":30000,\"graceMs\":250,\"restart\":\"always\",\"maxRestarts\":3,\"restartWindowMs\":120000,"
                 + "\"logFile\":false,\"notify\":true,\"watchdogMs\":5000,\"stallAfterMs\":6000,\"startTimeoutMs\":7000,"
                 + "\"onStall\":\"stop\"}", body(EVERY_FLAG));
-        assertEquals("{\"argv\":[\"sh\",\"-c\",\"exit 0\"]}", body(List.of()), "a flag not given stays out: the daemon's default");
-        assertEquals("{\"argv\":[\"sh\",\"-c\",\"exit 0\"],\"ringBytes\":5000,\"notify\":true}",
+        String world = ",\"cwd\":" + Json.write(CallerWorld.cwd().toString()) + ",\"env\":"
+                + Json.write(CallerWorld.environment()) + ",\"clearEnv\":true";
+        assertEquals("{\"argv\":[\"sh\",\"-c\",\"exit 0\"]" + world + "}", body(List.of()),
+                "a flag not given stays out (the daemon's default), but for our directory and environment");
+        assertEquals("{\"argv\":[\"sh\",\"-c\",\"exit 0\"]" + world + ",\"ringBytes\":5000,\"notify\":true}",
                 body(List.of("--ring-bytes=5000", "--wait-ready")), "--wait-ready implies notify");
     }
 
@@ -64,7 +67,6 @@ class RunFlagsTest {
                 "--grace=soon", "steward: --grace: invalid duration 'soon': expected a number with ms, s, m, h or d, e.g. 30s\n",
                 "--watchdog=0s", "steward: --watchdog: 0s outside 1ms..3650d\n",
                 "--env=NOVALUE", "steward: --env: KEY=VALUE is required, not 'NOVALUE'\n",
-                "--cwd=relative", "steward: --cwd: an absolute path is required, not 'relative'\n",
                 "--name=a/b", "steward: --name: 1-64 characters of letters, digits and . _ @ : -, starting with a letter or"
                         + " digit, not 'a/b'\n");
         for (var r : refusals.entrySet()) {
@@ -90,7 +92,7 @@ class RunFlagsTest {
         }
         assertEquals("Backlog per stream, allocated as output arrives: 4K..64M (default 1M).",
                 RunCommand.Flags.help(RunOptions.RING_BYTES));
-        assertEquals("Variables on top of the daemon's environment, one a flag (repeatable).",
+        assertEquals("Variables on top of our environment and the --env-file files, one a flag (repeatable).",
                 RunCommand.Flags.help(RunOptions.ENV));
 
         String bash = Cli.run(null, "completion", "bash").out();
