@@ -108,7 +108,7 @@ public final class Sessions {
                 audit.record(caller, "run", null, e.code().wire());
                 throw e;
             }
-            String id = registry.ids().newId();
+            String id = registry.newId();
             String tag = registry.ids().auditTag(id);
             SessionSocket beats = null;
             SessionSocket notify = null;
