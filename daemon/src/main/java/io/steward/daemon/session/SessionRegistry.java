@@ -80,6 +80,17 @@ public final class SessionRegistry {
         }
     }
 
+    /** Checks that an ended session may live again: it is still here, and the quota has room. */
+    public synchronized void readmit(Session s) {
+        if (byKey.get(s.key()) != s) {
+            throw new StewardException(ErrorCode.NOT_FOUND, "no session '" + s.id() + "' (released)");
+        }
+        long live = byKey.values().stream().filter(Session::active).count();
+        if (live >= quota) {
+            throw new StewardException(ErrorCode.QUOTA, "quota reached: " + quota + " live sessions");
+        }
+    }
+
     /** Grows with every session added: a sender found ownerless may belong to a session newer than that. */
     public long generation() {
         return generation;

@@ -228,6 +228,31 @@ public final class Sessions {
         audit.record(caller, "stop", s.auditTag(), "ok");
     }
 
+    /**
+     * Stops the session's tree with {@code grace} (its own unless given) and starts the same spec
+     * again under the same id, name and rings, as a policy restart does; an exited or errored one
+     * starts again at once, counting against the quota as a run would. Returns once the stop has
+     * begun; the session is {@code restarting}, then {@code starting}, until the next process runs.
+     */
+    public void restart(Caller caller, Session s, Duration grace) {
+        // under the registry's lock, as a run's admission: an ended session's name is still its
+        // own (a run taking the name releases it first), but the quota may have filled meanwhile
+        synchronized (registry) {
+            try {
+                if (!s.active()) {
+                    registry.readmit(s);
+                }
+                s.restart(grace != null ? grace : s.request().grace());
+            } catch (StewardException e) {
+                throw refused(caller, "restart", s, e);
+            }
+        }
+        if (s.name() != null) {
+            book.restarted(s.name());
+        }
+        audit.record(caller, "restart", s.auditTag(), "ok");
+    }
+
     public void kill(Caller caller, Session s) {
         try {
             s.killForGood();
