@@ -80,6 +80,34 @@ class RestartVerbTest extends DaemonFixture {
         assertFalse(waitExit(id).timedOut());
     }
 
+    @Test
+    void anErroredSessionRestartedGetsItsRestartsAgain() throws Exception {
+        String id = run("argv", List.of("sh", "-c", "echo run; exit 3"), "restart", "on-failure",
+                "maxRestarts", 1L, "restartWindowMs", 600_000L).id();
+        event(SessionEvent.Errored.class, id);
+        assertEquals("run\nrun\n", text(id), "one policy restart, then it gave up");
+
+        assertEquals(id, client.sessions().restart(id).id());
+        poll("a user restart, a policy restart again, and the end", () -> text(id).equals("run\nrun\nrun\nrun\n")
+                && client.sessions().get(id).state() == SessionState.ERRORED);
+        SessionInfo s = client.sessions().get(id);
+        assertEquals(3, s.restarts());
+        assertEquals(List.of("policy", "user", "policy"), reasons(id));
+    }
+
+    private List<String> reasons(String id) throws InterruptedException {
+        List<String> out = new java.util.ArrayList<>();
+        try (io.steward.daemon.session.Events.Subscription sub = daemon.events().subscribe(0)) {
+            io.steward.daemon.session.Events.Published e;
+            while ((e = sub.next(200, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+                if (e.event() instanceof SessionEvent.Restarted r && id.equals(r.session())) {
+                    out.add(r.reason());
+                }
+            }
+        }
+        return out;
+    }
+
     private static List<String> lines(Path file) {
         try {
             return Files.exists(file) ? Files.readAllLines(file) : List.of();

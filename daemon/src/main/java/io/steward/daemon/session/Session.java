@@ -183,6 +183,8 @@ public final class Session {
                 throw new StewardException(ErrorCode.CONFLICT, "session " + id + " is " + was.wire()
                         + ", not running or ended");
             }
+            // the user stepped in: an errored session gets its restarts again, and no delay carries over
+            backoff.reset();
             if (was.ended()) {
                 return;
             }
