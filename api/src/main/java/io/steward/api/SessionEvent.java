@@ -97,7 +97,7 @@ public sealed interface SessionEvent extends Event {
         }
     }
 
-    /** Its next process started, as {@code pid}; {@code reason} is {@code policy} or {@code stall}. */
+    /** Its next process started, as {@code pid}; {@code reason} is {@code policy}, {@code stall} or {@code user}. */
     record Restarted(long seq, Instant at, String session, String name, long pid, long previousPid, long restarts,
             String reason) implements SessionEvent {
         @Override

@@ -3,7 +3,7 @@ package io.steward.api;
 /**
  * Where a session is in its life: the states of the daemon's session state machine (its table is
  * in docs/ARCHITECTURE.md, "A session's life"). The last three are ends: nothing leaves them but a
- * release.
+ * release, or a user's restart of an exited or errored one.
  */
 public enum SessionState implements Json.Wire {
     /** Its process runs. */
@@ -12,9 +12,11 @@ public enum SessionState implements Json.Wire {
     STOPPING,
     /** A stall restart is stopping its tree, to start it again. */
     RECOVERING,
+    /** A user's restart is stopping its tree, to start it again. */
+    RESTARTING,
     /** Its process ended and the restart policy starts it again after a delay. */
     BACKOFF,
-    /** Its next process is being started (after a backoff or a stall restart). */
+    /** Its next process is being started (after a backoff, a stall restart or a user's restart). */
     STARTING,
     /** Ended for good: nothing restarts it. */
     EXITED,

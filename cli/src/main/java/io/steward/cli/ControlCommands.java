@@ -15,6 +15,7 @@ import io.steward.client.Sessions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -103,6 +104,49 @@ final class ControlCommands {
             Printer.session(grace != null ? sessions.stop(ref, RunOptions.GRACE.type().parse("--grace", grace), await)
                     : sessions.stop(ref, await), json);
             return 0;
+        }
+    }
+
+    @Command(name = "restart", description = "Stop the session's whole tree with its grace, then start the same command"
+            + " again under the same id, name and output history.")
+    static final class Restart implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "SESSION", description = "Id, unique id prefix (6+ characters) or name.")
+        String ref;
+
+        @Option(names = "--label", paramLabel = "L", description = "Every running session with this label.")
+        String label;
+
+        @Option(names = "--all", description = "Every running session.")
+        boolean all;
+
+        @Option(names = "--grace", paramLabel = "D", description = "Grace before SIGKILL (default: the session's own, as run with --grace; 5s unless set).")
+        String grace;
+
+        @Option(names = "--json", description = "One JSON document.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if ((ref != null ? 1 : 0) + (label != null ? 1 : 0) + (all ? 1 : 0) != 1) {
+                throw new StewardException(ErrorCode.INVALID_INPUT, "restart: give one of SESSION, --label L or --all");
+            }
+            Duration d = grace == null ? null : RunOptions.GRACE.type().parse("--grace", grace);
+            Sessions sessions = Clients.existing().sessions();
+            if (ref != null) {
+                Printer.session(restart(sessions, ref, d), json);
+                return 0;
+            }
+            // Only what runs now: one restarting already, or stopping, is left to finish that.
+            List<SessionInfo> running = sessions.list(false, label).stream()
+                    .filter(s -> s.state() == io.steward.api.SessionState.RUNNING).toList();
+            List<SessionInfo> restarted = running.stream().map(s -> restart(sessions, s.id(), d)).toList();
+            Printer.either(json, Map.of("sessions", restarted.stream().map(SessionInfo::toJson).toList()),
+                    "restarting " + Printer.sessions(restarted.stream().map(SessionInfo::id).toList(), running));
+            return 0;
+        }
+
+        private static SessionInfo restart(Sessions sessions, String ref, Duration grace) {
+            return grace != null ? sessions.restart(ref, grace) : sessions.restart(ref);
         }
     }
 

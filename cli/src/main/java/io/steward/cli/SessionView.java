@@ -17,13 +17,13 @@ final class SessionView {
     /**
      * The session's state as a user reads it: {@code running} (or {@code starting} until ready,
      * {@code stalled}, {@code blocked}), {@code stopping}, {@code recovering}, {@code restarting}
-     * (in backoff, or starting its next process), {@code errored}, {@code exited 0}, {@code killed TERM}.
+     * (a user's restart stopping its tree, in backoff, or starting its next process), {@code errored}, {@code exited 0}, {@code killed TERM}.
      */
     static String state(SessionInfo s) {
         return switch (s.state()) {
             case RUNNING -> s.stopping() ? "stopping" : s.heartbeat().stalled() ? "stalled" : s.blocked() ? "blocked"
                     : Boolean.FALSE.equals(s.heartbeat().ready()) ? "starting" : "running";
-            case STOPPING, RECOVERING, ERRORED -> s.state().wire();
+            case STOPPING, RECOVERING, RESTARTING, ERRORED -> s.state().wire();
             case BACKOFF, STARTING -> "restarting";
             case EXITED, RELEASED -> s.signal() != null ? "killed " + s.signal() : "exited " + s.exitCode();
         };

@@ -252,7 +252,7 @@ class AttachCommandTest {
     void anUnknownSessionIsExit3InOneLine() throws Exception {
         Cli.Result r = Cli.runWith(daemon.env, null, "attach", "no-such-session");
         assertEquals(3, r.code(), r.err());
-        assertEquals("steward: no session 'no-such-session'\n", r.err());
+        assertEquals("steward: no session 'no-such-session' (no name matches)\n", r.err());
     }
 
     @Test

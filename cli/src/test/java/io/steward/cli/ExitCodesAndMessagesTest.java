@@ -58,7 +58,7 @@ class ExitCodesAndMessagesTest extends WithDaemon {
         }
         assertTrue(refused(2, "attach", "x".repeat(10_000)).startsWith("steward: invalid session reference 'xxx"));
         assertTrue(refused(2, "status", "../x").startsWith("steward: invalid session reference '../x'"));
-        assertEquals("steward: no session 'nosuch'\n", refused(3, "status", "nosuch"));
+        assertEquals("steward: no session 'nosuch' (no name or id prefix matches)\n", refused(3, "status", "nosuch"));
     }
 
     @Test

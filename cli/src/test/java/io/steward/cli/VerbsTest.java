@@ -349,7 +349,7 @@ class VerbsTest {
     void errorsHaveTheirCodesAndOneLine() throws Exception {
         Cli.Result unknown = steward("status", "nosuchsession");
         assertEquals(3, unknown.code());
-        assertEquals("steward: no session 'nosuchsession'\n", unknown.err());
+        assertEquals("steward: no session 'nosuchsession' (no name or id prefix matches)\n", unknown.err());
         Cli.Result badFlag = steward("ls", "--bogus");
         assertEquals(2, badFlag.code());
         assertEquals(1, badFlag.err().lines().count(), badFlag.err());

@@ -79,6 +79,19 @@ public final class Sessions {
         return info(client.object("POST", path(ref) + "/stop", Json.object("graceMs", grace.toMillis(), "wait", wait)));
     }
 
+    /**
+     * Stops the session's whole tree with its own grace and starts the same command again under
+     * the same id, name and output history; answers at once, while it is {@code restarting}.
+     */
+    public SessionInfo restart(String ref) {
+        return info(client.object("POST", path(ref) + "/restart", null));
+    }
+
+    /** {@link #restart(String)} with {@code grace} for the stop instead of the session's own. */
+    public SessionInfo restart(String ref, Duration grace) {
+        return info(client.object("POST", path(ref) + "/restart", Json.object("graceMs", grace.toMillis())));
+    }
+
     public SessionInfo kill(String ref) {
         return info(client.object("POST", path(ref) + "/kill", null));
     }

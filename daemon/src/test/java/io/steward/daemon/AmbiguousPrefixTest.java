@@ -53,7 +53,16 @@ class AmbiguousPrefixTest {
             assertEquals(ErrorCode.INVALID_INPUT, e.code());
             assertTrue(e.getMessage().startsWith("ambiguous session prefix 'aaaaaa': "), e.getMessage());
             assertTrue(e.getMessage().contains(a) && e.getMessage().contains(b), e.getMessage());
+            assertTrue(e.getMessage().endsWith("(no session is named so)"), "says which rules it tried: " + e.getMessage());
             assertEquals(a, client.sessions().get(a.substring(0, 20)).id(), "a prefix long enough to be unique resolves");
+            StewardException shadow = assertThrows(StewardException.class, () -> client.sessions().run(
+                    RunRequestBody.builder(List.of("sleep", "60")).set(io.steward.api.RunOptions.NAME, "aaaaaaa").build()));
+            assertEquals(ErrorCode.CONFLICT, shadow.code(), "a name that would hide live ids behind it");
+            assertTrue(shadow.getMessage().startsWith("name 'aaaaaaa' is a prefix of the id of running session aaaaaaa"),
+                    shadow.getMessage());
+            assertEquals(2, client.sessions().list(true, null).size(), "nothing started");
+            StewardException none = assertThrows(StewardException.class, () -> client.sessions().get("bbbbbbb"));
+            assertEquals("no session 'bbbbbbb' (no name or id prefix matches)", none.getMessage());
             assertEquals(a, client.sessions().kill(a).id());
             client.sessions().kill(b);
         } finally {

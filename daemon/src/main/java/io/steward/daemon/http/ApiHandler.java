@@ -185,6 +185,10 @@ final class ApiHandler extends Handler.Abstract {
                 }
                 Http.json(response, 200, s.info().toJson(), cb);
             }
+            case RESTART -> {
+                sessions.restart(caller, s, body(request, "graceMs").duration("graceMs"));
+                Http.json(response, 200, s.info().toJson(), cb);
+            }
             case KILL -> {
                 noBody(request);
                 sessions.kill(caller, s);

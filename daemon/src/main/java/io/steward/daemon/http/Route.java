@@ -35,6 +35,7 @@ enum Route {
     SIGNAL("POST", "/v1/sessions/{ref}/signal"),
     STOP("POST", "/v1/sessions/{ref}/stop"),
     KILL("POST", "/v1/sessions/{ref}/kill"),
+    RESTART("POST", "/v1/sessions/{ref}/restart"),
     RESIZE("POST", "/v1/sessions/{ref}/resize"),
     WAIT("POST", "/v1/sessions/{ref}/wait"),
     FLUSH("POST", "/v1/sessions/{ref}/flush"),

@@ -22,6 +22,12 @@ public final class Backoff {
         return attempt++;
     }
 
+    /** A user restarted the session: its crash loop, if it was in one, starts over. */
+    public synchronized void reset() {
+        attempt = 0;
+        restarts.clear();
+    }
+
     /** Restarts counted within {@code window} before {@code now}, the one being scheduled included. */
     public synchronized int within(Duration window, long now) {
         while (!restarts.isEmpty() && now - restarts.peekFirst() > window.toNanos()) {

@@ -26,7 +26,12 @@ public final class Lifecycle<P> {
         STOP,
         /** Its watchdog or heartbeats went silent and its stall action is restart. */
         STALL,
-        /** Its process exited and nothing brings it back (or a stall restart's stop finished). */
+        /**
+         * A user restarts it: its tree stops with its grace, then the same spec starts again; an
+         * exited or errored session starts again at once.
+         */
+        USER_RESTART,
+        /** Its process exited and nothing brings it back (or a restart's stop finished). */
         EXIT,
         /** Its process exited and the restart policy wants it again after a delay. */
         EXIT_TO_RESTART,
@@ -49,6 +54,7 @@ public final class Lifecycle<P> {
     static final List<Step> TABLE = List.of(
             new Step(SessionState.RUNNING, Cause.STOP, SessionState.STOPPING, null),
             new Step(SessionState.RUNNING, Cause.STALL, SessionState.RECOVERING, null),
+            new Step(SessionState.RUNNING, Cause.USER_RESTART, SessionState.RESTARTING, null),
             new Step(SessionState.RUNNING, Cause.EXIT, SessionState.EXITED, "ended"),
             new Step(SessionState.RUNNING, Cause.EXIT_TO_RESTART, SessionState.BACKOFF, "backoff"),
             new Step(SessionState.RUNNING, Cause.GIVE_UP, SessionState.ERRORED, "errored"),
@@ -56,13 +62,17 @@ public final class Lifecycle<P> {
             new Step(SessionState.STOPPING, Cause.EXIT, SessionState.EXITED, "ended"),
             new Step(SessionState.RECOVERING, Cause.STOP, SessionState.STOPPING, "recovery-refused"),
             new Step(SessionState.RECOVERING, Cause.EXIT, SessionState.STARTING, null),
+            new Step(SessionState.RESTARTING, Cause.STOP, SessionState.STOPPING, "restart-cancelled"),
+            new Step(SessionState.RESTARTING, Cause.EXIT, SessionState.STARTING, null),
             new Step(SessionState.BACKOFF, Cause.STOP, SessionState.EXITED, "restart-cancelled"),
             new Step(SessionState.BACKOFF, Cause.BACKOFF_OVER, SessionState.STARTING, null),
             new Step(SessionState.STARTING, Cause.STOP, SessionState.EXITED, "restart-cancelled"),
             new Step(SessionState.STARTING, Cause.STARTED, SessionState.RUNNING, "restarted"),
             new Step(SessionState.STARTING, Cause.START_FAILED, SessionState.EXITED, "restart-failed"),
             new Step(SessionState.EXITED, Cause.RELEASE, SessionState.RELEASED, "reaped"),
-            new Step(SessionState.ERRORED, Cause.RELEASE, SessionState.RELEASED, "reaped"));
+            new Step(SessionState.EXITED, Cause.USER_RESTART, SessionState.STARTING, null),
+            new Step(SessionState.ERRORED, Cause.RELEASE, SessionState.RELEASED, "reaped"),
+            new Step(SessionState.ERRORED, Cause.USER_RESTART, SessionState.STARTING, null));
 
     private static final Map<SessionState, Map<Cause, Step>> STEPS = index();
 
@@ -97,7 +107,8 @@ public final class Lifecycle<P> {
     private volatile Step ending;
     /** Completes with the successor of {@link #process}, or with null once the session has ended. */
     private CompletableFuture<P> next = new CompletableFuture<>();
-    private final CompletableFuture<SessionState> end = new CompletableFuture<>();
+    /** Completes when the session ends; a user's restart of an ended session starts a new one. */
+    private CompletableFuture<SessionState> end = new CompletableFuture<>();
 
     Lifecycle(P first, Listener<P> listener) {
         this.process = first;
@@ -179,10 +190,17 @@ public final class Lifecycle<P> {
             endedNanos = System.nanoTime();
             ending = step;
             CompletableFuture<P> waiting = next;
+            CompletableFuture<SessionState> ended = end;
             COMPLETER.execute(() -> {
                 waiting.complete(null);
-                end.complete(step.to());
+                ended.complete(step.to());
             });
+        } else if (step.from().ended() && !step.to().ended()) {
+            // a user restarted an ended session: it lives again, and whoever waits now waits anew
+            endedNanos = 0;
+            ending = null;
+            next = new CompletableFuture<>();
+            end = new CompletableFuture<>();
         }
         listener.moved(step, process, told);
     }
@@ -202,7 +220,7 @@ public final class Lifecycle<P> {
     }
 
     /** Completes with the end state once the session has ended for good. */
-    CompletableFuture<SessionState> ended() {
+    synchronized CompletableFuture<SessionState> ended() {
         return end.copy();
     }
 

@@ -166,6 +166,37 @@ public final class Session {
         return true;
     }
 
+    /**
+     * A user's restart: the step to {@code restarting}, then the tree is stopped with {@code grace};
+     * its exit takes the session to {@code starting}, and its supervisor starts the same spec again
+     * there, as for a stall restart. An ended (not released) session steps to {@code starting} at
+     * once: the caller has checked that it may live again (quota). Returns at once.
+     *
+     * @throws StewardException {@code conflict} when the session is stopping or restarting already,
+     *     or waiting for a policy restart
+     */
+    public void restart(java.time.Duration grace) {
+        ManagedProcess old;
+        synchronized (life) {
+            SessionState was = life.state();
+            if (!life.move(Lifecycle.Cause.USER_RESTART, Lifecycle.Told.NOTHING)) {
+                throw new StewardException(ErrorCode.CONFLICT, "session " + id + " is " + was.wire()
+                        + ", not running or ended");
+            }
+            // the user stepped in: an errored session gets its restarts again, and no delay carries over
+            backoff.reset();
+            if (was.ended()) {
+                return;
+            }
+            old = process();
+        }
+        try {
+            old.stop(grace);
+        } catch (StewardException exitedMeanwhile) {
+            // its exit takes the session on to starting all the same
+        }
+    }
+
     /** {@link #stopForGood}, or an end already there when the session has ended meanwhile. */
     public java.util.concurrent.CompletableFuture<ExitStatus> stopUnlessEnded(java.time.Duration grace) {
         try {

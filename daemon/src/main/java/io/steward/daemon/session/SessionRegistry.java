@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Sessions by keyed hash of their id. Lookups by full id, unique prefix (at least six
- * characters) or name; an unknown, released or malformed-but-plausible reference is
+ * Sessions by keyed hash of their id. Lookups by full id, then name, then unique prefix (at
+ * least six characters), and a refusal names the rules tried; a name never shadows a live id,
+ * since one that is a prefix of a live session's id is refused at admission. An unknown, released or malformed-but-plausible reference is
  * {@code not-found} whatever the reason, so the answers reveal nothing about other ids.
  */
 public final class SessionRegistry {
@@ -41,6 +42,52 @@ public final class SessionRegistry {
             if (holder != null && holder.active()) {
                 throw new StewardException(ErrorCode.CONFLICT, "a running session is already named '" + request.name() + "'");
             }
+            Session shadowed = idStartingWith(request.name());
+            if (shadowed != null) {
+                throw new StewardException(ErrorCode.CONFLICT, "name '" + request.name()
+                        + "' is a prefix of the id of running session " + shadowed.id() + "; choose another name");
+            }
+        }
+    }
+
+    /**
+     * A live session whose id begins with {@code name}, when the name has the shape of an id prefix.
+     * A name always wins a lookup, so such a name would hide that session from its prefix.
+     */
+    private Session idStartingWith(String name) {
+        if (!SessionIds.couldBePrefix(name)) {
+            return null;
+        }
+        for (Session s : byKey.values()) {
+            if (s.active() && s.id().startsWith(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A fresh id that no live session's name is a prefix of. With 130 random bits a clash is about
+     * one in 10^9 per name of six id characters, but a new session must never be unreachable by a
+     * prefix that names another; the caller holds the registry lock, so no name arrives meanwhile.
+     */
+    public synchronized String newId() {
+        while (true) {
+            String id = ids.newId();
+            if (byKey.values().stream().noneMatch(s -> s.name() != null && id.startsWith(s.name()))) {
+                return id;
+            }
+        }
+    }
+
+    /** Checks that an ended session may live again: it is still here, and the quota has room. */
+    public synchronized void readmit(Session s) {
+        if (byKey.get(s.key()) != s) {
+            throw new StewardException(ErrorCode.NOT_FOUND, "no session '" + s.id() + "' (released)");
+        }
+        long live = byKey.values().stream().filter(Session::active).count();
+        if (live >= quota) {
+            throw new StewardException(ErrorCode.QUOTA, "quota reached: " + quota + " live sessions");
         }
     }
 
@@ -103,10 +150,20 @@ public final class SessionRegistry {
             }
             if (matches.size() > 1) {
                 throw new StewardException(ErrorCode.INVALID_INPUT, "ambiguous session prefix '" + ref + "': "
-                        + String.join(", ", matches.stream().map(s -> s.id()).sorted().toList()));
+                        + String.join(", ", matches.stream().map(s -> s.id()).sorted().toList())
+                        + " (no session is named so)");
             }
         }
-        throw new StewardException(ErrorCode.NOT_FOUND, "no session '" + ref + "'");
+        throw new StewardException(ErrorCode.NOT_FOUND, "no session '" + ref + "' (" + rulesTried(ref) + ")");
+    }
+
+    /** The rules a reference of this shape was tried against, in the order they are tried. */
+    private static String rulesTried(String ref) {
+        if (SessionIds.isFullId(ref)) {
+            return "no id or name matches";
+        }
+        boolean prefix = SessionIds.couldBePrefix(ref) && ref.length() < SessionIds.LENGTH;
+        return prefix ? "no name or id prefix matches" : "no name matches";
     }
 
     private Session byName(String name) {

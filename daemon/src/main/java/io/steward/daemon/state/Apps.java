@@ -175,6 +175,11 @@ public final class Apps {
         desire(name, Desired.STOPPED);
     }
 
+    /** A user restarted it: it is meant to run again. */
+    void restarted(String name) {
+        desire(name, Desired.RUNNING);
+    }
+
     /** It ended by itself for good: it is not meant to run any more, and resurrect leaves it alone. */
     void ended(String name) {
         desire(name, Desired.ENDED);

@@ -61,6 +61,11 @@ public final class Bookkeeping {
         deferred.write(DeferredWrites.Key.app(name, "desired"), () -> apps.ended(name));
     }
 
+    /** A user restarted the named session: it is meant to run again, whatever ended it before. */
+    public void restarted(String name) {
+        deferred.write(DeferredWrites.Key.app(name, "desired"), () -> apps.restarted(name));
+    }
+
     /** An apply left the app as it runs; the file may have given it another place among the apps. */
     public void placed(String name, Apps.Source source) {
         deferred.write(DeferredWrites.Key.app(name, "source"), () -> apps.placed(name, source));

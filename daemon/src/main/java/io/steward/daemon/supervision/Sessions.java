@@ -108,7 +108,7 @@ public final class Sessions {
                 audit.record(caller, "run", null, e.code().wire());
                 throw e;
             }
-            String id = registry.ids().newId();
+            String id = registry.newId();
             String tag = registry.ids().auditTag(id);
             SessionSocket beats = null;
             SessionSocket notify = null;
@@ -226,6 +226,31 @@ public final class Sessions {
         }
         userStopped(s);
         audit.record(caller, "stop", s.auditTag(), "ok");
+    }
+
+    /**
+     * Stops the session's tree with {@code grace} (its own unless given) and starts the same spec
+     * again under the same id, name and rings, as a policy restart does; an exited or errored one
+     * starts again at once, counting against the quota as a run would. Returns once the stop has
+     * begun; the session is {@code restarting}, then {@code starting}, until the next process runs.
+     */
+    public void restart(Caller caller, Session s, Duration grace) {
+        // under the registry's lock, as a run's admission: an ended session's name is still its
+        // own (a run taking the name releases it first), but the quota may have filled meanwhile
+        synchronized (registry) {
+            try {
+                if (!s.active()) {
+                    registry.readmit(s);
+                }
+                s.restart(grace != null ? grace : s.request().grace());
+            } catch (StewardException e) {
+                throw refused(caller, "restart", s, e);
+            }
+        }
+        if (s.name() != null) {
+            book.restarted(s.name());
+        }
+        audit.record(caller, "restart", s.auditTag(), "ok");
     }
 
     public void kill(Caller caller, Session s) {

@@ -40,7 +40,11 @@ final class StepListener implements Session.Steps {
             events.publish((seq, at) -> what.event(seq, at, s.id(), s.name()));
         }
         if (step.to() == SessionState.STARTING) {
-            supervisor.respawn(s, step.from() == SessionState.RECOVERING ? "stall" : "policy");
+            supervisor.respawn(s, switch (step.from()) {
+                case RECOVERING -> "stall";
+                case BACKOFF -> "policy";
+                default -> "user"; // from restarting, or an ended session restarted
+            });
         }
         boolean byItself = step.cause() == Lifecycle.Cause.GIVE_UP || step.cause() == Lifecycle.Cause.EXIT
                 && step.from() == SessionState.RUNNING

@@ -25,9 +25,11 @@ import java.util.function.BiConsumer;
  * Decides a session's steps when its process exits, and starts the next process when the session
  * steps to {@code starting}: after a stall ({@code --on-stall restart}) once the whole
  * tree is stopped, and after a process ended by itself when its {@link RestartPolicy} says so, after
- * a backoff. Either way the same spec starts again under the same id and name, writing on into the
- * same rings. A session someone stopped is never brought back: a stop leaves {@code starting} and
- * {@code backoff} for {@code exited}, and nothing but those two starts a process.
+ * a backoff, and after a user's restart once the whole tree is stopped (or at once, for a session
+ * that had ended). Every way the same spec starts again under the same id and name, writing on into
+ * the same rings. A session someone stopped is never brought back but by a user's restart: a stop
+ * leaves {@code starting}, {@code backoff} and {@code restarting} for {@code exited} or
+ * {@code stopping}, and nothing but {@code starting} starts a process.
  */
 final class Supervisor implements AutoCloseable {
     private final ProcessRuntime runtime;
@@ -65,7 +67,7 @@ final class Supervisor implements AutoCloseable {
                     exit.exitCode(), exit.signalName(), exit.outcome());
             switch (s.state()) {
                 case RUNNING -> decide(s, p, exit, told);
-                case STOPPING, RECOVERING -> s.lifecycle().move(Lifecycle.Cause.EXIT, told);
+                case STOPPING, RECOVERING, RESTARTING -> s.lifecycle().move(Lifecycle.Cause.EXIT, told);
                 default -> { }
             }
         }
@@ -99,7 +101,7 @@ final class Supervisor implements AutoCloseable {
      * The session stepped to {@code starting}: once the ended process's rings are closed, its spec
      * starts again under the same id, name and rings, unless a stop came first.
      *
-     * @param reason {@code stall} or {@code policy}
+     * @param reason {@code stall}, {@code policy} or {@code user}
      */
     void respawn(Session s, String reason) {
         ManagedProcess old = s.process();

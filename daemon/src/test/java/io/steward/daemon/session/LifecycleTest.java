@@ -66,16 +66,18 @@ class LifecycleTest {
     }
 
     @Test
-    void endsAreFinalButForTheirRelease() {
+    void endsAreLeftOnlyByTheirReleaseOrAUsersRestart() {
         for (Step step : Lifecycle.TABLE) {
             if (step.from().ended()) {
-                assertEquals(Cause.RELEASE, step.cause(), "an ended session only leaves by release: " + step);
-                assertEquals(SessionState.RELEASED, step.to());
+                assertTrue(step.cause() == Cause.RELEASE && step.to() == SessionState.RELEASED
+                        || step.cause() == Cause.USER_RESTART && step.to() == SessionState.STARTING
+                        && step.from() != SessionState.RELEASED,
+                        "an ended session only leaves by release, or a restart unless released: " + step);
             }
         }
         assertTrue(SessionState.EXITED.ended() && SessionState.ERRORED.ended() && SessionState.RELEASED.ended());
         assertFalse(SessionState.RUNNING.ended() || SessionState.STOPPING.ended() || SessionState.RECOVERING.ended()
-                || SessionState.BACKOFF.ended() || SessionState.STARTING.ended());
+                || SessionState.RESTARTING.ended() || SessionState.BACKOFF.ended() || SessionState.STARTING.ended());
     }
 
     @Test
@@ -107,6 +109,45 @@ class LifecycleTest {
             assertTrue(probe.life.endedNanos() > 0);
             assertNull(probe.life.successorOf("p0").getNow("none"), "asked after the end, answered at once");
         }
+    }
+
+    @Test
+    void aUserRestartStartsTheNextProcessOnceTheTreeIsGoneAndAStopCancelsIt() throws Exception {
+        Probe probe = new Probe();
+        CompletableFuture<String> next = probe.life.successorOf("p0");
+        assertTrue(probe.take(Cause.USER_RESTART));
+        assertEquals(SessionState.RESTARTING, probe.life.state());
+        assertFalse(probe.take(Cause.USER_RESTART), "one restart at a time");
+        assertTrue(probe.take(Cause.EXIT));
+        assertEquals(SessionState.STARTING, probe.life.state());
+        assertTrue(probe.take(Cause.STARTED));
+        assertEquals("p1", next.get(5, TimeUnit.SECONDS));
+        assertEquals("restarted", probe.heard.getLast().event());
+        assertEquals(1, probe.life.restarts());
+
+        Probe stopped = new Probe();
+        assertTrue(stopped.take(Cause.USER_RESTART));
+        assertTrue(stopped.take(Cause.STOP));
+        assertEquals("restart-cancelled", stopped.heard.getLast().event());
+        assertTrue(stopped.take(Cause.EXIT));
+        assertEquals(SessionState.EXITED, stopped.life.state(), "the stop wins: nothing starts again");
+    }
+
+    @Test
+    void anEndedSessionRestartedLivesAgainAndItsWaitersWaitAnew() throws Exception {
+        Probe probe = new Probe();
+        assertTrue(probe.take(Cause.EXIT));
+        assertEquals(SessionState.EXITED, probe.life.ended().get(5, TimeUnit.SECONDS));
+        assertTrue(probe.take(Cause.USER_RESTART));
+        assertEquals(SessionState.STARTING, probe.life.state());
+        assertEquals(0, probe.life.endedNanos());
+        CompletableFuture<SessionState> end = probe.life.ended();
+        CompletableFuture<String> next = probe.life.successorOf("p0");
+        assertFalse(end.isDone() || next.isDone(), "it has not ended, and its next process is to come");
+        assertTrue(probe.take(Cause.STARTED));
+        assertEquals("p1", next.get(5, TimeUnit.SECONDS));
+        assertTrue(probe.take(Cause.EXIT));
+        assertEquals(SessionState.EXITED, end.get(5, TimeUnit.SECONDS));
     }
 
     @Test
