@@ -4,41 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.Json;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code steward restart}: one session by reference, or every running one of a label, end to end. */
-class RestartCommandTest {
-    @TempDir
-    Path tmp;
-
-    private Map<String, String> env;
-    private long daemonPid;
-
-    @BeforeEach
-    void startDaemon() throws Exception {
-        env = Map.of("STEWARD_HOME", tmp.resolve("home").toString(), "NO_COLOR", "1");
-        Cli.Result started = steward("daemon", "start", "--json");
-        assertEquals(0, started.code(), started.err());
-        daemonPid = ((Number) Json.parseObject(started.out()).get("pid")).longValue();
-    }
-
-    @AfterEach
-    void stopDaemon() throws Exception {
-        steward("daemon", "stop", "--grace", "1s");
-        ProcessHandle.of(daemonPid).ifPresent(ProcessHandle::destroyForcibly);
-        Cli.poll("daemon gone", () -> ProcessHandle.of(daemonPid).map(h -> !h.isAlive()).orElse(true));
-    }
-
-    private Cli.Result steward(String... args) throws Exception {
-        return Cli.runWith(env, null, args);
-    }
-
+class RestartCommandTest extends WithDaemon {
     private String ok(String... args) throws Exception {
         Cli.Result r = steward(args);
         assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
