@@ -36,9 +36,6 @@ import org.eclipse.jetty.websocket.api.Callback;
 public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Session.Listener, Session.Attachment {
     static final int FRAME_BYTES = 64 * 1024;
     static final int IN_FLIGHT = 16;
-    static final byte TAG_PTY = 0;
-    static final byte TAG_STDOUT = 1;
-    static final byte TAG_STDERR = 2;
     /** The fields of a client's control message: {@code {"type":"resize","rows":R,"cols":C}} or {@code {"type":"detach"}}. */
     private static final java.util.Set<String> CONTROL = java.util.Set.of("type", "rows", "cols");
 
@@ -124,9 +121,9 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
 
     /** A pump per output stream of {@code p}: its stdout (or terminal), then its stderr if apart. */
     private AttachPump[] pumps(ManagedProcess p, long outCursor, long errCursor) {
-        AttachPump out = new AttachPump(p.stdout(), p.isPty() ? TAG_PTY : TAG_STDOUT, p.isPty() ? StdStream.PTY : StdStream.STDOUT,
-                outCursor, !readOnly, asClient, inFlight, metrics);
-        return p.stderr().map(ring -> new AttachPump[] {out, new AttachPump(ring, TAG_STDERR, StdStream.STDERR, errCursor,
+        AttachPump out = new AttachPump(p.stdout(), SessionOutput.first(p), outCursor, !readOnly, asClient, inFlight,
+                metrics);
+        return p.stderr().map(ring -> new AttachPump[] {out, new AttachPump(ring, StdStream.STDERR, errCursor,
                 !readOnly, asClient, inFlight, metrics)}).orElse(new AttachPump[] {out});
     }
 

@@ -41,6 +41,7 @@ final class AttachPump implements Runnable {
     }
 
     private final Ring ring;
+    /** The first byte of each binary frame, which says the stream: 0 a terminal, 1 stdout, 2 stderr. */
     private final byte tag;
     private final StdStream stream;
     private final Client client;
@@ -59,10 +60,10 @@ final class AttachPump implements Runnable {
     private volatile long next;
     private long reported;
 
-    AttachPump(Ring ring, byte tag, StdStream stream, long cursor, boolean holdsRing, Client client, Semaphore inFlight,
+    AttachPump(Ring ring, StdStream stream, long cursor, boolean holdsRing, Client client, Semaphore inFlight,
             Metrics metrics) {
         this.ring = ring;
-        this.tag = tag;
+        this.tag = tag(stream);
         this.stream = stream;
         this.client = client;
         this.inFlight = inFlight;
@@ -71,6 +72,14 @@ final class AttachPump implements Runnable {
         this.consumer = holdsRing ? ring.consumer(cursor) : null;
         this.reader = consumer != null ? consumer : ring.reader(Math.max(cursor, ring.start()));
         this.next = reader.position();
+    }
+
+    static byte tag(StdStream stream) {
+        return switch (stream) {
+            case PTY -> 0;
+            case STDOUT -> 1;
+            case STDERR -> 2;
+        };
     }
 
     /** Streams until the ring ends (every byte sent) or the client goes; then the position reached. */

@@ -6,6 +6,7 @@ import io.steward.api.OutputChunk;
 import io.steward.api.StdStream;
 import io.steward.api.StewardException;
 import io.steward.core.ArrivalOrder;
+import io.steward.core.ManagedProcess;
 import io.steward.core.Ring;
 import io.steward.daemon.session.AuditLog;
 import io.steward.daemon.session.Caller;
@@ -36,7 +37,7 @@ final class SessionOutput {
      */
     OutputChunk output(Session s, String streamName, long cursor, int max) {
         StdStream stream = switch (streamName) {
-            case null -> first(s);
+            case null -> first(s.process());
             case "stdout" -> StdStream.STDOUT;
             case "pty" -> StdStream.PTY;
             case "stderr" -> StdStream.STDERR;
@@ -57,9 +58,9 @@ final class SessionOutput {
                 closed && c.next() >= end, c.data());
     }
 
-    /** A session's first stream: its terminal, or its stdout. */
-    private static StdStream first(Session s) {
-        return s.process().isPty() ? StdStream.PTY : StdStream.STDOUT;
+    /** A process's first stream: its terminal, or its stdout. */
+    static StdStream first(ManagedProcess p) {
+        return p.isPty() ? StdStream.PTY : StdStream.STDOUT;
     }
 
     /**
@@ -74,7 +75,7 @@ final class SessionOutput {
         Ring out = s.process().stdout();
         Ring err = s.process().stderr().orElse(null);
         ArrivalOrder order = s.process().arrivalOrder().orElse(null);
-        StdStream[] streams = {first(s), StdStream.STDERR};
+        StdStream[] streams = {first(s.process()), StdStream.STDERR};
         long[] cursor = {outCursor, err != null ? errCursor : 0};
         // Ended before closed before end: a session seen ended starts no other process, and a ring
         // seen closed then has its final end, so eof below never hides bytes written between the looks.
