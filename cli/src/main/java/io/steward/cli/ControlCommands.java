@@ -8,6 +8,7 @@ import io.steward.api.MillisType;
 import io.steward.api.PurgeResult;
 import io.steward.api.RunOptions;
 import io.steward.api.SessionInfo;
+import io.steward.api.SessionList;
 import io.steward.api.StdinWritten;
 import io.steward.api.StewardException;
 import io.steward.client.DaemonEndpoints;
@@ -15,7 +16,6 @@ import io.steward.client.Sessions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -140,7 +140,7 @@ final class ControlCommands {
             List<SessionInfo> running = sessions.list(false, label).stream()
                     .filter(s -> s.state() == io.steward.api.SessionState.RUNNING).toList();
             List<SessionInfo> restarted = running.stream().map(s -> restart(sessions, s.id(), d)).toList();
-            Printer.either(json, Map.of("sessions", restarted.stream().map(SessionInfo::toJson).toList()),
+            Printer.either(json, new SessionList(restarted).toJson(),
                     "restarting " + Printer.sessions(restarted.stream().map(SessionInfo::id).toList(), running));
             return 0;
         }

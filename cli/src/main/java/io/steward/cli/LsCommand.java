@@ -1,7 +1,7 @@
 package io.steward.cli;
 
-import io.steward.api.Json;
 import io.steward.api.SessionInfo;
+import io.steward.api.SessionList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,7 +23,7 @@ final class LsCommand implements Callable<Integer> {
     public Integer call() {
         List<SessionInfo> sessions = Clients.existing().sessions().list(all, label);
         if (json) {
-            Printer.json(Json.object("sessions", sessions.stream().map(SessionInfo::toJson).toList()));
+            Printer.json(new SessionList(sessions).toJson());
             return 0;
         }
         Table t = new Table("NAME", "ID", "PID", "KIND", "STATE", "UPTIME", "CPU", "MEM", "DROPPED", "ATTACHED", "RESTARTS",
