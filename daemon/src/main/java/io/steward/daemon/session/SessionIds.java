@@ -1,7 +1,5 @@
 package io.steward.daemon.session;
 
-import io.steward.api.ErrorCode;
-import io.steward.api.StewardException;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -22,7 +20,6 @@ public final class SessionIds {
     static final int MIN_PREFIX = 6;
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
     private static final Pattern ID_CHARS = Pattern.compile("[a-z2-7]{" + MIN_PREFIX + "," + LENGTH + "}");
-    private static final Pattern NAME = io.steward.api.RunOptions.NAME_FORM;
 
     private final java.util.random.RandomGenerator random;
     private final SecretKeySpec key;
@@ -79,21 +76,5 @@ public final class SessionIds {
 
     static boolean couldBePrefix(String ref) {
         return ID_CHARS.matcher(ref).matches();
-    }
-
-    static boolean isValidName(String name) {
-        return NAME.matcher(name).matches();
-    }
-
-    /**
-     * Checks the shape of a session reference: an id, an id prefix of at least six characters, or a
-     * name.
-     */
-    static void requireReferenceShape(String ref) {
-        if (ref == null || ref.isEmpty() || ref.length() > 64 || !(couldBePrefix(ref) || isValidName(ref))) {
-            throw new StewardException(ErrorCode.INVALID_INPUT,
-                    "invalid session reference: expected an id, an id prefix of at least " + MIN_PREFIX
-                            + " characters, or a name");
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.steward.daemon.session;
 
 import io.steward.api.ErrorCode;
 import io.steward.api.SessionEvent;
+import io.steward.api.SessionRef;
 import io.steward.api.StewardException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -132,7 +133,7 @@ public final class SessionRegistry {
     }
 
     public Session find(String ref) {
-        SessionIds.requireReferenceShape(ref);
+        SessionRef.requireShape(ref); // the client refuses the same shapes before asking
         if (SessionIds.isFullId(ref)) {
             Session s = byKey.get(ids.key(ref));
             if (s != null) {
