@@ -16,12 +16,6 @@ import org.junit.jupiter.api.Test;
  * session can have, the flags named as typed, sizes with units and ranges, JSON, counts and names.
  */
 class ExitCodesAndMessagesTest extends WithDaemon {
-    private String ok(String... args) throws Exception {
-        Cli.Result r = steward(args);
-        assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
-        return r.out();
-    }
-
     /** The one line a refused command says on stderr, with the exit code it must have. */
     private String refused(int code, String... args) throws Exception {
         Cli.Result r = steward(args);

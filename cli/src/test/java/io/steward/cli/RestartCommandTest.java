@@ -10,12 +10,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@code steward restart}: one session by reference, or every running one of a label, end to end. */
 class RestartCommandTest extends WithDaemon {
-    private String ok(String... args) throws Exception {
-        Cli.Result r = steward(args);
-        assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
-        return r.out();
-    }
-
     private void pollLogs(String ref, String expected) throws InterruptedException {
         Cli.poll(ref + "'s logs to read " + expected.strip().replace('\n', ' '), () -> {
             try {

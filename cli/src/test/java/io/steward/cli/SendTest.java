@@ -12,12 +12,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@code send} types a line and its Enter; {@code --raw}, {@code -e} and {@code -} send what they are given. */
 class SendTest extends WithDaemon {
-    private String ok(String... args) throws Exception {
-        Cli.Result r = steward(args);
-        assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
-        return r.out();
-    }
-
     private void logsBecome(String id, String expected) throws InterruptedException {
         Cli.poll("the session's output to be " + expected, () -> {
             try {

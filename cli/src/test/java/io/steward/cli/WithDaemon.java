@@ -1,5 +1,7 @@
 package io.steward.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -32,5 +34,12 @@ abstract class WithDaemon {
 
     Cli.Result steward(String... args) throws Exception {
         return Cli.runWith(env, null, args);
+    }
+
+    /** The CLI's output, asserting it exited 0. */
+    String ok(String... args) throws Exception {
+        Cli.Result r = steward(args);
+        assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+        return r.out();
     }
 }
