@@ -1,7 +1,11 @@
 # Sourced by bin/steward, bin/test and bench/run: finds a JDK >= 25 and builds the project when stale.
 # shellcheck shell=bash
 
-STEWARD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# From an absolute path (bin/steward resolves its own) without starting a process.
+case ${BASH_SOURCE[0]} in
+  /*/bin/lib/common.sh) STEWARD_ROOT=${BASH_SOURCE[0]%/bin/lib/common.sh} ;;
+  *) STEWARD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd) ;;
+esac
 
 # java_major DIR -> the major version of DIR/bin/java, or nothing. The JDK's `release` file says it
 # without starting a JVM (which took a third of a short steward command's time); java is asked only
@@ -22,18 +26,32 @@ java_major() {
   printf '%s' "${v%%[.+-]*}"
 }
 
-# Sets JAVA_HOME to a JDK >= 25: JAVA_HOME first, then java on PATH, then /usr/lib/jvm/*.
+# jdk_ok DIR: whether DIR is a JDK >= 25 (java and javac, and its version).
+jdk_ok() {
+  local major
+  [ -n "$1" ] && [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 1
+  major=$(java_major "$1")
+  [ -n "$major" ] && [ "$major" -ge 25 ] 2>/dev/null
+}
+
+# Sets JAVA_HOME to a JDK >= 25: JAVA_HOME first, then java on PATH, then /usr/lib/jvm/*. Each is
+# looked at only when those before it fail, so the usual case starts no process.
 find_java() {
-  local candidates=() c major
-  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
-  if command -v java >/dev/null 2>&1; then
-    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+  local c
+  if jdk_ok "${JAVA_HOME:-}"; then
+    export JAVA_HOME
+    return 0
   fi
-  for c in /usr/lib/jvm/*; do [ -d "$c" ] && candidates+=("$c"); done
-  for c in "${candidates[@]}"; do
-    [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
-    major=$(java_major "$c")
-    if [ -n "$major" ] && [ "$major" -ge 25 ] 2>/dev/null; then
+  if command -v java >/dev/null 2>&1; then
+    c=$(readlink -f "$(command -v java)")
+    c=${c%/bin/java}
+    if jdk_ok "$c"; then
+      export JAVA_HOME="$c"
+      return 0
+    fi
+  fi
+  for c in /usr/lib/jvm/*; do
+    if [ -d "$c" ] && jdk_ok "$c"; then
       export JAVA_HOME="$c"
       return 0
     fi

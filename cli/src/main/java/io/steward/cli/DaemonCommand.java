@@ -160,7 +160,7 @@ final class DaemonCommand {
      */
     private static List<String> daemonJvmOptions() {
         List<String> options = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-XX:TieredStopAtLevel") && !a.startsWith("-XX:AOTCache")
+                .filter(a -> !a.startsWith("-XX:TieredStopAtLevel") && !a.equals("-XX:-UsePerfData") && !a.startsWith("-XX:AOTCache")
                         && !a.startsWith("-XX:AOTMode") && !a.startsWith("-XX:AOTConfiguration")
                         && !a.startsWith("-Xlog:aot"))
                 .toList());
@@ -169,6 +169,14 @@ final class DaemonCommand {
         // The heap itself stays unbounded, since rings live on it.
         if (options.stream().noneMatch(a -> a.startsWith("-Xmn"))) {
             options.add("-Xmn16m");
+        }
+        // bin/steward grants these in the jar's manifest, which only `java -jar` reads; the daemon
+        // starts with -cp, so it is given them here.
+        if (options.stream().noneMatch(a -> a.startsWith("--enable-native-access"))) {
+            options.add("--enable-native-access=ALL-UNNAMED");
+        }
+        if (options.stream().noneMatch(a -> a.contains("java.base/sun.nio.ch="))) {
+            options.addAll(List.of("--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED"));
         }
         return options;
     }

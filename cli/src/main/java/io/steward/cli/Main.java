@@ -123,7 +123,7 @@ public final class Main implements Runnable {
     /** The command class whose name is {@code name}, or null. */
     static Class<?> verbNamed(String name) {
         for (Class<?> c : SUBCOMMANDS) {
-            if (c.getAnnotation(Command.class).name().equals(name)) {
+            if (name.equals(VerbTable.nameOf(c))) {
                 return c;
             }
         }

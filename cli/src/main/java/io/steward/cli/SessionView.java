@@ -87,7 +87,16 @@ final class SessionView {
             v /= 1024;
             u++;
         }
-        return u == 0 ? (long) v + "B" : (v < 10 ? String.format("%.1f%s", v, units[u]) : Math.round(v) + units[u]);
+        if (u == 0) {
+            return (long) v + "B";
+        }
+        if (v >= 10) {
+            return Math.round(v) + units[u];
+        }
+        // by hand, not String.format: the same in every locale, and the formatter's locale data was
+        // a tenth of a short `steward ls` (bench/RESULTS.md, cli-latency)
+        long tenths = Math.round(v * 10);
+        return tenths / 10 + "." + tenths % 10 + units[u];
     }
 
     static String text(Object o) {

@@ -28,10 +28,23 @@ final class Table {
         colours.add(colour);
     }
 
+    /** Colour when our standard output is a terminal and NO_COLOR is not set (no-color.org). */
     static boolean colourWanted() {
         String noColor = System.getenv("NO_COLOR");
-        java.io.Console c = System.console();
-        return (noColor == null || noColor.isEmpty()) && c != null && c.isTerminal();
+        return (noColor == null || noColor.isEmpty()) && stdoutIsTerminal();
+    }
+
+    /**
+     * Whether fd 1 is a terminal, read from /proc: System.console() asks about stdin too, and its
+     * first call looks up the JDK's console providers, a few ms of a short command.
+     */
+    static boolean stdoutIsTerminal() {
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/1")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     String render(boolean colour) {

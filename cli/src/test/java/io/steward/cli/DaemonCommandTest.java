@@ -44,6 +44,50 @@ class DaemonCommandTest {
         }
     }
 
+    /**
+     * bin/steward grants native access and the sun.nio.ch export in the jar's manifest, which the
+     * daemon, started with -cp, does not read: the CLI must give them to it on its command line.
+     */
+    @Test
+    void aDaemonStartedByACliWithoutAccessFlagsHasThem() throws Exception {
+        Path home = tmp.resolve("home");
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "daemon", "start", "--json")
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectError(tmp.resolve("err").toFile()).redirectOutput(tmp.resolve("out").toFile());
+        pb.environment().put("STEWARD_HOME", home.toString());
+        Long pid = null;
+        try {
+            assertEquals(0, pb.start().waitFor(), () -> read(tmp.resolve("err")));
+            pid = ((Number) Json.parseObject(read(tmp.resolve("out"))).get("pid")).longValue();
+            String cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+            assertTrue(cmdline.contains("--enable-native-access=ALL-UNNAMED") && cmdline.contains("java.base/sun.nio.ch=ALL-UNNAMED"),
+                    cmdline);
+            Map<String, String> env = Map.of("STEWARD_HOME", home.toString());
+            Cli.Result run = Cli.runWith(env, null, "run", "--", "echo", "native");
+            assertEquals(0, run.code(), run.err());
+            assertEquals(0, Cli.runWith(env, null, "wait", run.out().strip()).code());
+            assertEquals("native\n", Cli.runWith(env, null, "logs", run.out().strip()).out());
+            assertEquals(0, Cli.runWith(env, null, "daemon", "stop").code());
+            long daemonPid = pid;
+            Cli.poll("daemon gone", () -> ProcessHandle.of(daemonPid).map(h -> !h.isAlive()).orElse(true));
+            String log = read(home.resolve("daemon.log"));
+            assertTrue(!log.contains("WARNING"), "the daemon ran without access warnings: " + log);
+        } finally {
+            if (pid != null) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
     @Test
     void aHomeWithWiderModesIsRefusedInOneLine() throws Exception {
         Path home = Files.createDirectory(tmp.resolve("wide"),

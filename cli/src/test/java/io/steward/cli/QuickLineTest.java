@@ -67,6 +67,17 @@ class QuickLineTest {
         agrees("purge");
     }
 
+    /** The generated table names every verb as its annotation does, and parses every plain verb without picocli. */
+    @Test
+    void theGeneratedTableMatchesTheAnnotations() {
+        for (Class<?> c : Main.SUBCOMMANDS) {
+            assertEquals(c.getAnnotation(CommandLine.Command.class).name(), VerbTable.nameOf(c), c.getName());
+        }
+        for (String verb : QuickLine.PLAIN) {
+            assertNotNull(VerbTable.spec(verb(verb)), verb + ": a plain verb needs fields the generated code can set");
+        }
+    }
+
     @Test
     void declinesWhatItDoesNotHandle() {
         declines("ls", "--bogus");

@@ -1,0 +1,29 @@
+package io.steward.codegen;
+
+import java.util.List;
+
+/**
+ * One option or positional parameter of a command.
+ *
+ * @param names the option's names; empty for a positional
+ * @param index a positional's {@code index}, as written; empty for an option
+ * @param field the field it sets
+ * @param defaultValue picocli's marker when it has none
+ * @param optional a positional that may be left out (arity 0.., or a default)
+ */
+record Param(List<String> names, String index, String field, Kind kind, String defaultValue, boolean optional) {
+    /** The field types the plain parser converts to; any other is left to picocli. */
+    enum Kind {
+        FLAG, STRING, INT, LONG, OTHER;
+
+        static Kind of(String type) {
+            return switch (type) {
+                case "boolean" -> FLAG;
+                case "java.lang.String" -> STRING;
+                case "int", "java.lang.Integer" -> INT;
+                case "long", "java.lang.Long" -> LONG;
+                default -> OTHER;
+            };
+        }
+    }
+}
