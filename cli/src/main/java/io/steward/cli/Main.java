@@ -39,7 +39,17 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        Callable<Integer> quick = args.length > 0 ? quick(args) : null;
+        if (quick == null) {
+            System.exit(picocli(args));
+        }
+        int code = call(quick);
+        // A plain verb only talks to the daemon and registers no shutdown hook, so it halts once its
+        // output is out: System.exit would first look for a System.Logger backend in every jar
+        // (JDK 17+ logs Runtime.exit), about a fifth of a short command (bench/RESULTS.md, cli-latency).
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(code);
     }
 
     /**
@@ -75,19 +85,25 @@ public final class Main implements Runnable {
 
     static int run(String[] args) {
         Callable<Integer> quick = args.length > 0 ? quick(args) : null;
-        if (quick != null) {
-            PrintWriter err = new PrintWriter(System.err, true);
-            try {
-                return quick.call();
-            } catch (Exception e) {
-                Integer code = failure(e, err);
-                if (code == null) {
-                    e.printStackTrace(err);
-                    return Errors.FAILURE;
-                }
-                return code;
+        return quick != null ? call(quick) : picocli(args);
+    }
+
+    /** Runs a plain verb parsed by {@link QuickLine}, with the messages and exit codes picocli's path gives. */
+    private static int call(Callable<Integer> quick) {
+        PrintWriter err = new PrintWriter(System.err, true);
+        try {
+            return quick.call();
+        } catch (Exception e) {
+            Integer code = failure(e, err);
+            if (code == null) {
+                e.printStackTrace(err);
+                return Errors.FAILURE;
             }
+            return code;
         }
+    }
+
+    private static int picocli(String[] args) {
         CommandLine cli = commandLine(args);
         cli.setParameterExceptionHandler((e, line) -> {
             CommandLine c = e.getCommandLine();

@@ -12,7 +12,10 @@ import java.util.concurrent.Callable;
  * its usual messages.
  */
 final class QuickLine {
-    /** Verbs whose options are all flags or single values, and that never take a command line. */
+    /**
+     * Verbs whose options are all flags or single values, that never take a command line, and that
+     * only talk to the daemon: no shutdown hook, no process of their own (Main halts after them).
+     */
     static final Set<String> PLAIN = Set.of("ls", "status", "logs", "send", "signal", "stop", "kill", "wait",
             "resize", "rm", "purge", "kill-older", "events");
 
