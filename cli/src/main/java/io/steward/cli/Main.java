@@ -4,17 +4,18 @@ import io.steward.api.StewardException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
-/** Entry point of {@code bin/steward}. Errors are one line on stderr; usage errors exit 2. */
-@Command(name = "steward", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "A process supervisor: runs, watches and stops whole process trees.")
-public final class Main implements Runnable {
+/**
+ * Entry point of {@code bin/steward}. Errors are one line on stderr; usage errors exit 2. A plain
+ * verb ({@link QuickLine}) runs without a picocli class ever loading (picocli's class files are too
+ * old for the JDK's AOT cache, so each would be looked for in the jars); any other line goes to
+ * {@link PicocliLine}.
+ */
+public final class Main {
     public static final int EXIT_USAGE = 2;
 
     /**
-     * The verbs, in the order help lists them. They are registered by {@link #commandLine}, not in
+     * The verbs, in the order help lists them. They are registered by {@link PicocliLine#commandLine}, not in
      * the annotation: picocli builds the model of every registered command up front, by reflection,
      * and that was most of a short command's run time.
      */
@@ -27,21 +28,11 @@ public final class Main implements Runnable {
             StartupCommand.class, ExecCommand.class, DaemonCommand.class, CapsCommand.class,
             CompletionCommand.class, HelpCommand.class);
 
-    /** Verbs that describe the others, so every verb is registered when they run. */
-    private static final List<String> DESCRIBING = List.of("completion", "help");
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
-    }
-
     public static void main(String[] args) {
+        nameTheSelectorProvider();
         Callable<Integer> quick = args.length > 0 ? quick(args) : null;
         if (quick == null) {
-            System.exit(picocli(args));
+            System.exit(PicocliLine.execute(args));
         }
         int code = call(quick);
         // A plain verb only talks to the daemon and registers no shutdown hook, so it halts once its
@@ -52,40 +43,9 @@ public final class Main implements Runnable {
         Runtime.getRuntime().halt(code);
     }
 
-    /**
-     * The command line for {@code args}: when the first argument names a verb, only that verb is
-     * registered (its parsing, help and errors are the same; the others are never looked at);
-     * otherwise, and for {@code completion} and {@code help}, which describe them all, every verb is.
-     */
-    static CommandLine commandLine(String[] args) {
-        CommandLine cli = new CommandLine(new Main());
-        Class<?> only = null;
-        if (args.length > 0 && !DESCRIBING.contains(args[0])) {
-            only = verbNamed(args[0]);
-        }
-        for (Class<?> c : only != null ? List.<Class<?>>of(only) : SUBCOMMANDS) {
-            cli.addSubcommand(c);
-        }
-        // every verb's error points to its --help, so every verb has one, the daemon's verbs too
-        cli.getSubcommands().values().forEach(Main::addHelpOption);
-        // After the command of exec and run, everything is the command's: `steward run ls -l` must not
-        // take -l for ours. Other verbs accept options after their arguments.
-        for (String verb : new String[] {"exec", "run"}) {
-            CommandLine sub = cli.getSubcommands().get(verb);
-            if (sub != null) {
-                sub.setStopAtPositional(true);
-            }
-        }
-        CommandLine run = cli.getSubcommands().get("run");
-        if (run != null) {
-            RunCommand.Flags.addTo(run.getCommandSpec());
-        }
-        return cli;
-    }
-
     static int run(String[] args) {
         Callable<Integer> quick = args.length > 0 ? quick(args) : null;
-        return quick != null ? call(quick) : picocli(args);
+        return quick != null ? call(quick) : PicocliLine.execute(args);
     }
 
     /** Runs a plain verb parsed by {@link QuickLine}, with the messages and exit codes picocli's path gives. */
@@ -103,31 +63,25 @@ public final class Main implements Runnable {
         }
     }
 
-    private static int picocli(String[] args) {
-        CommandLine cli = commandLine(args);
-        cli.setParameterExceptionHandler((e, line) -> {
-            CommandLine c = e.getCommandLine();
-            String unknown = unknownVerb(e);
-            if (unknown == null && asksForHelp(line)) {
-                // help wins over what else the line lacks or has wrong: the usage is what that user needs
-                c.usage(c.getOut());
-                c.getOut().flush();
-                return 0;
-            }
-            String path = verbPath(c);
-            c.getErr().println("steward: " + (unknown != null ? unknown
-                    : e.getMessage() + " (see 'steward " + (path.isEmpty() ? "" : path + " ") + "--help')"));
-            return EXIT_USAGE;
-        });
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            Integer code = failure(e, commandLine.getErr());
-            if (code == null) {
-                throw e;
-            }
-            return code;
-        });
-        cli.setErr(new PrintWriter(System.err, true));
-        return cli.execute(args);
+    private static final String SELECTOR_PROVIDER = "java.nio.channels.spi.SelectorProvider";
+
+    /**
+     * Names the JDK's own selector provider, when this JDK has the one we know, so that opening the
+     * daemon's socket does not look for another in every jar on the class path: the CLI's class
+     * path holds the daemon's jars too, and opening them all was about a fifth of a short command
+     * (bench/RESULTS.md, cli-latency). The CLI owns its process, so the property is its to set.
+     */
+    private static void nameTheSelectorProvider() {
+        String epoll = "sun.nio.ch.EPollSelectorProvider";
+        if (System.getProperty(SELECTOR_PROVIDER) != null) {
+            return;
+        }
+        try {
+            Class.forName(epoll, false, null); // loaded, not initialised: only whether this JDK has it
+            System.setProperty(SELECTOR_PROVIDER, epoll);
+        } catch (ClassNotFoundException e) {
+            // another JDK: it looks for a provider as usual
+        }
     }
 
     /** The plain verb of {@code args}, parsed without picocli, or null. */
@@ -147,7 +101,7 @@ public final class Main implements Runnable {
     }
 
     /** One line and the documented exit code for a failure we know; null for a bug, which keeps its trace. */
-    private static Integer failure(Exception e, PrintWriter err) {
+    static Integer failure(Exception e, PrintWriter err) {
         if (e instanceof io.steward.client.DaemonUnreachableException du) {
             boolean hint = !du.getMessage().contains("daemon.log") && du.lockHolder() == io.steward.api.LockHolder.NONE;
             err.println("steward: " + du.getMessage() + (hint ? "; start it with 'steward daemon start'" : ""));
@@ -160,53 +114,4 @@ public final class Main implements Runnable {
         return null;
     }
 
-    /** A {@code -h, --help} option on {@code c} and on its own verbs (the daemon's), unless it has one. */
-    private static void addHelpOption(CommandLine c) {
-        if (c.getCommandSpec().optionsMap().get("--help") == null) {
-            c.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
-                    .description("Show this help and exit.").build());
-        }
-        c.getSubcommands().values().forEach(Main::addHelpOption);
-    }
-
-    /** The line saying a verb is not one, with the nearest there is; null for any other usage error. */
-    private static String unknownVerb(CommandLine.ParameterException e) {
-        if (e instanceof UnknownCommand) {
-            return e.getMessage();
-        }
-        CommandLine c = e.getCommandLine();
-        if (e instanceof CommandLine.UnmatchedArgumentException u && !c.getSubcommands().isEmpty()
-                && !u.getUnmatched().isEmpty() && !u.getUnmatched().getFirst().startsWith("-")) {
-            return UnknownCommand.of(c, u.getUnmatched().getFirst()).getMessage();
-        }
-        return null;
-    }
-
-    /** Whether the line asks for help ({@code -h}, {@code --help}) in steward's part of it, before any {@code --}. */
-    private static boolean asksForHelp(String[] line) {
-        for (String a : line) {
-            if (a.equals("--")) {
-                return false;
-            }
-            if (a.equals("-h") || a.equals("--help")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The verbs that lead to {@code c}: {@code logs}, {@code daemon run}; empty for steward itself. */
-    static String verbPath(CommandLine c) {
-        String qualified = c.getCommandSpec().qualifiedName(" ");
-        int space = qualified.indexOf(' ');
-        return space < 0 ? "" : qualified.substring(space + 1);
-    }
-
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"steward " + (v != null ? v : "0.1.0-dev")};
-        }
-    }
 }

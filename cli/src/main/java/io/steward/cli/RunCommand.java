@@ -186,7 +186,7 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * The flags of the run options, added to the command picocli builds from the annotations
-     * ({@link Main#commandLine}). Values stay text until {@link #body} has every type parse its own,
+     * ({@link PicocliLine#commandLine}). Values stay text until {@link #body} has every type parse its own,
      * so a refusal is the type's one line, naming the flag.
      */
     static final class Flags {

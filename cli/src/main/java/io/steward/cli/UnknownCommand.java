@@ -14,7 +14,7 @@ final class UnknownCommand extends CommandLine.ParameterException {
 
     /** {@code typed} is not a verb of {@code parent} (the root, or a verb with verbs of its own). */
     static UnknownCommand of(CommandLine parent, String typed) {
-        String path = parent.getParent() == null ? "" : Main.verbPath(parent) + " ";
+        String path = parent.getParent() == null ? "" : PicocliLine.verbPath(parent) + " ";
         String nearest = nearest(typed, parent.getSubcommands().keySet());
         return new UnknownCommand(parent, "unknown command '" + path + typed + "'; "
                 + (nearest != null ? "did you mean '" + path + nearest + "'?" : "see '" + ("steward help " + path).strip() + "'"));

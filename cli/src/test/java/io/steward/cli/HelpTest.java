@@ -25,7 +25,7 @@ class HelpTest {
     /** Every verb, the daemon's own verbs too, from the model the CLI runs. */
     private static List<CommandLine> verbs() {
         List<CommandLine> all = new ArrayList<>();
-        collect(Main.commandLine(new String[] {"help"}), all);
+        collect(PicocliLine.commandLine(new String[] {"help"}), all);
         return all;
     }
 
@@ -45,7 +45,7 @@ class HelpTest {
         List<CommandLine> verbs = verbs();
         assertTrue(verbs.size() > 25, "the model has every verb: " + verbs.size());
         for (CommandLine verb : verbs) {
-            String path = Main.verbPath(verb);
+            String path = PicocliLine.verbPath(verb);
             Cli.Result help = InProcess.run(words(path, "--help"));
             assertEquals(0, help.code(), path + " --help: " + help.err());
             assertEquals("", help.err(), path);
@@ -125,7 +125,7 @@ class HelpTest {
     @Test
     void everyVerbTakesJson() {
         for (CommandLine verb : verbs()) {
-            String path = Main.verbPath(verb);
+            String path = PicocliLine.verbPath(verb);
             boolean group = !verb.getSubcommands().isEmpty();
             // daemon run is the daemon itself: what it writes is its log
             if (!group && !path.equals("daemon run")) {
@@ -141,7 +141,7 @@ class HelpTest {
         for (CommandLine verb : verbs()) {
             assertTrue(r.out().contains(verb.getCommandName()), verb.getCommandName());
             for (OptionSpec o : verb.getCommandSpec().options()) {
-                assertTrue(r.out().contains(o.longestName()), Main.verbPath(verb) + " " + o.longestName());
+                assertTrue(r.out().contains(o.longestName()), PicocliLine.verbPath(verb) + " " + o.longestName());
             }
         }
     }
@@ -159,7 +159,7 @@ class HelpTest {
                 .toList();
         List<String> missing = new ArrayList<>();
         for (CommandLine verb : verbs()) {
-            String path = Main.verbPath(verb);
+            String path = PicocliLine.verbPath(verb);
             String top = path.split(" ")[0];
             String row = lines.stream().filter(l -> l.matches(".*`(steward )?" + Pattern.quote(top) + "[` \\\\].*"))
                     .findFirst().orElse(null);

@@ -35,7 +35,7 @@ class QuickLineTest {
     private static void agrees(String... line) throws Exception {
         Callable<Integer> quick = QuickLine.parse(verb(line[0]), line[0], Arrays.copyOfRange(line, 1, line.length));
         assertNotNull(quick, String.join(" ", line));
-        CommandLine cli = Main.commandLine(line);
+        CommandLine cli = PicocliLine.commandLine(line);
         CommandLine.ParseResult parsed = cli.parseArgs(line);
         Object viaPicocli = parsed.subcommand().commandSpec().userObject();
         assertEquals(fields(viaPicocli), fields(quick), String.join(" ", line));

@@ -34,7 +34,7 @@ class RunFlagsTest {
         line.addAll(flags);
         line.addAll(List.of("--", "sh", "-c", "exit 0"));
         String[] args = line.toArray(String[]::new);
-        RunCommand run = (RunCommand) Main.commandLine(args).parseArgs(args).subcommand().commandSpec().userObject();
+        RunCommand run = (RunCommand) PicocliLine.commandLine(args).parseArgs(args).subcommand().commandSpec().userObject();
         return Json.write(run.body().toJson());
     }
 
