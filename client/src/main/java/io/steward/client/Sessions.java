@@ -92,6 +92,14 @@ public final class Sessions {
         return info(client.object("POST", path(ref) + "/restart", Json.object("graceMs", grace.toMillis())));
     }
 
+    /**
+     * Starts an exited or errored session again from its spec, under the same id, name and output
+     * history; answers at once, {@code starting}. A session alive is answered as it is, unchanged.
+     */
+    public SessionInfo start(String ref) {
+        return info(client.object("POST", path(ref) + "/start", null));
+    }
+
     public SessionInfo kill(String ref) {
         return info(client.object("POST", path(ref) + "/kill", null));
     }

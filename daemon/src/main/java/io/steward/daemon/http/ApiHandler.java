@@ -189,6 +189,10 @@ final class ApiHandler extends Handler.Abstract {
                 sessions.restart(caller, s, body(request, "graceMs").duration("graceMs"));
                 Http.json(response, 200, s.info().toJson(), cb);
             }
+            case START -> {
+                noBody(request);
+                Http.json(response, 200, sessions.start(caller, s).toJson(), cb);
+            }
             case KILL -> {
                 noBody(request);
                 sessions.kill(caller, s);

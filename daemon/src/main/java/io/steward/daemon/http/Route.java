@@ -36,6 +36,7 @@ enum Route {
     STOP("POST", "/v1/sessions/{ref}/stop"),
     KILL("POST", "/v1/sessions/{ref}/kill"),
     RESTART("POST", "/v1/sessions/{ref}/restart"),
+    START("POST", "/v1/sessions/{ref}/start"),
     RESIZE("POST", "/v1/sessions/{ref}/resize"),
     WAIT("POST", "/v1/sessions/{ref}/wait"),
     FLUSH("POST", "/v1/sessions/{ref}/flush"),

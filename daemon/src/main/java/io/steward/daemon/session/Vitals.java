@@ -57,7 +57,6 @@ public final class Vitals {
     private volatile int mainPid;
     private volatile long mainPidStart;
     private volatile int errno;
-
     /**
      * @param thresholdNanos silence after which the session is stalled; 0: not watched
      * @param startTimeoutNanos how long the first proof may take; 0 for no limit
@@ -166,7 +165,10 @@ public final class Vitals {
         }
     }
 
-    /** A new process in the session: silence, readiness and status start over. */
+    /**
+     * A new process in the session: silence, readiness and status start over. Who waits for
+     * readiness since the session was started again ({@link #starting}) goes on waiting.
+     */
     public void restarted(long now) {
         lastProofNanos = now;
         armed = false;
@@ -176,7 +178,14 @@ public final class Vitals {
         stopping = false;
         mainPid = 0;
         mainPidStart = 0;
-        readiness = new CompletableFuture<>();
+        starting();
+    }
+
+    /** A next process is on its way: readiness is the next one's to tell. */
+    void starting() {
+        if (readiness.isDone()) {
+            readiness = new CompletableFuture<>();
+        }
     }
 
     /** {@code READY=1}: call {@link #announceReady} once the {@code ready} event is out. */
