@@ -72,9 +72,11 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
      * @param lastBeatAge since its last proof of life; null before the first
      * @param mainPid its {@code MAINPID=}
      * @param errno its {@code ERRNO=}
+     * @param reloading with a notify socket, whether it said {@code RELOADING=1} and not yet {@code READY=1}
+     *     again; null without one. It stays {@code ready} meanwhile, as systemd keeps a reloading unit active.
      */
     public record Heartbeat(Boolean ready, String status, Duration stallAfter, Duration startTimeout, String onStall,
-            boolean stalled, long stalls, Duration lastBeatAge, Integer mainPid, Integer errno) {}
+            boolean stalled, long stalls, Duration lastBeatAge, Integer mainPid, Integer errno, Boolean reloading) {}
 
     /** Reads the daemon's JSON; a key it does not know is left alone. */
     public static SessionInfo fromJson(Map<String, Object> json) {
@@ -91,7 +93,8 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
                         last.wire("outcome", Outcome.values())),
                 new Heartbeat(f.optionalFlag("ready"), f.text("status"), f.millis("stallAfterMs"),
                         f.millis("startTimeoutMs"), f.text("onStall"), f.flag("stalled"), f.longValue("stalls"),
-                        f.millis("lastBeatAgeMs"), f.integer("mainPid"), f.integer("errno")),
+                        f.millis("lastBeatAgeMs"), f.integer("mainPid"), f.integer("errno"),
+                        f.optionalFlag("reloading")),
                 f.optionalFlag("timedOut"));
     }
 
@@ -138,6 +141,7 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
         m.put("lastBeatAgeMs", JsonFields.millis(heartbeat.lastBeatAge()));
         m.put("mainPid", number(heartbeat.mainPid()));
         m.put("errno", number(heartbeat.errno()));
+        m.put("reloading", heartbeat.reloading());
         if (timedOut != null) {
             m.put("timedOut", timedOut);
         }

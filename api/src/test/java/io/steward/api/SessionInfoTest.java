@@ -23,7 +23,7 @@ class SessionInfoTest {
             "droppedBytes":0,"blocked":false,"stdinOpen":false,"attached":true,"watchers":2,"rows":24,"cols":80,"cpuMs":10,\
             "peakRssBytes":1748992,"restarts":2,"lastExit":{"exitCode":1,"signal":null,"outcome":"natural-exit"},\
             "ready":false,"status":"warming up","stallAfterMs":5000,"startTimeoutMs":90000,"onStall":"restart",\
-            "stalled":true,"stalls":1,"lastBeatAgeMs":6000,"mainPid":23500,"errno":2,"timedOut":false}""";
+            "stalled":true,"stalls":1,"lastBeatAgeMs":6000,"mainPid":23500,"errno":2,"reloading":false,"timedOut":false}""";
 
     @Test
     void everyFieldIsTypedAndWrittenBackByteForByte() {

@@ -100,6 +100,20 @@ public final class Sessions {
         return info(client.object("POST", path(ref) + "/start", null));
     }
 
+    /**
+     * Sends the session's reload signal to its main process; one started with {@code --notify} is
+     * awaited until it says {@code RELOADING=1} and then {@code READY=1}, at most {@code timeout}
+     * ({@code not-ready} otherwise).
+     */
+    public SessionInfo reload(String ref, Duration timeout) {
+        return info(client.object("POST", path(ref) + "/reload", Json.object("timeoutMs", timeout.toMillis())));
+    }
+
+    /** {@link #reload(String, Duration)} with the daemon's timeout, 60s. */
+    public SessionInfo reload(String ref) {
+        return info(client.object("POST", path(ref) + "/reload", null));
+    }
+
     public SessionInfo kill(String ref) {
         return info(client.object("POST", path(ref) + "/kill", null));
     }

@@ -284,6 +284,20 @@ public final class Sessions {
         return info;
     }
 
+    /**
+     * Sends the session's reload signal to its main process ({@link Reload}); one started with
+     * {@code --notify} is then awaited until it says {@code RELOADING=1} and {@code READY=1}, at
+     * most {@code timeout}.
+     */
+    public void reload(Caller caller, Session s, Duration timeout) {
+        try {
+            Reload.of(s, events).await(timeout);
+        } catch (StewardException e) {
+            throw refused(caller, "reload", s, e);
+        }
+        audit.record(caller, "reload", s.auditTag(), "ok");
+    }
+
     public void kill(Caller caller, Session s) {
         try {
             s.killForGood();
