@@ -41,12 +41,14 @@ class ReloadVerbTest extends DaemonFixture {
         assertTrue(Files.exists(Path.of("/proc/" + child)), "the rest of the group was not signalled");
         assertEquals(s.pid(), client.sessions().get("hup").pid(), "the same process runs on");
         assertEquals(null, answer.heartbeat().reloading(), "without a notify socket there is nothing to tell");
+        assertEquals("HUP", answer.reloadSignal());
     }
 
     @Test
     void itsReloadSignalIsItsOwnAndAnUnknownOneIsRefused() throws Exception {
         SessionInfo s = run("argv", List.of("sh", "-c", "trap 'echo got-usr1' USR1; echo up; " + LOOP),
                 "reloadSignal", "SIGUSR1");
+        assertEquals("USR1", s.reloadSignal(), "kept by its name, without SIG");
         poll("it runs", () -> text(s.id()).equals("up\n"));
         client.sessions().reload(s.id());
         poll("the trap's line", () -> text(s.id()).equals("up\ngot-usr1\n"));

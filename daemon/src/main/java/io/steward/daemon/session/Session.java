@@ -376,6 +376,7 @@ public final class Session {
                 size != null ? size.rows() : null, size != null ? size.cols() : null,
                 Duration.ofMillis(process.cpuMicros() / 1000), process.peakRssBytes(), life.restarts(),
                 last == null ? null : new SessionInfo.LastExit(last.exitCode(), last.signalName(), last.outcome()),
+                request.reloadSignal().name(),
                 vitals.heartbeat(nanos), timedOut);
     }
 
