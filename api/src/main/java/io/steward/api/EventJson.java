@@ -48,7 +48,10 @@ final class EventJson {
             case "reaped" -> new SessionEvent.Reaped(seq, at, session, name, f.text("reason"));
             case "stolen" -> new SessionEvent.Stolen(seq, at, session, name);
             case "limit" -> new SessionEvent.Limit(seq, at, session, name, f.text("reason"), f.millis("graceMs"));
+            case "reloading" -> new SessionEvent.Reloading(seq, at, session, name, f.longValue("pid"),
+                    f.text("signal"));
             case "ready" -> new HeartbeatEvent.Ready(seq, at, session, name, f.longValue("pid"));
+            case "reloaded" -> new HeartbeatEvent.Reloaded(seq, at, session, name, f.longValue("pid"));
             case "status" -> new HeartbeatEvent.Status(seq, at, session, name, f.text("status"));
             case "stall" -> new HeartbeatEvent.Stall(seq, at, session, name, f.longValue("pid"), f.text("reason"),
                     f.number("agentPid"), f.wire("origin", BeatOrigin.values()), f.millis("silentMs"),

@@ -26,6 +26,19 @@ public sealed interface HeartbeatEvent extends Event {
         }
     }
 
+    /** The session said {@code READY=1} after {@code RELOADING=1}: its reload is done. */
+    record Reloaded(long seq, Instant at, String session, String name, long pid) implements HeartbeatEvent {
+        @Override
+        public String type() {
+            return "reloaded";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "session", session, "name", name, "pid", pid);
+        }
+    }
+
     /** The session said {@code STATUS=}. */
     record Status(long seq, Instant at, String session, String name, String status) implements HeartbeatEvent {
         @Override

@@ -91,11 +91,15 @@ public final class RunOptions {
             new TextType(64, false, Pattern.compile("(none|restart|stop|signal:.+)"),
                     "expected none, restart, stop or signal:NAME"),
             "none", RunRequestBody::onStall, "What to do when it stalls: none, restart, stop or signal:NAME (needs a stall threshold)");
+    public static final RunOption<String> RELOAD_SIGNAL = new RunOption<>("reloadSignal", "--reload-signal",
+            "reload-signal", "SIG", new TextType(16, false, Pattern.compile("[A-Za-z0-9]+"),
+                    "a signal name (with or without SIG) or a number"),
+            "HUP", RunRequestBody::reloadSignal, "What steward reload sends to its main process");
 
     /** Every option, in the body's order. */
     public static final List<RunOption<?>> ALL = List.of(ARGV, NAME, LABEL, PTY, ROWS, COLS, CWD, ENV, CLEAR_ENV,
             MERGE_STDERR, RING_BYTES, OVERFLOW, MAX_LIFETIME, IDLE_TIMEOUT, RETAIN, GRACE, RESTART, MAX_RESTARTS,
-            RESTART_WINDOW, LOG_FILE, NOTIFY, WATCHDOG, STALL_AFTER, START_TIMEOUT, ON_STALL);
+            RESTART_WINDOW, LOG_FILE, NOTIFY, WATCHDOG, STALL_AFTER, START_TIMEOUT, ON_STALL, RELOAD_SIGNAL);
 
     /** The options a body must give. */
     public static final List<RunOption<?>> REQUIRED = List.of(ARGV);

@@ -16,7 +16,7 @@ public record RunRequestBody(List<String> argv, String name, String label, Boole
         String cwd, Map<String, String> env, Boolean clearEnv, Boolean mergeStderr, Integer ringBytes,
         Overflow overflow, Duration maxLifetime, Duration idleTimeout, Duration retain, Duration grace,
         RestartMode restart, Integer maxRestarts, Duration restartWindow, Boolean logFile, Boolean notifySocket,
-        Duration watchdog, Duration stallAfter, Duration startTimeout, String onStall) {
+        Duration watchdog, Duration stallAfter, Duration startTimeout, String onStall, String reloadSignal) {
 
     /**
      * Reads a body strictly: an unknown field, JSON null in a field, a value of the wrong type or out
@@ -132,7 +132,8 @@ public record RunRequestBody(List<String> argv, String name, String label, Boole
                     get(RunOptions.IDLE_TIMEOUT), get(RunOptions.RETAIN), get(RunOptions.GRACE),
                     get(RunOptions.RESTART), get(RunOptions.MAX_RESTARTS), get(RunOptions.RESTART_WINDOW),
                     get(RunOptions.LOG_FILE), get(RunOptions.NOTIFY), get(RunOptions.WATCHDOG),
-                    get(RunOptions.STALL_AFTER), get(RunOptions.START_TIMEOUT), get(RunOptions.ON_STALL));
+                    get(RunOptions.STALL_AFTER), get(RunOptions.START_TIMEOUT), get(RunOptions.ON_STALL),
+                    get(RunOptions.RELOAD_SIGNAL));
         }
     }
 

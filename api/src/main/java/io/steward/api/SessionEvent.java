@@ -177,4 +177,21 @@ public sealed interface SessionEvent extends Event {
             return EventJson.write(this, "session", session, "name", name, "reason", reason, "graceMs", millis(grace));
         }
     }
+
+    /**
+     * A user's reload sent {@code signal} to its main process {@code pid}; a session with a notify
+     * socket is then expected to say {@code RELOADING=1} and {@code READY=1} again ({@code reloaded}).
+     */
+    record Reloading(long seq, Instant at, String session, String name, long pid, String signal)
+            implements SessionEvent {
+        @Override
+        public String type() {
+            return "reloading";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "session", session, "name", name, "pid", pid, "signal", signal);
+        }
+    }
 }

@@ -28,6 +28,7 @@ import java.util.Map;
  * @param watchers how many read-only clients are attached
  * @param rows null for a pipe session
  * @param lastExit how the process before the current one ended; null before the first restart
+ * @param reloadSignal what {@code reload} sends to its main process, without {@code SIG}
  * @param timedOut only in the answer of {@code wait}: true when the timeout came first; null elsewhere
  */
 public record SessionInfo(String id, String name, String label, Kind kind, List<String> argv, long pid, SessionState state,
@@ -35,7 +36,7 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
         boolean restartPending, boolean stopping, Integer exitCode, String signal, Outcome outcome, Instant startedAt,
         Duration age, Duration idle, long bufferedBytes, long droppedBytes, boolean blocked, boolean stdinOpen,
         boolean attached, int watchers, Integer rows, Integer cols, Duration cpu, long peakRssBytes, int restarts, LastExit lastExit,
-        Heartbeat heartbeat, Boolean timedOut) {
+        String reloadSignal, Heartbeat heartbeat, Boolean timedOut) {
 
     public enum Kind implements Json.Wire {
         PIPE, PTY;
@@ -72,9 +73,11 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
      * @param lastBeatAge since its last proof of life; null before the first
      * @param mainPid its {@code MAINPID=}
      * @param errno its {@code ERRNO=}
+     * @param reloading with a notify socket, whether it said {@code RELOADING=1} and not yet {@code READY=1}
+     *     again; null without one. It stays {@code ready} meanwhile, as systemd keeps a reloading unit active.
      */
     public record Heartbeat(Boolean ready, String status, Duration stallAfter, Duration startTimeout, String onStall,
-            boolean stalled, long stalls, Duration lastBeatAge, Integer mainPid, Integer errno) {}
+            boolean stalled, long stalls, Duration lastBeatAge, Integer mainPid, Integer errno, Boolean reloading) {}
 
     /** Reads the daemon's JSON; a key it does not know is left alone. */
     public static SessionInfo fromJson(Map<String, Object> json) {
@@ -89,9 +92,11 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
                 f.longValue("peakRssBytes"), (int) f.longValue("restarts"),
                 last == null ? null : new LastExit(last.integer("exitCode"), last.text("signal"),
                         last.wire("outcome", Outcome.values())),
+                f.text("reloadSignal"),
                 new Heartbeat(f.optionalFlag("ready"), f.text("status"), f.millis("stallAfterMs"),
                         f.millis("startTimeoutMs"), f.text("onStall"), f.flag("stalled"), f.longValue("stalls"),
-                        f.millis("lastBeatAgeMs"), f.integer("mainPid"), f.integer("errno")),
+                        f.millis("lastBeatAgeMs"), f.integer("mainPid"), f.integer("errno"),
+                        f.optionalFlag("reloading")),
                 f.optionalFlag("timedOut"));
     }
 
@@ -128,6 +133,7 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
         m.put("lastExit", lastExit == null ? null
                 : Json.object("exitCode", number(lastExit.exitCode()), "signal", lastExit.signal(), "outcome",
                         wire(lastExit.outcome())));
+        m.put("reloadSignal", reloadSignal);
         m.put("ready", heartbeat.ready());
         m.put("status", heartbeat.status());
         m.put("stallAfterMs", JsonFields.millis(heartbeat.stallAfter()));
@@ -138,6 +144,7 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
         m.put("lastBeatAgeMs", JsonFields.millis(heartbeat.lastBeatAge()));
         m.put("mainPid", number(heartbeat.mainPid()));
         m.put("errno", number(heartbeat.errno()));
+        m.put("reloading", heartbeat.reloading());
         if (timedOut != null) {
             m.put("timedOut", timedOut);
         }

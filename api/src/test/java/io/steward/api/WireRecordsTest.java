@@ -55,6 +55,8 @@ class WireRecordsTest {
             {"seq":31,"type":"apply","at":"2026-12-02T10:00:01Z","started":["db"],"restarted":[],"stopped":["old"],"unchanged":["web"],"error":null}""", """
             {"seq":32,"type":"saved","at":"2026-12-02T10:00:01Z","apps":["api","db"]}""", """
             {"seq":33,"type":"resurrected","at":"2026-12-02T10:00:01Z","started":["web"],"failed":1}""", """
+            {"seq":34,"type":"reloading","at":"2026-12-02T10:00:01Z","session":"s1","name":"web","pid":42,"signal":"HUP"}""", """
+            {"seq":35,"type":"reloaded","at":"2026-12-02T10:00:02Z","session":"s1","name":"web","pid":42}""", """
             {"seq":0,"type":"dropped","at":"2026-12-02T10:00:01Z","events":12}""");
 
     @Test

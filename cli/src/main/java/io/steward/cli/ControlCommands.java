@@ -108,16 +108,10 @@ final class ControlCommands {
     }
 
     @Command(name = "restart", description = "Stop the session's whole tree with its grace, then start the same command"
-            + " again under the same id, name and output history.")
+            + " again under the same id, name and output history. --label and --all restart the running ones.")
     static final class Restart implements Callable<Integer> {
-        @Parameters(index = "0", arity = "0..1", paramLabel = "SESSION", description = "Id, unique id prefix (6+ characters) or name.")
-        String ref;
-
-        @Option(names = "--label", paramLabel = "L", description = "Every running session with this label.")
-        String label;
-
-        @Option(names = "--all", description = "Every running session.")
-        boolean all;
+        @picocli.CommandLine.Mixin
+        SessionSelection which = new SessionSelection();
 
         @Option(names = "--grace", paramLabel = "D", description = "Grace before SIGKILL (default: the session's own, as run with --grace; 5s unless set).")
         String grace;
@@ -127,18 +121,15 @@ final class ControlCommands {
 
         @Override
         public Integer call() {
-            if ((ref != null ? 1 : 0) + (label != null ? 1 : 0) + (all ? 1 : 0) != 1) {
-                throw new StewardException(ErrorCode.INVALID_INPUT, "restart: give one of SESSION, --label L or --all");
-            }
+            which.check("restart");
             Duration d = grace == null ? null : RunOptions.GRACE.type().parse("--grace", grace);
             Sessions sessions = Clients.existing().sessions();
-            if (ref != null) {
-                Printer.session(restart(sessions, ref, d), json);
+            if (which.ref != null) {
+                Printer.session(restart(sessions, which.ref, d), json);
                 return 0;
             }
             // Only what runs now: one restarting already, or stopping, is left to finish that.
-            List<SessionInfo> running = sessions.list(false, label).stream()
-                    .filter(s -> s.state() == io.steward.api.SessionState.RUNNING).toList();
+            List<SessionInfo> running = which.listed(sessions, s -> s.state() == io.steward.api.SessionState.RUNNING);
             List<SessionInfo> restarted = running.stream().map(s -> restart(sessions, s.id(), d)).toList();
             Printer.either(json, new SessionList(restarted).toJson(),
                     "restarting " + Printer.sessions(restarted.stream().map(SessionInfo::id).toList(), running));

@@ -22,6 +22,7 @@ public final class Main {
     static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, LsCommand.class, StatusCommand.class,
             LogsCommand.class, AttachCommand.class, ControlCommands.Send.class, ControlCommands.Signal.class, ControlCommands.Stop.class,
             ControlCommands.Restart.class, ControlCommands.Kill.class, ControlCommands.Wait.class, ControlCommands.Resize.class,
+            StartCommand.class, ReloadCommand.class,
             ControlCommands.Rm.class, ControlCommands.Purge.class, ControlCommands.KillOlder.class,
             ControlCommands.Events.class, BeatsCommand.class, AppCommands.Save.class, AppCommands.Resurrect.class,
             AppCommands.Flush.class, ApplyCommand.class,

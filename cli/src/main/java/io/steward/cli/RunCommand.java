@@ -109,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Why --wait-ready gave up, and after how long: {@code web (wpu3ypko) did not report ready within 60s; …}. */
-    private static String notReady(SessionInfo s, Duration waited) {
+    static String notReady(SessionInfo s, Duration waited) {
         if (Boolean.TRUE.equals(s.timedOut())) {
             return Printer.label(s) + " did not report ready (READY=1) within " + SessionView.time(waited)
                     + " (--ready-timeout); it is still " + SessionView.state(s) + ": steward stop "

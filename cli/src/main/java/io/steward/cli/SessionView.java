@@ -15,14 +15,16 @@ final class SessionView {
     }
 
     /**
-     * The session's state as a user reads it: {@code running} (or {@code starting} until ready,
+     * The session's state as a user reads it: {@code running} (or {@code starting} until ready, {@code reloading}
+     * between RELOADING=1 and READY=1,
      * {@code stalled}, {@code blocked}), {@code stopping}, {@code recovering}, {@code restarting}
      * (a user's restart stopping its tree, in backoff, or starting its next process), {@code errored}, {@code exited 0}, {@code killed TERM}.
      */
     static String state(SessionInfo s) {
         return switch (s.state()) {
             case RUNNING -> s.stopping() ? "stopping" : s.heartbeat().stalled() ? "stalled" : s.blocked() ? "blocked"
-                    : Boolean.FALSE.equals(s.heartbeat().ready()) ? "starting" : "running";
+                    : Boolean.FALSE.equals(s.heartbeat().ready()) ? "starting"
+                    : Boolean.TRUE.equals(s.heartbeat().reloading()) ? "reloading" : "running";
             case STOPPING, RECOVERING, RESTARTING, ERRORED -> s.state().wire();
             case BACKOFF, STARTING -> "restarting";
             case EXITED, RELEASED -> s.signal() != null ? "killed " + s.signal() : "exited " + s.exitCode();

@@ -38,6 +38,7 @@ final class StatusCommand implements Callable<Integer> {
         if (h.ready() != null) {
             field("ready", h.ready() ? "yes" : "no");
         }
+        field("reload", "sends " + s.reloadSignal());
         if (h.status() != null) {
             field("status", h.status());
         }

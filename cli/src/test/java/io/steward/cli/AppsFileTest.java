@@ -48,6 +48,7 @@ class AppsFileTest {
             stall-after = "6s"
             start-timeout = "7s"
             on-stall = "stop"
+            reload-signal = "USR2"
             ready-port = 8080
             ready-timeout = "2s"
             [app.env]
@@ -79,7 +80,7 @@ class AppsFileTest {
                 + "\"ringBytes\":65536,\"overflow\":\"backpressure\",\"maxLifetimeMs\":3600000,\"idleTimeoutMs\":600000,"
                 + "\"retainMs\":30000,\"graceMs\":250,\"restart\":\"always\",\"maxRestarts\":3,\"restartWindowMs\":120000,"
                 + "\"logFile\":false,\"notify\":true,\"watchdogMs\":5000,\"stallAfterMs\":6000,\"startTimeoutMs\":7000,"
-                + "\"onStall\":\"stop\"}", Json.write(app.get("request")));
+                + "\"onStall\":\"stop\",\"reloadSignal\":\"USR2\"}", Json.write(app.get("request")));
         assertEquals(8080L, app.get("readyPort"));
         assertEquals(2000L, app.get("readyTimeoutMs"));
 

@@ -27,7 +27,7 @@ class RunFlagsTest {
             "--ring-bytes", "64K", "--overflow", "backpressure", "--max-lifetime", "1h", "--idle-timeout", "10m",
             "--retain", "30s", "--grace", "250ms", "--restart", "always", "--max-restarts", "3", "--within", "2m",
             "--no-log-file", "--notify", "--watchdog", "5s", "--stall-after", "6s", "--start-timeout", "7s",
-            "--on-stall", "stop");
+            "--on-stall", "stop", "--reload-signal", "USR2");
 
     private static String body(List<String> flags) {
         List<String> line = new ArrayList<>(List.of("run"));
@@ -48,7 +48,7 @@ class RunFlagsTest {
                 + "\"ringBytes\":65536,\"overflow\":\"backpressure\",\"maxLifetimeMs\":3600000,\"idleTimeoutMs\":600000,"
                 + "\"retainMs\":30000,\"graceMs\":250,\"restart\":\"always\",\"maxRestarts\":3,\"restartWindowMs\":120000,"
                 + "\"logFile\":false,\"notify\":true,\"watchdogMs\":5000,\"stallAfterMs\":6000,\"startTimeoutMs\":7000,"
-                + "\"onStall\":\"stop\"}", body(EVERY_FLAG));
+                + "\"onStall\":\"stop\",\"reloadSignal\":\"USR2\"}", body(EVERY_FLAG));
         String world = ",\"cwd\":" + Json.write(CallerWorld.cwd().toString()) + ",\"env\":"
                 + Json.write(CallerWorld.environment()) + ",\"clearEnv\":true";
         assertEquals("{\"argv\":[\"sh\",\"-c\",\"exit 0\"]" + world + "}", body(List.of()),

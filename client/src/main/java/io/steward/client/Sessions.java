@@ -92,6 +92,28 @@ public final class Sessions {
         return info(client.object("POST", path(ref) + "/restart", Json.object("graceMs", grace.toMillis())));
     }
 
+    /**
+     * Starts an exited or errored session again from its spec, under the same id, name and output
+     * history; answers at once, {@code starting}. A session alive is answered as it is, unchanged.
+     */
+    public SessionInfo start(String ref) {
+        return info(client.object("POST", path(ref) + "/start", null));
+    }
+
+    /**
+     * Sends the session's reload signal to its main process; one started with {@code --notify} is
+     * awaited until it says {@code RELOADING=1} and then {@code READY=1}, at most {@code timeout}
+     * ({@code not-ready} otherwise).
+     */
+    public SessionInfo reload(String ref, Duration timeout) {
+        return info(client.object("POST", path(ref) + "/reload", Json.object("timeoutMs", timeout.toMillis())));
+    }
+
+    /** {@link #reload(String, Duration)} with the daemon's timeout, 60s. */
+    public SessionInfo reload(String ref) {
+        return info(client.object("POST", path(ref) + "/reload", null));
+    }
+
     public SessionInfo kill(String ref) {
         return info(client.object("POST", path(ref) + "/kill", null));
     }

@@ -162,6 +162,20 @@ public final class ManagedProcess {
     }
 
     /**
+     * Sends a signal to the process started, not its group: what it tells (a reload) is the main
+     * process's to pass on to its workers, as systemd's reload signal goes to the main process only.
+     * Through the pidfd, so a pid reused after the exit is never hit.
+     */
+    public void signalMain(Signal signal) {
+        requireRunning();
+        runtime.loop().execute(() -> {
+            if (phase != Phase.EXITED) {
+                Pidfd.sendSignal(spawned.pidfd(), signal.number());
+            }
+        });
+    }
+
+    /**
      * Soft then hard: SIGTERM to the whole tree now, SIGKILL to what is left after {@code grace}.
      * Returns at once; the future completes with the exit, whose outcome says which step ended it.
      * A second stop while one is running keeps the first deadline.

@@ -106,10 +106,17 @@ final class NotifyIntake {
             String status = v.status();
             events.publish((seq, at) -> new HeartbeatEvent.Status(seq, at, s.id(), s.name(), status));
         }
+        if (m.reloading() && !m.stopping()) {
+            v.reloading();
+        }
         if (m.ready() && !m.stopping() && !v.isReady()) {
             v.ready(now);
             events.publish((seq, at) -> new HeartbeatEvent.Ready(seq, at, s.id(), s.name(), pid));
             v.announceReady();
+        }
+        if (m.ready() && !m.stopping() && v.reloadDone()) {
+            events.publish((seq, at) -> new HeartbeatEvent.Reloaded(seq, at, s.id(), s.name(), pid));
+            v.announceReloaded();
         }
         if (m.stopping()) {
             v.stopping();

@@ -189,6 +189,15 @@ final class ApiHandler extends Handler.Abstract {
                 sessions.restart(caller, s, body(request, "graceMs").duration("graceMs"));
                 Http.json(response, 200, s.info().toJson(), cb);
             }
+            case START -> {
+                noBody(request);
+                Http.json(response, 200, sessions.start(caller, s).toJson(), cb);
+            }
+            case RELOAD -> {
+                Duration timeout = body(request, "timeoutMs").duration("timeoutMs");
+                sessions.reload(caller, s, timeout != null ? timeout : RELOAD_TIMEOUT);
+                Http.json(response, 200, s.info().toJson(), cb);
+            }
             case KILL -> {
                 noBody(request);
                 sessions.kill(caller, s);
@@ -220,6 +229,9 @@ final class ApiHandler extends Handler.Abstract {
             case ATTACH -> throw JsonBody.invalid("attach: a WebSocket upgrade is required (Upgrade: websocket)");
         }
     }
+
+    /** How long a reload of a {@code --notify} session waits for its READY=1, as run --wait-ready waits by default. */
+    static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(60);
 
     /** What the host lets steward observe, as the runtime probes it. */
     private static CapabilityMatrix capabilities() {

@@ -36,6 +36,8 @@ enum Route {
     STOP("POST", "/v1/sessions/{ref}/stop"),
     KILL("POST", "/v1/sessions/{ref}/kill"),
     RESTART("POST", "/v1/sessions/{ref}/restart"),
+    START("POST", "/v1/sessions/{ref}/start"),
+    RELOAD("POST", "/v1/sessions/{ref}/reload"),
     RESIZE("POST", "/v1/sessions/{ref}/resize"),
     WAIT("POST", "/v1/sessions/{ref}/wait"),
     FLUSH("POST", "/v1/sessions/{ref}/flush"),

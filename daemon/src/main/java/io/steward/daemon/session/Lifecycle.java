@@ -31,6 +31,11 @@ public final class Lifecycle<P> {
          * exited or errored session starts again at once.
          */
         USER_RESTART,
+        /**
+         * A user starts an exited or errored session again from its spec, as a restart of an ended
+         * session does; its restart tells {@code user-start}. A session still alive is not stepped.
+         */
+        USER_START,
         /** Its process exited and nothing brings it back (or a restart's stop finished). */
         EXIT,
         /** Its process exited and the restart policy wants it again after a delay. */
@@ -71,8 +76,10 @@ public final class Lifecycle<P> {
             new Step(SessionState.STARTING, Cause.START_FAILED, SessionState.EXITED, "restart-failed"),
             new Step(SessionState.EXITED, Cause.RELEASE, SessionState.RELEASED, "reaped"),
             new Step(SessionState.EXITED, Cause.USER_RESTART, SessionState.STARTING, null),
+            new Step(SessionState.EXITED, Cause.USER_START, SessionState.STARTING, null),
             new Step(SessionState.ERRORED, Cause.RELEASE, SessionState.RELEASED, "reaped"),
-            new Step(SessionState.ERRORED, Cause.USER_RESTART, SessionState.STARTING, null));
+            new Step(SessionState.ERRORED, Cause.USER_RESTART, SessionState.STARTING, null),
+            new Step(SessionState.ERRORED, Cause.USER_START, SessionState.STARTING, null));
 
     private static final Map<SessionState, Map<Cause, Step>> STEPS = index();
 

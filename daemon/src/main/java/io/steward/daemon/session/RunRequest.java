@@ -5,6 +5,7 @@ import io.steward.api.RunOptions;
 import io.steward.api.RunRequestBody;
 import io.steward.api.StewardException;
 import io.steward.core.ProcessSpec;
+import io.steward.sys.Signal;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,11 +28,12 @@ import java.util.Map;
  * @param onStall what to do when it stalls
  * @param restart whether, when and how often a process that ended by itself is started again
  * @param logFile write its output to log files under {@code $STEWARD_HOME/logs} too
+ * @param reloadSignal what {@code reload} sends to its main process
  * @param options the request as it came, kept to start the same session again ({@code resurrect})
  */
 public record RunRequest(ProcessSpec spec, String name, String label, Duration maxLifetime, Duration idleTimeout,
         Duration retain, Duration grace, boolean notifySocket, Duration watchdog, Duration stallAfter, Duration startTimeout, StallAction onStall,
-        RestartPolicy restart, boolean logFile, RunRequestBody options) {
+        RestartPolicy restart, boolean logFile, Signal reloadSignal, RunRequestBody options) {
 
     static final Duration DEFAULT_RETAIN = RunOptions.RETAIN.defaultValue();
     public static final Duration DEFAULT_GRACE = RunOptions.GRACE.defaultValue();
@@ -64,12 +66,14 @@ public record RunRequest(ProcessSpec spec, String name, String label, Duration m
         if (body.watchdog() != null) {
             b.pidVariable("WATCHDOG_PID");
         }
+        String reload = body.effective(RunOptions.RELOAD_SIGNAL);
+        Signal reloadSignal = Signal.parse(reload).orElseThrow(() -> invalid("reloadSignal: unknown signal '" + reload + "'"));
         RestartPolicy restart = RestartPolicy.of(body.effective(RunOptions.RESTART), body.maxRestarts(),
                 body.effective(RunOptions.RESTART_WINDOW));
         return new RunRequest(b.build(), body.name(), body.label(), body.maxLifetime(), body.idleTimeout(),
                 body.effective(RunOptions.RETAIN), body.effective(RunOptions.GRACE),
                 body.effective(RunOptions.NOTIFY), body.watchdog(), body.stallAfter(), body.startTimeout(), onStall,
-                restart, body.effective(RunOptions.LOG_FILE), body);
+                restart, body.effective(RunOptions.LOG_FILE), reloadSignal, body);
     }
 
     /** The request as JSON, as it came (what was left out stays out): what an app keeps to start again. */

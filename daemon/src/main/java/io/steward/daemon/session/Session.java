@@ -197,6 +197,32 @@ public final class Session {
         }
     }
 
+    /**
+     * A user's start: an ended (not released) session steps to {@code starting}, and its
+     * supervisor starts the same spec again there, as for a restart of an ended session; the caller
+     * has checked that it may live again (quota). A session alive (running, or on its way to running
+     * again) is left as it is.
+     *
+     * @return false when it was alive: nothing changed
+     * @throws StewardException {@code conflict} when it is stopping: it would end, not run
+     */
+    public boolean start() {
+        synchronized (life) {
+            SessionState was = life.state();
+            if (!life.move(Lifecycle.Cause.USER_START, Lifecycle.Told.NOTHING)) {
+                if (was == SessionState.STOPPING) {
+                    throw new StewardException(ErrorCode.CONFLICT, "session " + id
+                            + " is stopping; start it once it has ended");
+                }
+                return false;
+            }
+            backoff.reset();
+            // whoever now waits for its readiness waits for the next process's READY=1
+            vitals.starting();
+            return true;
+        }
+    }
+
     /** {@link #stopForGood}, or an end already there when the session has ended meanwhile. */
     public java.util.concurrent.CompletableFuture<ExitStatus> stopUnlessEnded(java.time.Duration grace) {
         try {
@@ -350,6 +376,7 @@ public final class Session {
                 size != null ? size.rows() : null, size != null ? size.cols() : null,
                 Duration.ofMillis(process.cpuMicros() / 1000), process.peakRssBytes(), life.restarts(),
                 last == null ? null : new SessionInfo.LastExit(last.exitCode(), last.signalName(), last.outcome()),
+                request.reloadSignal().name(),
                 vitals.heartbeat(nanos), timedOut);
     }
 

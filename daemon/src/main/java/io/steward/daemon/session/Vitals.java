@@ -1,9 +1,12 @@
 package io.steward.daemon.session;
 
+import io.steward.api.ErrorCode;
 import io.steward.api.SessionInfo;
+import io.steward.api.StewardException;
 import io.steward.heartbeat.Origin;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What a session's own signs of life say: readiness and status from sd_notify, and the time of the
@@ -57,6 +60,14 @@ public final class Vitals {
     private volatile int mainPid;
     private volatile long mainPidStart;
     private volatile int errno;
+    /** Said {@code RELOADING=1} and not yet {@code READY=1} again. */
+    private volatile boolean reloading;
+    /** How many times it said {@code RELOADING=1}: a user's reload waits for one more than when it asked. */
+    private volatile long reloadsBegun;
+    private final AtomicReference<ReloadWait> reloadWait = new AtomicReference<>();
+
+    /** A user's reload: done once {@code RELOADING=1} came after {@code begunBefore} of them, then {@code READY=1}. */
+    private record ReloadWait(long begunBefore, CompletableFuture<Boolean> done) {}
 
     /**
      * @param thresholdNanos silence after which the session is stalled; 0: not watched
@@ -166,17 +177,28 @@ public final class Vitals {
         }
     }
 
-    /** A new process in the session: silence, readiness and status start over. */
+    /**
+     * A new process in the session: silence, readiness and status start over. Who waits for
+     * readiness since the session was started again ({@link #starting}) goes on waiting.
+     */
     public void restarted(long now) {
         lastProofNanos = now;
         armed = false;
         stalled = false;
         ready = false;
+        reloading = false;
         status = null;
         stopping = false;
         mainPid = 0;
         mainPidStart = 0;
-        readiness = new CompletableFuture<>();
+        starting();
+    }
+
+    /** A next process is on its way: readiness is the next one's to tell. */
+    void starting() {
+        if (readiness.isDone()) {
+            readiness = new CompletableFuture<>();
+        }
     }
 
     /** {@code READY=1}: call {@link #announceReady} once the {@code ready} event is out. */
@@ -201,8 +223,61 @@ public final class Vitals {
         return readiness;
     }
 
+    /** Its process ended: who waits for its readiness, or for its reload to end, hears false. */
     public void notReady() {
         readiness.complete(false);
+        ReloadWait w = reloadWait.getAndSet(null);
+        if (w != null) {
+            w.done().complete(false);
+        }
+    }
+
+    /**
+     * A user asks it to reload: completes with true once it says {@code RELOADING=1} and then
+     * {@code READY=1}, after this call; with false when its process ends first.
+     *
+     * @throws StewardException {@code conflict} while another user's reload waits
+     */
+    public CompletableFuture<Boolean> reloadAsked(String id) {
+        ReloadWait w = new ReloadWait(reloadsBegun, new CompletableFuture<>());
+        if (!reloadWait.compareAndSet(null, w)) {
+            throw new StewardException(ErrorCode.CONFLICT, "session " + id + " is reloading already");
+        }
+        return w.done();
+    }
+
+    /** A reload's wait gave up: the next one may ask. */
+    public void reloadAbandoned(CompletableFuture<Boolean> done) {
+        ReloadWait w = reloadWait.get();
+        if (w != null && w.done() == done) {
+            reloadWait.compareAndSet(w, null);
+        }
+    }
+
+    /**
+     * {@code RELOADING=1}. Readiness stays as it was, as systemd keeps a reloading unit active, and
+     * the stall clock runs on untouched: only proofs of life move it.
+     */
+    public void reloading() {
+        reloadsBegun++;
+        reloading = true;
+    }
+
+    /** {@code READY=1}: true when it ends a reload, whose {@code reloaded} event is then to be published. */
+    public boolean reloadDone() {
+        if (!reloading) {
+            return false;
+        }
+        reloading = false;
+        return true;
+    }
+
+    /** Wakes a user's reload waiting for this one; after the {@code reloaded} event was published. */
+    public void announceReloaded() {
+        ReloadWait w = reloadWait.get();
+        if (w != null && reloadsBegun > w.begunBefore() && reloadWait.compareAndSet(w, null)) {
+            w.done().complete(true);
+        }
     }
 
     public boolean isReady() {
@@ -278,7 +353,7 @@ public final class Vitals {
                 thresholdNanos > 0 ? millis(thresholdNanos) : null,
                 thresholdNanos > 0 && startTimeoutNanos > 0 ? millis(startTimeoutNanos) : null, onStall.wire(),
                 stalled, stalls, beats > 0 ? millis(now - lastProofNanos) : null, mainPid != 0 ? mainPid : null,
-                errno != 0 ? errno : null);
+                errno != 0 ? errno : null, notify ? reloading : null);
     }
 
     /** Whole milliseconds, as the API counts them. */

@@ -253,6 +253,51 @@ public final class Sessions {
         audit.record(caller, "restart", s.auditTag(), "ok");
     }
 
+    /**
+     * Starts an exited or errored session again from its spec, under the same id, name and rings,
+     * through the same step as {@link #restart} of an ended one (its restart tells
+     * {@code user-start}); counts against the quota as a run would. A session alive is left alone.
+     *
+     * @return the session as the start left it, before its next process can run: {@code starting}
+     *     when it was started, as it was (alive) otherwise
+     */
+    public io.steward.api.SessionInfo start(Caller caller, Session s) {
+        boolean started;
+        io.steward.api.SessionInfo info;
+        synchronized (registry) { // as restart: the quota may have filled since it ended
+            synchronized (s.lifecycle()) {
+                try {
+                    if (!s.active()) {
+                        registry.readmit(s);
+                    }
+                    started = s.start();
+                } catch (StewardException e) {
+                    throw refused(caller, "start", s, e);
+                }
+                info = s.info();
+            }
+        }
+        if (started && s.name() != null) {
+            book.restarted(s.name());
+        }
+        audit.record(caller, "start", s.auditTag(), started ? "ok" : "ok:alive");
+        return info;
+    }
+
+    /**
+     * Sends the session's reload signal to its main process ({@link Reload}); one started with
+     * {@code --notify} is then awaited until it says {@code RELOADING=1} and {@code READY=1}, at
+     * most {@code timeout}.
+     */
+    public void reload(Caller caller, Session s, Duration timeout) {
+        try {
+            Reload.of(s, events).await(timeout);
+        } catch (StewardException e) {
+            throw refused(caller, "reload", s, e);
+        }
+        audit.record(caller, "reload", s.auditTag(), "ok");
+    }
+
     public void kill(Caller caller, Session s) {
         try {
             s.killForGood();

@@ -40,7 +40,7 @@ final class StepListener implements Session.Steps {
             events.publish((seq, at) -> what.event(seq, at, s.id(), s.name()));
         }
         if (step.to() == SessionState.STARTING) {
-            supervisor.respawn(s, switch (step.from()) {
+            supervisor.respawn(s, step.cause() == Lifecycle.Cause.USER_START ? "user-start" : switch (step.from()) {
                 case RECOVERING -> "stall";
                 case BACKOFF -> "policy";
                 default -> "user"; // from restarting, or an ended session restarted

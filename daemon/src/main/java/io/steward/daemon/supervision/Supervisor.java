@@ -155,6 +155,7 @@ final class Supervisor implements AutoCloseable {
 
     private void failed(Session s, String reason, RuntimeException e) {
         String error = String.valueOf(e.getMessage());
+        s.vitals().notReady(); // who waits for the next process's readiness hears there is none
         s.lifecycle().move(Lifecycle.Cause.START_FAILED,
                 (seq, at, session, name) -> new SessionEvent.RestartFailed(seq, at, session, name, error));
         if (reason.equals("stall")) {

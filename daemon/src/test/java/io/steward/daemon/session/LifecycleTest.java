@@ -66,13 +66,13 @@ class LifecycleTest {
     }
 
     @Test
-    void endsAreLeftOnlyByTheirReleaseOrAUsersRestart() {
+    void endsAreLeftOnlyByTheirReleaseOrAUsersRestartOrStart() {
         for (Step step : Lifecycle.TABLE) {
             if (step.from().ended()) {
                 assertTrue(step.cause() == Cause.RELEASE && step.to() == SessionState.RELEASED
-                        || step.cause() == Cause.USER_RESTART && step.to() == SessionState.STARTING
-                        && step.from() != SessionState.RELEASED,
-                        "an ended session only leaves by release, or a restart unless released: " + step);
+                        || (step.cause() == Cause.USER_RESTART || step.cause() == Cause.USER_START)
+                        && step.to() == SessionState.STARTING && step.from() != SessionState.RELEASED,
+                        "an ended session only leaves by release, or a restart or start unless released: " + step);
             }
         }
         assertTrue(SessionState.EXITED.ended() && SessionState.ERRORED.ended() && SessionState.RELEASED.ended());
