@@ -34,6 +34,7 @@ final class QuickLine {
             }
         }
         int next = 0;
+        boolean listed = false;
         boolean onlyPositionals = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -67,11 +68,15 @@ final class QuickLine {
                 if (!set(command, o, value)) {
                     return null;
                 }
-            } else if (next >= spec.positionals().length || !set(command, spec.positionals()[next++], a)) {
+            } else if (next >= spec.positionals().length || !set(command, spec.positionals()[next], a)) {
                 return null;
+            } else if (spec.positionals()[next].kind() != QuickSpec.Kind.LIST) {
+                next++; // a list takes every positional left
+            } else {
+                listed = true;
             }
         }
-        for (int p = next; p < spec.positionals().length; p++) {
+        for (int p = listed ? next + 1 : next; p < spec.positionals().length; p++) {
             QuickSpec.Param param = spec.positionals()[p];
             if (!param.optional() || param.defaultValue() != null && !set(command, param, param.defaultValue())) {
                 return null;
@@ -98,7 +103,7 @@ final class QuickLine {
         Object converted;
         try {
             converted = switch (p.kind()) {
-                case STRING -> value;
+                case STRING, LIST -> value;
                 case INT -> Integer.valueOf(value);
                 case LONG -> Long.valueOf(value);
                 case FLAG -> Boolean.parseBoolean(value);

@@ -6,7 +6,12 @@ package io.steward.cli;
  */
 record QuickSpec(Param[] options, Param[] positionals) {
     /** The field types the plain parser converts to; a parameter of any other is left to picocli. */
-    enum Kind { FLAG, STRING, INT, LONG, OTHER }
+    enum Kind {
+        FLAG, STRING, INT, LONG,
+        /** A list of strings each value is added to; a positional of this kind takes every one left. */
+        LIST,
+        OTHER
+    }
 
     /**
      * @param names an option's names; empty for a positional

@@ -14,7 +14,10 @@ import java.util.List;
 record Param(List<String> names, String index, String field, Kind kind, String defaultValue, boolean optional) {
     /** The field types the plain parser converts to; any other is left to picocli. */
     enum Kind {
-        FLAG, STRING, INT, LONG, OTHER;
+        FLAG, STRING, INT, LONG,
+        /** A {@code List<String>} that each value is added to (a positional: it takes the rest). */
+        LIST,
+        OTHER;
 
         static Kind of(String type) {
             return switch (type) {
@@ -22,6 +25,7 @@ record Param(List<String> names, String index, String field, Kind kind, String d
                 case "java.lang.String" -> STRING;
                 case "int", "java.lang.Integer" -> INT;
                 case "long", "java.lang.Long" -> LONG;
+                case "java.util.List<java.lang.String>" -> LIST;
                 default -> OTHER;
             };
         }

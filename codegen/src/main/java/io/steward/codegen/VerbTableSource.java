@@ -98,12 +98,22 @@ final class VerbTableSource {
     }
 
     private static void setter(Param p, int slot, List<String> setters) {
+        if (p.kind() == Param.Kind.LIST) {
+            // picocli replaces the field's list with its own; here each value is added, to a new list if none
+            setters.add("                case " + slot + " -> {");
+            setters.add("                    if (x." + p.field() + " == null) {");
+            setters.add("                        x." + p.field() + " = new java.util.ArrayList<>();");
+            setters.add("                    }");
+            setters.add("                    x." + p.field() + ".add((String) value);");
+            setters.add("                }");
+            return;
+        }
         String cast = switch (p.kind()) {
             case FLAG -> "(boolean) ";
             case STRING -> "(String) ";
             case INT -> "(Integer) ";
             case LONG -> "(Long) ";
-            case OTHER -> null;
+            case LIST, OTHER -> null;
         };
         if (cast != null) {
             setters.add("                case " + slot + " -> x." + p.field() + " = " + cast + "value;");
