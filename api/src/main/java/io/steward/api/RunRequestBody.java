@@ -84,9 +84,6 @@ public record RunRequestBody(List<String> argv, String name, String label, Boole
         if (!watched() && !effective(RunOptions.ON_STALL).equals("none")) {
             throw invalid("onStall: needs stallAfterMs or watchdogMs, the silence that makes a stall");
         }
-        if (!effective(RunOptions.LOG_FILE) && effective(RunOptions.LOG_TIMESTAMPS)) {
-            throw invalid("logTimestamps: needs log files (logFile false has none to keep times beside)");
-        }
         if (!watched() && startTimeout != null) {
             throw invalid("startTimeoutMs: needs stallAfterMs or watchdogMs: only a watched session has a first proof to wait for");
         }
