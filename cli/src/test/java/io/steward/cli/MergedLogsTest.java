@@ -103,6 +103,33 @@ class MergedLogsTest extends WithDaemon {
     }
 
     @Test
+    void followMergesWhatArrivesWhileItWatches() throws Exception {
+        String a = sh("alpha", "f", await("g0") + "echo a1; " + await("g2") + "printf a2; " + await("g4") + "echo ' end'");
+        String b = sh("b", "f", await("g1") + "echo b1; " + await("g3") + "echo b2 >&2; echo skip");
+        Path out = tmp.resolve("follow.out");
+        ProcessBuilder pb = Cli.builder("logs", "--label", "f", "--follow", "--grep", "^[ab]")
+                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(env);
+        Process follow = pb.start();
+        try {
+            Files.createFile(tmp.resolve("g0"));
+            goAfter(once(a, 3), "g1");
+            goAfter(once(b, 3), "g2");
+            goAfter(once(a, 5), "g3");
+            Cli.poll("b2", () -> daemon.client.sessions().output(b, StdStream.STDERR, 0, 100).data().length == 3);
+            OutputChunk b2 = daemon.client.sessions().output(b, StdStream.STDERR, 0, 100);
+            goAfter(b2, "g4");
+            ended(a, b);
+            assertTrue(follow.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "logs --follow ends when they all have");
+        } finally {
+            follow.destroyForcibly();
+        }
+        assertEquals(0, follow.exitValue());
+        assertEquals("alpha | a1\nb     | b1\nalpha | a2 end\nb     | b2\n", Files.readString(out),
+                "arrival order by first byte, the open line whole, --grep on each line");
+    }
+
+    @Test
     void tailIsPerSessionAndGrepKeepsMatchingLines() throws Exception {
         String a = sh("alpha", "t", "for i in 1 2 3 4 5; do echo a$i; done");
         once(a, 15);
