@@ -141,6 +141,14 @@ public final class Ring {
 
     /** Appends {@code len} bytes from native memory. Writer thread only. */
     void append(MemorySegment src, long offset, int len) {
+        append(src, offset, len, System.nanoTime());
+    }
+
+    /**
+     * Appends {@code len} bytes from native memory that arrived at {@code nowNanos} (of
+     * {@link System#nanoTime}, which the writer reads anyway). Writer thread only.
+     */
+    void append(MemorySegment src, long offset, int len, long nowNanos) {
         long e = end;
         if (len > capacity) {
             // Only the tail can survive; the head is dropped without being copied.
@@ -156,7 +164,7 @@ public final class Ring {
             dropTo(newEnd - capacity);
         }
         if (times != null) {
-            times.appended(e, System.currentTimeMillis(), start);
+            times.appended(e, times.millisAt(nowNanos), start);
         }
         VarHandle.storeStoreFence();
         while (len > 0) {

@@ -9,34 +9,66 @@ import java.util.List;
  * append whose millisecond differs from the last entry's, so a byte's time is that of the last entry
  * at or before it, exact to the millisecond. An entry covers the bytes up to the next one; it goes
  * once the ring has dropped all it covers, and past {@link #maxEntries} the oldest goes first (older
- * bytes then have no time). Memory grows with use, up to 16 bytes per entry.
+ * bytes then have no time). Memory grows with use, up to 16 bytes per entry. An append in the
+ * millisecond of the last entry costs a clock read and a comparison, no lock; entries whose bytes
+ * the ring dropped go when the next entry comes.
  */
 public final class TimeIndex {
     /** Entries per byte of ring capacity at most: an index costs at most an eighth of its ring. */
     static final int BYTES_PER_ENTRY = 128;
     static final int MIN_ENTRIES = 64;
+    /** How long the monotonic clock counts from one reading of the wall clock. */
+    static final long ANCHOR_NANOS = 1_000_000_000L;
 
     private final int maxEntries;
     private long[] offsets = new long[16];
     private long[] millis = new long[16];
     private int head;
     private int count;
+    /** The newest entry's time, read by the writer alone: an append in the same millisecond takes no lock. */
+    private long lastMillis = Long.MIN_VALUE;
+    /** The wall clock at {@link #anchorNanos}, in epoch nanoseconds: the writer's monotonic reads count on from here. */
+    private long anchorEpochNanos;
+    private long anchorNanos;
+    private boolean anchored;
 
     TimeIndex(int ringCapacity) {
         this.maxEntries = Math.max(MIN_ENTRIES, ringCapacity / BYTES_PER_ENTRY);
     }
 
     /**
+     * The wall-clock millisecond of {@code nanos} (of {@link System#nanoTime}, read by the writer for
+     * each append anyway): reading the wall clock too would double an append's clock cost, so it is
+     * read once a second and the monotonic clock counts from there. Never before the last entry, so a
+     * stream's times never go back. Writer thread only.
+     */
+    long millisAt(long nanos) {
+        if (!anchored || nanos - anchorNanos >= ANCHOR_NANOS || nanos - anchorNanos < 0) {
+            java.time.Instant now = java.time.Instant.now(); // microseconds on Linux: no millisecond lost to rounding
+            anchorEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            anchorNanos = nanos;
+            anchored = true;
+        }
+        return Math.max(lastMillis, (anchorEpochNanos + (nanos - anchorNanos)) / 1_000_000);
+    }
+
+    /**
      * Bytes from {@code offset} arrived at {@code nowMillis}; the ring now starts at {@code start}.
      * Writer thread only.
      */
-    synchronized void appended(long offset, long nowMillis, long start) {
+    void appended(long offset, long nowMillis, long start) {
+        if (nowMillis == lastMillis) {
+            return;
+        }
+        lastMillis = nowMillis;
+        add(offset, nowMillis, start);
+    }
+
+    /** A new entry; first those that cover only bytes the ring dropped go. */
+    private synchronized void add(long offset, long nowMillis, long start) {
         while (count >= 2 && offsets[index(1)] <= start) {
             head = index(1);
             count--;
-        }
-        if (count > 0 && millis[index(count - 1)] == nowMillis) {
-            return;
         }
         if (count == offsets.length) {
             if (offsets.length < maxEntries) {
