@@ -21,8 +21,8 @@ final class LinePrinter {
     /** Distinct on a dark and a light background; red is left to stderr. */
     private static final String[] PALETTE = {"\033[36m", "\033[33m", "\033[32m", "\033[35m", "\033[34m",
             "\033[96m", "\033[93m", "\033[92m"};
-    private static final String RED = "\033[31m";
-    private static final String RESET = "\033[0m";
+    static final String RED = "\033[31m";
+    static final String RESET = "\033[0m";
 
     private final List<LogSource> sources;
     private final boolean prefix;
@@ -48,9 +48,7 @@ final class LinePrinter {
     void print(Line l, boolean eof) {
         LogSource s = sources.get(l.source());
         if (l.dropped() > 0) {
-            System.err.println("steward: " + (prefix ? s.label + ": " : "") + Printer.count(l.dropped(), "byte") + " of "
-                    + l.stream().wire() + " dropped before offset " + l.offset()
-                    + " (the ring overflowed, or the log files lack them)");
+            reportDropped(prefix ? s.label + ": " : "", l.dropped(), l.stream(), l.offset());
         }
         if (json) {
             printJson(s, l, eof);
@@ -95,6 +93,12 @@ final class LinePrinter {
             doc.put("time", l.time() >= 0 ? TIME.format(Instant.ofEpochMilli(l.time())) : null);
         }
         Printer.json(doc);
+    }
+
+    /** Says on stderr, so stdout stays the program's bytes, that bytes were lost before {@code offset}. */
+    static void reportDropped(String who, long dropped, StdStream stream, long offset) {
+        System.err.println("steward: " + who + Printer.count(dropped, "byte") + " of " + stream.wire()
+                + " dropped before offset " + offset + " (the ring overflowed, or the log files lack them)");
     }
 
     /** Decodes a line for matching, without its newline. */

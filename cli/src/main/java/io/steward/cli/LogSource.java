@@ -14,7 +14,7 @@ import java.util.function.Predicate;
  */
 final class LogSource {
     /** The first look back for --tail; each try looks 8 times further, up to everything kept. */
-    private static final long TAIL_WINDOW = 64 * 1024;
+    static final long TAIL_WINDOW = 64 * 1024;
     static final int CHUNK = 1 << 20;
 
     final int index;

@@ -30,13 +30,11 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "logs", description = "Print sessions' output backlog, stdout and stderr in arrival order (never consumes it).")
 final class LogsCommand implements Callable<Integer> {
-    private static final int CHUNK = 1 << 20;
-    /** The first look back for --tail; each try looks 8 times further, up to everything kept. */
-    private static final long TAIL_WINDOW = 64 * 1024;
-    /** How often --follow asks for more; output that arrives in between waits at most this long. */
-    private static final long FOLLOW_POLL_MS = 50;
-    private static final String RED = "\033[31m";
-    private static final String RESET = "\033[0m";
+    private static final int CHUNK = LogSource.CHUNK;
+    private static final long TAIL_WINDOW = LogSource.TAIL_WINDOW;
+    private static final long FOLLOW_POLL_MS = MergedLogs.FOLLOW_POLL_MS;
+    private static final String RED = LinePrinter.RED;
+    private static final String RESET = LinePrinter.RESET;
 
     @Parameters(paramLabel = "SESSION", arity = "0..*",
             description = "Id, unique id prefix (6+ characters) or name; several, or none for all sessions, merge their lines.")
@@ -255,8 +253,7 @@ final class LogsCommand implements Callable<Integer> {
             return;
         }
         if (p.dropped() > 0) {
-            System.err.println("steward: " + Printer.count(p.dropped(), "byte") + " of " + p.stream().wire() + " dropped before offset "
-                    + p.cursor() + " (the ring overflowed, or the log files lack them)");
+            LinePrinter.reportDropped("", p.dropped(), p.stream(), p.cursor());
         }
         PrintStream out = System.out;
         boolean red = colour && p.stream() == StdStream.STDERR;

@@ -12,7 +12,7 @@ import java.util.function.Predicate;
  */
 final class MergedLogs {
     /** How often --follow asks for more; output that arrives in between waits at most this long. */
-    private static final long FOLLOW_POLL_MS = 50;
+    static final long FOLLOW_POLL_MS = 50;
 
     private final List<LogSource> sources;
     private final LinePrinter printer;

@@ -52,6 +52,7 @@ final class QuickLine {
                 }
             }
             int next = 0;
+            boolean listed = false;
             boolean onlyPositionals = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -87,12 +88,17 @@ final class QuickLine {
                         return null;
                     }
                 } else {
-                    if (next >= positionals.size() || !set(command, positionals.get(next++), a)) {
+                    if (next >= positionals.size() || !set(command, positionals.get(next), a)) {
                         return null;
+                    }
+                    if (positionals.get(next).getType() != List.class) {
+                        next++; // a list takes every positional left
+                    } else {
+                        listed = true;
                     }
                 }
             }
-            for (int p = next; p < positionals.size(); p++) {
+            for (int p = listed ? next + 1 : next; p < positionals.size(); p++) {
                 Parameters param = positionals.get(p).getAnnotation(Parameters.class);
                 boolean optional = param.arity().startsWith("0") || !param.defaultValue().equals(NO_DEFAULT);
                 if (!optional || !param.defaultValue().equals(NO_DEFAULT) && !set(command, positionals.get(p), param.defaultValue())) {
@@ -135,6 +141,10 @@ final class QuickLine {
                 f.set(command, Long.valueOf(value));
             } else if (t == boolean.class) {
                 f.setBoolean(command, Boolean.parseBoolean(value));
+            } else if (t == List.class && f.get(command) instanceof List<?> list) {
+                @SuppressWarnings("unchecked")
+                List<String> values = (List<String>) list;
+                values.add(value);
             } else {
                 return false;
             }
