@@ -27,10 +27,18 @@ public final class TimeIndex {
     private int count;
     /** The newest entry's time, read by the writer alone: an append in the same millisecond takes no lock. */
     private long lastMillis = Long.MIN_VALUE;
-    /** The wall clock at {@link #anchorNanos}, in epoch nanoseconds: the writer's monotonic reads count on from here. */
-    private long anchorEpochNanos;
-    private long anchorNanos;
-    private boolean anchored;
+    /**
+     * The wall clock (epoch nanoseconds) at a monotonic reading, shared by every ring of this JVM,
+     * so the times of two streams or two sessions compare as their arrivals do.
+     */
+    private record Anchor(long epochNanos, long nanos) {
+        static Anchor now(long nanos) {
+            java.time.Instant now = java.time.Instant.now(); // microseconds on Linux: no millisecond lost to rounding
+            return new Anchor(now.getEpochSecond() * 1_000_000_000L + now.getNano(), nanos);
+        }
+    }
+
+    private static volatile Anchor anchor = Anchor.now(System.nanoTime());
 
     TimeIndex(int ringCapacity) {
         this.maxEntries = Math.max(MIN_ENTRIES, ringCapacity / BYTES_PER_ENTRY);
@@ -43,13 +51,12 @@ public final class TimeIndex {
      * stream's times never go back. Writer thread only.
      */
     long millisAt(long nanos) {
-        if (!anchored || nanos - anchorNanos >= ANCHOR_NANOS || nanos - anchorNanos < 0) {
-            java.time.Instant now = java.time.Instant.now(); // microseconds on Linux: no millisecond lost to rounding
-            anchorEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-            anchorNanos = nanos;
-            anchored = true;
+        Anchor a = anchor;
+        if (nanos - a.nanos() >= ANCHOR_NANOS) {
+            anchor = a = Anchor.now(nanos); // two writers may both renew it: either reading is right
         }
-        return Math.max(lastMillis, (anchorEpochNanos + (nanos - anchorNanos)) / 1_000_000);
+        // A reading taken before another writer renewed the anchor counts back from it.
+        return Math.max(lastMillis, (a.epochNanos() + (nanos - a.nanos())) / 1_000_000);
     }
 
     /**
