@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.steward.api.Json;
+import io.steward.api.LogsPage;
 import io.steward.api.OutputChunk;
 import io.steward.api.StdStream;
 import java.nio.ByteBuffer;
@@ -52,9 +53,17 @@ class MergedLogsTest extends WithDaemon {
         Files.createFile(tmp.resolve(f));
     }
 
-    private void ended(String... ids) {
+    /**
+     * Waits until the sessions ended and the daemon read their streams to the end: bytes still in a
+     * pipe when the program exits arrive (and are timed) when the daemon reads them.
+     */
+    private void ended(String... ids) throws InterruptedException {
         for (String id : ids) {
             daemon.client.sessions().await(id, Duration.ofSeconds(20));
+            Cli.poll(id + "'s streams read to their end", () -> {
+                LogsPage now = daemon.client.sessions().logs(id, 0, 0, 0);
+                return daemon.client.sessions().logs(id, now.outEnd(), now.errEnd(), 0).eof();
+            });
         }
     }
 

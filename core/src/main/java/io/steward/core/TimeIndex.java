@@ -32,13 +32,24 @@ public final class TimeIndex {
      * so the times of two streams or two sessions compare as their arrivals do.
      */
     private record Anchor(long epochNanos, long nanos) {
-        static Anchor now(long nanos) {
-            java.time.Instant now = java.time.Instant.now(); // microseconds on Linux: no millisecond lost to rounding
-            return new Anchor(now.getEpochSecond() * 1_000_000_000L + now.getNano(), nanos);
+        /** Both clocks read back to back: a pair with the thread descheduled between them would be off. */
+        static Anchor now() {
+            Anchor a = null;
+            for (int i = 0; i < 3 && a == null; i++) {
+                long before = System.nanoTime();
+                java.time.Instant now = java.time.Instant.now(); // microseconds on Linux: no millisecond lost to rounding
+                long after = System.nanoTime();
+                if (after - before < CLOSE_NANOS || i == 2) {
+                    a = new Anchor(now.getEpochSecond() * 1_000_000_000L + now.getNano(), before + (after - before) / 2);
+                }
+            }
+            return a;
         }
     }
 
-    private static volatile Anchor anchor = Anchor.now(System.nanoTime());
+    /** How close together the two readings of an anchor must be. */
+    private static final long CLOSE_NANOS = 100_000;
+    private static volatile Anchor anchor = Anchor.now();
 
     TimeIndex(int ringCapacity) {
         this.maxEntries = Math.max(MIN_ENTRIES, ringCapacity / BYTES_PER_ENTRY);
@@ -53,7 +64,7 @@ public final class TimeIndex {
     long millisAt(long nanos) {
         Anchor a = anchor;
         if (nanos - a.nanos() >= ANCHOR_NANOS) {
-            anchor = a = Anchor.now(nanos); // two writers may both renew it: either reading is right
+            anchor = a = Anchor.now(); // two writers may both renew it: either reading is right
         }
         // A reading taken before another writer renewed the anchor counts back from it.
         return Math.max(lastMillis, (a.epochNanos() + (nanos - a.nanos())) / 1_000_000);

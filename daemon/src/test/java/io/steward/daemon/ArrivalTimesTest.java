@@ -26,6 +26,8 @@ class ArrivalTimesTest extends DaemonFixture {
         poll("the clock past the first line", () -> System.currentTimeMillis() > one);
         Files.createFile(go);
         waitExit(id);
+        // What is still in a pipe when the program exits arrives, and is timed, when the daemon reads it.
+        poll("both streams read to their end", () -> client.sessions().logs(id, 4, 4, 0).eof());
         long t1 = System.currentTimeMillis();
         LogsPage page = client.sessions().logs(id, 0, 0, 1 << 20);
         assertEquals(2, page.pieces().size());
