@@ -12,11 +12,24 @@ import java.util.Map;
  */
 public record LogsPage(List<Piece> pieces, Cursors next, Cursors end, boolean eof) {
 
-    /** One stream's bytes in an interleaved read; {@code dropped} bytes before {@code cursor} are gone. */
-    public record Piece(StdStream stream, long cursor, long next, long dropped, byte[] data) {
+    /**
+     * One stream's bytes in an interleaved read; {@code dropped} bytes before {@code cursor} are gone.
+     * {@code times} says when they arrived (ascending offsets, the first at {@code cursor} when its
+     * time is known; empty when none is).
+     */
+    public record Piece(StdStream stream, long cursor, long next, long dropped, byte[] data, List<Arrival> times) {
+        public Piece {
+            times = List.copyOf(times);
+        }
+
         Map<String, Object> toJson() {
             return Json.object("stream", JsonFields.wire(stream), "cursor", cursor, "next", next, "dropped", dropped,
-                    "data", Base64.getEncoder().encodeToString(data));
+                    "data", Base64.getEncoder().encodeToString(data), "times", Arrival.toJson(times));
+        }
+
+        /** The time the byte at {@code offset} arrived, -1 when unknown (see {@link Arrival#at}). */
+        public long timeAt(long offset) {
+            return Arrival.at(times, offset);
         }
 
         // equal by content: a record compares an array by identity
@@ -24,18 +37,18 @@ public record LogsPage(List<Piece> pieces, Cursors next, Cursors end, boolean eo
         @Override
         public boolean equals(Object o) {
             return o instanceof Piece p && stream == p.stream && cursor == p.cursor && next == p.next
-                    && dropped == p.dropped && Arrays.equals(data, p.data);
+                    && dropped == p.dropped && Arrays.equals(data, p.data) && times.equals(p.times);
         }
 
         @Override
         public int hashCode() {
-            return 31 * java.util.Objects.hash(stream, cursor, next, dropped) + Arrays.hashCode(data);
+            return 31 * java.util.Objects.hash(stream, cursor, next, dropped, times) + Arrays.hashCode(data);
         }
 
         @Override
         public String toString() {
             return "Piece[stream=" + stream + ", cursor=" + cursor + ", next=" + next + ", dropped=" + dropped
-                    + ", data=" + data.length + " bytes]";
+                    + ", data=" + data.length + " bytes, times=" + times.size() + "]";
         }
     }
 
@@ -64,7 +77,8 @@ public record LogsPage(List<Piece> pieces, Cursors next, Cursors end, boolean eo
     public static LogsPage fromJson(Map<String, Object> json) {
         JsonFields f = new JsonFields(json);
         List<Piece> pieces = f.objects("pieces").stream().map(p -> new Piece(p.wire("stream", StdStream.values()),
-                p.longValue("cursor"), p.longValue("next"), p.longValue("dropped"), OutputChunk.bytes(p.text("data"))))
+                p.longValue("cursor"), p.longValue("next"), p.longValue("dropped"), OutputChunk.bytes(p.text("data")),
+                Arrival.listFrom(p, "times")))
                 .toList();
         return new LogsPage(pieces, Cursors.read(f.object("next")), Cursors.read(f.object("end")), f.flag("eof"));
     }

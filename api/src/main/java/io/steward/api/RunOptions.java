@@ -75,6 +75,9 @@ public final class RunOptions {
             "The window of the restarts counted against the maximum");
     public static final RunOption<Boolean> LOG_FILE = new RunOption<>("logFile", "--no-log-file", "log-file", null,
             BOOL, true, RunRequestBody::logFile, "Write its output to rotated log files under STEWARD_HOME/logs too");
+    public static final RunOption<Boolean> LOG_TIMESTAMPS = new RunOption<>("logTimestamps", "--log-timestamps",
+            "log-timestamps", null, BOOL, false, RunRequestBody::logTimestamps,
+            "Keep when each byte arrived beside its log files too, for logs --timestamps once the ring moved on");
     public static final RunOption<Boolean> NOTIFY = new RunOption<>("notify", "--notify", "notify", null,
             BOOL, false, RunRequestBody::notifySocket,
             "Give it an sd_notify socket (NOTIFY_SOCKET) and expect READY=1; STATUS= and WATCHDOG=1 work too");
@@ -99,7 +102,7 @@ public final class RunOptions {
     /** Every option, in the body's order. */
     public static final List<RunOption<?>> ALL = List.of(ARGV, NAME, LABEL, PTY, ROWS, COLS, CWD, ENV, CLEAR_ENV,
             MERGE_STDERR, RING_BYTES, OVERFLOW, MAX_LIFETIME, IDLE_TIMEOUT, RETAIN, GRACE, RESTART, MAX_RESTARTS,
-            RESTART_WINDOW, LOG_FILE, NOTIFY, WATCHDOG, STALL_AFTER, START_TIMEOUT, ON_STALL, RELOAD_SIGNAL);
+            RESTART_WINDOW, LOG_FILE, LOG_TIMESTAMPS, NOTIFY, WATCHDOG, STALL_AFTER, START_TIMEOUT, ON_STALL, RELOAD_SIGNAL);
 
     /** The options a body must give. */
     public static final List<RunOption<?>> REQUIRED = List.of(ARGV);

@@ -22,7 +22,7 @@ class RunRequestBodyTest {
             {"argv":["sh","-c","exit 3"],"name":"web","label":"demo","pty":true,"rows":40,"cols":120,"cwd":"/srv",\
             "env":{"PORT":"8000","A":"b=c"},"clearEnv":true,"mergeStderr":true,"ringBytes":65536,"overflow":"backpressure",\
             "maxLifetimeMs":3600000,"idleTimeoutMs":600000,"retainMs":1000,"graceMs":250,"restart":"on-failure",\
-            "maxRestarts":5,"restartWindowMs":30000,"logFile":false,"notify":true,"watchdogMs":2000,\
+            "maxRestarts":5,"restartWindowMs":30000,"logFile":false,"logTimestamps":true,"notify":true,"watchdogMs":2000,\
             "stallAfterMs":3000,"startTimeoutMs":4000,"onStall":"signal:USR1","reloadSignal":"USR2"}""";
 
     private static StewardException refused(String json) {

@@ -110,13 +110,15 @@ class WireRecordsTest {
     @Test
     void outputAndLogsCarryTheirBytes() {
         OutputChunk o = same("""
-                {"stream":"stdout","cursor":0,"next":6,"dropped":0,"end":6,"eof":false,"data":"aGVsbG8K"}""",
+                {"stream":"stdout","cursor":0,"next":6,"dropped":0,"end":6,"eof":false,"data":"aGVsbG8K",\
+                "times":[{"offset":0,"epochMs":1764700000123},{"offset":3,"epochMs":1764700000125}]}""",
                 OutputChunk::fromJson, OutputChunk::toJson);
         assertArrayEquals("hello\n".getBytes(StandardCharsets.UTF_8), o.data());
         assertEquals(o, OutputChunk.fromJson(Json.parseObject(Json.write(o.toJson()))), "equal by content");
+        assertEquals(1764700000125L, o.piece().timeAt(5), "a byte takes the time of the last arrival at or before it");
         LogsPage both = same("""
-                {"pieces":[{"stream":"stdout","cursor":0,"next":4,"dropped":0,"data":"b25lCg=="},\
-                {"stream":"stderr","cursor":0,"next":5,"dropped":2,"data":"b29wcwo="}],\
+                {"pieces":[{"stream":"stdout","cursor":0,"next":4,"dropped":0,"data":"b25lCg==","times":[]},\
+                {"stream":"stderr","cursor":0,"next":5,"dropped":2,"data":"b29wcwo=","times":[{"offset":0,"epochMs":7}]}],\
                 "next":{"stdout":4,"stderr":5},"end":{"stdout":4,"stderr":7},"eof":false}""",
                 LogsPage::fromJson, LogsPage::toJson);
         assertEquals(5, both.errNext());

@@ -3,15 +3,20 @@ package io.steward.cli;
 import io.steward.api.ErrorCode;
 import io.steward.api.Json;
 import io.steward.api.LogsPage.Piece;
+import io.steward.api.SessionInfo;
 import io.steward.api.StdStream;
 import io.steward.api.StewardException;
 import java.io.IOException;
+import io.steward.client.Sessions;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,20 +25,32 @@ import picocli.CommandLine.Parameters;
  * {@code steward logs ID}: a non-draining read of a session's output, both streams in the order
  * they arrived unless {@code --stream} picks one. Reads on until it has what the session held when
  * the command started (a read can stop short at a gap in the log files). Bytes lost before a read
- * are reported on stderr, so the output stays the program's own.
+ * are reported on stderr, so the output stays the program's own. Several sessions, a label, or any
+ * of {@code --prefix}, {@code --timestamps}, {@code --grep} read line by line ({@link MergedLogs}).
  */
-@Command(name = "logs", description = "Print a session's output backlog, stdout and stderr in arrival order (never consumes it).")
+@Command(name = "logs", description = "Print sessions' output backlog, stdout and stderr in arrival order (never consumes it).")
 final class LogsCommand implements Callable<Integer> {
-    private static final int CHUNK = 1 << 20;
-    /** The first look back for --tail; each try looks 8 times further, up to everything kept. */
-    private static final long TAIL_WINDOW = 64 * 1024;
-    /** How often --follow asks for more; output that arrives in between waits at most this long. */
-    private static final long FOLLOW_POLL_MS = 50;
-    private static final String RED = "\033[31m";
-    private static final String RESET = "\033[0m";
+    private static final int CHUNK = LogSource.CHUNK;
+    private static final long TAIL_WINDOW = LogSource.TAIL_WINDOW;
+    private static final long FOLLOW_POLL_MS = MergedLogs.FOLLOW_POLL_MS;
+    private static final String RED = LinePrinter.RED;
+    private static final String RESET = LinePrinter.RESET;
 
-    @Parameters(paramLabel = "SESSION", description = "Id, unique id prefix (6+ characters) or name.")
-    String ref;
+    @Parameters(paramLabel = "SESSION", arity = "0..*",
+            description = "Id, unique id prefix (6+ characters) or name; several, or none for all sessions, merge their lines.")
+    List<String> refs = new ArrayList<>();
+
+    @Option(names = "--label", paramLabel = "L", description = "The sessions with this label, merged.")
+    String label;
+
+    @Option(names = "--prefix", description = "Prefix each line with its session's name, one session too.")
+    boolean prefix;
+
+    @Option(names = {"-t", "--timestamps"}, description = "Prefix each line with when its first byte arrived (ISO-8601 UTC).")
+    boolean timestamps;
+
+    @Option(names = "--grep", paramLabel = "RE", description = "Only lines matching this Java regular expression.")
+    String grep;
 
     @Option(names = "--stream", paramLabel = "S", description = "Only stdout or stderr (default: both, in arrival order).")
     String stream;
@@ -48,7 +65,8 @@ final class LogsCommand implements Callable<Integer> {
     @Option(names = {"-f", "--follow"}, description = "Keep printing as output arrives, until the session's streams end.")
     boolean follow;
 
-    @Option(names = "--json", description = "One JSON document per piece: stream, cursor, next, dropped, eof, data (base64).")
+    @Option(names = "--json", description = "One JSON document per piece: stream, cursor, next, dropped, eof, data (base64);"
+            + " line by line, one per line, with session (merged) and time (--timestamps).")
     boolean json;
 
     private boolean colour;
@@ -63,6 +81,18 @@ final class LogsCommand implements Callable<Integer> {
         }
         long[] cursors = sinceCursors();
         colour = !json && Table.colourWanted();
+        Predicate<LineSplitter.Line> wanted = wanted();
+        boolean merged = refs.size() != 1 || label != null;
+        if (merged && since != null) {
+            throw new StewardException(ErrorCode.INVALID_INPUT, "--since: a cursor of one session; name one session");
+        }
+        if (merged || prefix || timestamps || grep != null) {
+            List<LogSource> sources = sources(cursors);
+            new MergedLogs(sources, new LinePrinter(sources, merged || prefix, timestamps, json, colour), wanted)
+                    .run(tail, follow);
+            return 0;
+        }
+        String ref = refs.getFirst();
         LogReader reader = LogReader.of(Clients.existing().sessions(), ref, stream);
         LogReader.Batch first = reader.read(cursors, tail != null ? 0 : CHUNK);
         long[] target = first.end();
@@ -88,6 +118,45 @@ final class LogsCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The lines --grep lets through: all without it; a bad expression is refused before anything is read. */
+    private Predicate<LineSplitter.Line> wanted() {
+        if (grep == null) {
+            return l -> true;
+        }
+        try {
+            Pattern p = Pattern.compile(grep);
+            return l -> p.matcher(LinePrinter.text(l)).find();
+        } catch (PatternSyntaxException e) {
+            throw new StewardException(ErrorCode.INVALID_INPUT, "--grep: not a regular expression: "
+                    + e.getDescription() + " near index " + e.getIndex() + " of " + grep);
+        }
+    }
+
+    /** The sessions named, or those of the label, or all of them; in that order, each once. */
+    private List<LogSource> sources(long[] cursors) {
+        Sessions sessions = Clients.existing().sessions();
+        List<SessionInfo> found = new ArrayList<>();
+        if (refs.isEmpty()) {
+            found.addAll(sessions.list(true, label));
+        } else {
+            for (String r : refs) {
+                SessionInfo s = sessions.get(r);
+                if (label != null && !label.equals(s.label())) {
+                    throw new StewardException(ErrorCode.INVALID_INPUT, "session " + r + " is not labelled " + label);
+                }
+                if (found.stream().noneMatch(f -> f.id().equals(s.id()))) {
+                    found.add(s);
+                }
+            }
+        }
+        List<LogSource> sources = new ArrayList<>();
+        for (SessionInfo s : found) {
+            sources.add(new LogSource(sources.size(), s.id(), s.name() != null ? SessionView.text(s.name()) : SessionView.shortId(s),
+                    LogReader.of(sessions, s.id(), stream), cursors.clone()));
+        }
+        return sources;
     }
 
     private long[] sinceCursors() {
@@ -161,7 +230,8 @@ final class LogsCommand implements Callable<Integer> {
                     Piece p = pieces.get(i);
                     List<Piece> out = new ArrayList<>();
                     // Cut at a line's start: what was lost before this piece is not before what is shown.
-                    out.add(new Piece(p.stream(), p.cursor() + j + 1, p.next(), 0, Arrays.copyOfRange(d, j + 1, d.length)));
+                    out.add(new Piece(p.stream(), p.cursor() + j + 1, p.next(), 0, Arrays.copyOfRange(d, j + 1, d.length),
+                            p.times()));
                     out.addAll(pieces.subList(i + 1, pieces.size()));
                     return out;
                 }
@@ -183,8 +253,7 @@ final class LogsCommand implements Callable<Integer> {
             return;
         }
         if (p.dropped() > 0) {
-            System.err.println("steward: " + Printer.count(p.dropped(), "byte") + " of " + p.stream().wire() + " dropped before offset "
-                    + p.cursor() + " (the ring overflowed, or the log files lack them)");
+            LinePrinter.reportDropped("", p.dropped(), p.stream(), p.cursor());
         }
         PrintStream out = System.out;
         boolean red = colour && p.stream() == StdStream.STDERR;

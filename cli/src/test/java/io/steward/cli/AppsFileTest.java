@@ -43,6 +43,7 @@ class AppsFileTest {
             max-restarts = 3
             within = "2m"
             log-file = false
+            log-timestamps = true
             notify = true
             watchdog = "5s"
             stall-after = "6s"
@@ -79,7 +80,7 @@ class AppsFileTest {
                 + "\"cols\":100,\"cwd\":\"/srv\",\"env\":{\"A\":\"1\"},\"clearEnv\":true,\"mergeStderr\":true,"
                 + "\"ringBytes\":65536,\"overflow\":\"backpressure\",\"maxLifetimeMs\":3600000,\"idleTimeoutMs\":600000,"
                 + "\"retainMs\":30000,\"graceMs\":250,\"restart\":\"always\",\"maxRestarts\":3,\"restartWindowMs\":120000,"
-                + "\"logFile\":false,\"notify\":true,\"watchdogMs\":5000,\"stallAfterMs\":6000,\"startTimeoutMs\":7000,"
+                + "\"logFile\":false,\"logTimestamps\":true,\"notify\":true,\"watchdogMs\":5000,\"stallAfterMs\":6000,\"startTimeoutMs\":7000,"
                 + "\"onStall\":\"stop\",\"reloadSignal\":\"USR2\"}", Json.write(app.get("request")));
         assertEquals(8080L, app.get("readyPort"));
         assertEquals(2000L, app.get("readyTimeoutMs"));

@@ -54,6 +54,9 @@ class QuickLineTest {
         agrees("logs", "web", "--tail", "5", "--stream", "stderr", "-f");
         agrees("logs", "--since", "100", "web");
         agrees("logs", "-n", "3", "--", "-web");
+        agrees("logs");
+        agrees("logs", "web", "api", "--grep", "GET /", "-t", "--prefix");
+        agrees("logs", "--label", "demo", "-f");
         agrees("send", "web", "hello");
         agrees("send", "web", "--eof");
         agrees("send", "web", "-e", "--raw", "a\\tb");

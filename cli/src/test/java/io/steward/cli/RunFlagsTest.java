@@ -26,7 +26,7 @@ class RunFlagsTest {
             "--cols", "100", "--cwd", "/srv", "--env", "A=1", "--env", "B=x=y", "--clear-env", "--merge-stderr",
             "--ring-bytes", "64K", "--overflow", "backpressure", "--max-lifetime", "1h", "--idle-timeout", "10m",
             "--retain", "30s", "--grace", "250ms", "--restart", "always", "--max-restarts", "3", "--within", "2m",
-            "--no-log-file", "--notify", "--watchdog", "5s", "--stall-after", "6s", "--start-timeout", "7s",
+            "--no-log-file", "--log-timestamps", "--notify", "--watchdog", "5s", "--stall-after", "6s", "--start-timeout", "7s",
             "--on-stall", "stop", "--reload-signal", "USR2");
 
     private static String body(List<String> flags) {
@@ -47,7 +47,7 @@ class RunFlagsTest {
                 + "\"cols\":100,\"cwd\":\"/srv\",\"env\":{\"A\":\"1\",\"B\":\"x=y\"},\"clearEnv\":true,\"mergeStderr\":true,"
                 + "\"ringBytes\":65536,\"overflow\":\"backpressure\",\"maxLifetimeMs\":3600000,\"idleTimeoutMs\":600000,"
                 + "\"retainMs\":30000,\"graceMs\":250,\"restart\":\"always\",\"maxRestarts\":3,\"restartWindowMs\":120000,"
-                + "\"logFile\":false,\"notify\":true,\"watchdogMs\":5000,\"stallAfterMs\":6000,\"startTimeoutMs\":7000,"
+                + "\"logFile\":false,\"logTimestamps\":true,\"notify\":true,\"watchdogMs\":5000,\"stallAfterMs\":6000,\"startTimeoutMs\":7000,"
                 + "\"onStall\":\"stop\",\"reloadSignal\":\"USR2\"}", body(EVERY_FLAG));
         String world = ",\"cwd\":" + Json.write(CallerWorld.cwd().toString()) + ",\"env\":"
                 + Json.write(CallerWorld.environment()) + ",\"clearEnv\":true";

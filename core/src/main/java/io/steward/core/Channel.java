@@ -193,11 +193,12 @@ final class Channel implements IoLoop.Handler {
         // would close a fresh pipe unread. A real EOF reads 0; a stale event reads EAGAIN.
         long n = Libc.read(fd, buf, Math.min(room, buf.byteSize()));
         if (n > 0) {
-            ring.append(buf, 0, (int) n);
+            long now = System.nanoTime(); // one clock read for the idle timeout and the ring's time index
+            ring.append(buf, 0, (int) n, now);
             if (order != null) {
                 order.appended(stream, ring.end());
             }
-            lastOutputNanos = System.nanoTime();
+            lastOutputNanos = now;
             if (n >= DEFAULT_PIPE_BYTES && !pty && !deepened) {
                 deepen();
             }

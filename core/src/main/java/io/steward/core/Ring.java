@@ -31,6 +31,8 @@ public final class Ring {
     public static final int MAX_CAPACITY = 64 * 1024 * 1024;
     public static final int DEFAULT_CAPACITY = 1024 * 1024;
     private static final int PAGE = 64 * 1024;
+    /** The benchmarks' switch for the write path without the time index; on unless set to {@code false}. */
+    private static final boolean TIMED = !"false".equals(System.getProperty("steward.ring.timeIndex"));
 
     private static final VarHandle START;
 
@@ -46,6 +48,8 @@ public final class Ring {
     private final int pageSize;
     private final Overflow overflow;
     private final byte[][] pages;
+    /** When the bytes arrived; null with the index switched off. */
+    private final TimeIndex times;
     private volatile long start;
     private volatile long end;
     private volatile long dropped;
@@ -67,6 +71,7 @@ public final class Ring {
         this.overflow = overflow;
         this.pageSize = Math.min(PAGE, capacity);
         this.pages = new byte[(capacity + pageSize - 1) / pageSize][];
+        this.times = TIMED ? new TimeIndex(capacity) : null;
     }
 
     public int capacity() {
@@ -106,6 +111,19 @@ public final class Ring {
         return n;
     }
 
+    /**
+     * When the bytes {@code [from, to)} arrived (see {@link TimeIndex#between}); empty for bytes
+     * older than the index keeps, and with the index switched off.
+     */
+    public java.util.List<io.steward.api.Arrival> arrivals(long from, long to) {
+        return times != null ? times.between(from, to) : java.util.List.of();
+    }
+
+    /** The time index, for tests. */
+    TimeIndex timeIndex() {
+        return times;
+    }
+
     /** True once the writer saw end of stream; no byte will follow {@link #end()}. */
     public boolean closed() {
         return closed;
@@ -123,6 +141,14 @@ public final class Ring {
 
     /** Appends {@code len} bytes from native memory. Writer thread only. */
     void append(MemorySegment src, long offset, int len) {
+        append(src, offset, len, System.nanoTime());
+    }
+
+    /**
+     * Appends {@code len} bytes from native memory that arrived at {@code nowNanos} (of
+     * {@link System#nanoTime}, which the writer reads anyway). Writer thread only.
+     */
+    void append(MemorySegment src, long offset, int len, long nowNanos) {
         long e = end;
         if (len > capacity) {
             // Only the tail can survive; the head is dropped without being copied.
@@ -136,6 +162,9 @@ public final class Ring {
         long newEnd = e + len;
         if (newEnd - start > capacity) {
             dropTo(newEnd - capacity);
+        }
+        if (times != null) {
+            times.appended(e, times.millisAt(nowNanos), start);
         }
         VarHandle.storeStoreFence();
         while (len > 0) {

@@ -1,5 +1,6 @@
 package io.steward.daemon.http;
 
+import io.steward.api.Arrival;
 import io.steward.api.ErrorCode;
 import io.steward.api.LogsPage;
 import io.steward.api.OutputChunk;
@@ -55,7 +56,7 @@ final class SessionOutput {
         long end = ring.end();
         Ring.Chunk c = read(s, stream, ring, cursor, Math.max(0, Math.min(max, MAX_READ_BYTES)));
         return new OutputChunk(stream, c.offset(), c.next(), c.skipped(), Math.max(end, c.next()),
-                closed && c.next() >= end, c.data());
+                closed && c.next() >= end, c.data(), times(s, stream, ring, c));
     }
 
     /** A process's first stream: its terminal, or its stdout. */
@@ -98,11 +99,13 @@ final class SessionOutput {
             if (cursor[i] >= until) {
                 break; // the marks run ahead of the snapshot of the ends: caught up
             }
-            Ring.Chunk c = read(s, streams[i], i == 0 ? out : err, cursor[i], (int) Math.min(budget, until - cursor[i]));
+            Ring ring = i == 0 ? out : err;
+            Ring.Chunk c = read(s, streams[i], ring, cursor[i], (int) Math.min(budget, until - cursor[i]));
             if (c.next() <= cursor[i]) {
                 break;
             }
-            pieces.add(new LogsPage.Piece(streams[i], c.offset(), c.next(), c.skipped(), c.data()));
+            pieces.add(new LogsPage.Piece(streams[i], c.offset(), c.next(), c.skipped(), c.data(),
+                    times(s, streams[i], ring, c)));
             cursor[i] = c.next();
             budget -= c.data().length;
         }
@@ -123,6 +126,28 @@ final class SessionOutput {
             }
         }
         return c;
+    }
+
+    /**
+     * When the chunk's bytes arrived: by the ring's index, and where that no longer reaches back to
+     * the chunk's start, by the times kept beside the log files (a session run with log timestamps).
+     */
+    private static List<Arrival> times(Session s, StdStream stream, Ring ring, Ring.Chunk c) {
+        if (c.data().length == 0) {
+            return List.of();
+        }
+        List<Arrival> fromRing = ring.arrivals(c.offset(), c.next());
+        long ringFrom = fromRing.isEmpty() ? c.next() : fromRing.getFirst().offset();
+        if (ringFrom == c.offset() || s.log() == null) {
+            return fromRing;
+        }
+        List<Arrival> fromFile = s.log().file(stream.wire()).times(c.offset(), ringFrom);
+        if (fromFile.isEmpty()) {
+            return fromRing;
+        }
+        List<Arrival> both = new ArrayList<>(fromFile);
+        both.addAll(fromRing);
+        return both;
     }
 
     /** The file's chunk, topped up from the ring where the ring goes on from its end; it stops short at a gap. */

@@ -1,5 +1,6 @@
 package io.steward.daemon.session;
 
+import io.steward.api.Arrival;
 import io.steward.core.Ring;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,14 +12,17 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * One stream's log on disk: {@code <stem>.out.log} and up to {@link #FILES} - 1 older files
  * ({@code .1} the newest of them), each rotated at {@link #MAX_BYTES}. It remembers which stream
  * offsets went where (a run per stretch written without a gap), so output the ring has dropped can
- * still be read from here.
+ * still be read from here. A timed log keeps when its bytes arrived beside it ({@link LogTimes}).
  */
 public final class LogFile {
+    private static final Logger LOG = Logger.getLogger(LogFile.class.getName());
     static final long MAX_BYTES = 10L * 1024 * 1024;
     public static final int FILES = 5;
 
@@ -30,21 +34,26 @@ public final class LogFile {
     }
 
     private final Path current;
+    private final boolean timed;
     private final ArrayDeque<Run> runs = new ArrayDeque<>();
     /** Counts rotations: file {@code generation} is {@code path(this.generation - generation)}. */
     private long generation;
     private long size = -1;
 
-    LogFile(Path current) {
+    LogFile(Path current, boolean timed) {
         this.current = current;
+        this.timed = timed;
     }
 
     Path path(int i) {
         return i == 0 ? current : current.resolveSibling(current.getFileName() + "." + i);
     }
 
-    /** Appends {@code data} (its remaining bytes), which are the stream's bytes from {@code offset}. */
-    synchronized void append(ByteBuffer data, long offset) throws IOException {
+    /**
+     * Appends {@code data} (its remaining bytes), which are the stream's bytes from {@code offset};
+     * {@code times} says when they arrived (stream offsets), and is kept when this log is timed.
+     */
+    synchronized void append(ByteBuffer data, long offset, List<Arrival> times) throws IOException {
         int n = data.remaining();
         if (size < 0 || size > 0 && size + n > MAX_BYTES) {
             rotate();
@@ -68,19 +77,56 @@ public final class LogFile {
         } else {
             runs.addLast(new Run(generation, offset, size, n));
         }
+        long position = size;
         size += n;
+        if (timed) {
+            try {
+                LogTimes.append(current, times.stream()
+                        .map(a -> new Arrival(position + (a.offset() - offset), a.epochMillis())).toList());
+            } catch (IOException e) {
+                // The bytes are in: a time that could not be kept is a time unknown, never a byte lost.
+                LOG.fine("cannot write " + LogTimes.of(current) + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * When the stream's bytes {@code [from, to)} arrived, by the times kept beside the file of the
+     * run that holds {@code from}; empty when the log is not timed or holds no time for them.
+     */
+    public synchronized List<Arrival> times(long from, long to) {
+        if (!timed) {
+            return List.of();
+        }
+        for (Run r : runs) {
+            if (r.end() <= from || r.start() > from) {
+                continue;
+            }
+            long delta = r.position() - r.start();
+            try {
+                return LogTimes.between(path((int) (generation - r.generation())), r.position(), from + delta,
+                        Math.min(to, r.end()) + delta).stream()
+                        .map(a -> new Arrival(a.offset() - delta, a.epochMillis())).toList();
+            } catch (IOException e) {
+                return List.of();
+            }
+        }
+        return List.of();
     }
 
     /** Starts a new current file; the oldest beyond {@link #FILES} goes, with its runs. */
     private void rotate() throws IOException {
         size = -1; // until the new file exists: a rotation that fails is tried again by the next append
         if (Files.exists(current) && Files.size(current) == 0) {
-            Files.delete(current); // an emptied log: nothing to keep
+            deleteWithTimes(current); // an emptied log: nothing to keep
         } else if (Files.exists(current)) {
-            Files.deleteIfExists(path(FILES - 1));
+            deleteWithTimes(path(FILES - 1));
             for (int i = FILES - 2; i >= 0; i--) {
                 if (Files.exists(path(i))) {
                     Files.move(path(i), path(i + 1));
+                }
+                if (Files.exists(LogTimes.of(path(i)))) {
+                    Files.move(LogTimes.of(path(i)), LogTimes.of(path(i + 1)));
                 }
             }
             generation++;
@@ -122,15 +168,21 @@ public final class LogFile {
         runs.clear();
         size = -1;
         for (int i = 0; i < FILES; i++) {
-            Files.deleteIfExists(path(i));
+            deleteWithTimes(path(i));
         }
+    }
+
+    private static void deleteWithTimes(Path log) throws IOException {
+        Files.deleteIfExists(log);
+        Files.deleteIfExists(LogTimes.of(log));
     }
 
     /** Empties the log: older files go, the current one is cut to nothing. */
     synchronized void flush() throws IOException {
         for (int i = 1; i < FILES; i++) {
-            Files.deleteIfExists(path(i));
+            deleteWithTimes(path(i));
         }
+        Files.deleteIfExists(LogTimes.of(current));
         if (Files.exists(current)) {
             try (FileChannel ch = FileChannel.open(current, StandardOpenOption.WRITE)) {
                 ch.truncate(0);

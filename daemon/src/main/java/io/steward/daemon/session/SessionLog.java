@@ -49,10 +49,13 @@ public final class SessionLog implements AutoCloseable {
     final LogFile err;
     private final List<Thread> writers = new ArrayList<>();
 
-    /** Starts writing {@code p}'s output to {@code <stem>.out.log} (and {@code .err.log} when stderr is apart) in {@code dir}. */
-    public SessionLog(Path dir, String stem, ManagedProcess p, Counters counters) {
-        this.out = new LogFile(dir.resolve(stem + ".out.log"));
-        this.err = p.stderr().isPresent() ? new LogFile(dir.resolve(stem + ".err.log")) : null;
+    /**
+     * Starts writing {@code p}'s output to {@code <stem>.out.log} (and {@code .err.log} when stderr is
+     * apart) in {@code dir}; {@code timed}: with when it arrived beside them ({@link LogTimes}).
+     */
+    public SessionLog(Path dir, String stem, ManagedProcess p, Counters counters, boolean timed) {
+        this.out = new LogFile(dir.resolve(stem + ".out.log"), timed);
+        this.err = p.stderr().isPresent() ? new LogFile(dir.resolve(stem + ".err.log"), timed) : null;
         // Consumers are registered here, before anyone can attach: from the first byte, nothing is
         // freed under backpressure before the writer has it.
         Ring.Consumer outReader = p.stdout().consumer(0);
@@ -96,7 +99,8 @@ public final class SessionLog implements AutoCloseable {
                         counters.dropped().addAndGet(n);
                     } else {
                         try {
-                            file.append(buf.limit(n).position(0), reader.position() - n);
+                            long from = reader.position() - n;
+                            file.append(buf.limit(n).position(0), from, ring.arrivals(from, from + n));
                             counters.written().addAndGet(n);
                             if (failing) {
                                 failing = false;

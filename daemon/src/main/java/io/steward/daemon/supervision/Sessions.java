@@ -1,6 +1,7 @@
 package io.steward.daemon.supervision;
 
 import io.steward.api.ErrorCode;
+import io.steward.api.RunOptions;
 import io.steward.api.SessionEvent;
 import io.steward.api.StewardException;
 import io.steward.core.ExitStatus;
@@ -135,7 +136,8 @@ public final class Sessions {
             // for a saved app, kept to be rotated) before this one's writers open them.
             registry.add(s);
             if (request.logFile()) {
-                s.log(new SessionLog(logs, request.name() != null ? request.name() : id, p, logCounters));
+                s.log(new SessionLog(logs, request.name() != null ? request.name() : id, p, logCounters,
+                        request.options().effective(RunOptions.LOG_TIMESTAMPS)));
             }
             heartbeats.attach(s, beats, notify);
         }
