@@ -7,11 +7,12 @@ case ${BASH_SOURCE[0]} in
   *) STEWARD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd) ;;
 esac
 
-# java_major DIR -> the major version of DIR/bin/java, or nothing. The JDK's `release` file says it
-# without starting a JVM (which took a third of a short steward command's time); java is asked only
-# when there is no such file.
+# java_major DIR: sets JAVA_MAJOR to the major version of DIR/bin/java, or to nothing. The JDK's
+# `release` file says it without starting a JVM (which took a third of a short steward command's
+# time); java is asked only when there is no such file. A variable, not output, so that the caller
+# needs no subshell.
 java_major() {
-  local v line
+  local v= line
   if [ -f "$1/release" ]; then
     while IFS= read -r line; do
       case $line in
@@ -19,19 +20,18 @@ java_major() {
       esac
     done <"$1/release"
   fi
-  if [ -z "${v:-}" ]; then
+  if [ -z "$v" ]; then
     v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
   fi
   v=${v#1.}
-  printf '%s' "${v%%[.+-]*}"
+  JAVA_MAJOR=${v%%[.+-]*}
 }
 
 # jdk_ok DIR: whether DIR is a JDK >= 25 (java and javac, and its version).
 jdk_ok() {
-  local major
   [ -n "$1" ] && [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 1
-  major=$(java_major "$1")
-  [ -n "$major" ] && [ "$major" -ge 25 ] 2>/dev/null
+  java_major "$1"
+  [ -n "$JAVA_MAJOR" ] && [ "$JAVA_MAJOR" -ge 25 ] 2>/dev/null
 }
 
 # Sets JAVA_HOME to a JDK >= 25: JAVA_HOME first, then java on PATH, then /usr/lib/jvm/*. Each is
