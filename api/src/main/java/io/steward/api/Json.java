@@ -268,6 +268,9 @@ public final class Json {
         String n = text.substring(start, pos);
         try {
             if (integral) {
+                if (n.length() - (n.charAt(0) == '-' ? 1 : 0) <= 18) {
+                    return Long.parseLong(n); // 18 digits always fit, and most numbers are short
+                }
                 BigInteger big = new BigInteger(n);
                 return big.bitLength() < 64 ? (Object) big.longValue() : big;
             }

@@ -58,7 +58,7 @@ public final class UnixHttp {
      */
     public Response send(String method, String path, String contentType, byte[] body) {
         SocketChannel ch = connect(socket, lock);
-        try (ch) {
+        try {
             StringBuilder head = new StringBuilder();
             head.append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
             if (body != null) {
@@ -82,6 +82,27 @@ public final class UnixHttp {
             return new Response(h.status(), h.headers(), codec.readBody());
         } catch (IOException e) {
             throw new StewardException(ErrorCode.INTERNAL, "talking to the daemon at " + socket + ": " + e.getMessage(), e);
+        } finally {
+            close(ch);
+        }
+    }
+
+    /**
+     * Closes {@code ch} in non-blocking mode: the JDK's blocking close first initialises its IP
+     * networking ({@code sun.nio.ch.Net}, {@code InetAddress}) to read SO_LINGER, which a Unix
+     * socket has no use for, and that was about 3 ms of a short command (bench/RESULTS.md,
+     * cli-latency). Nothing is in flight on the channel by then.
+     */
+    private static void close(SocketChannel ch) {
+        try {
+            ch.configureBlocking(false);
+        } catch (IOException e) {
+            // closed anyway below
+        }
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // the answer, or the failure, is what matters
         }
     }
 
