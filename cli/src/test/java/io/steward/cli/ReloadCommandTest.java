@@ -9,30 +9,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@code steward reload}: the reload signal to the main process, and a notify session's READY=1 awaited, end to end. */
 class ReloadCommandTest extends WithDaemon {
-    private void pollLogs(String ref, String expected) throws InterruptedException {
-        Cli.poll(ref + "'s logs to read " + expected.strip().replace('\n', ' '), () -> {
-            try {
-                return ok("logs", ref).equals(expected);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
-
-    private void pollState(String ref, String state) throws InterruptedException {
-        Cli.poll(ref + " " + state, () -> {
-            try {
-                return state.equals(status(ref).get("state"));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
-
-    private Map<String, Object> status(String ref) throws Exception {
-        return Json.parseObject(ok("status", ref, "--json"));
-    }
-
     @Test
     void reloadSendsHupToTheMainProcessAndANotifySessionMustSayReadyAgain() throws Exception {
         String loop = "while :; do sleep 0.05; done";

@@ -10,16 +10,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@code steward restart}: one session by reference, or every running one of a label, end to end. */
 class RestartCommandTest extends WithDaemon {
-    private void pollLogs(String ref, String expected) throws InterruptedException {
-        Cli.poll(ref + "'s logs to read " + expected.strip().replace('\n', ' '), () -> {
-            try {
-                return ok("logs", ref).equals(expected);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
-
     @Test
     void restartRunsTheSameSessionAgainAndALabelRestartsEachOfIt() throws Exception {
         String web = ok("run", "--name", "web", "--label", "grp", "--", "sh", "-c", "echo web; exec sleep 60").strip();

@@ -10,30 +10,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@code steward start}: an ended session runs again, a running one is left alone, end to end. */
 class StartCommandTest extends WithDaemon {
-    private void pollLogs(String ref, String expected) throws InterruptedException {
-        Cli.poll(ref + "'s logs to read " + expected.strip().replace('\n', ' '), () -> {
-            try {
-                return ok("logs", ref).equals(expected);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
-
-    private void pollState(String ref, String state) throws InterruptedException {
-        Cli.poll(ref + " " + state, () -> {
-            try {
-                return state.equals(status(ref).get("state"));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
-
-    private Map<String, Object> status(String ref) throws Exception {
-        return Json.parseObject(ok("status", ref, "--json"));
-    }
-
     @Test
     void startRunsAnEndedSessionAgainAndLeavesARunningOneAlone() throws Exception {
         String job = ok("run", "--name", "job", "--label", "grp", "--", "sh", "-c", "echo job").strip();

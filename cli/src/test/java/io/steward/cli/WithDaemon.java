@@ -2,6 +2,7 @@ package io.steward.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.steward.api.Json;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +35,33 @@ abstract class WithDaemon {
 
     Cli.Result steward(String... args) throws Exception {
         return Cli.runWith(env, null, args);
+    }
+
+    /** Waits until {@code logs REF} prints exactly {@code expected}. */
+    void pollLogs(String ref, String expected) throws InterruptedException {
+        Cli.poll(ref + "'s logs to read " + expected.strip().replace('\n', ' '), () -> {
+            try {
+                return ok("logs", ref).equals(expected);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** Waits until {@code status REF} says {@code state}. */
+    void pollState(String ref, String state) throws InterruptedException {
+        Cli.poll(ref + " " + state, () -> {
+            try {
+                return state.equals(status(ref).get("state"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** {@code status REF --json}, read. */
+    Map<String, Object> status(String ref) throws Exception {
+        return Json.parseObject(ok("status", ref, "--json"));
     }
 
     /** The CLI's output, asserting it exited 0. */
