@@ -25,7 +25,8 @@ public final class Main implements Runnable {
             ControlCommands.Events.class, BeatsCommand.class, AppCommands.Save.class, AppCommands.Resurrect.class,
             AppCommands.Flush.class, ApplyCommand.class,
             StartupCommand.class, ExecCommand.class, DaemonCommand.class, CapsCommand.class,
-            CompletionCommand.class, HelpCommand.class);
+            CompletionCommand.class, HelpCommand.class,
+            TopCommand.class);
 
     /** Verbs that describe the others, so every verb is registered when they run. */
     private static final List<String> DESCRIBING = List.of("completion", "help");
