@@ -6,7 +6,7 @@ import java.util.Comparator;
 enum TopSort {
     CPU('c', "cpu", Comparator.comparingDouble((TopRow r) -> r.cpuPercent() == null ? -1 : r.cpuPercent()).reversed()),
     MEMORY('m', "mem", Comparator.comparingLong((TopRow r) -> r.memoryBytes()).reversed()),
-    RESTARTS('r', "restarts", Comparator.comparingInt((TopRow r) -> r.session().restarts()).reversed()),
+    RESTARTS('R', "restarts", Comparator.comparingInt((TopRow r) -> r.session().restarts()).reversed()),
     NAME('n', "name", Comparator.comparing((TopRow r) -> r.displayName()));
 
     final char key;
