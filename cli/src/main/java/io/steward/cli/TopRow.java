@@ -12,8 +12,8 @@ record TopRow(SessionInfo session, Double cpuPercent) {
         return session.name() != null ? session.name() : SessionView.shortId(session);
     }
 
-    /** The memory the table shows: the peak resident set of its process. */
+    /** The memory the table shows and sorts by: the resident set of its process now (0 once exited). */
     long memoryBytes() {
-        return session.peakRssBytes();
+        return session.rssBytes();
     }
 }

@@ -54,11 +54,11 @@ final class TopView {
 
     /** The session table, its header first; the numbers as {@code ls} writes them. */
     static List<String> tableLines(TopModel model) {
-        Table t = new Table("ID", "NAME", "STATE", "PID", "CPU%", "PEAK MEM", "RESTARTS", "UPTIME", "HEARTBEAT");
+        Table t = new Table("ID", "NAME", "STATE", "PID", "CPU%", "MEM", "RESTARTS", "UPTIME", "HEARTBEAT");
         for (TopRow r : model.rows()) {
             SessionInfo s = r.session();
             t.row(new String[] {SessionView.shortId(s), SessionView.text(s.name()), SessionView.state(s),
-                Long.toString(s.pid()), percent(r.cpuPercent()), SessionView.bytes(r.memoryBytes()),
+                Long.toString(s.pid()), percent(r.cpuPercent()), s.running() ? SessionView.bytes(r.memoryBytes()) : "-",
                 Integer.toString(s.restarts()), s.running() ? SessionView.age(s) : "-", heartbeat(s)}, null);
         }
         return List.of(t.render(false).split("\n", -1)).subList(0, model.rows().size() + 1);

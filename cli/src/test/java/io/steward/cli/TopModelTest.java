@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
 /** {@code steward top}'s model without a screen: processor use between refreshes, the orders, the selection. */
 class TopModelTest {
     /** A running session (or an exited one) with the numbers the model reads. */
-    static SessionInfo session(String id, String name, long pid, long cpuMs, long ageMs, long peakRss, int restarts,
+    static SessionInfo session(String id, String name, long pid, long cpuMs, long ageMs, long rss, int restarts,
             boolean running) {
         return new SessionInfo(id, name, null, SessionInfo.Kind.PIPE, List.of("sleep", "1"), pid,
                 running ? SessionState.RUNNING : SessionState.EXITED,
                 running ? SessionInfo.Phase.RUNNING : SessionInfo.Phase.EXITED, false, false, running ? null : 0, null, null,
                 null, Duration.ofMillis(ageMs), Duration.ZERO, 0, 0, false, false, false, 0, null, null,
-                Duration.ofMillis(cpuMs), peakRss, restarts, null,
+                Duration.ofMillis(cpuMs), rss, running ? rss : 0, restarts, null,
                 new SessionInfo.Heartbeat(null, null, null, null, null, false, 0, null, null, null), null);
     }
 
