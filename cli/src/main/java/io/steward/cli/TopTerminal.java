@@ -1,5 +1,7 @@
 package io.steward.cli;
 
+import io.steward.api.ErrorCode;
+import io.steward.api.StewardException;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -14,8 +16,8 @@ import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.InfoCmp.Capability;
 
 /**
- * {@code steward top}'s terminal, through JLine: the alternate screen, raw keys, the size and its
- * changes. Keys are read from stdin in slices of a tenth of a second (VMIN 0, VTIME 1), on the
+ * {@code steward top}'s terminal, through JLine: the alternate screen, raw keys, the size (its
+ * changes come by SIGWINCH). Keys are read from stdin in slices of a tenth of a second (VMIN 0, VTIME 1), on the
  * caller's thread, so no reader is ever left blocked on stdin, and {@link #suspend} can hand the
  * terminal to {@code attach} whole. Every way out (close, an exception, a signal ending the JVM)
  * leaves the normal screen on, the cursor shown and the modes as they were.
@@ -34,12 +36,16 @@ final class TopTerminal implements AutoCloseable {
         this.saved = terminal.getAttributes();
         this.restoreAtExit = new Thread(this::close);
         Runtime.getRuntime().addShutdownHook(restoreAtExit);
-        terminal.handle(Terminal.Signal.WINCH, s -> resized.set(true));
     }
 
     /** Our terminal, full screen. */
-    static TopTerminal open() throws IOException {
-        Terminal t = TerminalBuilder.builder().system(true).provider("ffm").dumb(false).build();
+    static TopTerminal open() {
+        Terminal t;
+        try {
+            t = TerminalBuilder.builder().system(true).provider("ffm").dumb(false).nativeSignals(false).build();
+        } catch (IOException | RuntimeException e) {
+            throw new StewardException(ErrorCode.UNSUPPORTED, "top: cannot drive this terminal: " + e.getMessage());
+        }
         TopTerminal top = new TopTerminal(t);
         top.resume();
         return top;
@@ -61,6 +67,12 @@ final class TopTerminal implements AutoCloseable {
         terminal.flush();
         fullScreen = true;
         resized.set(true);
+        // Here rather than once: attach puts its own handler in while it has the terminal.
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("WINCH"), s -> resized.set(true));
+        } catch (IllegalArgumentException e) {
+            // no SIGWINCH on this JVM: the screen keeps its size until the next key
+        }
     }
 
     /** The normal screen, the cursor and the modes as they were before; {@link #resume} comes back. */

@@ -14,11 +14,14 @@ import org.junit.jupiter.api.Test;
 
 /** {@code steward top} in a real terminal ({@link TmuxPane}): what it shows, what its keys do, and the terminal after it. */
 class TopTerminalTest extends WithDaemon {
+    /** Wide enough for the line of keys, which ends in "q quit". */
+    private static final int COLS = 120;
+
     private TmuxPane pane;
 
     @BeforeEach
     void openPane() throws Exception {
-        pane = TmuxPane.start(tmp, daemon.home, 120, 30);
+        pane = TmuxPane.start(tmp, daemon.home, COLS, 30);
     }
 
     @AfterEach
@@ -33,9 +36,9 @@ class TopTerminalTest extends WithDaemon {
     }
 
     /** Runs top in the pane, between two saves of the terminal's modes, and waits for its table. */
-    private void startTop() throws Exception {
-        pane.typeLine("stty -g > before; ./steward top; echo top-ended-$?; stty -g > after");
-        pane.awaitScreen("HEARTBEAT");
+    private void startTop(String... options) throws Exception {
+        pane.typeLine("stty -g > before; ./steward top " + String.join(" ", options) + "; echo top-ended-$?; stty -g > after");
+        pane.awaitScreen("RESTARTS");
     }
 
     /** The row of the table (or any line) that holds {@code text}: its index on the screen. */
@@ -101,7 +104,7 @@ class TopTerminalTest extends WithDaemon {
         pane.awaitScreen("logs of alpha");
         pane.awaitScreen("alpha-says-hello");
         pane.press("Escape");
-        pane.awaitScreen("the table again", s -> s.contains("HEARTBEAT") && !s.contains("logs of alpha"));
+        pane.awaitScreen("the table again", s -> s.contains("RESTARTS") && !s.contains("logs of alpha"));
 
         pane.press("r");
         pane.awaitScreen("restart: alpha");
@@ -112,10 +115,12 @@ class TopTerminalTest extends WithDaemon {
     }
 
     @Test
-    void killAsksFirstAndAttachComesBackToTheTable() throws Exception {
+    void killAsksFirstAndAttachComesBackToTheTableWhichFollowsTheWindowSize() throws Exception {
         String victim = run("victim", "exec sleep 600");
         String shell = daemon.run("name", "shell", "argv", List.of("sh"), "pty", true, "env", Map.of("PS1", "inner$ "));
-        startTop();
+        pane.tmux("resize-window", "-x", "60", "-y", "30");
+        startTop("--interval", "1h"); // no refresh but those after actions: only SIGWINCH redraws for a resize
+        assertFalse(pane.screen().contains("q quit"), "a line is cut at the terminal's width");
         pane.press("n"); // shell, victim
         pane.awaitScreen("sorted by name", s -> inOrder(s, "shell", "victim"));
 
@@ -136,6 +141,10 @@ class TopTerminalTest extends WithDaemon {
         pane.press("C-]");
         pane.awaitScreen("attach to shell (" + shell.substring(0, 8) + ") ended");
         assertTrue(pane.alternateScreen(), "back to the full screen");
+        pane.press("n"); // drawn after the refresh that follows an attach: from here only SIGWINCH redraws
+        pane.awaitScreen("sorted by name");
+        pane.tmux("resize-window", "-x", Integer.toString(COLS), "-y", "30");
+        pane.awaitScreen("q quit"); // redrawn at the new width: SIGWINCH still reaches top after attach had it
         assertEquals("running", daemon.session(shell).get("phase"), "a detach leaves the session running");
         quitAndAssertRestored();
     }
