@@ -81,6 +81,8 @@ final class AttachCommand implements Callable<Integer> {
             Interrupts.install(detacher::detach); // Ctrl-C when stdin is not raw, TERM, HUP
             try (RawTerminal terminal = RawTerminal.create()) {
                 return receive(a, ref, terminal, stdinTty, readOnly, json, detacher);
+            } finally {
+                detacher.ended();
             }
         }
     }
@@ -152,14 +154,18 @@ final class AttachCommand implements Callable<Integer> {
         }
     }
 
-    /** Copies stdin to the session on a thread of its own, watching a terminal's keys for Ctrl-]. */
+    /**
+     * Copies stdin to the session on a thread of its own, watching a terminal's keys for Ctrl-]. A
+     * terminal is read only once it has input, and not after the attachment ended: {@code top}
+     * attaches and takes its terminal back, and the first key typed after must reach it.
+     */
     private static void forwardInput(Attachment a, boolean terminal, boolean readOnly, Detacher detacher) {
         Thread.ofPlatform().name("attach-stdin").daemon(true).start(() -> {
             InputStream in = new FileInputStream(FileDescriptor.in);
             byte[] buf = new byte[64 * 1024];
             try {
                 int n;
-                while ((n = in.read(buf)) >= 0) {
+                while ((!terminal || awaitInput(detacher)) && (n = in.read(buf)) >= 0) {
                     int key = terminal ? detachKey(buf, n, readOnly) : -1;
                     int end = key >= 0 ? key : n;
                     if (!readOnly && end > 0) {
@@ -176,6 +182,16 @@ final class AttachCommand implements Callable<Integer> {
         });
     }
 
+    /** Waits for our terminal to have input: true once it has, false once the attachment has ended. */
+    private static boolean awaitInput(Detacher detacher) {
+        while (!detacher.hasEnded()) {
+            if (Libc.poll(0, Libc.POLLIN, 100) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Where the first detaching key is: Ctrl-], and in read-only mode Ctrl-C too (it has nowhere else to go). */
     static int detachKey(byte[] buf, int n, boolean readOnly) {
         for (int i = 0; i < n; i++) {
@@ -190,6 +206,7 @@ final class AttachCommand implements Callable<Integer> {
     private static final class Detacher {
         private final Attachment attachment;
         private final AtomicInteger asked = new AtomicInteger();
+        private volatile boolean ended;
 
         Detacher(Attachment attachment) {
             this.attachment = attachment;
@@ -209,6 +226,15 @@ final class AttachCommand implements Callable<Integer> {
 
         boolean requested() {
             return asked.get() > 0;
+        }
+
+        /** The attachment is over, whichever way it ended: stdin is no longer ours to read. */
+        void ended() {
+            ended = true;
+        }
+
+        boolean hasEnded() {
+            return ended;
         }
     }
 }

@@ -58,7 +58,7 @@ final class TopView {
         for (TopRow r : model.rows()) {
             SessionInfo s = r.session();
             t.row(new String[] {SessionView.shortId(s), SessionView.text(s.name()), SessionView.state(s),
-                Long.toString(s.pid()), percent(r.cpuPercent()), s.running() ? SessionView.bytes(r.memoryBytes()) : "-",
+                Long.toString(s.pid()), percent(r.cpuPercent()), r.memoryBytes() > 0 ? SessionView.bytes(r.memoryBytes()) : "-",
                 Integer.toString(s.restarts()), s.running() ? SessionView.age(s) : "-", heartbeat(s)}, null);
         }
         return List.of(t.render(false).split("\n", -1)).subList(0, model.rows().size() + 1);

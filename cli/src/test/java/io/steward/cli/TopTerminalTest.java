@@ -141,11 +141,19 @@ class TopTerminalTest extends WithDaemon {
         pane.press("C-]");
         pane.awaitScreen("attach to shell (" + shell.substring(0, 8) + ") ended");
         assertTrue(pane.alternateScreen(), "back to the full screen");
+        assertEquals("running", daemon.session(shell).get("phase"), "a detach leaves the session running");
         pane.press("n"); // drawn after the refresh that follows an attach: from here only SIGWINCH redraws
         pane.awaitScreen("sorted by name");
         pane.tmux("resize-window", "-x", Integer.toString(COLS), "-y", "30");
         pane.awaitScreen("q quit"); // redrawn at the new width: SIGWINCH still reaches top after attach had it
-        assertEquals("running", daemon.session(shell).get("phase"), "a detach leaves the session running");
+
+        // attached again, until the session ends: the first key after is top's, not a leftover reader's
+        pane.press("a");
+        Cli.poll("top attached to the shell again", () -> Boolean.TRUE.equals(daemon.session(shell).get("attached")));
+        pane.typeLine("exit 3");
+        pane.awaitScreen("attach to shell (" + shell.substring(0, 8) + ") ended (exit code 3)");
+        pane.press("R");
+        pane.awaitScreen("sorted by restarts");
         quitAndAssertRestored();
     }
 
