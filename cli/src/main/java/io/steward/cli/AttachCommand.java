@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
@@ -160,7 +161,7 @@ final class AttachCommand implements Callable<Integer> {
      * attaches and takes its terminal back, and the first key typed after must reach it.
      */
     private static void forwardInput(Attachment a, boolean terminal, boolean readOnly, Detacher detacher) {
-        Thread.ofPlatform().name("attach-stdin").daemon(true).start(() -> {
+        Thread reader = Thread.ofPlatform().name("attach-stdin").daemon(true).start(() -> {
             InputStream in = new FileInputStream(FileDescriptor.in);
             byte[] buf = new byte[64 * 1024];
             try {
@@ -180,13 +181,16 @@ final class AttachCommand implements Callable<Integer> {
                 // the connection ended: the receiving side reports why
             }
         });
+        if (terminal) {
+            detacher.readingTerminal(reader);
+        }
     }
 
     /** Waits for our terminal to have input: true once it has, false once the attachment has ended. */
     private static boolean awaitInput(Detacher detacher) {
         while (!detacher.hasEnded()) {
             if (Libc.poll(0, Libc.POLLIN, 100) > 0) {
-                return true;
+                return !detacher.hasEnded(); // a key typed once it ended is for whoever has the terminal next
             }
         }
         return false;
@@ -207,6 +211,7 @@ final class AttachCommand implements Callable<Integer> {
         private final Attachment attachment;
         private final AtomicInteger asked = new AtomicInteger();
         private volatile boolean ended;
+        private volatile Thread terminalReader;
 
         Detacher(Attachment attachment) {
             this.attachment = attachment;
@@ -228,9 +233,24 @@ final class AttachCommand implements Callable<Integer> {
             return asked.get() > 0;
         }
 
-        /** The attachment is over, whichever way it ended: stdin is no longer ours to read. */
+        void readingTerminal(Thread reader) {
+            terminalReader = reader;
+        }
+
+        /**
+         * The attachment is over, whichever way it ended: stdin is no longer ours to read. Returns
+         * once the terminal's reader has seen it (within its poll), so none is left to take a key.
+         */
         void ended() {
             ended = true;
+            Thread reader = terminalReader;
+            if (reader != null) {
+                try {
+                    reader.join(Duration.ofSeconds(1));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
 
         boolean hasEnded() {
