@@ -27,6 +27,8 @@ import java.util.Map;
  * @param attached a writer is attached (the one client whose input reaches it)
  * @param watchers how many read-only clients are attached
  * @param rows null for a pipe session
+ * @param peakRssBytes the largest resident set of its current (or last) process seen so far
+ * @param rssBytes the resident set of its current process now; 0 once it has exited
  * @param lastExit how the process before the current one ended; null before the first restart
  * @param reloadSignal what {@code reload} sends to its main process, without {@code SIG}
  * @param timedOut only in the answer of {@code wait}: true when the timeout came first; null elsewhere
@@ -35,7 +37,7 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
         Phase phase,
         boolean restartPending, boolean stopping, Integer exitCode, String signal, Outcome outcome, Instant startedAt,
         Duration age, Duration idle, long bufferedBytes, long droppedBytes, boolean blocked, boolean stdinOpen,
-        boolean attached, int watchers, Integer rows, Integer cols, Duration cpu, long peakRssBytes, int restarts, LastExit lastExit,
+        boolean attached, int watchers, Integer rows, Integer cols, Duration cpu, long peakRssBytes, long rssBytes, int restarts, LastExit lastExit,
         String reloadSignal, Heartbeat heartbeat, Boolean timedOut) {
 
     public enum Kind implements Json.Wire {
@@ -89,7 +91,7 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
                 f.instant("startedAt"), f.millis("ageMs"),
                 f.millis("idleMs"), f.longValue("bufferedBytes"), f.longValue("droppedBytes"), f.flag("blocked"),
                 f.flag("stdinOpen"), f.flag("attached"), (int) f.longValue("watchers"), f.integer("rows"), f.integer("cols"), f.millis("cpuMs"),
-                f.longValue("peakRssBytes"), (int) f.longValue("restarts"),
+                f.longValue("peakRssBytes"), f.longValue("rssBytes"), (int) f.longValue("restarts"),
                 last == null ? null : new LastExit(last.integer("exitCode"), last.text("signal"),
                         last.wire("outcome", Outcome.values())),
                 f.text("reloadSignal"),
@@ -129,6 +131,7 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
         m.put("cols", number(cols));
         m.put("cpuMs", JsonFields.millis(cpu));
         m.put("peakRssBytes", peakRssBytes);
+        m.put("rssBytes", rssBytes);
         m.put("restarts", (long) restarts);
         m.put("lastExit", lastExit == null ? null
                 : Json.object("exitCode", number(lastExit.exitCode()), "signal", lastExit.signal(), "outcome",

@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
@@ -81,6 +82,8 @@ final class AttachCommand implements Callable<Integer> {
             Interrupts.install(detacher::detach); // Ctrl-C when stdin is not raw, TERM, HUP
             try (RawTerminal terminal = RawTerminal.create()) {
                 return receive(a, ref, terminal, stdinTty, readOnly, json, detacher);
+            } finally {
+                detacher.ended();
             }
         }
     }
@@ -152,14 +155,18 @@ final class AttachCommand implements Callable<Integer> {
         }
     }
 
-    /** Copies stdin to the session on a thread of its own, watching a terminal's keys for Ctrl-]. */
+    /**
+     * Copies stdin to the session on a thread of its own, watching a terminal's keys for Ctrl-]. A
+     * terminal is read only once it has input, and not after the attachment ended: {@code top}
+     * attaches and takes its terminal back, and the first key typed after must reach it.
+     */
     private static void forwardInput(Attachment a, boolean terminal, boolean readOnly, Detacher detacher) {
-        Thread.ofPlatform().name("attach-stdin").daemon(true).start(() -> {
+        Thread reader = Thread.ofPlatform().name("attach-stdin").daemon(true).start(() -> {
             InputStream in = new FileInputStream(FileDescriptor.in);
             byte[] buf = new byte[64 * 1024];
             try {
                 int n;
-                while ((n = in.read(buf)) >= 0) {
+                while ((!terminal || awaitInput(detacher)) && (n = in.read(buf)) >= 0) {
                     int key = terminal ? detachKey(buf, n, readOnly) : -1;
                     int end = key >= 0 ? key : n;
                     if (!readOnly && end > 0) {
@@ -174,6 +181,19 @@ final class AttachCommand implements Callable<Integer> {
                 // the connection ended: the receiving side reports why
             }
         });
+        if (terminal) {
+            detacher.readingTerminal(reader);
+        }
+    }
+
+    /** Waits for our terminal to have input: true once it has, false once the attachment has ended. */
+    private static boolean awaitInput(Detacher detacher) {
+        while (!detacher.hasEnded()) {
+            if (Libc.poll(0, Libc.POLLIN, 100) > 0) {
+                return !detacher.hasEnded(); // a key typed once it ended is for whoever has the terminal next
+            }
+        }
+        return false;
     }
 
     /** Where the first detaching key is: Ctrl-], and in read-only mode Ctrl-C too (it has nowhere else to go). */
@@ -190,6 +210,8 @@ final class AttachCommand implements Callable<Integer> {
     private static final class Detacher {
         private final Attachment attachment;
         private final AtomicInteger asked = new AtomicInteger();
+        private volatile boolean ended;
+        private volatile Thread terminalReader;
 
         Detacher(Attachment attachment) {
             this.attachment = attachment;
@@ -209,6 +231,30 @@ final class AttachCommand implements Callable<Integer> {
 
         boolean requested() {
             return asked.get() > 0;
+        }
+
+        void readingTerminal(Thread reader) {
+            terminalReader = reader;
+        }
+
+        /**
+         * The attachment is over, whichever way it ended: stdin is no longer ours to read. Returns
+         * once the terminal's reader has seen it (within its poll), so none is left to take a key.
+         */
+        void ended() {
+            ended = true;
+            Thread reader = terminalReader;
+            if (reader != null) {
+                try {
+                    reader.join(Duration.ofSeconds(1));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        boolean hasEnded() {
+            return ended;
         }
     }
 }

@@ -1,13 +1,16 @@
 package io.steward.cli;
 
+import io.steward.api.ErrorCode;
+import io.steward.api.MillisType;
 import io.steward.api.SessionInfo;
 import io.steward.api.SessionList;
+import io.steward.api.StewardException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code steward ls}: the caller's sessions as a table, or JSON for scripts. */
+/** {@code steward ls}: the caller's sessions as a table, or JSON for scripts; {@code --watch} redraws it in place. */
 @Command(name = "ls", description = "List sessions (running ones; --all adds exited ones).")
 final class LsCommand implements Callable<Integer> {
     @Option(names = {"-a", "--all"}, description = "Include exited sessions still retained.")
@@ -19,13 +22,40 @@ final class LsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON document.")
     boolean json;
 
+    @Option(names = {"-w", "--watch"}, description = "Redraw the table in place every interval until Ctrl-C.")
+    boolean watch;
+
+    @Option(names = "--interval", paramLabel = "D", description = "With --watch, the time between redraws (default 1s).")
+    String interval;
+
     @Override
     public Integer call() {
-        List<SessionInfo> sessions = Clients.existing().sessions().list(all, label);
+        if (watch || interval != null) {
+            if (json || !watch) {
+                throw new StewardException(ErrorCode.INVALID_INPUT, json ? "--watch: redraws a table; --json is for scripts, which ask again"
+                        : "--interval: goes with --watch");
+            }
+            return new LsWatch(this, new MillisType(100).parse("--interval", interval == null ? "1s" : interval)).run();
+        }
+        List<SessionInfo> sessions = list();
         if (json) {
             Printer.json(new SessionList(sessions).toJson());
             return 0;
         }
+        System.out.print(table(sessions));
+        return 0;
+    }
+
+    List<SessionInfo> list() {
+        return Clients.existing().sessions().list(all, label);
+    }
+
+    /** The command line that shows this table, for {@code --watch}'s header. */
+    String commandLine() {
+        return "steward ls" + (all ? " --all" : "") + (label != null ? " --label " + label : "");
+    }
+
+    static String table(List<SessionInfo> sessions) {
         Table t = new Table("NAME", "ID", "PID", "KIND", "STATE", "UPTIME", "CPU", "MEM", "DROPPED", "ATTACHED", "RESTARTS",
                 "LAST EXIT", "STATUS");
         for (SessionInfo s : sessions) {
@@ -42,7 +72,6 @@ final class LsCommand implements Callable<Integer> {
             }, new String[] {null, Table.DIM, null, null, stateColour, null, null, null, dropped == 0 ? null : Table.YELLOW,
                 null, null, null, null});
         }
-        System.out.print(t.render(Table.colourWanted()));
-        return 0;
+        return t.render(Table.colourWanted());
     }
 }

@@ -27,7 +27,8 @@ public final class Main {
             ControlCommands.Events.class, BeatsCommand.class, AppCommands.Save.class, AppCommands.Resurrect.class,
             AppCommands.Flush.class, ApplyCommand.class,
             StartupCommand.class, ExecCommand.class, DaemonCommand.class, CapsCommand.class,
-            CompletionCommand.class, HelpCommand.class);
+            CompletionCommand.class, HelpCommand.class,
+            TopCommand.class);
 
     public static void main(String[] args) {
         nameTheSelectorProvider();

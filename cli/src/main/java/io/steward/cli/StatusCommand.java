@@ -56,6 +56,7 @@ final class StatusCommand implements Callable<Integer> {
         field("stdin", s.stdinOpen() ? "open" : "closed");
         field("attached", SessionView.attached(s));
         field("cpu", SessionView.time(s.cpu()));
+        field("rss", s.running() ? SessionView.bytes(s.rssBytes()) : "-");
         field("peak rss", SessionView.bytes(s.peakRssBytes()));
         return 0;
     }

@@ -6,20 +6,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code steward attach} in a real terminal: a pane of a private tmux server runs it, keys are typed
+ * {@code steward attach} in a real terminal ({@link TmuxPane}): keys are typed
  * with {@code send-keys} and the screen is read with {@code capture-pane}.
  */
 class AttachTerminalTest {
@@ -27,28 +22,19 @@ class AttachTerminalTest {
     Path tmp;
 
     private RunningDaemon daemon;
-    private Path tmuxSocket;
+    private TmuxPane pane;
 
     @BeforeEach
     void start() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")) || Files.isExecutable(Path.of("/bin/tmux")),
-                "tmux is not installed");
         daemon = RunningDaemon.start(tmp.resolve("home"));
-        // A private server whose socket lives (and is removed) with the test's directory.
-        tmuxSocket = tmp.resolve("tmux");
-        Path steward = tmp.resolve("steward");
-        Files.writeString(steward, "#!/bin/sh\nexec " + Cli.builder().command().stream().map(AttachTerminalTest::quote)
-                .collect(Collectors.joining(" ")) + " \"$@\"\n");
-        Files.setPosixFilePermissions(steward, PosixFilePermissions.fromString("rwx------"));
-        tmux("-f", "/dev/null", "new-session", "-d", "-x", "80", "-y", "24", "-c", tmp.toString(),
-                "-e", "STEWARD_HOME=" + daemon.home, "sh");
+        pane = TmuxPane.start(tmp, daemon.home, 80, 24);
     }
 
     @AfterEach
     void stop() throws Exception {
         try {
-            if (tmuxSocket != null) {
-                tmux("kill-server");
+            if (pane != null) {
+                pane.close();
             }
         } finally {
             if (daemon != null) {
@@ -57,38 +43,16 @@ class AttachTerminalTest {
         }
     }
 
-    private static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
-    }
-
-    private String tmux(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("tmux", "-S", tmuxSocket.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new AssertionError("tmux " + String.join(" ", args) + ": " + out);
-        }
-        return out;
+    private String tmux(String... args) throws Exception {
+        return pane.tmux(args);
     }
 
     private void typeLine(String line) throws Exception {
-        tmux("send-keys", "-l", line);
-        tmux("send-keys", "Enter");
-    }
-
-    private String screen() throws Exception {
-        return tmux("capture-pane", "-p");
+        pane.typeLine(line);
     }
 
     private void awaitScreen(String text) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!screen().contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("'" + text + "' never appeared on the screen:\n" + screen());
-            }
-            Thread.sleep(20);
-        }
+        pane.awaitScreen(text);
     }
 
     private String startShell() {

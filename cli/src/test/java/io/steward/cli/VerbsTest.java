@@ -79,7 +79,7 @@ class VerbsTest {
         Map<String, Object> s = json("status", id.substring(0, 6), "--json");
         assertEquals(id, s.get("id"));
         for (String field : List.of("name", "pid", "phase", "exitCode", "signal", "outcome", "restarts", "ageMs", "idleMs",
-                "bufferedBytes", "droppedBytes", "stdinOpen", "cpuMs", "peakRssBytes")) {
+                "bufferedBytes", "droppedBytes", "stdinOpen", "cpuMs", "peakRssBytes", "rssBytes")) {
             assertTrue(s.containsKey(field), field);
         }
         String status = ok("status", "web").out();

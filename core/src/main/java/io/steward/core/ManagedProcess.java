@@ -283,6 +283,11 @@ public final class ManagedProcess {
         return peakRssBytes;
     }
 
+    /** The resident set now, read from /proc; 0 once the process has exited. */
+    public long rssBytes() {
+        return phase == Phase.EXITED ? 0 : ProcStat.rssBytes(spawned.pid());
+    }
+
     /** Live descendants, found by a fresh scan. */
     public List<ProcStat> descendants() {
         return tree.members();

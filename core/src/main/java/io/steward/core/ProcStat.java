@@ -74,10 +74,20 @@ public record ProcStat(int pid, String comm, char state, int ppid, int pgrp, int
 
     /** VmHWM of /proc/PID/status in bytes: the peak resident set; 0 when unknown or gone. */
     public static long peakRssBytes(int pid) {
+        return statusBytes(pid, "VmHWM:");
+    }
+
+    /** VmRSS of /proc/PID/status in bytes: the resident set now; 0 when unknown or gone. */
+    public static long rssBytes(int pid) {
+        return statusBytes(pid, "VmRSS:");
+    }
+
+    /** A size line of /proc/PID/status (in kB there) in bytes; 0 when unknown or gone. */
+    private static long statusBytes(int pid, String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
+                if (line.startsWith(key)) {
+                    return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]) * 1024;
                 }
             }
         } catch (IOException | NumberFormatException e) {

@@ -41,9 +41,23 @@ class SessionApiTest extends DaemonFixture {
         assertEquals(1, listed.size());
         for (String field : new String[] {"id", "name", "label", "kind", "argv", "pid", "phase", "exitCode", "signal",
                 "outcome", "startedAt", "ageMs", "idleMs", "bufferedBytes", "droppedBytes", "stdinOpen", "attached",
-                "rows", "cols", "cpuMs", "peakRssBytes"}) {
+                "rows", "cols", "cpuMs", "peakRssBytes", "rssBytes"}) {
             assertTrue(listed.getFirst().containsKey(field), field);
         }
+    }
+
+    @Test
+    void rssIsTheResidentSetNowAndZeroOnceExited() {
+        String id = run("argv", List.of("sleep", "600")).id();
+        poll("sleep resident", () -> client.sessions().get(id).rssBytes() > 0);
+        SessionInfo held = client.sessions().get(id);
+        assertTrue(held.rssBytes() > 0 && held.rssBytes() <= held.peakRssBytes(), held.rssBytes() + " of " + held.peakRssBytes());
+        long proc = ProcStat.rssBytes((int) held.pid());
+        assertTrue(Math.abs(proc - held.rssBytes()) < 256 * 1024, "what /proc says: " + proc + ", " + held.rssBytes());
+        client.sessions().stop(id, Duration.ofSeconds(1), true);
+        SessionInfo ended = client.sessions().get(id);
+        assertEquals(0, ended.rssBytes());
+        assertTrue(ended.peakRssBytes() > 0, "the peak stays");
     }
 
     @Test

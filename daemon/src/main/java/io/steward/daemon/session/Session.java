@@ -374,7 +374,7 @@ public final class Session {
                 exit == null && (out.full() || err != null && err.full()),
                 process.stdin().map(s -> s.isOpen()).orElse(false), attached(), watchers(),
                 size != null ? size.rows() : null, size != null ? size.cols() : null,
-                Duration.ofMillis(process.cpuMicros() / 1000), process.peakRssBytes(), life.restarts(),
+                Duration.ofMillis(process.cpuMicros() / 1000), process.peakRssBytes(), process.rssBytes(), life.restarts(),
                 last == null ? null : new SessionInfo.LastExit(last.exitCode(), last.signalName(), last.outcome()),
                 request.reloadSignal().name(),
                 vitals.heartbeat(nanos), timedOut);
