@@ -19,16 +19,15 @@ public final class Main {
      * the annotation: picocli builds the model of every registered command up front, by reflection,
      * and that was most of a short command's run time.
      */
-    static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, LsCommand.class, StatusCommand.class,
-            LogsCommand.class, AttachCommand.class, ControlCommands.Send.class, ControlCommands.Signal.class, ControlCommands.Stop.class,
-            ControlCommands.Restart.class, ControlCommands.Kill.class, ControlCommands.Wait.class, ControlCommands.Resize.class,
-            StartCommand.class, ReloadCommand.class,
+    static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, LsCommand.class, TopCommand.class, StatusCommand.class,
+            LogsCommand.class, AttachCommand.class, ControlCommands.Send.class, ControlCommands.Signal.class,
+            ControlCommands.Stop.class, ControlCommands.Restart.class, StartCommand.class, ReloadCommand.class,
+            ControlCommands.Kill.class, ControlCommands.Wait.class, ControlCommands.Resize.class,
             ControlCommands.Rm.class, ControlCommands.Purge.class, ControlCommands.KillOlder.class,
             ControlCommands.Events.class, BeatsCommand.class, AppCommands.Save.class, AppCommands.Resurrect.class,
             AppCommands.Flush.class, ApplyCommand.class,
             StartupCommand.class, ExecCommand.class, DaemonCommand.class, CapsCommand.class,
-            CompletionCommand.class, HelpCommand.class,
-            TopCommand.class);
+            CompletionCommand.class, HelpCommand.class);
 
     public static void main(String[] args) {
         nameTheSelectorProvider();
