@@ -84,13 +84,16 @@ final class DaemonCommand {
 
     @Command(name = "run", description = "Run the daemon in the foreground.")
     static final class Run implements Callable<Integer> {
+        @Option(names = "--json", description = "Once it listens, one JSON document on stdout: its health, as daemon status --json.")
+        boolean json;
+
         @picocli.CommandLine.Mixin
         DaemonOptions options = new DaemonOptions();
 
         @Override
         public Integer call() throws Exception {
             return DaemonMain.run(StewardHome.fromEnvironment(), options.udpAddress(), options.allowUnverifiedRecovery,
-                    options.resurrect);
+                    options.resurrect, json);
         }
     }
 

@@ -80,6 +80,30 @@ class DaemonCommandTest {
         }
     }
 
+    /** {@code daemon run --json}: one JSON document on stdout once it listens, for whatever supervises steward. */
+    @Test
+    void daemonRunSaysOnStdoutWhenItListens() throws Exception {
+        Path home = tmp.resolve("home");
+        ProcessBuilder pb = Cli.builder("daemon", "run", "--json").redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectError(tmp.resolve("err").toFile());
+        pb.environment().put("STEWARD_HOME", home.toString());
+        Process p = pb.start();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            Map<String, Object> health = Json.parseObject(out.readLine());
+            assertEquals("ok", health.get("status"));
+            assertEquals(p.pid(), ((Number) health.get("pid")).longValue());
+            assertEquals(home.toString(), health.get("home"));
+            Cli.Result status = Cli.runWith(Map.of("STEWARD_HOME", home.toString()), null, "daemon", "status");
+            assertEquals(0, status.code(), "it answers once it has said so: " + status.err());
+            assertEquals(0, Cli.runWith(Map.of("STEWARD_HOME", home.toString()), null, "daemon", "stop").code());
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the daemon ended");
+            assertEquals(null, out.readLine(), "one document, then nothing");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     private static String read(Path p) {
         try {
             return Files.readString(p);

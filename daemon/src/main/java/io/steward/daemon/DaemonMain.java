@@ -34,17 +34,19 @@ public final class DaemonMain {
 
     /** Runs until stopped; returns the exit code. */
     public static int run(StewardHome home) throws Exception {
-        return run(home, null, false, false);
+        return run(home, null, false, false, false);
     }
 
     /**
      * Runs until stopped, with a UDP beat listener on {@code beatsUdp} (null for none), first
      * starting the saved apps when {@code resurrect} (what a boot unit wants).
      *
+     * @param json once it listens, write its health to stdout as one JSON document (for a
+     *     supervisor of steward that waits for it), besides the line on stderr
      * @return the exit code
      */
     public static int run(StewardHome home, java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery,
-            boolean resurrect) throws Exception {
+            boolean resurrect, boolean json) throws Exception {
         if (answering(home.socket())) {
             long pid = io.steward.api.LockHolder.of(home.lock());
             System.err.println("steward: a daemon" + (pid > 0 ? " (pid " + pid + ")" : "") + " already answers on "
@@ -57,6 +59,10 @@ public final class DaemonMain {
             System.err.println("steward: daemon " + Daemon.VERSION + " pid " + ProcessHandle.current().pid()
                     + " listening on " + home.socket()
                     + (beatsUdp != null ? "; UDP beats on port " + daemon.heartbeats().udpPort() : ""));
+            if (json) {
+                System.out.println(Json.write(daemon.health().toJson()));
+                System.out.flush();
+            }
             if (resurrect) {
                 System.err.println("steward: resurrect: " + Json.write(daemon.resurrect().toJson()));
             }
