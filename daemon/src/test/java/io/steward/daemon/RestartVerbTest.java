@@ -50,6 +50,19 @@ class RestartVerbTest extends DaemonFixture {
         client.sessions().kill(id);
     }
 
+    /** A tree is found by its originator tag too, so each run has its own: the end of one can never reach the next. */
+    @Test
+    void eachRunHasAnOriginatorTagOfItsOwn() throws Exception {
+        String id = run("argv", List.of("sh", "-c", "echo \"$STEWARD_ORIGINATOR\"; exec sleep 30")).id();
+        poll("the first run's tag", () -> text(id).lines().count() == 1);
+        client.sessions().restart(id, Duration.ofSeconds(2));
+        poll("the second run's tag", () -> text(id).lines().count() == 2);
+        List<String> tags = text(id).lines().toList();
+        assertTrue(tags.getFirst().startsWith("steward-"), tags.toString());
+        assertEquals(tags.getFirst() + ".1", tags.get(1), "the second run's tag is the first's, numbered");
+        client.sessions().kill(id);
+    }
+
     @Test
     void aStopDuringTheRestartWinsAndAnEndedSessionStartsAgain() throws Exception {
         // ignores TERM, so the restart's stop lasts its whole grace

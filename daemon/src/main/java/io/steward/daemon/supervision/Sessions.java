@@ -153,7 +153,7 @@ public final class Sessions {
 
     /** The request's spec with what the session is told of: its originator tag and its heartbeat sockets. */
     private ProcessSpec sessionSpec(RunRequest request, String tag, SessionSocket beats, SessionSocket notify) {
-        ProcessSpec.Builder b = request.spec().toBuilder().originator("steward-" + tag)
+        ProcessSpec.Builder b = request.spec().toBuilder().originator(originator(tag, 0))
                 .env("STEWARD_BEAT_SOCKET", beats.path().toString());
         if (notify != null) {
             b.env("NOTIFY_SOCKET", notify.path().toString());
@@ -162,6 +162,11 @@ public final class Sessions {
             b.env("WATCHDOG_USEC", Long.toString(request.watchdog().toNanos() / 1000));
         }
         return b.build();
+    }
+
+    /** The originator tag of a session's run {@code n} (0 the first): {@code steward-TAG}, then {@code steward-TAG.N}. */
+    static String originator(String tag, int n) {
+        return n == 0 ? "steward-" + tag : "steward-" + tag + "." + n;
     }
 
     private void watchExit(Session s, ManagedProcess p) {

@@ -7,6 +7,7 @@ import io.steward.api.SessionState;
 import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
 import io.steward.core.ProcessRuntime;
+import io.steward.core.ProcessSpec;
 import io.steward.daemon.beats.BeatCounters;
 import io.steward.daemon.beats.Heartbeats;
 import io.steward.daemon.session.Events;
@@ -123,7 +124,7 @@ final class Supervisor implements AutoCloseable {
                 return; // a stop ended it meanwhile, and its step told so
             }
             try {
-                next = runtime.spawn(old.spec(), old);
+                next = runtime.spawn(nextRun(s, old.spec()), old);
             } catch (RuntimeException e) {
                 failed(s, reason, e);
                 return;
@@ -151,6 +152,15 @@ final class Supervisor implements AutoCloseable {
             events.publish((seq, at) -> new HeartbeatEvent.Recovered(seq, at, s.id(), s.name(), "restart",
                     BeatCounters.Recovery.RESTARTED.wire(), pid, null));
         }
+    }
+
+    /**
+     * {@code spec} with an originator tag of this run's own ({@code steward-TAG.N}): a tree is
+     * found by its tag too, so a run that shared its predecessor's could be taken for part of that
+     * tree while its end is still being made sure of.
+     */
+    static ProcessSpec nextRun(Session s, ProcessSpec spec) {
+        return spec.toBuilder().originator(Sessions.originator(s.auditTag(), s.restarts() + 1)).build();
     }
 
     private void failed(Session s, String reason, RuntimeException e) {
