@@ -4,7 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.steward.sys.Libc;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -77,5 +83,22 @@ class SocketsTest {
         assertEquals(Capabilities.Support.PARTIAL, row.support());
         assertEquals("sock_diag", row.backend());
         assertEquals(Capabilities.NETWORK_REASON, row.reason());
+    }
+
+    @Test
+    void anUnprivilegedUserStillListsItsOwnSockets() throws Exception {
+        Assumptions.assumeTrue(Libc.getuid() == 0, "needs root to switch to nobody");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+        // Only this build's modules (api, native, core): nobody cannot read the local Maven repository.
+        Path project = Path.of("").toAbsolutePath().getParent();
+        List<String> dirs = Arrays.stream(System.getProperty("java.class.path").split(":"))
+                .filter(e -> Path.of(e).toAbsolutePath().startsWith(project)).toList();
+        Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", String.join(":", dirs),
+                SocketsChild.class.getName()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals("listed partial sock_diag", out);
     }
 }
