@@ -108,6 +108,20 @@ class WireRecordsTest {
     }
 
     @Test
+    void portsWriteBackByteForByteWithCountersOnlyForTcp() {
+        PortList p = same("""
+                {"ports":[{"session":"s1","name":"web","pid":42,"protocol":"tcp","family":"ipv4","state":"LISTEN",\
+                "local":"127.0.0.1:8080","remote":"0.0.0.0:0","inode":4294967295,"uid":1000,"bytesIn":0,"bytesOut":0},\
+                {"session":"s1","name":null,"pid":43,"protocol":"udp","family":"ipv6","state":"UNCONN",\
+                "local":"[::1]:53","remote":"[::]:0","inode":7,"uid":0,"bytesIn":null,"bytesOut":null}]}""",
+                PortList::fromJson, PortList::toJson);
+        assertEquals(4294967295L, p.ports().getFirst().inode(), "an inode is an unsigned 32-bit number");
+        assertNull(p.ports().get(1).bytesIn());
+        same("""
+                {"ports":[]}""", PortList::fromJson, PortList::toJson);
+    }
+
+    @Test
     void outputAndLogsCarryTheirBytes() {
         OutputChunk o = same("""
                 {"stream":"stdout","cursor":0,"next":6,"dropped":0,"end":6,"eof":false,"data":"aGVsbG8K",\

@@ -5,6 +5,7 @@ import io.steward.api.Json;
 import io.steward.api.KillOlderResult;
 import io.steward.api.LogsPage;
 import io.steward.api.OutputChunk;
+import io.steward.api.PortList;
 import io.steward.api.PurgeResult;
 import io.steward.api.RunRequestBody;
 import io.steward.api.SessionInfo;
@@ -34,6 +35,16 @@ public final class Sessions {
 
     public SessionInfo get(String ref) {
         return info(client.object("GET", path(ref), null));
+    }
+
+    /** The TCP and UDP sockets held by the session's tree (its root and every descendant). */
+    public PortList ports(String ref) {
+        return PortList.fromJson(client.object("GET", path(ref) + "/ports", null));
+    }
+
+    /** The sockets of every live session's tree, session by session. */
+    public PortList ports() {
+        return PortList.fromJson(client.object("GET", "/v1/ports", null));
     }
 
     /** The caller's running sessions, exited ones too with {@code all}; only those labelled {@code label} unless null. */

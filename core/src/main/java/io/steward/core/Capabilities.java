@@ -41,9 +41,29 @@ public final class Capabilities {
                 new Capability("file", Support.UNAVAILABLE, "none",
                         "needs fanotify (CAP_SYS_ADMIN" + (root ? ", held here" : ", not held here")
                                 + ") or eBPF; not wired yet"),
-                new Capability("network", Support.UNAVAILABLE, "none",
-                        "needs eBPF socket hooks (CAP_BPF" + (root ? ", held here" : ", not held here")
-                                + "); not wired yet"));
+                network());
+    }
+
+    /** What one sock_diag dump at the first probe showed; the answer holds for the process's life. */
+    public static Capability network() {
+        return NetworkProbe.ROW;
+    }
+
+    private static final class NetworkProbe {
+        static final Capability ROW = probeNetwork();
+    }
+
+    static final String NETWORK_REASON = "listening ports and TCP connections with byte counts; no events yet";
+
+    private static Capability probeNetwork() {
+        try {
+            Sockets.dump();
+            return new Capability("network", Support.PARTIAL, "sock_diag", NETWORK_REASON);
+        } catch (RuntimeException e) {
+            // A NativeException names the call and the errno, e.g. socket(AF_NETLINK, ...): EPERM.
+            return new Capability("network", Support.UNAVAILABLE, "sock_diag",
+                    "a NETLINK_SOCK_DIAG dump failed here: " + e.getMessage());
+        }
     }
 
     private static Capability lifecycle() {

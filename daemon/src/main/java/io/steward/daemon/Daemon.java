@@ -77,6 +77,8 @@ public final class Daemon implements Backend, AutoCloseable {
         this.apply = new Apply(sessions);
         this.resurrection = new Resurrection(sessions, apply);
         recoverLeftovers();
+        // The network row is negotiated now, by one sock_diag dump, not by the first request.
+        io.steward.core.Capabilities.network();
         this.reaper = new Reaper(registry, events, tick);
         reaper.every(sessions.book().deferred()::retry);
     }

@@ -16,6 +16,7 @@ import io.steward.daemon.session.Caller;
 import io.steward.daemon.session.JsonBody;
 import io.steward.daemon.session.RunRequest;
 import io.steward.daemon.session.Session;
+import io.steward.daemon.session.SessionPorts;
 import io.steward.daemon.supervision.Sessions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,6 +103,7 @@ final class ApiHandler extends Handler.Abstract {
             case METRICS -> Http.send(response, 200, "text/plain; version=0.0.4", metrics.render(sessions).getBytes(), cb);
             case HEALTH -> Http.json(response, 200, daemon.health().toJson(), cb);
             case CAPABILITIES -> Http.json(response, 200, capabilities().toJson(), cb);
+            case PORTS -> Http.json(response, 200, SessionPorts.of(sessions.registry().list(false, null)).toJson(), cb);
             case BEATS -> Http.json(response, 200, sessions.heartbeats().stats().toJson(), cb);
             case EVENTS -> EventStream.serve(sessions.events(), EventStream.since(query, request), response, cb);
             case FLUSH_ALL -> {
@@ -226,6 +228,7 @@ final class ApiHandler extends Handler.Abstract {
                 noBody(request);
                 Http.json(response, 200, new FlushResult(output.flush(caller, s)).toJson(), cb);
             }
+            case SESSION_PORTS -> Http.json(response, 200, SessionPorts.of(List.of(s)).toJson(), cb);
             case ATTACH -> throw JsonBody.invalid("attach: a WebSocket upgrade is required (Upgrade: websocket)");
         }
     }

@@ -16,6 +16,7 @@ enum Route {
     METRICS("GET", "/metrics"),
     HEALTH("GET", "/v1/health"),
     CAPABILITIES("GET", "/v1/capabilities"),
+    PORTS("GET", "/v1/ports"),
     BEATS("GET", "/v1/beats"),
     EVENTS("GET", "/v1/events", "since"),
     FLUSH_ALL("POST", "/v1/flush"),
@@ -41,6 +42,7 @@ enum Route {
     RESIZE("POST", "/v1/sessions/{ref}/resize"),
     WAIT("POST", "/v1/sessions/{ref}/wait"),
     FLUSH("POST", "/v1/sessions/{ref}/flush"),
+    SESSION_PORTS("GET", "/v1/sessions/{ref}/ports"),
     /** A WebSocket upgrade, served by {@link ApiServer}'s upgrade handler; what reaches the API here is not one. */
     ATTACH("GET", "/v1/sessions/{ref}/attach", "steal", "readOnly", "cursor", "stderrCursor");
 

@@ -1,0 +1,152 @@
+package io.steward.core;
+
+import io.steward.sys.InetSocket;
+import io.steward.sys.SockDiag;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The host's TCP and UDP sockets from one {@code NETLINK_SOCK_DIAG} dump, and which process holds
+ * which: a socket is known to /proc only as {@code socket:[INODE]} behind a descriptor.
+ */
+public final class Sockets {
+    private static final String[] TCP_STATES = {"UNKNOWN", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1",
+        "FIN-WAIT-2", "TIME-WAIT", "UNCONN", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING", "NEW-SYN-RECV"};
+    private static final int TCP_CLOSE = 7;
+
+    /**
+     * One socket, named as {@code ss} names things.
+     *
+     * @param protocol {@code tcp} or {@code udp}
+     * @param family {@code ipv4} or {@code ipv6}
+     * @param bytesIn bytes received, for TCP only (null otherwise)
+     * @param bytesOut bytes sent and acknowledged, for TCP only (null otherwise)
+     */
+    public record Socket(String protocol, String family, String state, String local, String remote, long inode,
+            int uid, Long bytesIn, Long bytesOut) {}
+
+    private Sockets() {}
+
+    /** Every TCP and UDP socket of the host, IPv4 and IPv6, in every state. */
+    public static List<Socket> dump() {
+        List<InetSocket> raw = SockDiag.dump();
+        List<Socket> out = new ArrayList<>(raw.size());
+        for (InetSocket s : raw) {
+            out.add(of(s));
+        }
+        return out;
+    }
+
+    static Socket of(InetSocket s) {
+        boolean tcp = s.protocol() == SockDiag.IPPROTO_TCP;
+        boolean counted = tcp && s.bytesAcked() >= 0;
+        return new Socket(tcp ? "tcp" : "udp", s.family() == SockDiag.AF_INET6 ? "ipv6" : "ipv4",
+                state(tcp, s.state()), address(s.localAddress(), s.localPort()),
+                address(s.remoteAddress(), s.remotePort()), s.inode(), s.uid(),
+                counted ? s.bytesReceived() : null, counted ? s.bytesAcked() : null);
+    }
+
+    /** UDP reuses the TCP state numbers: closed means unconnected there. */
+    static String state(boolean tcp, int state) {
+        if (!tcp) {
+            return state == TCP_CLOSE ? "UNCONN" : state == 1 ? "ESTAB" : "UNKNOWN";
+        }
+        return state >= 0 && state < TCP_STATES.length ? TCP_STATES[state] : "UNKNOWN";
+    }
+
+    /** {@code 127.0.0.1:80} or {@code [::1]:80}, with the longest run of zero groups shortened to {@code ::}. */
+    static String address(byte[] a, int port) {
+        if (a.length == 4) {
+            return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff) + ":" + port;
+        }
+        if (v4Mapped(a)) {
+            // What a dual-stack socket (Java's default) bound to an IPv4 address reports.
+            return "[::ffff:" + address(java.util.Arrays.copyOfRange(a, 12, 16), port).replace(":" + port, "]:" + port);
+        }
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
+        }
+        int bestAt = -1;
+        int bestLen = 1;
+        for (int i = 0; i < 8; i++) {
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestAt = i;
+                bestLen = j - i;
+            }
+            i = Math.max(i, j);
+        }
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < 8; i++) {
+            if (i == bestAt) {
+                b.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (b.length() > 1 && b.charAt(b.length() - 1) != ':') {
+                b.append(':');
+            }
+            b.append(Integer.toHexString(g[i]));
+        }
+        return b.append("]:").append(port).toString();
+    }
+
+    private static boolean v4Mapped(byte[] a) {
+        for (int i = 0; i < 10; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
+    }
+
+    /**
+     * Which of {@code pids} holds each socket: inode to pid, read from the {@code socket:[INODE]}
+     * links under /proc/PID/fd. A process that ended meanwhile, or whose descriptors this user may
+     * not read, holds nothing here. A socket shared by several (inherited over fork) goes to the first.
+     */
+    public static Map<Long, Integer> owners(Collection<Integer> pids) {
+        Map<Long, Integer> out = new HashMap<>();
+        for (int pid : pids) {
+            try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Integer.toString(pid), "fd"))) {
+                for (Path fd : fds) {
+                    long inode = socketInode(fd);
+                    if (inode > 0) {
+                        out.putIfAbsent(inode, pid);
+                    }
+                }
+            } catch (IOException | SecurityException e) {
+                // Gone or not ours to read: it holds nothing we can show.
+            }
+        }
+        return out;
+    }
+
+    private static long socketInode(Path fd) {
+        String target;
+        try {
+            target = Files.readSymbolicLink(fd).toString();
+        } catch (IOException e) {
+            return -1;
+        }
+        if (!target.startsWith("socket:[") || !target.endsWith("]")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(target, 8, target.length() - 1, 10);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.steward.daemon.session;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.PortInfo;
+import io.steward.api.PortList;
+import io.steward.api.StewardException;
+import io.steward.core.Capabilities;
+import io.steward.core.ManagedProcess;
+import io.steward.core.ProcStat;
+import io.steward.core.Sockets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The TCP and UDP sockets held by sessions' trees: one sock_diag dump for the host, then each live
+ * session's root and descendants matched to the dump through their descriptors. A socket a tree
+ * shares with a process outside it is listed for the member.
+ */
+public final class SessionPorts {
+    private static final Comparator<PortInfo> ORDER = Comparator.comparingLong(PortInfo::pid)
+            .thenComparing(PortInfo::protocol).thenComparing(PortInfo::local).thenComparing(PortInfo::remote);
+
+    private SessionPorts() {}
+
+    /** The sockets of {@code sessions}' trees, by session in the given order, then by pid and address. */
+    public static PortList of(List<Session> sessions) {
+        Capabilities.Capability network = Capabilities.network();
+        if (network.support() == Capabilities.Support.UNAVAILABLE) {
+            throw new StewardException(ErrorCode.UNSUPPORTED, "ports: " + network.reason());
+        }
+        List<Sockets.Socket> host = Sockets.dump();
+        List<PortInfo> out = new ArrayList<>();
+        for (Session s : sessions) {
+            if (!s.live()) {
+                continue;
+            }
+            ManagedProcess p = s.process();
+            List<Integer> pids = new ArrayList<>();
+            pids.add(p.pid());
+            for (ProcStat d : p.descendants()) {
+                pids.add(d.pid());
+            }
+            Map<Long, Integer> owners = Sockets.owners(pids);
+            List<PortInfo> mine = new ArrayList<>();
+            for (Sockets.Socket k : host) {
+                Integer pid = owners.get(k.inode());
+                if (pid != null) {
+                    mine.add(new PortInfo(s.id(), s.name(), pid, k.protocol(), k.family(), k.state(), k.local(),
+                            k.remote(), k.inode(), Integer.toUnsignedLong(k.uid()), k.bytesIn(), k.bytesOut()));
+                }
+            }
+            mine.sort(ORDER);
+            out.addAll(mine);
+        }
+        return new PortList(out);
+    }
+}

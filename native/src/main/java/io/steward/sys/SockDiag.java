@@ -1,0 +1,93 @@
+package io.steward.sys;
+
+import static io.steward.sys.Native.INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every TCP and UDP socket of the host (IPv4 and IPv6, all states), from one
+ * {@code NETLINK_SOCK_DIAG} socket: a {@code SOCK_DIAG_BY_FAMILY} dump per family and protocol,
+ * asking for {@code INET_DIAG_INFO} so that TCP sockets come with their byte counters.
+ */
+public final class SockDiag {
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+    public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_UDP = 17;
+
+    private static final int AF_NETLINK = 16;
+    private static final int SOCK_RAW = 3;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int NETLINK_SOCK_DIAG = 4;
+    private static final short SOCK_DIAG_BY_FAMILY = 20;
+    private static final short NLM_F_REQUEST = 1;
+    private static final short NLM_F_DUMP = 0x300;
+    private static final int ALL_STATES = -1;
+    private static final long REQUEST_SIZE = 56;
+    private static final long RECEIVE_BUFFER = 64 * 1024;
+
+    private static final MethodHandle SOCKET = Native.errnoCall("socket", FunctionDescriptor.of(INT, INT, INT, INT));
+
+    private SockDiag() {}
+
+    /** One dump of the host's sockets. */
+    public static List<InetSocket> dump() {
+        int fd = open();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment request = arena.allocate(SockDiagDecoder.NLMSGHDR.byteSize() + REQUEST_SIZE, 8);
+            MemorySegment buf = arena.allocate(RECEIVE_BUFFER, 8);
+            List<InetSocket> out = new ArrayList<>();
+            int seq = 0;
+            for (int family : new int[] {AF_INET, AF_INET6}) {
+                for (int protocol : new int[] {IPPROTO_TCP, IPPROTO_UDP}) {
+                    request(request, ++seq, family, protocol);
+                    Libc.check("send(NETLINK_SOCK_DIAG)", Libc.write(fd, request, request.byteSize()));
+                    boolean done = false;
+                    while (!done) {
+                        long n = Libc.check("recv(NETLINK_SOCK_DIAG)", Libc.read(fd, buf, buf.byteSize()));
+                        if (n == 0) {
+                            throw new IllegalStateException("sock_diag: the kernel closed the dump early");
+                        }
+                        done = SockDiagDecoder.decode(buf.asSlice(0, n), protocol, out);
+                    }
+                }
+            }
+            return out;
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    private static int open() {
+        try {
+            MemorySegment st = Native.state();
+            int fd = (int) SOCKET.invokeExact(st, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+            if (fd < 0) {
+                throw new NativeException("socket(AF_NETLINK, NETLINK_SOCK_DIAG)", Native.errno(st));
+            }
+            return fd;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** {@code nlmsghdr} then {@code inet_diag_req_v2}, asking for every state and for tcp_info. */
+    static void request(MemorySegment m, int seq, int family, int protocol) {
+        m.fill((byte) 0);
+        m.set(ValueLayout.JAVA_INT, 0, (int) m.byteSize());
+        m.set(ValueLayout.JAVA_SHORT, 4, SOCK_DIAG_BY_FAMILY);
+        m.set(ValueLayout.JAVA_SHORT, 6, (short) (NLM_F_REQUEST | NLM_F_DUMP));
+        m.set(ValueLayout.JAVA_INT, 8, seq);
+        long r = SockDiagDecoder.NLMSGHDR.byteSize();
+        m.set(ValueLayout.JAVA_BYTE, r, (byte) family);
+        m.set(ValueLayout.JAVA_BYTE, r + 1, (byte) protocol);
+        m.set(ValueLayout.JAVA_BYTE, r + 2, (byte) (1 << (SockDiagDecoder.INET_DIAG_INFO - 1)));
+        m.set(ValueLayout.JAVA_INT, r + 4, ALL_STATES);
+    }
+}

@@ -1,0 +1,124 @@
+package io.steward.sys;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/**
+ * Reads the kernel's answer to a {@code SOCK_DIAG_BY_FAMILY} dump: netlink messages
+ * ({@code nlmsghdr}, each padded to 4 bytes), each an {@code inet_diag_msg} followed by
+ * attributes ({@code rtattr}, padded to 4 bytes), until {@code NLMSG_DONE}. Attribute payloads
+ * are only 4-byte aligned, so the 64-bit {@code tcp_info} counters are read unaligned.
+ */
+public final class SockDiagDecoder {
+    static final int NLMSG_ERROR = 2;
+    static final int NLMSG_DONE = 3;
+    static final int INET_DIAG_INFO = 2;
+
+    static final StructLayout NLMSGHDR = MemoryLayout.structLayout(
+            ValueLayout.JAVA_INT.withName("len"), ValueLayout.JAVA_SHORT.withName("type"),
+            ValueLayout.JAVA_SHORT.withName("flags"), ValueLayout.JAVA_INT.withName("seq"),
+            ValueLayout.JAVA_INT.withName("pid"));
+
+    /** {@code struct inet_diag_sockid}: ports and addresses in network order. */
+    static final StructLayout SOCKID = MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(2, ValueLayout.JAVA_BYTE).withName("sport"),
+            MemoryLayout.sequenceLayout(2, ValueLayout.JAVA_BYTE).withName("dport"),
+            MemoryLayout.sequenceLayout(16, ValueLayout.JAVA_BYTE).withName("src"),
+            MemoryLayout.sequenceLayout(16, ValueLayout.JAVA_BYTE).withName("dst"),
+            ValueLayout.JAVA_INT.withName("if"),
+            MemoryLayout.sequenceLayout(2, ValueLayout.JAVA_INT).withName("cookie"));
+
+    static final StructLayout INET_DIAG_MSG = MemoryLayout.structLayout(
+            ValueLayout.JAVA_BYTE.withName("family"), ValueLayout.JAVA_BYTE.withName("state"),
+            ValueLayout.JAVA_BYTE.withName("timer"), ValueLayout.JAVA_BYTE.withName("retrans"),
+            SOCKID.withName("id"), ValueLayout.JAVA_INT.withName("expires"), ValueLayout.JAVA_INT.withName("rqueue"),
+            ValueLayout.JAVA_INT.withName("wqueue"), ValueLayout.JAVA_INT.withName("uid"),
+            ValueLayout.JAVA_INT.withName("inode"));
+
+    static final long RTATTR_SIZE = 4;
+    static final long ID_OFFSET = INET_DIAG_MSG.byteOffset(MemoryLayout.PathElement.groupElement("id"));
+    static final long UID_OFFSET = INET_DIAG_MSG.byteOffset(MemoryLayout.PathElement.groupElement("uid"));
+    static final long INODE_OFFSET = INET_DIAG_MSG.byteOffset(MemoryLayout.PathElement.groupElement("inode"));
+    /** Offsets of {@code bytes_acked} and {@code bytes_received} in {@code struct tcp_info} (since Linux 4.1/4.2). */
+    static final long TCPI_BYTES_ACKED = 120;
+    static final long TCPI_BYTES_RECEIVED = 128;
+
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfShort PORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    private SockDiagDecoder() {}
+
+    static long align(long n) {
+        return (n + 3) & ~3L;
+    }
+
+    /**
+     * Adds the sockets in {@code buf} (one {@code recv}) to {@code out}.
+     *
+     * @param protocol the protocol the dump asked for: {@code inet_diag_msg} does not carry it
+     * @return true once {@code NLMSG_DONE} was read
+     * @throws NativeException for an {@code NLMSG_ERROR}, with the kernel's errno
+     */
+    public static boolean decode(MemorySegment buf, int protocol, List<InetSocket> out) {
+        long off = 0;
+        while (off + NLMSGHDR.byteSize() <= buf.byteSize()) {
+            int len = buf.get(ValueLayout.JAVA_INT_UNALIGNED, off);
+            int type = Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT_UNALIGNED, off + 4));
+            if (len < NLMSGHDR.byteSize() || off + len > buf.byteSize()) {
+                throw new IllegalStateException("sock_diag: malformed netlink message of " + len + " bytes at " + off);
+            }
+            MemorySegment body = buf.asSlice(off + NLMSGHDR.byteSize(), len - NLMSGHDR.byteSize());
+            switch (type) {
+                case NLMSG_DONE -> {
+                    return true;
+                }
+                case NLMSG_ERROR -> {
+                    int error = body.byteSize() >= 4 ? body.get(ValueLayout.JAVA_INT_UNALIGNED, 0) : 0;
+                    if (error != 0) {
+                        throw new NativeException("sock_diag(SOCK_DIAG_BY_FAMILY)", -error);
+                    }
+                }
+                default -> {
+                    if (body.byteSize() >= INET_DIAG_MSG.byteSize()) {
+                        out.add(socket(body, protocol));
+                    }
+                }
+            }
+            off += align(len);
+        }
+        return false;
+    }
+
+    private static InetSocket socket(MemorySegment msg, int protocol) {
+        int family = Byte.toUnsignedInt(msg.get(ValueLayout.JAVA_BYTE, 0));
+        int state = Byte.toUnsignedInt(msg.get(ValueLayout.JAVA_BYTE, 1));
+        int addrLen = family == SockDiag.AF_INET6 ? 16 : 4;
+        MemorySegment id = msg.asSlice(ID_OFFSET, SOCKID.byteSize());
+        byte[] src = id.asSlice(4, addrLen).toArray(ValueLayout.JAVA_BYTE);
+        byte[] dst = id.asSlice(20, addrLen).toArray(ValueLayout.JAVA_BYTE);
+        int sport = Short.toUnsignedInt(id.get(PORT, 0));
+        int dport = Short.toUnsignedInt(id.get(PORT, 2));
+        int uid = msg.get(ValueLayout.JAVA_INT_UNALIGNED, UID_OFFSET);
+        long inode = Integer.toUnsignedLong(msg.get(ValueLayout.JAVA_INT_UNALIGNED, INODE_OFFSET));
+        long acked = -1;
+        long received = -1;
+        long off = align(INET_DIAG_MSG.byteSize());
+        while (off + RTATTR_SIZE <= msg.byteSize()) {
+            int len = Short.toUnsignedInt(msg.get(ValueLayout.JAVA_SHORT_UNALIGNED, off));
+            int type = Short.toUnsignedInt(msg.get(ValueLayout.JAVA_SHORT_UNALIGNED, off + 2));
+            if (len < RTATTR_SIZE || off + len > msg.byteSize()) {
+                break;
+            }
+            if (type == INET_DIAG_INFO && len - RTATTR_SIZE >= TCPI_BYTES_RECEIVED + 8) {
+                acked = msg.get(U64, off + RTATTR_SIZE + TCPI_BYTES_ACKED);
+                received = msg.get(U64, off + RTATTR_SIZE + TCPI_BYTES_RECEIVED);
+            }
+            off += align(len);
+        }
+        return new InetSocket(family, protocol, state, src, sport, dst, dport, uid, inode, acked, received);
+    }
+}
