@@ -42,6 +42,10 @@ public final class ManagedProcess {
     private volatile long startTicks;
     private volatile ProcessSpec.PtySize ptySize;
     private volatile long peakRssBytes;
+    /** The latest whole-tree figures and when they were read: many requests within their age share one read. */
+    private volatile TreeUsage treeUsage = TreeUsage.NONE;
+    private volatile long treeUsageNanos;
+    private volatile boolean treeUsageTaken;
 
     // Termination state: changed under this object's monitor by the loop (stop, kill) and by
     // whichever thread observes the exit first (the loop, or a waiter watching the pidfd).
@@ -286,6 +290,27 @@ public final class ManagedProcess {
     /** The resident set now, read from /proc; 0 once the process has exited. */
     public long rssBytes() {
         return phase == Phase.EXITED ? 0 : ProcStat.rssBytes(spawned.pid());
+    }
+
+    /**
+     * What the whole tree (the root and its live members) uses, read again only when the last reading
+     * is older than {@code maxAge}; {@link TreeUsage#NONE} once the process has exited.
+     */
+    public TreeUsage treeUsage(Duration maxAge) {
+        if (phase == Phase.EXITED) {
+            return TreeUsage.NONE;
+        }
+        long now = System.nanoTime();
+        if (treeUsageTaken && now - treeUsageNanos < maxAge.toNanos()) {
+            return treeUsage;
+        }
+        List<ProcStat> all = new java.util.ArrayList<>(tree.members());
+        ProcStat.read(spawned.pid()).ifPresent(all::add);
+        TreeUsage usage = TreeUsage.of(all);
+        treeUsage = usage;
+        treeUsageNanos = now;
+        treeUsageTaken = true;
+        return usage;
     }
 
     /** Live descendants, found by a fresh scan. */
