@@ -304,7 +304,7 @@ public final class ManagedProcess {
         if (treeUsageTaken && now - treeUsageNanos < maxAge.toNanos()) {
             return treeUsage;
         }
-        List<ProcStat> all = new java.util.ArrayList<>(tree.members());
+        List<ProcStat> all = new java.util.ArrayList<>(tree.membersForFigures(maxAge.toNanos()));
         ProcStat.read(spawned.pid()).ifPresent(all::add);
         TreeUsage usage = TreeUsage.of(all);
         treeUsage = usage;
