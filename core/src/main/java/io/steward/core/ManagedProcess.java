@@ -8,6 +8,7 @@ import io.steward.sys.Pidfd;
 import io.steward.sys.Signal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -43,9 +44,9 @@ public final class ManagedProcess {
     private volatile ProcessSpec.PtySize ptySize;
     private volatile long peakRssBytes;
     /** The latest whole-tree figures and when they were read: many requests within their age share one read. */
-    private volatile TreeUsage treeUsage = TreeUsage.NONE;
-    private volatile long treeUsageNanos;
-    private volatile boolean treeUsageTaken;
+    private volatile TreeReading treeReading;
+
+    private record TreeReading(TreeUsage usage, long nanos) {}
 
     // Termination state: changed under this object's monitor by the loop (stop, kill) and by
     // whichever thread observes the exit first (the loop, or a waiter watching the pidfd).
@@ -301,15 +302,14 @@ public final class ManagedProcess {
             return TreeUsage.NONE;
         }
         long now = System.nanoTime();
-        if (treeUsageTaken && now - treeUsageNanos < maxAge.toNanos()) {
-            return treeUsage;
+        TreeReading last = treeReading;
+        if (last != null && now - last.nanos() < maxAge.toNanos()) {
+            return last.usage();
         }
-        List<ProcStat> all = new java.util.ArrayList<>(tree.membersForFigures(maxAge.toNanos()));
+        List<ProcStat> all = new ArrayList<>(tree.membersForFigures(maxAge.toNanos()));
         ProcStat.read(spawned.pid()).ifPresent(all::add);
         TreeUsage usage = TreeUsage.of(all);
-        treeUsage = usage;
-        treeUsageNanos = now;
-        treeUsageTaken = true;
+        treeReading = new TreeReading(usage, now);
         return usage;
     }
 

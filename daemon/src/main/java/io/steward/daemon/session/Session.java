@@ -159,10 +159,10 @@ public final class Session {
     public boolean recover(String reason) {
         ManagedProcess old;
         synchronized (life) {
-            recoveryReason = reason;
             if (!life.move(Lifecycle.Cause.STALL, Lifecycle.Told.NOTHING)) {
                 return false;
             }
+            recoveryReason = reason; // read at the step to starting, which only this recovery's exit takes
             old = process();
         }
         try {

@@ -67,8 +67,11 @@ public final class Reaper implements AutoCloseable {
                     }
                     enforce(s, now);
                     limitMemory(s);
-                } else if (s.ended() && now - s.endedNanos() >= s.request().retain().toNanos()) {
-                    registry.remove(s, "retention");
+                } else {
+                    overMemory.remove(s.key());
+                    if (s.ended() && now - s.endedNanos() >= s.request().retain().toNanos()) {
+                        registry.remove(s, "retention");
+                    }
                 }
             } catch (RuntimeException e) {
                 // one session's trouble must not stop the tick for the others
