@@ -23,6 +23,11 @@ public record BytesType(int min, int max) implements OptionType<Integer> {
 
     @Override
     public Integer parse(String name, String text) {
+        return (int) parse(name, text, min, max);
+    }
+
+    /** The text form of a size, checked against {@code min..max}: the one parser of every size option. */
+    static long parse(String name, String text, long min, long max) {
         Matcher m = FORM.matcher(text);
         if (!m.matches()) {
             throw Refusals.invalid(name + ": a size in bytes is required, e.g. 65536, 64K or 1M, not " + Refusals.quoted(text));
@@ -35,7 +40,7 @@ public record BytesType(int min, int max) implements OptionType<Integer> {
         long n = Long.parseLong(m.group(1));
         long v = n > Long.MAX_VALUE >> shift ? Long.MAX_VALUE : n << shift;
         OptionType.within(name, v, min, max, text, BytesType::shown);
-        return (int) v;
+        return v;
     }
 
     @Override
@@ -44,7 +49,7 @@ public record BytesType(int min, int max) implements OptionType<Integer> {
     }
 
     /** The shortest exact form: {@code 4K}, {@code 1M}, {@code 12345}. */
-    private static String shown(long bytes) {
+    static String shown(long bytes) {
         for (int shift = 30; shift > 0; shift -= 10) {
             if (bytes != 0 && bytes % (1L << shift) == 0) {
                 return (bytes >> shift) + "KMG".substring(shift / 10 - 1, shift / 10);

@@ -48,6 +48,8 @@ final class EventJson {
             case "reaped" -> new SessionEvent.Reaped(seq, at, session, name, f.text("reason"));
             case "stolen" -> new SessionEvent.Stolen(seq, at, session, name);
             case "limit" -> new SessionEvent.Limit(seq, at, session, name, f.text("reason"), f.millis("graceMs"));
+            case "memory-exceeded" -> new SessionEvent.MemoryExceeded(seq, at, session, name, f.longValue("pid"),
+                    f.longValue("rssBytes"), f.longValue("limitBytes"), f.longValue("processes"), f.text("action"));
             case "reloading" -> new SessionEvent.Reloading(seq, at, session, name, f.longValue("pid"),
                     f.text("signal"));
             case "ready" -> new HeartbeatEvent.Ready(seq, at, session, name, f.longValue("pid"));

@@ -51,6 +51,9 @@ public final class RunOptions {
     public static final RunOption<Integer> RING_BYTES = new RunOption<>("ringBytes", "--ring-bytes", "ring-bytes", "SIZE",
             new BytesType(4 * 1024, 64 * 1024 * 1024), 1024 * 1024, RunRequestBody::ringBytes,
             "Backlog per stream, allocated as output arrives");
+    public static final RunOption<Long> MAX_MEMORY = new RunOption<>("maxMemoryBytes", "--max-memory", "max-memory", "SIZE",
+            new LongBytesType(1024 * 1024, 1L << 40), null, RunRequestBody::maxMemory,
+            "Restart it (stop it without a restart policy) when its whole tree's resident memory stays above this for two samples");
     public static final RunOption<Overflow> OVERFLOW = new RunOption<>("overflow", "--overflow", "overflow", "MODE",
             new ChoiceType<>(List.of(Overflow.values())), Overflow.DROP_OLDEST, RunRequestBody::overflow,
             "What a full ring does: drop its oldest bytes, or make the program wait for its readers");
@@ -101,7 +104,7 @@ public final class RunOptions {
 
     /** Every option, in the body's order. */
     public static final List<RunOption<?>> ALL = List.of(ARGV, NAME, LABEL, PTY, ROWS, COLS, CWD, ENV, CLEAR_ENV,
-            MERGE_STDERR, RING_BYTES, OVERFLOW, MAX_LIFETIME, IDLE_TIMEOUT, RETAIN, GRACE, RESTART, MAX_RESTARTS,
+            MERGE_STDERR, RING_BYTES, OVERFLOW, MAX_LIFETIME, IDLE_TIMEOUT, MAX_MEMORY, RETAIN, GRACE, RESTART, MAX_RESTARTS,
             RESTART_WINDOW, LOG_FILE, LOG_TIMESTAMPS, NOTIFY, WATCHDOG, STALL_AFTER, START_TIMEOUT, ON_STALL, RELOAD_SIGNAL);
 
     /** The options a body must give. */

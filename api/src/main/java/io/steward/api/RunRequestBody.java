@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public record RunRequestBody(List<String> argv, String name, String label, Boolean pty, Integer rows, Integer cols,
         String cwd, Map<String, String> env, Boolean clearEnv, Boolean mergeStderr, Integer ringBytes,
-        Overflow overflow, Duration maxLifetime, Duration idleTimeout, Duration retain, Duration grace,
+        Overflow overflow, Duration maxLifetime, Duration idleTimeout, Long maxMemory, Duration retain, Duration grace,
         RestartMode restart, Integer maxRestarts, Duration restartWindow, Boolean logFile, Boolean logTimestamps, Boolean notifySocket,
         Duration watchdog, Duration stallAfter, Duration startTimeout, String onStall, String reloadSignal) {
 
@@ -129,7 +129,7 @@ public record RunRequestBody(List<String> argv, String name, String label, Boole
                     get(RunOptions.PTY), get(RunOptions.ROWS), get(RunOptions.COLS), get(RunOptions.CWD),
                     get(RunOptions.ENV), get(RunOptions.CLEAR_ENV), get(RunOptions.MERGE_STDERR),
                     get(RunOptions.RING_BYTES), get(RunOptions.OVERFLOW), get(RunOptions.MAX_LIFETIME),
-                    get(RunOptions.IDLE_TIMEOUT), get(RunOptions.RETAIN), get(RunOptions.GRACE),
+                    get(RunOptions.IDLE_TIMEOUT), get(RunOptions.MAX_MEMORY), get(RunOptions.RETAIN), get(RunOptions.GRACE),
                     get(RunOptions.RESTART), get(RunOptions.MAX_RESTARTS), get(RunOptions.RESTART_WINDOW),
                     get(RunOptions.LOG_FILE), get(RunOptions.LOG_TIMESTAMPS), get(RunOptions.NOTIFY), get(RunOptions.WATCHDOG),
                     get(RunOptions.STALL_AFTER), get(RunOptions.START_TIMEOUT), get(RunOptions.ON_STALL),

@@ -97,7 +97,7 @@ public sealed interface SessionEvent extends Event {
         }
     }
 
-    /** Its next process started, as {@code pid}; {@code reason} is {@code policy}, {@code stall} or {@code user}. */
+    /** Its next process started, as {@code pid}; {@code reason} is {@code policy}, {@code stall}, {@code memory} or {@code user}. */
     record Restarted(long seq, Instant at, String session, String name, long pid, long previousPid, long restarts,
             String reason) implements SessionEvent {
         @Override
@@ -175,6 +175,26 @@ public sealed interface SessionEvent extends Event {
         @Override
         public Map<String, Object> toJson() {
             return EventJson.write(this, "session", session, "name", name, "reason", reason, "graceMs", millis(grace));
+        }
+    }
+
+    /**
+     * Its whole tree's resident memory stayed above its {@code --max-memory} for two samples.
+     *
+     * @param rssBytes the tree's resident memory at the second sample
+     * @param action {@code restart} with a restart policy, else {@code stop}
+     */
+    record MemoryExceeded(long seq, Instant at, String session, String name, long pid, long rssBytes,
+            long limitBytes, long processes, String action) implements SessionEvent {
+        @Override
+        public String type() {
+            return "memory-exceeded";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "session", session, "name", name, "pid", pid, "rssBytes", rssBytes,
+                    "limitBytes", limitBytes, "processes", processes, "action", action);
         }
     }
 

@@ -29,6 +29,9 @@ import java.util.Map;
  * @param rows null for a pipe session
  * @param peakRssBytes the largest resident set of its current (or last) process seen so far
  * @param rssBytes the resident set of its current process now; 0 once it has exited
+ * @param treeCpu CPU time of its whole tree now (the root and its live descendants); once it has exited, the root's {@code cpu}
+ * @param treeRssBytes the resident sets of its whole tree summed, each process once; 0 once it has exited
+ * @param treeProcesses how many processes its tree has now, the root included; 0 once it has exited
  * @param lastExit how the process before the current one ended; null before the first restart
  * @param reloadSignal what {@code reload} sends to its main process, without {@code SIG}
  * @param timedOut only in the answer of {@code wait}: true when the timeout came first; null elsewhere
@@ -37,7 +40,8 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
         Phase phase,
         boolean restartPending, boolean stopping, Integer exitCode, String signal, Outcome outcome, Instant startedAt,
         Duration age, Duration idle, long bufferedBytes, long droppedBytes, boolean blocked, boolean stdinOpen,
-        boolean attached, int watchers, Integer rows, Integer cols, Duration cpu, long peakRssBytes, long rssBytes, int restarts, LastExit lastExit,
+        boolean attached, int watchers, Integer rows, Integer cols, Duration cpu, long peakRssBytes, long rssBytes,
+        Duration treeCpu, long treeRssBytes, int treeProcesses, int restarts, LastExit lastExit,
         String reloadSignal, Heartbeat heartbeat, Boolean timedOut) {
 
     public enum Kind implements Json.Wire {
@@ -91,7 +95,8 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
                 f.instant("startedAt"), f.millis("ageMs"),
                 f.millis("idleMs"), f.longValue("bufferedBytes"), f.longValue("droppedBytes"), f.flag("blocked"),
                 f.flag("stdinOpen"), f.flag("attached"), (int) f.longValue("watchers"), f.integer("rows"), f.integer("cols"), f.millis("cpuMs"),
-                f.longValue("peakRssBytes"), f.longValue("rssBytes"), (int) f.longValue("restarts"),
+                f.longValue("peakRssBytes"), f.longValue("rssBytes"), f.millis("treeCpuMs"), f.longValue("treeRssBytes"),
+                (int) f.longValue("treeProcesses"), (int) f.longValue("restarts"),
                 last == null ? null : new LastExit(last.integer("exitCode"), last.text("signal"),
                         last.wire("outcome", Outcome.values())),
                 f.text("reloadSignal"),
@@ -132,6 +137,9 @@ public record SessionInfo(String id, String name, String label, Kind kind, List<
         m.put("cpuMs", JsonFields.millis(cpu));
         m.put("peakRssBytes", peakRssBytes);
         m.put("rssBytes", rssBytes);
+        m.put("treeCpuMs", JsonFields.millis(treeCpu));
+        m.put("treeRssBytes", treeRssBytes);
+        m.put("treeProcesses", (long) treeProcesses);
         m.put("restarts", (long) restarts);
         m.put("lastExit", lastExit == null ? null
                 : Json.object("exitCode", number(lastExit.exitCode()), "signal", lastExit.signal(), "outcome",

@@ -21,7 +21,7 @@ class RunRequestBodyTest {
     private static final String EVERY_OPTION = """
             {"argv":["sh","-c","exit 3"],"name":"web","label":"demo","pty":true,"rows":40,"cols":120,"cwd":"/srv",\
             "env":{"PORT":"8000","A":"b=c"},"clearEnv":true,"mergeStderr":true,"ringBytes":65536,"overflow":"backpressure",\
-            "maxLifetimeMs":3600000,"idleTimeoutMs":600000,"retainMs":1000,"graceMs":250,"restart":"on-failure",\
+            "maxLifetimeMs":3600000,"idleTimeoutMs":600000,"maxMemoryBytes":2147483648,"retainMs":1000,"graceMs":250,"restart":"on-failure",\
             "maxRestarts":5,"restartWindowMs":30000,"logFile":false,"logTimestamps":true,"notify":true,"watchdogMs":2000,\
             "stallAfterMs":3000,"startTimeoutMs":4000,"onStall":"signal:USR1","reloadSignal":"USR2"}""";
 
@@ -139,6 +139,11 @@ class RunRequestBodyTest {
         assertEquals("--ring-bytes: 1G outside 4K..64M", parseRefused(RunOptions.RING_BYTES, "1G"));
         assertEquals("--ring-bytes: 999999999999G outside 4K..64M", parseRefused(RunOptions.RING_BYTES, "999999999999G"));
         assertTrue(parseRefused(RunOptions.RING_BYTES, "1.5M").startsWith("--ring-bytes: a size in bytes is required"));
+        assertEquals(2L << 30, RunOptions.MAX_MEMORY.type().parse("--max-memory", "2G"));
+        assertEquals(100L << 20, RunOptions.MAX_MEMORY.type().parse("--max-memory", "100M"));
+        assertEquals("--max-memory: 512K outside 1M..1024G", parseRefused(RunOptions.MAX_MEMORY, "512K"));
+        assertEquals("--max-memory: 2048G outside 1M..1024G", parseRefused(RunOptions.MAX_MEMORY, "2048G"));
+        assertTrue(parseRefused(RunOptions.MAX_MEMORY, "lots").startsWith("--max-memory: a size in bytes is required"));
         assertEquals(Duration.ofSeconds(90), RunOptions.START_TIMEOUT.type().parse("--start-timeout", "90s"));
         assertEquals("--watchdog: 0s outside 1ms..3650d", parseRefused(RunOptions.WATCHDOG, "0s"));
         assertEquals("--grace: 999999999999d outside 0s..3650d", parseRefused(RunOptions.GRACE, "999999999999d"));

@@ -21,7 +21,7 @@ class SessionInfoTest {
             "pid":23495,"state":"backoff","phase":"exited","restartPending":true,"stopping":false,"exitCode":null,"signal":"TERM",\
             "outcome":"soft-exit","startedAt":"2026-11-22T04:25:34.026123Z","ageMs":3000,"idleMs":2,"bufferedBytes":6,\
             "droppedBytes":0,"blocked":false,"stdinOpen":false,"attached":true,"watchers":2,"rows":24,"cols":80,"cpuMs":10,\
-            "peakRssBytes":1748992,"rssBytes":1040384,"restarts":2,"lastExit":{"exitCode":1,"signal":null,"outcome":"natural-exit"},\
+            "peakRssBytes":1748992,"rssBytes":1040384,"treeCpuMs":10,"treeRssBytes":0,"treeProcesses":0,"restarts":2,"lastExit":{"exitCode":1,"signal":null,"outcome":"natural-exit"},\
             "reloadSignal":"HUP","ready":false,"status":"warming up","stallAfterMs":5000,"startTimeoutMs":90000,"onStall":"restart",\
             "stalled":true,"stalls":1,"lastBeatAgeMs":6000,"mainPid":23500,"errno":2,"reloading":false,"timedOut":false}""";
 
@@ -35,6 +35,7 @@ class SessionInfoTest {
         assertEquals(Instant.parse("2026-11-22T04:25:34.026123Z"), s.startedAt());
         assertEquals(Duration.ofSeconds(3), s.age());
         assertEquals(24, s.rows());
+        assertEquals(Duration.ofMillis(10), s.treeCpu());
         assertEquals(new SessionInfo.LastExit(1, null, Outcome.NATURAL_EXIT), s.lastExit());
         assertEquals(Duration.ofSeconds(5), s.heartbeat().stallAfter());
         assertEquals(false, s.heartbeat().ready());

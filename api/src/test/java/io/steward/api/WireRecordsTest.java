@@ -57,6 +57,7 @@ class WireRecordsTest {
             {"seq":33,"type":"resurrected","at":"2026-12-02T10:00:01Z","started":["web"],"failed":1}""", """
             {"seq":34,"type":"reloading","at":"2026-12-02T10:00:01Z","session":"s1","name":"web","pid":42,"signal":"HUP"}""", """
             {"seq":35,"type":"reloaded","at":"2026-12-02T10:00:02Z","session":"s1","name":"web","pid":42}""", """
+            {"seq":36,"type":"memory-exceeded","at":"2026-12-02T10:00:02Z","session":"s1","name":"web","pid":42,"rssBytes":209715200,"limitBytes":104857600,"processes":2,"action":"restart"}""", """
             {"seq":0,"type":"dropped","at":"2026-12-02T10:00:01Z","events":12}""");
 
     @Test

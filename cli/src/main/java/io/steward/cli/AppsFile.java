@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.steward.api.BoolType;
 import io.steward.api.BytesType;
+import io.steward.api.LongBytesType;
 import io.steward.api.ChoiceType;
 import io.steward.api.ErrorCode;
 import io.steward.api.IntType;
@@ -242,6 +243,7 @@ final class AppsFile {
             }
             case IntType n -> List.of(Long.toString(integer(v, line, at)));
             case BytesType n -> List.of(v.isTextual() ? v.asText() : Long.toString(integer(v, line, at)));
+            case LongBytesType n -> List.of(v.isTextual() ? v.asText() : Long.toString(integer(v, line, at)));
             case TextListType l -> strings(v, line, at);
             case TextMapType m -> env(i, o.key(), v, line, where);
             case MillisType d -> List.of(string(v, line, at));

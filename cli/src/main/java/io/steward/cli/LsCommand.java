@@ -65,8 +65,8 @@ final class LsCommand implements Callable<Integer> {
             long dropped = s.droppedBytes();
             t.row(new String[] {
                 SessionView.text(s.name()), SessionView.shortId(s), Long.toString(s.pid()), s.kind().wire(),
-                state, running ? SessionView.age(s) : "-", SessionView.time(s.cpu()),
-                SessionView.bytes(s.peakRssBytes()), dropped == 0 ? "0" : SessionView.bytes(dropped),
+                state, running ? SessionView.age(s) : "-", SessionView.time(s.treeCpu()),
+                running ? SessionView.bytes(s.treeRssBytes()) : "-", dropped == 0 ? "0" : SessionView.bytes(dropped),
                 SessionView.attached(s), Integer.toString(s.restarts()),
                 SessionView.lastExit(s), SessionView.status(s)
             }, new String[] {null, Table.DIM, null, null, stateColour, null, null, null, dropped == 0 ? null : Table.YELLOW,

@@ -58,6 +58,9 @@ final class StatusCommand implements Callable<Integer> {
         field("cpu", SessionView.time(s.cpu()));
         field("rss", s.running() ? SessionView.bytes(s.rssBytes()) : "-");
         field("peak rss", SessionView.bytes(s.peakRssBytes()));
+        field("tree cpu", SessionView.time(s.treeCpu()));
+        field("tree rss", s.running() ? SessionView.bytes(s.treeRssBytes()) : "-");
+        field("tree procs", s.running() ? Integer.toString(s.treeProcesses()) : "-");
         return 0;
     }
 

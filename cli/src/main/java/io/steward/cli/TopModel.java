@@ -26,7 +26,7 @@ final class TopModel {
         Map<String, Sample> next = new HashMap<>();
         List<TopRow> fresh = new ArrayList<>(sessions.size());
         for (SessionInfo s : sessions) {
-            Sample now = new Sample(s.pid(), s.cpu() == null ? 0 : s.cpu().toMillis(), s.age() == null ? 0 : s.age().toMillis());
+            Sample now = new Sample(s.pid(), s.treeCpu() == null ? 0 : s.treeCpu().toMillis(), s.age() == null ? 0 : s.age().toMillis());
             next.put(s.id(), now);
             fresh.add(new TopRow(s, s.running() ? cpuPercent(samples.get(s.id()), now) : null));
         }

@@ -12,8 +12,8 @@ record TopRow(SessionInfo session, Double cpuPercent) {
         return session.name() != null ? session.name() : SessionView.shortId(session);
     }
 
-    /** The memory the table shows and sorts by: the resident set of its process now (0 once exited). */
+    /** The memory the table shows and sorts by: the resident sets of its whole tree now (0 once exited). */
     long memoryBytes() {
-        return session.rssBytes();
+        return session.treeRssBytes();
     }
 }

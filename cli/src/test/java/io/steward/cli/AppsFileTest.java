@@ -37,6 +37,7 @@ class AppsFileTest {
             overflow = "backpressure"
             max-lifetime = "1h"
             idle-timeout = "10m"
+            max-memory = "2G"
             retain = "30s"
             grace = "250ms"
             restart = "always"
@@ -78,7 +79,7 @@ class AppsFileTest {
         Map<String, Object> app = read(EVERY_KEY).apps.getFirst();
         assertEquals("{\"argv\":[\"sh\",\"-c\",\"exit 0\"],\"name\":\"web\",\"label\":\"demo\",\"pty\":true,\"rows\":30,"
                 + "\"cols\":100,\"cwd\":\"/srv\",\"env\":{\"A\":\"1\"},\"clearEnv\":true,\"mergeStderr\":true,"
-                + "\"ringBytes\":65536,\"overflow\":\"backpressure\",\"maxLifetimeMs\":3600000,\"idleTimeoutMs\":600000,"
+                + "\"ringBytes\":65536,\"overflow\":\"backpressure\",\"maxLifetimeMs\":3600000,\"idleTimeoutMs\":600000,\"maxMemoryBytes\":2147483648,"
                 + "\"retainMs\":30000,\"graceMs\":250,\"restart\":\"always\",\"maxRestarts\":3,\"restartWindowMs\":120000,"
                 + "\"logFile\":false,\"logTimestamps\":true,\"notify\":true,\"watchdogMs\":5000,\"stallAfterMs\":6000,\"startTimeoutMs\":7000,"
                 + "\"onStall\":\"stop\",\"reloadSignal\":\"USR2\"}", Json.write(app.get("request")));
@@ -96,6 +97,8 @@ class AppsFileTest {
         Map<String, String> refusals = new LinkedHashMap<>();
         refusals.put(app + "ring-bytes = 12\n", "apps.toml:4: app \"api\": ring-bytes: 12 outside 4K..64M");
         refusals.put(app + "ring-bytes = 1.5\n", "apps.toml:4: app \"api\": 'ring-bytes' must be an integer, not a float");
+        refusals.put(app + "max-memory = \"lots\"\n",
+                "apps.toml:4: app \"api\": max-memory: a size in bytes is required, e.g. 65536, 64K or 1M, not 'lots'");
         refusals.put(app + "rows = \"40\"\n", "apps.toml:4: app \"api\": 'rows' must be an integer, not a string");
         refusals.put(app + "\nwatchdog = \"0s\"\n", "apps.toml:5: app \"api\": watchdog: 0s outside 1ms..3650d");
         refusals.put(app + "grace = 5\n", "apps.toml:4: app \"api\": 'grace' must be a string, not an integer");

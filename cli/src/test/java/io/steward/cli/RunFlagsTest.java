@@ -24,7 +24,7 @@ class RunFlagsTest {
     /** Every flag of the table with a value none of them has by default. */
     private static final List<String> EVERY_FLAG = List.of("--name", "web", "--label", "demo", "--pty", "--rows", "30",
             "--cols", "100", "--cwd", "/srv", "--env", "A=1", "--env", "B=x=y", "--clear-env", "--merge-stderr",
-            "--ring-bytes", "64K", "--overflow", "backpressure", "--max-lifetime", "1h", "--idle-timeout", "10m",
+            "--ring-bytes", "64K", "--overflow", "backpressure", "--max-lifetime", "1h", "--idle-timeout", "10m", "--max-memory", "2G",
             "--retain", "30s", "--grace", "250ms", "--restart", "always", "--max-restarts", "3", "--within", "2m",
             "--no-log-file", "--log-timestamps", "--notify", "--watchdog", "5s", "--stall-after", "6s", "--start-timeout", "7s",
             "--on-stall", "stop", "--reload-signal", "USR2");
@@ -45,7 +45,7 @@ class RunFlagsTest {
         }
         assertEquals("{\"argv\":[\"sh\",\"-c\",\"exit 0\"],\"name\":\"web\",\"label\":\"demo\",\"pty\":true,\"rows\":30,"
                 + "\"cols\":100,\"cwd\":\"/srv\",\"env\":{\"A\":\"1\",\"B\":\"x=y\"},\"clearEnv\":true,\"mergeStderr\":true,"
-                + "\"ringBytes\":65536,\"overflow\":\"backpressure\",\"maxLifetimeMs\":3600000,\"idleTimeoutMs\":600000,"
+                + "\"ringBytes\":65536,\"overflow\":\"backpressure\",\"maxLifetimeMs\":3600000,\"idleTimeoutMs\":600000,\"maxMemoryBytes\":2147483648,"
                 + "\"retainMs\":30000,\"graceMs\":250,\"restart\":\"always\",\"maxRestarts\":3,\"restartWindowMs\":120000,"
                 + "\"logFile\":false,\"logTimestamps\":true,\"notify\":true,\"watchdogMs\":5000,\"stallAfterMs\":6000,\"startTimeoutMs\":7000,"
                 + "\"onStall\":\"stop\",\"reloadSignal\":\"USR2\"}", body(EVERY_FLAG));
@@ -63,6 +63,7 @@ class RunFlagsTest {
         Map<String, String> refusals = Map.of(
                 "--ring-bytes=12", "steward: --ring-bytes: 12 outside 4K..64M\n",
                 "--rows=0", "steward: --rows: 0 outside 1..10000\n",
+                "--max-memory=512K", "steward: --max-memory: 512K outside 1M..1024G\n",
                 "--restart=sometimes", "steward: --restart: expected never, on-failure or always, not 'sometimes'\n",
                 "--grace=soon", "steward: --grace: invalid duration 'soon': expected a number with ms, s, m, h or d, e.g. 30s\n",
                 "--watchdog=0s", "steward: --watchdog: 0s outside 1ms..3650d\n",

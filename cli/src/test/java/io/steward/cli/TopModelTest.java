@@ -18,7 +18,8 @@ class TopModelTest {
                 running ? SessionState.RUNNING : SessionState.EXITED,
                 running ? SessionInfo.Phase.RUNNING : SessionInfo.Phase.EXITED, false, false, running ? null : 0, null, null,
                 null, Duration.ofMillis(ageMs), Duration.ZERO, 0, 0, false, false, false, 0, null, null,
-                Duration.ofMillis(cpuMs), rss, running ? rss : 0, restarts, null, "HUP",
+                Duration.ofMillis(cpuMs), rss, running ? rss : 0,
+                Duration.ofMillis(cpuMs), running ? rss : 0, running ? 1 : 0, restarts, null, "HUP",
                 new SessionInfo.Heartbeat(null, null, null, null, null, false, 0, null, null, null, null), null);
     }
 

@@ -8,6 +8,7 @@ import io.steward.sys.Pidfd;
 import io.steward.sys.Signal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +43,10 @@ public final class ManagedProcess {
     private volatile long startTicks;
     private volatile ProcessSpec.PtySize ptySize;
     private volatile long peakRssBytes;
+    /** The latest whole-tree figures and when they were read: many requests within their age share one read. */
+    private volatile TreeReading treeReading;
+
+    private record TreeReading(TreeUsage usage, long nanos) {}
 
     // Termination state: changed under this object's monitor by the loop (stop, kill) and by
     // whichever thread observes the exit first (the loop, or a waiter watching the pidfd).
@@ -286,6 +291,26 @@ public final class ManagedProcess {
     /** The resident set now, read from /proc; 0 once the process has exited. */
     public long rssBytes() {
         return phase == Phase.EXITED ? 0 : ProcStat.rssBytes(spawned.pid());
+    }
+
+    /**
+     * What the whole tree (the root and its live members) uses, read again only when the last reading
+     * is older than {@code maxAge}; {@link TreeUsage#NONE} once the process has exited.
+     */
+    public TreeUsage treeUsage(Duration maxAge) {
+        if (phase == Phase.EXITED) {
+            return TreeUsage.NONE;
+        }
+        long now = System.nanoTime();
+        TreeReading last = treeReading;
+        if (last != null && now - last.nanos() < maxAge.toNanos()) {
+            return last.usage();
+        }
+        List<ProcStat> all = new ArrayList<>(tree.membersForFigures(maxAge.toNanos()));
+        ProcStat.read(spawned.pid()).ifPresent(all::add);
+        TreeUsage usage = TreeUsage.of(all);
+        treeReading = new TreeReading(usage, now);
+        return usage;
     }
 
     /** Live descendants, found by a fresh scan. */

@@ -11,6 +11,11 @@ interface ProcView {
      */
     boolean mayHaveEscapees();
 
+    /** A scan begun at most {@code maxAgeNanos} ago, for figures: it may be shared with every other tree. */
+    default ProcScan recentScan(long maxAgeNanos) {
+        return scan();
+    }
+
     /** A fresh scan every time, and no assumption about escapees: for trees no runtime watches. */
     ProcView ALWAYS_SCAN = new ProcView() {
         @Override

@@ -92,7 +92,43 @@ final class ProcessTree {
         return out;
     }
 
+    /**
+     * Live members other than the root, for figures only: the same membership, but from a scan up to
+     * {@code maxAgeNanos} old shared by every tree (so reading a hundred trees costs one pass over
+     * /proc, not a hundred), and without touching what the tree remembers, since an old scan must
+     * never make it forget an escapee that a kill still has to find.
+     */
+    synchronized List<ProcStat> membersForFigures(long maxAgeNanos) {
+        if (!view.mayHaveEscapees()) {
+            return descendants();
+        }
+        ProcScan scan = view.recentScan(maxAgeNanos);
+        List<ProcStat> out = new ArrayList<>();
+        for (int pid : membership(scan)) {
+            ProcStat p = scan.get(pid);
+            if (pid != rootPid && !p.zombie()) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
     private List<ProcStat> scanned(ProcScan scan) {
+        Set<Integer> in = membership(scan);
+        List<ProcStat> out = new ArrayList<>(in.size());
+        for (int pid : in) {
+            ProcStat p = scan.get(pid);
+            if (pid != rootPid && !p.zombie()) {
+                known.put(pid, p.startTicks());
+                out.add(p);
+            }
+        }
+        known.keySet().removeIf(pid -> pid != rootPid && !scan.contains(pid));
+        return out;
+    }
+
+    /** The pids of the scan that belong to this tree, the root's included when it is there. */
+    private Set<Integer> membership(ProcScan scan) {
         Set<Integer> in = new HashSet<>();
         for (ProcStat p : scan.all()) {
             if (p.pid() != SELF && belongs(p, scan)) {
@@ -110,16 +146,7 @@ final class ProcessTree {
                 }
             }
         }
-        List<ProcStat> out = new ArrayList<>(in.size());
-        for (int pid : in) {
-            ProcStat p = scan.get(pid);
-            if (pid != rootPid && !p.zombie()) {
-                known.put(pid, p.startTicks());
-                out.add(p);
-            }
-        }
-        known.keySet().removeIf(pid -> pid != rootPid && !scan.contains(pid));
-        return out;
+        return in;
     }
 
     /**

@@ -45,6 +45,26 @@ final class SharedScans implements ProcView {
         return latest;
     }
 
+    /** The last scan taken for figures; any thread. */
+    private volatile ProcScan forFigures;
+
+    @Override
+    public ProcScan recentScan(long maxAgeNanos) {
+        ProcScan s = forFigures;
+        if (s != null && s.notOlderThan(System.nanoTime() - maxAgeNanos)) {
+            return s;
+        }
+        synchronized (this) {
+            s = forFigures;
+            if (s == null || !s.notOlderThan(System.nanoTime() - maxAgeNanos)) {
+                taken.incrementAndGet();
+                s = ProcScan.take();
+                forFigures = s;
+            }
+            return s;
+        }
+    }
+
     /** Full passes over /proc so far. */
     long taken() {
         return taken.get();

@@ -64,4 +64,28 @@ class TreeViewTest extends RuntimeTestBase {
         assertTrue(taken < count, "a burst of " + count + " stops took " + taken + " scans");
         escaping.kill().get();
     }
+
+    @Test
+    void figuresOfManyTreesShareOneScanAndForgetNoEscapee() throws Exception {
+        ManagedProcess escaping = sh("( sleep 315 & ) ; exec sleep 316");
+        Poll.until("an orphan of ours", () -> runtime.orphansPresent());
+        List<ManagedProcess> trees = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            trees.add(sh("sleep 317 & wait"));
+        }
+        Poll.until("every tree has its child", () -> trees.stream().allMatch(t -> t.descendants().size() == 1));
+        long before = runtime.procScans();
+        for (ManagedProcess t : trees) {
+            TreeUsage u = t.treeUsage(Duration.ofSeconds(30));
+            assertEquals(2, u.processes(), "the shell and its sleep");
+            assertTrue(u.rssBytes() > 0);
+        }
+        assertTrue(runtime.procScans() - before <= 1, "20 trees' figures took " + (runtime.procScans() - before) + " scans");
+        assertEquals(2, escaping.treeUsage(Duration.ZERO).processes(), "the escapee is the tree's: " + escaping.pid());
+        ExitStatus exit = escaping.stop(Duration.ofSeconds(5)).get();
+        assertTrue(escaping.descendants().isEmpty(), "the escapee was stopped with its tree: " + exit);
+        for (ManagedProcess t : trees) {
+            t.kill().get();
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.steward.daemon;
 
 import io.steward.api.BoolType;
 import io.steward.api.BytesType;
+import io.steward.api.LongBytesType;
 import io.steward.api.ChoiceType;
 import io.steward.api.IntType;
 import io.steward.api.MillisType;
@@ -53,6 +54,7 @@ final class HostileRequests {
             case BoolType b -> Type.BOOL;
             case IntType i -> Type.INT;
             case BytesType b -> Type.INT;
+            case LongBytesType b -> Type.INT;
             case MillisType m -> Type.DURATION;
             case ChoiceType<?> c -> Type.STRING;
             case TextType x -> x.cString() ? Type.C_STRING : Type.STRING;

@@ -39,6 +39,7 @@ public final class Libc {
     public static final int PRIO_PROCESS = 0;
 
     private static final int SC_CLK_TCK = 2;
+    private static final int SC_PAGESIZE = 30;
 
     private static final MethodHandle READ = Native.errnoCall("read", FunctionDescriptor.of(LONG, INT, PTR, LONG));
     private static final MethodHandle PREAD =
@@ -333,6 +334,15 @@ public final class Libc {
     public static long clockTicks() {
         try {
             return (long) SYSCONF.invokeExact(SC_CLK_TCK);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Bytes per memory page, the unit of resident sets in /proc/PID/stat. */
+    public static long pageSize() {
+        try {
+            return (long) SYSCONF.invokeExact(SC_PAGESIZE);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

@@ -92,7 +92,7 @@ final class StallWatch {
         }
         switch (action.kind()) {
             case RESTART -> {
-                if (!s.recover()) {
+                if (!s.recover("stall")) {
                     refuse(s, BeatCounters.Refusal.USER_STOPPED, action);
                 }
             }

@@ -1,6 +1,7 @@
 package io.steward.daemon.http;
 
 import io.steward.api.ErrorCode;
+import io.steward.core.TreeUsage;
 import io.steward.daemon.session.Session;
 import io.steward.daemon.supervision.Sessions;
 import java.util.EnumMap;
@@ -71,7 +72,36 @@ final class Metrics {
         line(b, "steward_log_dropped_bytes_total", "counter", "output bytes rings dropped before a log writer read them",
                 sessions.logCounters().dropped().get());
         sessions.heartbeats().render(b);
+        trees(b, sessions);
         return b.toString();
+    }
+
+    /** Each running session's whole tree: a tree's memory, not its root's. */
+    private static void trees(StringBuilder b, Sessions sessions) {
+        StringBuilder rss = new StringBuilder();
+        StringBuilder cpu = new StringBuilder();
+        StringBuilder procs = new StringBuilder();
+        for (Session s : sessions.registry().all()) {
+            if (!s.live()) {
+                continue;
+            }
+            TreeUsage u = s.treeUsage();
+            String labels = "{id=\"" + s.id() + "\",name=\"" + escape(s.name() == null ? "" : s.name()) + "\"} ";
+            rss.append("steward_session_tree_rss_bytes").append(labels).append(u.rssBytes()).append('\n');
+            cpu.append("steward_session_tree_cpu_seconds_total").append(labels).append(u.cpuMicros() / 1e6).append('\n');
+            procs.append("steward_session_tree_processes").append(labels).append(u.processes()).append('\n');
+        }
+        b.append("# HELP steward_session_tree_rss_bytes resident sets of a running session's processes, summed\n")
+                .append("# TYPE steward_session_tree_rss_bytes gauge\n").append(rss);
+        b.append("# HELP steward_session_tree_cpu_seconds_total CPU time of a running session's live processes\n")
+                .append("# TYPE steward_session_tree_cpu_seconds_total counter\n").append(cpu);
+        b.append("# HELP steward_session_tree_processes processes in a running session's tree, its root included\n")
+                .append("# TYPE steward_session_tree_processes gauge\n").append(procs);
+    }
+
+    /** A label value as the text format wants it. */
+    private static String escape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
     private static void line(StringBuilder b, String name, String type, String help, long value) {

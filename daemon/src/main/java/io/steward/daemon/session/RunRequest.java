@@ -76,6 +76,11 @@ public record RunRequest(ProcessSpec spec, String name, String label, Duration m
                 restart, body.effective(RunOptions.LOG_FILE), reloadSignal, body);
     }
 
+    /** Restart (or stop) it when its whole tree's resident memory stays above this; null for no limit. */
+    public Long maxMemory() {
+        return options.maxMemory();
+    }
+
     /** The request as JSON, as it came (what was left out stays out): what an app keeps to start again. */
     public Map<String, Object> body() {
         return options.toJson();

@@ -8,11 +8,16 @@ import io.steward.core.ExitStatus;
 import io.steward.core.ManagedProcess;
 import io.steward.core.ProcessSpec;
 import io.steward.core.Ring;
+import io.steward.core.TreeUsage;
 import java.time.Duration;
 import java.time.Instant;
 
 /** One daemon-owned session: a process plus what the daemon knows about it. */
 public final class Session {
+    /** A tree reading younger than this answers a request: a burst of {@code ls} or a top refresh reads /proc once. */
+    private static final Duration TREE_USAGE_AGE = Duration.ofSeconds(1);
+    /** Set under the lifecycle's lock with the step to {@code recovering}, read by the step's listener. */
+    private volatile String recoveryReason = "stall";
     /** A client attached to a session; the writer among them is told when another steals the session. */
     public interface Attachment {
         void stolen();
@@ -144,18 +149,20 @@ public final class Session {
     }
 
     /**
-     * A stall restart ({@code --on-stall restart}): the step to {@code recovering}, then the tree is
+     * A recovery restart ({@code --on-stall restart}, or a tree over {@code --max-memory}): the step to {@code recovering}, then the tree is
      * stopped with the session's grace; its exit takes the session to {@code starting}, and its
      * supervisor starts the next process from there. Returns at once.
      *
+     * @param reason what the next process's {@code restarted} event names: {@code stall} or {@code memory}
      * @return false when the session is not running (someone stopped it, or it is restarting already)
      */
-    public boolean recover() {
+    public boolean recover(String reason) {
         ManagedProcess old;
         synchronized (life) {
             if (!life.move(Lifecycle.Cause.STALL, Lifecycle.Told.NOTHING)) {
                 return false;
             }
+            recoveryReason = reason; // read at the step to starting, which only this recovery's exit takes
             old = process();
         }
         try {
@@ -249,6 +256,11 @@ public final class Session {
             throw new StewardException(ErrorCode.CONFLICT, "session " + id + " has exited");
         }
         return before == SessionState.BACKOFF || before == SessionState.STARTING ? null : life.process();
+    }
+
+    /** Why the last recovery restart began: {@code stall} or {@code memory}. */
+    public String recoveryReason() {
+        return recoveryReason;
     }
 
     public Backoff backoff() {
@@ -346,6 +358,11 @@ public final class Session {
         return watchers.size();
     }
 
+    /** What its whole tree uses now, read again only when the last reading is older than a second. */
+    public TreeUsage treeUsage() {
+        return process().treeUsage(TREE_USAGE_AGE);
+    }
+
     /** The session as the API describes it. */
     public SessionInfo info() {
         return info(null);
@@ -361,6 +378,8 @@ public final class Session {
         ProcessSpec.PtySize size = process.ptySize();
         long nanos = System.nanoTime();
         ExitStatus last = lastExit;
+        Duration cpu = Duration.ofMillis(process.cpuMicros() / 1000);
+        TreeUsage tree = treeUsage();
         return new SessionInfo(id, request.name(), request.label(),
                 process.isPty() ? SessionInfo.Kind.PTY : SessionInfo.Kind.PIPE, request.spec().argv(), process.pid(),
                 state, exit == null ? SessionInfo.Phase.RUNNING
@@ -374,7 +393,9 @@ public final class Session {
                 exit == null && (out.full() || err != null && err.full()),
                 process.stdin().map(s -> s.isOpen()).orElse(false), attached(), watchers(),
                 size != null ? size.rows() : null, size != null ? size.cols() : null,
-                Duration.ofMillis(process.cpuMicros() / 1000), process.peakRssBytes(), process.rssBytes(), life.restarts(),
+                cpu, process.peakRssBytes(), process.rssBytes(),
+                exit == null ? Duration.ofMillis(tree.cpuMicros() / 1000) : cpu, tree.rssBytes(), tree.processes(),
+                life.restarts(),
                 last == null ? null : new SessionInfo.LastExit(last.exitCode(), last.signalName(), last.outcome()),
                 request.reloadSignal().name(),
                 vitals.heartbeat(nanos), timedOut);

@@ -1,6 +1,9 @@
 package io.steward.daemon.supervision;
 
+import io.steward.api.RestartMode;
 import io.steward.api.SessionEvent;
+import io.steward.api.SessionState;
+import io.steward.core.TreeUsage;
 import io.steward.daemon.session.Events;
 import io.steward.daemon.session.RunRequest;
 import io.steward.daemon.session.Session;
@@ -16,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The periodic tick (default 2 s): enforces max lifetime and idle timeout with a soft-then-hard
- * stop (never a bare SIGKILL), releases exited sessions past their retention, and samples memory.
+ * stop (never a bare SIGKILL), releases exited sessions past their retention, samples memory, and
+ * restarts (or stops) a session whose whole tree stays above its {@code --max-memory}.
  */
 public final class Reaper implements AutoCloseable {
     public static final Duration TICK = Duration.ofSeconds(2);
@@ -31,6 +35,8 @@ public final class Reaper implements AutoCloseable {
     /** Peak memory is sampled every this many ticks: a /proc read per session per tick would be most of an idle daemon's CPU. */
     static final int RSS_SAMPLE_TICKS = 15;
     private long ticks;
+    /** Session key -> how many samples in a row its tree was over its memory limit. Reaper thread only. */
+    private final java.util.Map<String, Integer> overMemory = new java.util.HashMap<>();
 
     public Reaper(SessionRegistry registry, Events events, Duration tick) {
         this.registry = registry;
@@ -60,8 +66,12 @@ public final class Reaper implements AutoCloseable {
                         s.process().peakRssBytes();
                     }
                     enforce(s, now);
-                } else if (s.ended() && now - s.endedNanos() >= s.request().retain().toNanos()) {
-                    registry.remove(s, "retention");
+                    limitMemory(s);
+                } else {
+                    overMemory.remove(s.key());
+                    if (s.ended() && now - s.endedNanos() >= s.request().retain().toNanos()) {
+                        registry.remove(s, "retention");
+                    }
                 }
             } catch (RuntimeException e) {
                 // one session's trouble must not stop the tick for the others
@@ -78,6 +88,40 @@ public final class Reaper implements AutoCloseable {
             s.stopForGood(r.grace()); // a limit's stop is final: no recovery or policy brings it back
         }
     }
+
+    /**
+     * One sample of a limited session's tree: two in a row over the limit restart it through the
+     * stall recovery's path when it has a restart policy, else stop it for good with its grace. One
+     * sample over is not enough: a short peak (a fork before exec, a burst) is no leak.
+     */
+    private void limitMemory(Session s) {
+        Long limit = s.request().maxMemory();
+        if (limit == null || s.state() != SessionState.RUNNING) {
+            overMemory.remove(s.key());
+            return;
+        }
+        TreeUsage usage = s.process().treeUsage(Duration.ZERO);
+        if (usage.rssBytes() <= limit) {
+            overMemory.remove(s.key());
+            return;
+        }
+        if (overMemory.merge(s.key(), 1, Integer::sum) < MEMORY_SAMPLES) {
+            return;
+        }
+        overMemory.remove(s.key());
+        boolean restart = s.request().restart().mode() != RestartMode.NEVER;
+        long pid = s.process().pid();
+        events.publish((seq, at) -> new SessionEvent.MemoryExceeded(seq, at, s.id(), s.name(), pid, usage.rssBytes(),
+                limit, usage.processes(), restart ? "restart" : "stop"));
+        if (restart) {
+            s.recover("memory");
+        } else {
+            s.stopUnlessEnded(s.request().grace());
+        }
+    }
+
+    /** Samples in a row over the limit that make a session over it. */
+    static final int MEMORY_SAMPLES = 2;
 
     @Override
     public void close() {

@@ -41,7 +41,7 @@ final class StepListener implements Session.Steps {
         }
         if (step.to() == SessionState.STARTING) {
             supervisor.respawn(s, step.cause() == Lifecycle.Cause.USER_START ? "user-start" : switch (step.from()) {
-                case RECOVERING -> "stall";
+                case RECOVERING -> s.recoveryReason();
                 case BACKOFF -> "policy";
                 default -> "user"; // from restarting, or an ended session restarted
             });
