@@ -49,10 +49,13 @@ class StartCommandTest extends WithDaemon {
 
     @Test
     void startWaitsForReadinessWhenAsked() throws Exception {
-        ok("run", "--name", "svc", "--wait-ready", "--", "sh", "-c", "systemd-notify --ready; echo up; sleep 0.2");
+        // it runs on after READY=1: a wait asked once it has ended would rightly hear it ended, however slow the client
+        ok("run", "--name", "svc", "--wait-ready", "--", "sh", "-c", "systemd-notify --ready; echo up; exec sleep 60");
+        ok("stop", "svc", "--grace", "2s");
         pollState("svc", "exited");
         String said = ok("start", "svc", "--wait-ready", "--ready-timeout", "15s");
         assertTrue(said.matches("svc \\([a-z0-9]{8}\\) is ready\n"), said);
         assertEquals(1L, ((Number) status("svc").get("restarts")).longValue());
+        ok("kill", "svc");
     }
 }
