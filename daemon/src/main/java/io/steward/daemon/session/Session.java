@@ -14,8 +14,12 @@ import java.time.Instant;
 
 /** One daemon-owned session: a process plus what the daemon knows about it. */
 public final class Session {
-    /** A tree reading younger than this answers a request: a burst of {@code ls} or a top refresh reads /proc once. */
-    private static final Duration TREE_USAGE_AGE = Duration.ofSeconds(1);
+    /**
+     * A tree reading younger than this answers a request, so a burst of {@code ls} reads /proc once.
+     * Shorter than top's shortest interval (100 ms): a refresh must see a fresh reading, or the cpu %
+     * it computes from two readings would be 0.
+     */
+    private static final Duration TREE_USAGE_AGE = Duration.ofMillis(50);
     /** Set under the lifecycle's lock with the step to {@code recovering}, read by the step's listener. */
     private volatile String recoveryReason = "stall";
     /** A client attached to a session; the writer among them is told when another steals the session. */
