@@ -354,6 +354,25 @@ public final class Heartbeats implements AutoCloseable {
         Libc.close(wakeFd);
         epoll.close();
         batch.close();
-        arena.close();
+        closeArena();
+    }
+
+    /**
+     * Closes the shared arena of the sockets' buffers. A request thread may still be in a native
+     * call with one of them (a session's socket opened while the daemon stops), which makes a close
+     * throw; it is tried again for a moment, and otherwise left to the end of the process.
+     */
+    private void closeArena() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (arena.scope().isAlive()) {
+            try {
+                arena.close();
+            } catch (IllegalStateException inUse) {
+                if (System.nanoTime() > deadline) {
+                    return;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
     }
 }
