@@ -68,6 +68,10 @@ public final class ManagedProcess {
         this.exitWatch = new ExitWatch(this, runtime.loop(), spawned.pidfd(), streams.out, streams.err);
     }
 
+    ProcessTree tree() {
+        return tree;
+    }
+
     /** Registers the descriptors with the loop; the exit watch goes last so output is wired before it can end. */
     void start() {
         streams.start();
@@ -382,6 +386,7 @@ public final class ManagedProcess {
                 outcome != null ? outcome : stop.judge(e.signal(), leftovers), Instant.now(),
                 e.userMicros() + e.systemMicros(), peakRssBytes, leftovers);
         streams.processExited();
+        runtime.membership().release(this);
         runtime.exited(this, status);
         exit.complete(status);
     }

@@ -96,6 +96,17 @@ public record ProcStat(int pid, String comm, char state, int ppid, int pgrp, int
         return 0;
     }
 
+    /** The program's name as the kernel keeps it (readable until the process is reaped), or null. */
+    public static String comm(int pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "comm"));
+            int n = raw.length > 0 && raw[raw.length - 1] == '\n' ? raw.length - 1 : raw.length;
+            return new String(raw, 0, n, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** The command line of a process, for reports; empty for zombies and kernel threads. */
     public static List<String> cmdline(int pid) {
         try {

@@ -31,6 +31,16 @@ public final class ProcessRuntime implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ProcessRuntime.class.getName());
     private static final long ORPHAN_SWEEP_NANOS = TimeUnit.SECONDS.toNanos(2);
 
+    /**
+     * How the runtime learns of its trees' processes.
+     *
+     * @param procEvents use the kernel's proc connector where it works (else /proc is polled)
+     * @param procEventBuffer the connector socket's receive buffer in bytes, 0 for the system's default
+     */
+    public record Options(boolean procEvents, int procEventBuffer) {
+        public static final Options DEFAULT = new Options(true, 4 << 20);
+    }
+
     private final IoLoop loop = new IoLoop();
     private final ExecutorService treeWorker = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("steward-tree").daemon(true).factory());
@@ -51,13 +61,17 @@ public final class ProcessRuntime implements AutoCloseable {
     private final SharedScans scans = new SharedScans(this::orphansPresent);
     private volatile boolean closed;
     private final Thread shutdownHook = Thread.ofPlatform().name("steward-shutdown").unstarted(this::killAllNow);
+    private final Membership membership;
+    private volatile ProcessActivity.Listener activityListener;
+    private volatile ProcessActivity.EscapeListener escapeListener;
 
-    private ProcessRuntime() {
+    private ProcessRuntime(Options options) {
         int self = Libc.getpid();
         // Orphans are re-parented to the subreaper's thread-group leader; the JVM spawns from other threads.
         leaderChildren = Libc.check("open(/proc/self/task/" + self + "/children)",
                 Libc.open("/proc/self/task/" + self + "/children", Libc.O_RDONLY | Libc.O_CLOEXEC, 0));
         Libc.check("prctl(PR_SET_CHILD_SUBREAPER)", Libc.prctl(Libc.PR_SET_CHILD_SUBREAPER, 1));
+        membership = new Membership(this, loop, options);
         loop.execute(this::sweepOrphans);
         // However the JVM ends (System.exit, a fatal signal it handles), no tree outlives it.
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -77,7 +91,61 @@ public final class ProcessRuntime implements AutoCloseable {
     }
 
     public static ProcessRuntime create() {
-        return new ProcessRuntime();
+        return new ProcessRuntime(Options.DEFAULT);
+    }
+
+    public static ProcessRuntime create(Options options) {
+        return new ProcessRuntime(options);
+    }
+
+    /** Where every fork, exec and exit of a tree spawned with {@code observeProcesses} goes. One listener. */
+    public void onProcessActivity(ProcessActivity.Listener listener) {
+        this.activityListener = listener;
+    }
+
+    /** Who hears that a member left its root's session: the journal keeps such a pid for a successor. */
+    public void onEscape(ProcessActivity.EscapeListener listener) {
+        this.escapeListener = listener;
+    }
+
+    /** How this runtime keeps its trees' membership: the backend, why, and its counters of loss. */
+    public MembershipStatus membershipStatus() {
+        Membership.Status s = membership.status();
+        return new MembershipStatus(s.backend(), s.reason(), s.events(), s.lost(), s.overruns(), s.rescans());
+    }
+
+    /**
+     * @param backend {@code proc-connector} (events from the kernel) or {@code proc-poll} (a /proc scan every 2 s)
+     * @param events process events read; {@code lost} those the kernel's sequence numbers say it dropped;
+     *     {@code overruns} times the socket's buffer overflowed; {@code rescans} /proc scans that made up for either
+     */
+    public record MembershipStatus(String backend, String reason, long events, long lost, long overruns,
+            long rescans) {}
+
+    Membership membership() {
+        return membership;
+    }
+
+    void activity(ManagedProcess root, ProcessActivity a) {
+        ProcessActivity.Listener l = activityListener;
+        if (l != null) {
+            try {
+                l.activity(root, a);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "process activity listener failed", e);
+            }
+        }
+    }
+
+    void escaped(ManagedProcess root, int pid, long startTicks) {
+        ProcessActivity.EscapeListener l = escapeListener;
+        if (l != null) {
+            try {
+                l.escaped(root, pid, startTicks);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "escape listener failed", e);
+            }
+        }
     }
 
     /**
@@ -106,6 +174,7 @@ public final class ProcessRuntime implements AutoCloseable {
         // listed beside real orphans until its pid is in live; a sweep in that window would reap it
         // and lose its status, so sweeps skip while a spawn is being recorded.
         long stamp = spawnGate.readLock();
+        long mark = membership.mark();
         try {
             Launcher.Spawned spawned = Launcher.spawn(spec, originator);
             p = new ManagedProcess(this, spec, spawned, previous);
@@ -113,6 +182,7 @@ public final class ProcessRuntime implements AutoCloseable {
         } finally {
             spawnGate.unlockRead(stamp);
         }
+        membership.adopt(p, mark);
         if (!observers.isEmpty()) {
             emit(new LifecycleEvent(LifecycleEvent.Kind.STARTED, p.pid(), p.startedAt(), originator, spec.argv(), null));
         }
@@ -230,6 +300,11 @@ public final class ProcessRuntime implements AutoCloseable {
         return pids;
     }
 
+    /** Pids re-parented to this runtime, or null while a spawn is in flight. */
+    List<Integer> orphanPids() {
+        return orphans();
+    }
+
     /** True when pid is being watched as an orphan; for tests. */
     boolean watchingOrphan(int pid) {
         return watchedOrphans.contains(pid);
@@ -278,6 +353,9 @@ public final class ProcessRuntime implements AutoCloseable {
 
     private void sweepOrphans() {
         adoptZombies();
+        if (!membership.live() && !live.isEmpty()) {
+            membership.rescan(); // the fallback: who belongs where, every sweep
+        }
         if (!closed) {
             loop.schedule(ORPHAN_SWEEP_NANOS, this::sweepOrphans);
         }
@@ -308,6 +386,7 @@ public final class ProcessRuntime implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        membership.close();
         loop.close();
         Libc.close(leaderChildren);
         try {

@@ -26,6 +26,14 @@ final class ProcessTree {
     private static final int SELF = Libc.getpid();
     /** pid -> start ticks of processes seen in this tree, so escapees stay known after re-parenting. */
     private final Map<Integer, Long> known = new HashMap<>();
+    /**
+     * pid -> start ticks (-1 when it was gone before it could be read) of members the runtime's
+     * membership saw born into this tree; written on the loop, read by kills and figures anywhere.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, Long> born =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Members already reported as having left the root's session. */
+    private final Set<Integer> escapes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** While the root is unreaped its pid, and so the group id, cannot be recycled: group kills are safe. */
     private volatile boolean rootReaped;
 
@@ -39,6 +47,39 @@ final class ProcessTree {
 
     void rootReaped() {
         rootReaped = true;
+    }
+
+    void born(int pid, long startTicks) {
+        born.put(pid, startTicks);
+    }
+
+    void died(int pid) {
+        born.remove(pid);
+        escapes.remove(pid);
+    }
+
+    List<Integer> bornPids() {
+        return List.copyOf(born.keySet());
+    }
+
+    long bornStart(int pid) {
+        return born.getOrDefault(pid, -1L);
+    }
+
+    /** True the first time pid is reported as having left the root's session. */
+    boolean escapeOnce(int pid) {
+        return escapes.add(pid);
+    }
+
+    /** Members of a scan outside the root's session, not reported yet. */
+    List<ProcStat> newEscapes(List<ProcStat> members) {
+        List<ProcStat> out = new ArrayList<>();
+        for (ProcStat p : members) {
+            if (sid > 0 && p.session() != sid && !p.zombie() && escapes.add(p.pid())) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     private void killGroup(int signal) {
@@ -82,6 +123,16 @@ final class ProcessTree {
                 if (!p.zombie()) {
                     known.put(child, p.startTicks());
                     alive.add(child);
+                    out.add(p);
+                }
+            }
+        }
+        // A member born into the tree that is no descendant now (a subreaper of its own took it).
+        for (Map.Entry<Integer, Long> b : born.entrySet()) {
+            if (seen.add(b.getKey()) && b.getKey() != rootPid) {
+                ProcStat p = ProcStat.read(b.getKey()).orElse(null);
+                if (p != null && !p.zombie() && (b.getValue() < 0 || b.getValue() == p.startTicks())) {
+                    alive.add(p.pid());
                     out.add(p);
                 }
             }
@@ -160,12 +211,22 @@ final class ProcessTree {
                 return true;
             }
         }
+        for (Map.Entry<Integer, Long> b : born.entrySet()) {
+            if (b.getKey() != rootPid && ProcStat.read(b.getKey())
+                    .filter(p -> !p.zombie() && (b.getValue() < 0 || b.getValue() == p.startTicks())).isPresent()) {
+                return true;
+            }
+        }
         return false;
     }
 
     private boolean belongs(ProcStat p, ProcScan scan) {
         Long start = known.get(p.pid());
         if (start != null && start == p.startTicks()) {
+            return true;
+        }
+        Long birth = born.get(p.pid());
+        if (birth != null && (birth < 0 || birth == p.startTicks())) {
             return true;
         }
         if (p.pgrp() == pgid || (sid > 0 && p.session() == sid)) {
