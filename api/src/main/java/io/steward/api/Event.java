@@ -11,7 +11,7 @@ import java.util.Map;
  * reads a newer daemon's stream. Codes that may grow (a stall's {@code reason}, a recovery's
  * {@code action}) are strings for the same reason.
  */
-public sealed interface Event permits SessionEvent, HeartbeatEvent, DaemonEvent, Event.Other {
+public sealed interface Event permits SessionEvent, HeartbeatEvent, DaemonEvent, ObservedEvent, Event.Other {
     /** Its place in the stream; 0 for the {@code dropped} notice a subscriber that fell behind gets. */
     long seq();
 
@@ -19,6 +19,25 @@ public sealed interface Event permits SessionEvent, HeartbeatEvent, DaemonEvent,
     String type();
 
     Instant at();
+
+    /**
+     * What it is about, for filtering: {@code lifecycle} (a session's life), {@code heartbeat}
+     * (beats, readiness and stalls), {@code daemon}, or an observed category ({@code process},
+     * {@code file}, {@code network}).
+     */
+    default String category() {
+        return switch (this) {
+            case SessionEvent s -> "lifecycle";
+            case HeartbeatEvent h -> "heartbeat";
+            case DaemonEvent d -> "daemon";
+            case ObservedEvent o -> throw new IllegalStateException("an observed event names its category");
+            case Other o -> o.fields().get("category") instanceof String c ? c : "other";
+        };
+    }
+
+    /** The categories there are, in the order {@code events --category} lists them. */
+    java.util.List<String> CATEGORIES = java.util.List.of("lifecycle", "heartbeat", "daemon", "process", "file",
+            "network");
 
     Map<String, Object> toJson();
 
@@ -31,6 +50,9 @@ public sealed interface Event permits SessionEvent, HeartbeatEvent, DaemonEvent,
         @Override
         public Map<String, Object> toJson() {
             Map<String, Object> m = EventJson.write(this);
+            if (!fields.containsKey("category")) {
+                m.remove("category"); // a daemon older than categories wrote none
+            }
             m.putAll(fields);
             return m;
         }

@@ -12,7 +12,8 @@ final class EventJson {
 
     /** {@code seq}, {@code type} and {@code at}, then {@code fields} (name, value, …) in their order. */
     static Map<String, Object> write(Event e, Object... fields) {
-        Map<String, Object> m = Json.object("seq", e.seq(), "type", e.type(), "at", JsonFields.instant(e.at()));
+        Map<String, Object> m = Json.object("seq", e.seq(), "type", e.type(), "category", e.category(), "at",
+                JsonFields.instant(e.at()));
         m.putAll(Json.object(fields));
         return m;
     }
@@ -85,6 +86,11 @@ final class EventJson {
             case "saved" -> new DaemonEvent.Saved(seq, at, f.texts("apps"));
             case "resurrected" -> new DaemonEvent.Resurrected(seq, at, f.texts("started"), f.longValue("failed"));
             case "dropped" -> new DaemonEvent.Dropped(seq, at, f.longValue("events"));
+            case "forked" -> new ObservedEvent.Forked(seq, at, session, name, f.longValue("pid"), f.longValue("ppid"));
+            case "exec" -> new ObservedEvent.Exec(seq, at, session, name, f.longValue("pid"), f.texts("argv"),
+                    f.text("comm"));
+            case "process-exited" -> new ObservedEvent.ProcessExited(seq, at, session, name, f.longValue("pid"),
+                    f.longValue("ppid"), f.integer("exitCode"), f.text("signal"));
             default -> other(seq, type, at, json);
         };
     }

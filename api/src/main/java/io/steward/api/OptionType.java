@@ -11,7 +11,8 @@ import java.util.function.LongFunction;
  * one line that starts with the name it was given: a body's field, a CLI flag, a file's key.
  */
 public sealed interface OptionType<T>
-        permits BoolType, IntType, BytesType, LongBytesType, MillisType, ChoiceType, TextType, TextListType, TextMapType {
+        permits BoolType, IntType, BytesType, LongBytesType, MillisType, ChoiceType, TextType, TextListType, TextMapType,
+        ObserveType {
     /** The value of {@code field} of a JSON body. */
     T read(String field, Object json);
 

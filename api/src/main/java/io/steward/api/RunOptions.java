@@ -101,11 +101,15 @@ public final class RunOptions {
             "reload-signal", "SIG", new TextType(16, false, Pattern.compile("[A-Za-z0-9]+"),
                     "a signal name (with or without SIG) or a number"),
             "HUP", RunRequestBody::reloadSignal, "What steward reload sends to its main process");
+    public static final RunOption<List<String>> OBSERVE = new RunOption<>("observe", "--observe", "observe", "CATS",
+            new ObserveType(), null, RunRequestBody::observe,
+            "Report what its tree does as events: process (fork, exec, exit), file (fanotify, as root), network (connections), or all");
 
     /** Every option, in the body's order. */
     public static final List<RunOption<?>> ALL = List.of(ARGV, NAME, LABEL, PTY, ROWS, COLS, CWD, ENV, CLEAR_ENV,
             MERGE_STDERR, RING_BYTES, OVERFLOW, MAX_LIFETIME, IDLE_TIMEOUT, MAX_MEMORY, RETAIN, GRACE, RESTART, MAX_RESTARTS,
-            RESTART_WINDOW, LOG_FILE, LOG_TIMESTAMPS, NOTIFY, WATCHDOG, STALL_AFTER, START_TIMEOUT, ON_STALL, RELOAD_SIGNAL);
+            RESTART_WINDOW, LOG_FILE, LOG_TIMESTAMPS, NOTIFY, WATCHDOG, STALL_AFTER, START_TIMEOUT, ON_STALL, RELOAD_SIGNAL,
+            OBSERVE);
 
     /** The options a body must give. */
     public static final List<RunOption<?>> REQUIRED = List.of(ARGV);

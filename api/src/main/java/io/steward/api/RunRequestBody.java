@@ -16,7 +16,8 @@ public record RunRequestBody(List<String> argv, String name, String label, Boole
         String cwd, Map<String, String> env, Boolean clearEnv, Boolean mergeStderr, Integer ringBytes,
         Overflow overflow, Duration maxLifetime, Duration idleTimeout, Long maxMemory, Duration retain, Duration grace,
         RestartMode restart, Integer maxRestarts, Duration restartWindow, Boolean logFile, Boolean logTimestamps, Boolean notifySocket,
-        Duration watchdog, Duration stallAfter, Duration startTimeout, String onStall, String reloadSignal) {
+        Duration watchdog, Duration stallAfter, Duration startTimeout, String onStall, String reloadSignal,
+        List<String> observe) {
 
     /**
      * Reads a body strictly: an unknown field, JSON null in a field, a value of the wrong type or out
@@ -66,6 +67,11 @@ public record RunRequestBody(List<String> argv, String name, String label, Boole
     public <T> T effective(RunOption<T> option) {
         T v = option.value().apply(this);
         return v != null ? v : option.defaultValue();
+    }
+
+    /** Whether it asked to observe {@code category} ({@code process}, {@code file}, {@code network}). */
+    public boolean observes(String category) {
+        return observe != null && observe.contains(category);
     }
 
     /** Whether a stall threshold is set: only then is the session watched. */
@@ -133,7 +139,7 @@ public record RunRequestBody(List<String> argv, String name, String label, Boole
                     get(RunOptions.RESTART), get(RunOptions.MAX_RESTARTS), get(RunOptions.RESTART_WINDOW),
                     get(RunOptions.LOG_FILE), get(RunOptions.LOG_TIMESTAMPS), get(RunOptions.NOTIFY), get(RunOptions.WATCHDOG),
                     get(RunOptions.STALL_AFTER), get(RunOptions.START_TIMEOUT), get(RunOptions.ON_STALL),
-                    get(RunOptions.RELOAD_SIGNAL));
+                    get(RunOptions.RELOAD_SIGNAL), get(RunOptions.OBSERVE));
         }
     }
 

@@ -10,6 +10,7 @@ import io.steward.api.ChoiceType;
 import io.steward.api.ErrorCode;
 import io.steward.api.IntType;
 import io.steward.api.MillisType;
+import io.steward.api.ObserveType;
 import io.steward.api.OptionType;
 import io.steward.api.RestartMode;
 import io.steward.api.RunOption;
@@ -249,6 +250,7 @@ final class AppsFile {
             case MillisType d -> List.of(string(v, line, at));
             case ChoiceType<?> c -> List.of(string(v, line, at));
             case TextType t -> List.of(string(v, line, at));
+            case ObserveType c -> v.isTextual() ? List.of(v.asText()) : strings(v, line, at);
         };
     }
 

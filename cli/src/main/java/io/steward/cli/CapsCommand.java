@@ -1,31 +1,30 @@
 package io.steward.cli;
 
-import io.steward.api.Json;
-import io.steward.core.Capabilities;
-import java.util.List;
+import io.steward.api.CapabilityMatrix;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Prints the observation capability matrix of this host. */
-@Command(name = "caps", description = "Show what this host lets steward observe.")
+/**
+ * Prints the daemon's observation capability matrix: what its host, user and namespaces let it
+ * observe, negotiated when it started (so the answer is the daemon's, not this command's).
+ */
+@Command(name = "caps", description = "Show what the daemon's host lets steward observe, and why.")
 final class CapsCommand implements Runnable {
     @Option(names = "--json", description = "One JSON document.")
     boolean json;
 
     @Override
     public void run() {
-        List<Capabilities.Capability> caps = Capabilities.probe();
+        CapabilityMatrix caps = Clients.starting().daemon().capabilities();
         if (json) {
-            List<Object> a = new java.util.ArrayList<>();
-            for (Capabilities.Capability c : caps) {
-                a.add(c.toJson());
-            }
-            System.out.println(Json.write(Json.object("capabilities", a)));
+            Printer.json(caps.toJson());
             return;
         }
-        System.out.printf("%-10s %-12s %-12s %s%n", "CATEGORY", "SUPPORT", "BACKEND", "REASON");
-        for (Capabilities.Capability c : caps) {
-            System.out.printf("%-10s %-12s %-12s %s%n", c.category(), c.support().wire(), c.backend(), c.reason());
+        Table t = new Table("CATEGORY", "SUPPORT", "BACKEND", "REASON");
+        for (CapabilityMatrix.Capability c : caps.capabilities()) {
+            t.row(new String[] {c.category(), c.support().wire(), c.backend(), c.reason()}, new String[] {
+                null, c.support() == CapabilityMatrix.Support.SUPPORTED ? Table.GREEN : null, null, null});
         }
+        System.out.print(t.render(Table.colourWanted()));
     }
 }

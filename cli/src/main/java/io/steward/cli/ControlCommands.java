@@ -12,9 +12,11 @@ import io.steward.api.SessionList;
 import io.steward.api.StdinWritten;
 import io.steward.api.StewardException;
 import io.steward.client.DaemonEndpoints;
+import io.steward.client.EventQuery;
 import io.steward.client.Sessions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -247,19 +249,24 @@ final class ControlCommands {
         @Option(names = "--json", description = "Accepted for symmetry: events are always JSON lines.")
         boolean json;
 
+        @Option(names = "--category", paramLabel = "C", split = ",",
+                description = "Only these: lifecycle, heartbeat, daemon, process, file, network (comma-separated or repeated).")
+        List<String> categories = new ArrayList<>();
+
         @Override
         public Integer call() {
             // Without --follow: what the daemon holds, then return once the replay is done. The
-            // replay ends where the health's event sequence stood when we asked.
+            // replay ends where the health's event sequence stood when we asked, and the daemon
+            // ends the stream there, so a last event the categories leave out cannot hold us.
             DaemonEndpoints daemon = Clients.existing().daemon();
-            long last = follow ? Long.MAX_VALUE : daemon.health().lastEventSeq();
-            if (last <= since) {
+            long last = follow ? -1 : daemon.health().lastEventSeq();
+            if (!follow && last <= since) {
                 return 0;
             }
-            daemon.events(since, e -> {
+            daemon.events(new EventQuery(since, last, categories), e -> {
                 System.out.println(Json.write(e.toJson()));
                 System.out.flush();
-                return e.seq() < last;
+                return true;
             });
             return 0;
         }

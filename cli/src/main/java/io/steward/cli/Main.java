@@ -26,7 +26,7 @@ public final class Main {
             ControlCommands.Rm.class, ControlCommands.Purge.class, ControlCommands.KillOlder.class,
             ControlCommands.Events.class, BeatsCommand.class, AppCommands.Save.class, AppCommands.Resurrect.class,
             AppCommands.Flush.class, ApplyCommand.class,
-            PortsCommand.class,
+            PortsCommand.class, TreeCommand.class, ObserveCommand.class,
             StartupCommand.class, ExecCommand.class, DaemonCommand.class, CapsCommand.class,
             CompletionCommand.class, HelpCommand.class);
 

@@ -38,7 +38,12 @@ public final class DaemonEndpoints {
      * {@code since} replays what came after it (-1: only new events).
      */
     public void events(long since, Predicate<Event> handler) {
-        client.stream("/v1/events" + (since >= 0 ? "?since=" + since : ""), json -> handler.test(Event.fromJson(json)));
+        events(EventQuery.since(since), handler);
+    }
+
+    /** Streams the events {@code query} asks for to {@code handler} until it returns false or the stream ends. */
+    public void events(EventQuery query, Predicate<Event> handler) {
+        client.stream("/v1/events" + query.toQueryString(), json -> handler.test(Event.fromJson(json)));
     }
 
     /** Stops every session with {@code grace} (soft, then hard), then the daemon; answers before the stop. */

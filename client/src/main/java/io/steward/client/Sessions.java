@@ -6,6 +6,7 @@ import io.steward.api.KillOlderResult;
 import io.steward.api.LogsPage;
 import io.steward.api.OutputChunk;
 import io.steward.api.PortList;
+import io.steward.api.ProcessTreeInfo;
 import io.steward.api.PurgeResult;
 import io.steward.api.RunRequestBody;
 import io.steward.api.SessionInfo;
@@ -43,6 +44,17 @@ public final class Sessions {
     }
 
     /** The sockets of every live session's tree, session by session. */
+    /** The live processes of a session's tree, the root first, each after its parent. */
+    public ProcessTreeInfo tree(String ref) {
+        return ProcessTreeInfo.fromJson(client.object("GET", path(ref) + "/tree", null));
+    }
+
+    /** Streams one session's events that {@code query} asks for, until {@code handler} returns false or the stream ends. */
+    public void events(String ref, EventQuery query, java.util.function.Predicate<io.steward.api.Event> handler) {
+        client.stream(path(ref) + "/events" + query.toQueryString(),
+                json -> handler.test(io.steward.api.Event.fromJson(json)));
+    }
+
     public PortList ports() {
         return PortList.fromJson(client.object("GET", "/v1/ports", null));
     }

@@ -30,18 +30,24 @@ public final class Capabilities {
 
     private Capabilities() {}
 
-    /** Probes this host. */
-    public static List<Capability> probe() {
+    /** Probes this host; the process row is what {@code runtime} negotiated when it started. */
+    public static List<Capability> probe(ProcessRuntime runtime) {
         boolean root = isRoot();
-        return List.of(lifecycle(),
-                new Capability("process", Support.UNAVAILABLE, "none",
-                        "descendants are found by /proc scans at stop and exit, but creation events need the "
-                                + "proc connector (netlink, CAP_NET_ADMIN" + (root ? ", held here" : ", not held here")
-                                + "), which is not wired yet"),
+        return List.of(lifecycle(), process(runtime.membershipStatus()),
                 new Capability("file", Support.UNAVAILABLE, "none",
                         "needs fanotify (CAP_SYS_ADMIN" + (root ? ", held here" : ", not held here")
                                 + ") or eBPF; not wired yet"),
                 network());
+    }
+
+    static Capability process(ProcessRuntime.MembershipStatus m) {
+        if (m.backend().equals(Membership.CONNECTOR)) {
+            return new Capability("process", Support.SUPPORTED, m.backend(), m.reason()
+                    + "; run --observe process publishes them; loss is counted and answered by a /proc rescan");
+        }
+        return new Capability("process", Support.PARTIAL, m.backend(), m.reason()
+                + "; no fork or exec events, and a descendant that escapes between two polls is found only "
+                + "when it is the one running tree's");
     }
 
     /** What one sock_diag dump at the first probe showed; the answer holds for the process's life. */

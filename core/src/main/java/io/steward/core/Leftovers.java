@@ -16,11 +16,15 @@ public final class Leftovers {
     /**
      * SIGTERM to the tree, SIGKILL to whatever is left after {@code grace}.
      *
+     * @param escapees members the dead supervisor saw leave the root's session (pid → start ticks):
+     *     they and what they started are the tree's too, whatever their group, session or environment
      * @return the pids that were found alive and signalled
      */
-    public static List<Integer> terminate(int pid, long startTicks, String originator, Duration grace) {
+    public static List<Integer> terminate(int pid, long startTicks, String originator,
+            java.util.Map<Integer, Long> escapees, Duration grace) {
         boolean rootAlive = ProcStat.isAlive(pid, startTicks);
         ProcessTree tree = new ProcessTree(pid, true, originator, ProcView.ALWAYS_SCAN);
+        escapees.forEach(tree::born);
         if (!rootAlive) {
             tree.rootReaped(); // the pid may belong to someone else now: no group signals
         }

@@ -42,6 +42,8 @@ final class Membership implements AutoCloseable {
     /** Member pid → the process whose tree it belongs to. Loop thread only. */
     private final PidMap<ManagedProcess> owner = new PidMap<>();
     private final RecentForks recent = new RecentForks(8192);
+    private final java.util.concurrent.ConcurrentLinkedQueue<Adoption> adoptions =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private long[] lastSeq = new long[0];
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
@@ -119,25 +121,35 @@ final class Membership implements AutoCloseable {
         return recent.total();
     }
 
-    /** Makes p's root a member, and whatever it forked before this ran. */
+    /** Makes p's root a member, and whatever it did before the loop took it in. */
     void adopt(ManagedProcess p, long mark) {
-        loop.execute(() -> {
+        adoptions.add(new Adoption(p, mark));
+        loop.execute(this::takeAdoptions);
+    }
+
+    private record Adoption(ManagedProcess process, long mark) {}
+
+    /** Runs before every batch of events too: a root is a member before its children's events are read. */
+    private void takeAdoptions() {
+        Adoption a;
+        while ((a = adoptions.poll()) != null) {
+            ManagedProcess p = a.process();
             owner.put(p.pid(), p);
-            if (connector == null) {
-                return;
-            }
-            if (!recent.replay(mark, p.pid(), (pid, member) -> {
-                if (member) {
-                    join(p, pid);
-                } else {
-                    leave(pid);
-                }
+            if (connector != null && !recent.replay(a.mark(), p.pid(), (what, pid, other, code, time) -> {
+                event.what = what;
+                event.pid = pid;
+                event.tgid = pid;
+                event.parentPid = other;
+                event.parentTgid = other;
+                event.exitCode = code;
+                event.timestampNanos = time;
+                handle(event, false);
             })) {
-                // More forks than the ring holds passed since the spawn: ask /proc.
+                // More events than the ring holds passed since the spawn: ask /proc.
                 lost.incrementAndGet();
                 rescan();
             }
-        });
+        }
     }
 
     /** Forgets p's tree once its exit is complete: its survivors are dead or killed. */
@@ -155,6 +167,9 @@ final class Membership implements AutoCloseable {
     }
 
     private void readable(int ignored) {
+        if (!adoptions.isEmpty()) {
+            takeAdoptions();
+        }
         for (int i = 0; i < 4096; i++) {
             int r = connector.read(event);
             if (r == 0) {
@@ -167,7 +182,7 @@ final class Membership implements AutoCloseable {
             }
             events.incrementAndGet();
             checkSequence(event.cpu, event.seq);
-            handle(event);
+            handle(event, true);
         }
     }
 
@@ -191,13 +206,16 @@ final class Membership implements AutoCloseable {
         }
     }
 
-    private void handle(ProcEvent e) {
+    /** @param live read from the socket now (else replayed: it already is in the recent ring) */
+    private void handle(ProcEvent e, boolean live) {
         switch (e.what) {
             case ProcConnector.FORK -> {
                 if (e.pid != e.tgid) {
                     return; // a thread
                 }
-                recent.fork(e.parentTgid, e.pid);
+                if (live) {
+                    recent.record(ProcConnector.FORK, e.pid, e.parentTgid, 0, e.timestampNanos);
+                }
                 ManagedProcess p = owner.get(e.parentTgid);
                 if (p != null && join(p, e.pid) && p.spec().observeProcesses()) {
                     tell(p, ProcessActivity.Kind.FORKED, e.pid, e.parentTgid, List.of(), null, null, null, e);
@@ -207,7 +225,9 @@ final class Membership implements AutoCloseable {
                 if (e.pid != e.tgid) {
                     return;
                 }
-                recent.exit(e.pid);
+                if (live) {
+                    recent.record(ProcConnector.EXIT, e.pid, e.parentTgid, e.exitCode, e.timestampNanos);
+                }
                 ManagedProcess p = owner.get(e.pid);
                 if (p == null) {
                     return;
@@ -223,6 +243,9 @@ final class Membership implements AutoCloseable {
                 }
             }
             case ProcConnector.EXEC -> {
+                if (live) {
+                    recent.record(ProcConnector.EXEC, e.tgid, 0, 0, e.timestampNanos);
+                }
                 ManagedProcess p = owner.get(e.tgid);
                 if (p != null && p.spec().observeProcesses()) {
                     // The name first: it outlives the command line of a program that exits at once.
@@ -231,6 +254,9 @@ final class Membership implements AutoCloseable {
                 }
             }
             case ProcConnector.SID -> {
+                if (live) {
+                    recent.record(ProcConnector.SID, e.tgid, 0, 0, e.timestampNanos);
+                }
                 ManagedProcess p = owner.get(e.tgid);
                 if (p != null && e.tgid != p.pid() && p.tree().escapeOnce(e.tgid)) {
                     runtime.escaped(p, e.tgid, p.tree().bornStart(e.tgid));

@@ -1,45 +1,58 @@
 package io.steward.core;
 
+import io.steward.sys.ProcConnector;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The host's last forks and exits, so a root adopted a moment after its spawn still gets the
- * children it forked in between: the connector's events for them may be read before the adoption.
- * Written and replayed on the loop only; {@link #total} may be read anywhere.
+ * The host's last process events (fork, exec, exit, setsid), so a root adopted a moment after its spawn
+ * still gets what it did in between: the connector's events for it may be read before the
+ * adoption. Written and replayed on the loop only; {@link #total} may be read anywhere.
  */
 final class RecentForks {
     interface Step {
-        /** pid joined the tree (true) or left it (false). */
-        void step(int pid, boolean joined);
+        /**
+         * One event of the tree being replayed.
+         *
+         * @param what {@link ProcConnector#FORK}, {@code EXEC}, {@code EXIT} or {@code SID}
+         * @param other FORK and EXIT: the parent; otherwise 0
+         * @param exitCode EXIT: the wait status
+         */
+        void step(int what, int pid, int other, int exitCode, long timestampNanos);
     }
 
-    private final int[] parents;
+    private final int[] whats;
     private final int[] pids;
+    private final int[] others;
+    private final int[] codes;
+    private final long[] times;
     private volatile long total;
 
     RecentForks(int capacity) {
-        parents = new int[capacity];
+        whats = new int[capacity];
         pids = new int[capacity];
+        others = new int[capacity];
+        codes = new int[capacity];
+        times = new long[capacity];
     }
 
     long total() {
         return total;
     }
 
-    void fork(int parent, int child) {
+    void record(int what, int pid, int other, int exitCode, long timestampNanos) {
         int i = (int) (total % pids.length);
-        parents[i] = parent;
-        pids[i] = child;
+        whats[i] = what;
+        pids[i] = pid;
+        others[i] = other;
+        codes[i] = exitCode;
+        times[i] = timestampNanos;
         total++;
     }
 
-    void exit(int pid) {
-        fork(0, -pid);
-    }
-
     /**
-     * Replays what happened since {@code mark} to the descendants of {@code root}.
+     * Replays what the descendants of {@code root} did since {@code mark}, the root's own exec and
+     * exit left out (its exit is the runtime's to see).
      *
      * @return false when the ring overwrote part of it: the caller must ask /proc instead
      */
@@ -53,10 +66,13 @@ final class RecentForks {
         for (long n = mark; n < end; n++) {
             int i = (int) (n % pids.length);
             int pid = pids[i];
-            if (pid > 0 && tree.contains(parents[i]) && tree.add(pid)) {
-                step.step(pid, true);
-            } else if (pid < 0 && -pid != root && tree.remove(-pid)) {
-                step.step(-pid, false);
+            boolean member = switch (whats[i]) {
+                case ProcConnector.FORK -> tree.contains(others[i]) && tree.add(pid);
+                case ProcConnector.EXIT -> pid != root && tree.remove(pid);
+                default -> pid != root && tree.contains(pid);
+            };
+            if (member) {
+                step.step(whats[i], pid, others[i], codes[i], times[i]);
             }
         }
         return true;

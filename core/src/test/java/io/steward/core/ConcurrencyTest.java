@@ -54,10 +54,12 @@ class ConcurrencyTest extends RuntimeTestBase {
 
     @Test
     void capabilityMatrixCoversFourCategories() {
-        List<Capabilities.Capability> caps = Capabilities.probe();
+        List<Capabilities.Capability> caps = Capabilities.probe(runtime);
         assertEquals(List.of("lifecycle", "process", "file", "network"),
                 caps.stream().map(Capabilities.Capability::category).toList());
         assertEquals(Capabilities.Support.SUPPORTED, caps.get(0).support());
+        assertEquals("proc-connector", caps.get(1).backend(), caps.get(1).reason());
+        assertEquals(Capabilities.Support.SUPPORTED, caps.get(1).support());
         caps.forEach(c -> assertTrue(!c.reason().isBlank() && !c.backend().isBlank()));
     }
 }

@@ -49,6 +49,7 @@ public final class Daemon implements Backend, AutoCloseable {
     private final Instant startedAt = Instant.now();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
+    private boolean released;
 
     private Daemon(StewardHome home, int quota, Duration tick, SessionIds ids, Heartbeats.Config beats) {
         this.home = home;
@@ -127,7 +128,12 @@ public final class Daemon implements Backend, AutoCloseable {
     /** Ends the trees a crashed predecessor left running, and reports each as an event. */
     private void recoverLeftovers() {
         for (Journal.Entry e : journal.entries()) {
-            List<Integer> killed = Leftovers.terminate(e.pid(), e.startTicks(), e.originator(), Duration.ofSeconds(2));
+            java.util.Map<Integer, Long> escapees = new java.util.HashMap<>();
+            for (Journal.Pid m : journal.escapees(new Journal.Pid(e.pid(), e.startTicks()))) {
+                escapees.put(m.pid(), m.startTicks());
+            }
+            List<Integer> killed = Leftovers.terminate(e.pid(), e.startTicks(), e.originator(), escapees,
+                    Duration.ofSeconds(2));
             sessions.book().ended(e.pid(), e.startTicks());
             List<Long> pids = killed.stream().map(Integer::longValue).toList();
             events.publish((seq, at) -> new DaemonEvent.LeftoverKilled(seq, at, e.pid(), e.argv0(), e.auditTag(), pids));
@@ -207,7 +213,11 @@ public final class Daemon implements Backend, AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (released) {
+            return; // closed twice (by a test, then by its fixture) closes once
+        }
+        released = true;
         closed = true;
         reaper.close();
         sessions.close();

@@ -55,15 +55,19 @@ class CrashRecoveryTest {
             DaemonFixture.runOn(client, "argv", List.of("sh", "-c", "sleep " + mark + "1 & ( setsid sleep " + mark + "2 & ) ; wait"));
             // (a pty session would die with its terminal when the daemon's master end closes: pipes outlive it)
             DaemonFixture.runOn(client, "argv", List.of("sleep", mark + "3"));
-            DaemonFixture.poll("three sleeps", () -> {
+            // An escapee: no tag, its own session, its parent gone. Only the journal of its setsid finds it.
+            DaemonFixture.runOn(client, "argv", List.of("sh", "-c", "env -i setsid -f sleep " + mark + "4; exec sleep "
+                    + mark + "5"));
+            DaemonFixture.poll("five sleeps", () -> {
                 for (ProcStat p : ProcStat.all()) {
                     List<String> argv = ProcStat.cmdline(p.pid());
                     if (argv.size() == 2 && argv.get(0).equals("sleep") && argv.get(1).startsWith(mark)) {
                         tree.put(p.pid(), p.startTicks());
                     }
                 }
-                return tree.size() == 3;
+                return tree.size() == 5;
             });
+            DaemonFixture.poll("both escapees journaled", () -> journaledEscapees(home) == 2);
             first.destroyForcibly();
             assertTrue(first.waitFor(10, TimeUnit.SECONDS));
             assertTrue(tree.entrySet().stream().allMatch(e -> alive(e.getKey(), e.getValue())),
@@ -73,9 +77,9 @@ class CrashRecoveryTest {
             DaemonFixture.poll("no process of the old sessions",
                     () -> tree.entrySet().stream().noneMatch(e -> alive(e.getKey(), e.getValue())));
             String events = readEvents(home);
-            assertEquals(2, events.lines().filter(l -> l.equals("event: leftover-killed")).count(), events);
+            assertEquals(3, events.lines().filter(l -> l.equals("event: leftover-killed")).count(), events);
             String audit = Files.readString(home.resolve("audit.log"));
-            assertEquals(2, audit.lines().filter(l -> l.contains("\"action\":\"recover\"")).count(), audit);
+            assertEquals(3, audit.lines().filter(l -> l.contains("\"action\":\"recover\"")).count(), audit);
         } finally {
             first.destroyForcibly();
             if (second != null) {
@@ -103,13 +107,24 @@ class CrashRecoveryTest {
             StringBuilder b = new StringBuilder();
             int seen = 0;
             String l;
-            while (seen < 2 && (l = in.readLine()) != null) {
+            while (seen < 3 && (l = in.readLine()) != null) {
                 b.append(l).append('\n');
                 if (l.equals("event: leftover-killed")) {
                     seen++;
                 }
             }
             return b.toString();
+        }
+    }
+
+    /** The members the running daemon's journal keeps as having left their sessions. */
+    private static int journaledEscapees(Path home) {
+        try (io.steward.daemon.state.Journal j = new io.steward.daemon.state.Journal(home.resolve("state.db"))) {
+            int n = 0;
+            for (io.steward.daemon.state.Journal.Entry e : j.entries()) {
+                n += j.escapees(new io.steward.daemon.state.Journal.Pid(e.pid(), e.startTicks())).size();
+            }
+            return n;
         }
     }
 

@@ -6,6 +6,7 @@ import io.steward.api.LongBytesType;
 import io.steward.api.ChoiceType;
 import io.steward.api.IntType;
 import io.steward.api.MillisType;
+import io.steward.api.ObserveType;
 import io.steward.api.OptionType;
 import io.steward.api.RunOptions;
 import io.steward.api.TextListType;
@@ -60,6 +61,7 @@ final class HostileRequests {
             case TextType x -> x.cString() ? Type.C_STRING : Type.STRING;
             case TextListType l -> l.cString() ? Type.C_STRINGS : Type.STRINGS;
             case TextMapType m -> Type.C_STRING_MAP;
+            case ObserveType o -> Type.STRINGS;
         };
     }
 
@@ -116,6 +118,8 @@ final class HostileRequests {
             "POST " + s + "/stdin?eof=yes", "POST " + s + "/stdin?eof=1", "POST " + s + "/stdin?eof=",
             "POST " + s + "/stdin?close=true", "GET " + s + "/attach?steal=yes", "GET " + s + "/attach?readOnly=1",
             "GET " + s + "/attach?cursor=-1", "GET " + s + "/attach?stderrCursor=x", "GET " + s + "/attach?follow=1",
+            "GET /v1/events?category=proces", "GET /v1/events?category=", "GET /v1/events?category=process,",
+            "GET /v1/events?until=-2", "GET " + s + "/events?category=all", "GET " + s + "/tree?depth=1",
         };
         for (String line : q) {
             queries.add(line.split(" ", 2));

@@ -15,7 +15,9 @@ import io.steward.daemon.apps.Apply;
 import io.steward.daemon.session.Caller;
 import io.steward.daemon.session.JsonBody;
 import io.steward.daemon.session.RunRequest;
+import io.steward.daemon.session.Events;
 import io.steward.daemon.session.Session;
+import io.steward.daemon.session.SessionTree;
 import io.steward.daemon.session.SessionPorts;
 import io.steward.daemon.supervision.Sessions;
 import java.time.Duration;
@@ -102,10 +104,11 @@ final class ApiHandler extends Handler.Abstract {
         switch (match.route()) {
             case METRICS -> Http.send(response, 200, "text/plain; version=0.0.4", metrics.render(sessions).getBytes(), cb);
             case HEALTH -> Http.json(response, 200, daemon.health().toJson(), cb);
-            case CAPABILITIES -> Http.json(response, 200, capabilities().toJson(), cb);
+            case CAPABILITIES -> Http.json(response, 200, capabilities(sessions.runtime()).toJson(), cb);
             case PORTS -> Http.json(response, 200, SessionPorts.of(sessions.registry().list(false, null)).toJson(), cb);
             case BEATS -> Http.json(response, 200, sessions.heartbeats().stats().toJson(), cb);
-            case EVENTS -> EventStream.serve(sessions.events(), EventStream.since(query, request), response, cb);
+            case EVENTS -> EventStream.serve(sessions.events(), EventStream.since(query, request),
+                    query.nonNegative("until", -1), new Events.Filter(EventStream.categories(query), null), response, cb);
             case FLUSH_ALL -> {
                 noBody(request);
                 Http.json(response, 200, new FlushResult(output.flush(caller, null)).toJson(), cb);
@@ -229,6 +232,10 @@ final class ApiHandler extends Handler.Abstract {
                 Http.json(response, 200, new FlushResult(output.flush(caller, s)).toJson(), cb);
             }
             case SESSION_PORTS -> Http.json(response, 200, SessionPorts.of(List.of(s)).toJson(), cb);
+            case SESSION_TREE -> Http.json(response, 200, SessionTree.of(s).toJson(), cb);
+            case SESSION_EVENTS -> EventStream.serve(sessions.events(), EventStream.since(query, request),
+                    query.nonNegative("until", -1), new Events.Filter(EventStream.categories(query), s.id()), response,
+                    cb);
             case ATTACH -> throw JsonBody.invalid("attach: a WebSocket upgrade is required (Upgrade: websocket)");
         }
     }
@@ -237,8 +244,8 @@ final class ApiHandler extends Handler.Abstract {
     static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(60);
 
     /** What the host lets steward observe, as the runtime probes it. */
-    private static CapabilityMatrix capabilities() {
-        return new CapabilityMatrix(Capabilities.probe().stream().map(c -> new CapabilityMatrix.Capability(c.category(),
+    private static CapabilityMatrix capabilities(io.steward.core.ProcessRuntime runtime) {
+        return new CapabilityMatrix(Capabilities.probe(runtime).stream().map(c -> new CapabilityMatrix.Capability(c.category(),
                 switch (c.support()) {
                     case SUPPORTED -> CapabilityMatrix.Support.SUPPORTED;
                     case PARTIAL -> CapabilityMatrix.Support.PARTIAL;

@@ -18,7 +18,7 @@ enum Route {
     CAPABILITIES("GET", "/v1/capabilities"),
     PORTS("GET", "/v1/ports"),
     BEATS("GET", "/v1/beats"),
-    EVENTS("GET", "/v1/events", "since"),
+    EVENTS("GET", "/v1/events", "since", "until", "category"),
     FLUSH_ALL("POST", "/v1/flush"),
     SAVE("POST", "/v1/save"),
     RESURRECT("POST", "/v1/resurrect"),
@@ -43,6 +43,8 @@ enum Route {
     WAIT("POST", "/v1/sessions/{ref}/wait"),
     FLUSH("POST", "/v1/sessions/{ref}/flush"),
     SESSION_PORTS("GET", "/v1/sessions/{ref}/ports"),
+    SESSION_TREE("GET", "/v1/sessions/{ref}/tree"),
+    SESSION_EVENTS("GET", "/v1/sessions/{ref}/events", "since", "until", "category"),
     /** A WebSocket upgrade, served by {@link ApiServer}'s upgrade handler; what reaches the API here is not one. */
     ATTACH("GET", "/v1/sessions/{ref}/attach", "steal", "readOnly", "cursor", "stderrCursor");
 

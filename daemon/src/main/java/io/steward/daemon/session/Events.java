@@ -78,27 +78,75 @@ public final class Events {
     }
     private final CopyOnWriteArrayList<Subscription> subscribers = new CopyOnWriteArrayList<>();
     private final ArrayDeque<Published> history = new ArrayDeque<>();
+    /** Observed events (process, file, network) are kept apart: a busy tree must not push a session's life out of the replay. */
+    private final ArrayDeque<Published> observedHistory = new ArrayDeque<>();
+
+    /**
+     * Which events a subscriber wants.
+     *
+     * @param categories the categories wanted, or null for all
+     * @param session the id of the one session whose events are wanted, or null for all
+     */
+    public record Filter(java.util.Set<String> categories, String session) {
+        public static final Filter ALL = new Filter(null, null);
+
+        boolean accepts(Event e) {
+            if (categories != null && !categories.contains(e.category())) {
+                return false;
+            }
+            return session == null || session.equals(sessionOf(e));
+        }
+
+        private static String sessionOf(Event e) {
+            return switch (e) {
+                case io.steward.api.SessionEvent s -> s.session();
+                case io.steward.api.ObservedEvent o -> o.session();
+                default -> e.toJson().get("session") instanceof String id ? id : null;
+            };
+        }
+    }
 
     public void publish(Draft draft) {
         synchronized (history) {
             Published e = new Published(draft.event(seq.incrementAndGet(), Instant.now()));
-            history.addLast(e);
-            if (history.size() > HISTORY) {
-                history.removeFirst();
+            ArrayDeque<Published> kept = e.event() instanceof io.steward.api.ObservedEvent ? observedHistory : history;
+            kept.addLast(e);
+            if (kept.size() > HISTORY) {
+                kept.removeFirst();
             }
             for (Subscription s : subscribers) {
-                s.offer(e);
+                if (s.filter.accepts(e.event())) {
+                    s.offer(e);
+                }
             }
         }
     }
 
-    /** A new subscriber; with {@code since} >= 0 it first gets the kept events numbered above it. */
+    /** A new subscriber to every event; with {@code since} >= 0 it first gets the kept events numbered above it. */
     public Subscription subscribe(long since) {
-        Subscription s = new Subscription();
+        return subscribe(since, Filter.ALL);
+    }
+
+    /** A new subscriber to the events {@code filter} accepts, the kept ones above {@code since} first. */
+    public Subscription subscribe(long since, Filter filter) {
+        Subscription s = new Subscription(filter);
         synchronized (history) {
             if (since >= 0) {
-                for (Published e : history) {
-                    if (e.seq() > since) {
+                java.util.Iterator<Published> a = history.iterator();
+                java.util.Iterator<Published> b = observedHistory.iterator();
+                Published x = a.hasNext() ? a.next() : null;
+                Published y = b.hasNext() ? b.next() : null;
+                // Both are in seq order: merge them.
+                while (x != null || y != null) {
+                    Published e;
+                    if (y == null || (x != null && x.seq() < y.seq())) {
+                        e = x;
+                        x = a.hasNext() ? a.next() : null;
+                    } else {
+                        e = y;
+                        y = b.hasNext() ? b.next() : null;
+                    }
+                    if (e.seq() > since && filter.accepts(e.event())) {
                         s.offer(e);
                     }
                 }
@@ -110,7 +158,12 @@ public final class Events {
 
     /** A subscriber's queue. Close it when the client goes. */
     public final class Subscription implements AutoCloseable {
+        private final Filter filter;
         private final BlockingQueue<Published> queue = new ArrayBlockingQueue<>(QUEUE);
+
+        private Subscription(Filter filter) {
+            this.filter = filter;
+        }
         private final AtomicLong dropped = new AtomicLong();
 
         private synchronized void offer(Published e) {

@@ -59,6 +59,7 @@ public record RunRequest(ProcessSpec spec, String name, String label, Duration m
         b.mergeStderr(body.effective(RunOptions.MERGE_STDERR));
         b.ringBytes(body.effective(RunOptions.RING_BYTES));
         b.overflow(body.effective(RunOptions.OVERFLOW));
+        b.observeProcesses(body.observes("process"));
         if (body.name() != null && SessionIds.isFullId(body.name())) {
             throw invalid("name: must not look like a session id");
         }

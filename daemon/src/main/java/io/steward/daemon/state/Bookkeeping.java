@@ -87,6 +87,18 @@ public final class Bookkeeping {
     }
 
     /**
+     * A member of a journaled group left its session ({@code setsid}): kept, so that a successor
+     * of a daemon that dies finds it although nothing in /proc ties it to the group any more.
+     */
+    public void escaped(ManagedProcess root, int pid, long startTicks) {
+        if (startTicks < 0) {
+            return; // gone before it could be identified: nothing to find later
+        }
+        deferred.write(DeferredWrites.Key.escapee(pid, startTicks), () -> journal.escaped(
+                new Journal.Pid(root.pid(), root.startTicks()), new Journal.Pid(pid, startTicks)));
+    }
+
+    /**
      * True when a released session's log files stay: it is a named app of the saved set. When the
      * saved set cannot be read they stay too: never delete what may be wanted.
      */

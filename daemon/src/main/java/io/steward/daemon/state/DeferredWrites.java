@@ -33,6 +33,11 @@ public final class DeferredWrites {
         static Key group(int pid, long startTicks) {
             return new Key("group", pid + ":" + startTicks, "row");
         }
+
+        /** A journal row: a member that left its group's session. */
+        static Key escapee(int pid, long startTicks) {
+            return new Key("escapee", pid + ":" + startTicks, "row");
+        }
     }
 
     private final Sqlite db;

@@ -57,6 +57,10 @@ public final class Journal implements AutoCloseable {
                     + " pid INTEGER NOT NULL, start_ticks INTEGER NOT NULL, originator TEXT NOT NULL,"
                     + " audit_tag TEXT NOT NULL, argv0 TEXT NOT NULL, started_at INTEGER NOT NULL,"
                     + " PRIMARY KEY (pid, start_ticks))");
+            // Members that left their root's session: nothing else lets a successor find them.
+            db.exec("CREATE TABLE IF NOT EXISTS escapee ("
+                    + " root_pid INTEGER NOT NULL, root_start INTEGER NOT NULL,"
+                    + " pid INTEGER NOT NULL, start_ticks INTEGER NOT NULL, PRIMARY KEY (pid, start_ticks))");
             return db;
         } catch (RuntimeException e) {
             if (db != null) {
@@ -92,6 +96,33 @@ public final class Journal implements AutoCloseable {
             st.bind(1, pid).bind(2, startTicks);
             st.executeUpdate();
         }
+        try (SqliteStatement st = db.prepare("DELETE FROM escapee WHERE root_pid = ? AND root_start = ?")) {
+            st.bind(1, pid).bind(2, startTicks);
+            st.executeUpdate();
+        }
+    }
+
+    /** A process, identified by pid and start time. */
+    public record Pid(int pid, long startTicks) {}
+
+    /** Keeps a member of the group rooted at {@code root} that left the root's session. */
+    public void escaped(Pid root, Pid member) {
+        try (SqliteStatement st = db.prepare("INSERT OR REPLACE INTO escapee VALUES (?, ?, ?, ?)")) {
+            st.bind(1, root.pid()).bind(2, root.startTicks()).bind(3, member.pid()).bind(4, member.startTicks());
+            st.executeUpdate();
+        }
+    }
+
+    /** The members of the group rooted at {@code root} known to have left its session. */
+    public List<Pid> escapees(Pid root) {
+        List<Pid> out = new ArrayList<>();
+        try (SqliteStatement st = db.prepare("SELECT pid, start_ticks FROM escapee WHERE root_pid = ? AND root_start = ?")) {
+            st.bind(1, root.pid()).bind(2, root.startTicks());
+            while (st.step()) {
+                out.add(new Pid((int) st.getLong(0), st.getLong(1)));
+            }
+        }
+        return out;
     }
 
     public List<Entry> entries() {

@@ -34,6 +34,7 @@ public final class Sessions {
     public static final int MAX_STDIN_BYTES = 1024 * 1024;
 
     private final ProcessRuntime runtime;
+    private final ObservedProcesses activity;
     private final SessionRegistry registry;
     private final Events events;
     private final AuditLog audit;
@@ -60,10 +61,25 @@ public final class Sessions {
         this.book = new Bookkeeping(journal);
         this.supervisor = new Supervisor(runtime, journal, events, heartbeats, this::watchExit);
         this.steps = new StepListener(events, heartbeats.counters(), supervisor, registry, book);
+        this.activity = new ObservedProcesses(events);
         registry.onRemove(s -> {
             releaseLog(s);
             heartbeats.release(s);
+            activity.forget(s.auditTag());
         });
+        runtime.onProcessActivity(activity);
+        // A journal write is no work for the I/O loop, where a setsid is heard.
+        runtime.onEscape((root, pid, start) -> Thread.ofVirtual().start(() -> book.escaped(root, pid, start)));
+    }
+
+    /** What observed sessions' processes do, published; how many could not be told to a session yet. */
+    public ObservedProcesses activity() {
+        return activity;
+    }
+
+    /** The runtime the sessions' processes run in. */
+    public ProcessRuntime runtime() {
+        return runtime;
     }
 
     public SessionRegistry registry() {
@@ -114,12 +130,16 @@ public final class Sessions {
             SessionSocket beats = null;
             SessionSocket notify = null;
             ManagedProcess p;
+            if (request.options().observes("process")) {
+                activity.expect(tag);
+            }
             try {
                 beats = heartbeats.open(SessionSocket.Kind.BEATS, tag);
                 notify = request.needsNotifySocket() ? heartbeats.open(SessionSocket.Kind.NOTIFY, tag) : null;
                 p = runtime.spawn(sessionSpec(request, tag, beats, notify));
             } catch (RuntimeException e) {
                 heartbeats.discard(beats, notify);
+                activity.forget(tag);
                 audit.record(caller, "run", null, e instanceof StewardException se ? se.code().wire() : "internal");
                 throw e;
             }
@@ -128,10 +148,12 @@ public final class Sessions {
             } catch (StewardException e) {
                 Supervisor.abandon(p); // nothing may run that the journal does not know of
                 heartbeats.discard(beats, notify);
+                activity.forget(tag);
                 audit.record(caller, "run", null, e.code().wire());
                 throw e;
             }
             s = new Session(id, registry.ids().key(id), tag, request, p, request.vitals(), steps);
+            activity.registered(tag, s);
             // An exited session of the same name is released first, so its log files are gone (or,
             // for a saved app, kept to be rotated) before this one's writers open them.
             registry.add(s);

@@ -1,0 +1,41 @@
+package io.steward.api;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The answer of {@code GET /v1/sessions/{id}/tree}: the live processes of a session's tree, the root
+ * first, then each member after its parent (depth first, by pid). A member whose parent is gone or
+ * outside the tree (re-parented after it left) follows the root at depth 1 and is marked
+ * {@code escaped} when it also left the root's session.
+ */
+public record ProcessTreeInfo(String session, String name, List<Node> processes) {
+
+    /**
+     * @param depth 0 for the root, 1 for its children, …
+     * @param escaped it left the root's session ({@code setsid}); it is the tree's all the same
+     */
+    public record Node(long pid, long ppid, int depth, String comm, List<String> argv, long cpuMs, long rssBytes,
+            boolean escaped) {
+        Map<String, Object> toJson() {
+            return Json.object("pid", pid, "ppid", ppid, "depth", depth, "comm", comm, "argv", argv, "cpuMs", cpuMs,
+                    "rssBytes", rssBytes, "escaped", escaped);
+        }
+
+        static Node fromJson(JsonFields f) {
+            return new Node(f.longValue("pid"), f.longValue("ppid"), (int) f.longValue("depth"), f.text("comm"),
+                    f.texts("argv"), f.longValue("cpuMs"), f.longValue("rssBytes"), f.flag("escaped"));
+        }
+    }
+
+    public static ProcessTreeInfo fromJson(Map<String, Object> json) {
+        JsonFields f = new JsonFields(json);
+        return new ProcessTreeInfo(f.text("session"), f.text("name"),
+                f.objects("processes").stream().map(Node::fromJson).toList());
+    }
+
+    public Map<String, Object> toJson() {
+        return Json.object("session", session, "name", name, "processes",
+                processes.stream().map(Node::toJson).toList());
+    }
+}

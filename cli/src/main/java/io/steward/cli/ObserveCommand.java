@@ -1,0 +1,69 @@
+package io.steward.cli;
+
+import io.steward.api.Event;
+import io.steward.api.Json;
+import io.steward.api.ObservedEvent;
+import io.steward.client.EventQuery;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code steward observe ID}: what a session run with {@code --observe} did, a line an event
+ * ({@code 12:00:01.123 exec 4242 /bin/true}), or JSON lines.
+ */
+@Command(name = "observe", description = "Show what a session run with --observe did: its processes, files and network.")
+final class ObserveCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
+            .withZone(ZoneId.systemDefault());
+
+    @Parameters(paramLabel = "SESSION", description = "Id, unique id prefix (6+ characters) or name.")
+    String ref;
+
+    @Option(names = "--category", paramLabel = "C", split = ",",
+            description = "process, file or network (several: comma-separated or repeated); all three unless given.")
+    List<String> categories = new ArrayList<>();
+
+    @Option(names = {"-f", "--follow"}, description = "Keep printing new events until interrupted.")
+    boolean follow;
+
+    @Option(names = "--since", paramLabel = "SEQ", defaultValue = "0",
+            description = "Replay events after this sequence number (default ${DEFAULT-VALUE}: all kept).")
+    long since;
+
+    @Option(names = "--json", description = "JSON lines, as events prints them.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        var client = Clients.existing();
+        List<String> wanted = categories.isEmpty() ? List.of("process", "file", "network") : categories;
+        long last = follow ? -1 : client.daemon().health().lastEventSeq();
+        if (!follow && last <= since) {
+            return 0;
+        }
+        client.sessions().events(ref, new EventQuery(since, last, wanted), e -> {
+            System.out.println(json ? Json.write(e.toJson()) : line(e));
+            System.out.flush();
+            return true;
+        });
+        return 0;
+    }
+
+    static String line(Event e) {
+        String at = TIME.format(e.at()) + " ";
+        return switch (e) {
+            case ObservedEvent.Forked f -> at + "forked " + f.pid() + " from " + f.ppid();
+            case ObservedEvent.Exec x -> at + "exec   " + x.pid() + " "
+                    + (x.argv().isEmpty() ? "[" + (x.comm() != null ? x.comm() : "?") + "]" : String.join(" ", x.argv()));
+            case ObservedEvent.ProcessExited x -> at + "exited " + x.pid() + " "
+                    + (x.signal() != null ? "signal " + x.signal() : "code " + x.exitCode());
+            default -> at + e.type() + " " + Json.write(e.toJson());
+        };
+    }
+}
