@@ -194,10 +194,10 @@ class FanotifyTest {
         assertTrue(output.endsWith("fanotify_mark(/tmp) EPERM") || output.endsWith("fanotify_init EPERM"), output);
     }
 
-    /** This module's class directories: the child needs nothing else, and nobody may not read the dependency cache. */
+    /** This build's own class directories and jars: the child needs nothing else, and nobody may not read the dependency cache. */
     private static String ownClasses() {
         return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .filter(e -> e.endsWith("classes"))
+                .filter(e -> e.endsWith("classes") || java.nio.file.Path.of(e).getParent().endsWith("target"))
                 .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 }
