@@ -56,6 +56,11 @@ public final class FileWatch implements AutoCloseable {
         return fanotify.markFilesystem(dir);
     }
 
+    /** As {@link #watch(Path)} for the events of {@code mask}: lets tests take the path of kernels before 5.17. */
+    boolean watch(Path dir, long mask) {
+        return fanotify.markFilesystem(dir, mask);
+    }
+
     /** Readable when events wait. */
     public int fd() {
         return fanotify.fd();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.steward.core.Capabilities.Support;
 import io.steward.core.FileActivity.Kind;
+import io.steward.sys.Fanotify;
 import io.steward.sys.Libc;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,25 @@ class FileWatchTest {
             assertEquals(0, watch.overflows());
         } finally {
             Files.deleteIfExists(pidFile);
+        }
+    }
+
+    @Test
+    void withoutRenameEventsAMoveIsPairedFromItsTwoHalves(@TempDir Path tmp) throws Exception {
+        Path dir = realTemp(tmp);
+        Path away = Files.createDirectory(dir.resolve("away"));
+        try (FileWatch watch = FileWatch.open()) {
+            // The mask a kernel before 5.17 is left with: moved-from and moved-to, no FAN_RENAME.
+            watch.watch(dir, (Fanotify.ACTIVITY & ~Fanotify.RENAME) | Fanotify.MOVED_FROM | Fanotify.MOVED_TO);
+            Process sh = new ProcessBuilder("sh", "-c", "echo x > a; exec mv a away/b").directory(dir.toFile()).start();
+            assertTrue(sh.waitFor(30, TimeUnit.SECONDS));
+            Under under = new Under(dir);
+            String b = away + "/b";
+            under.drainUntil(watch, x -> x.kind() == Kind.MOVED && b.equals(x.toPath()));
+            List<FileActivity> moves = under.seen.stream().filter(x -> x.kind() == Kind.MOVED).toList();
+            assertEquals(1, moves.size(), moves.toString());
+            assertEquals(dir + "/a", moves.get(0).path());
+            assertEquals((int) sh.pid(), moves.get(0).pid(), "exec keeps the pid");
         }
     }
 

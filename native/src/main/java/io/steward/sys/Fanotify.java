@@ -5,6 +5,8 @@ import static io.steward.sys.Native.LONG;
 import static io.steward.sys.Native.PTR;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -89,7 +91,6 @@ public final class Fanotify implements AutoCloseable {
     private final Map<Long, Integer> mountFdByFsid = new HashMap<>();
     private final DirectoryPaths directories = new DirectoryPaths();
     private final FanotifyDecoder.Event scratch = new FanotifyDecoder.Event();
-    private long markMask = ACTIVITY;
 
     private Fanotify(int fd) {
         this.fd = fd;
@@ -122,13 +123,13 @@ public final class Fanotify implements AutoCloseable {
      *
      * @return true when this call added the mark
      */
-    public synchronized boolean markFilesystem(Path path) {
-        long dev;
-        try {
-            dev = ((Number) Files.getAttribute(path, "unix:dev")).longValue();
-        } catch (IOException e) {
-            throw new NativeException("stat(" + path + ")", Errno.ENOENT);
-        }
+    public boolean markFilesystem(Path path) {
+        return markFilesystem(path, ACTIVITY);
+    }
+
+    /** As {@link #markFilesystem(Path)} for the events of {@code mask}. */
+    public synchronized boolean markFilesystem(Path path, long mask) {
+        long dev = device(path);
         if (markedDevices.containsKey(dev)) {
             return false;
         }
@@ -136,10 +137,9 @@ public final class Fanotify implements AutoCloseable {
         int dirFd = Libc.check("open(" + path + ")",
                 Libc.open(path.toString(), Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0));
         try {
-            int r = mark(path, markMask);
-            if (r == -Errno.EINVAL && (markMask & RENAME) != 0) {
-                markMask = (markMask & ~RENAME) | MOVED_FROM | MOVED_TO;
-                r = mark(path, markMask);
+            int r = mark(path, mask);
+            if (r == -Errno.EINVAL && (mask & RENAME) != 0) {
+                r = mark(path, (mask & ~RENAME) | MOVED_FROM | MOVED_TO);
             }
             Libc.check("fanotify_mark(" + path + ")", r);
             mountFdByFsid.put(fsid(dirFd, path), dirFd);
@@ -148,6 +148,18 @@ public final class Fanotify implements AutoCloseable {
         } catch (RuntimeException e) {
             Libc.close(dirFd);
             throw e;
+        }
+    }
+
+    private static long device(Path path) {
+        try {
+            return ((Number) Files.getAttribute(path, "unix:dev")).longValue();
+        } catch (NoSuchFileException e) {
+            throw new NativeException("stat(" + path + ")", Errno.ENOENT);
+        } catch (AccessDeniedException e) {
+            throw new NativeException("stat(" + path + ")", Errno.EACCES);
+        } catch (IOException e) {
+            throw new NativeException("stat(" + path + ")", Errno.EIO);
         }
     }
 
