@@ -14,9 +14,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -57,7 +55,6 @@ public final class Fanotify implements AutoCloseable {
     private static final long STATFS_SIZE = 120;
     private static final long STATFS_FSID = 56;
     private static final long READ_BUFFER = 64 * 1024;
-    private static final int DIRECTORY_CACHE = 512;
 
     private static final MethodHandle INIT = Native.errnoCall("fanotify_init", FunctionDescriptor.of(INT, INT, INT));
     private static final MethodHandle MARK =
@@ -118,7 +115,7 @@ public final class Fanotify implements AutoCloseable {
 
     /**
      * Marks the whole filesystem holding {@code path} for {@link #ACTIVITY}. Marking a filesystem
-     * already marked (same {@code st_dev}) does nothing. On kernels older than 5.17, which lack
+     * already marked (same {@code st_dev}) does nothing, whatever the mask. On kernels older than 5.17, which lack
      * {@link #RENAME}, renames arrive as {@link #MOVED_FROM} and {@link #MOVED_TO} events.
      *
      * @return true when this call added the mark
@@ -301,64 +298,5 @@ public final class Fanotify implements AutoCloseable {
         mountFdByFsid.clear();
         Libc.close(fd);
         arena.close();
-    }
-
-    /**
-     * Directory paths by handle, the most recent first: a burst in one directory compares bytes
-     * with the last one and allocates nothing. Renaming or removing any directory clears it, since
-     * every path below the directory changes with it.
-     */
-    private static final class DirectoryPaths {
-        private final Map<Key, String> byHandle = new LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, String> eldest) {
-                return size() > DIRECTORY_CACHE;
-            }
-        };
-        private byte[] lastKey = new byte[0];
-        private MemorySegment lastKeySegment = MemorySegment.ofArray(lastKey);
-        private String lastPath;
-
-        String get(MemorySegment key) {
-            if (lastPath != null && key.byteSize() == lastKey.length
-                    && MemorySegment.mismatch(lastKeySegment, 0, lastKey.length, key, 0, key.byteSize()) == -1) {
-                return lastPath;
-            }
-            byte[] bytes = key.toArray(ValueLayout.JAVA_BYTE);
-            String path = byHandle.get(new Key(bytes));
-            if (path != null) {
-                remember(bytes, path);
-            }
-            return path;
-        }
-
-        void put(MemorySegment key, String path) {
-            byte[] bytes = key.toArray(ValueLayout.JAVA_BYTE);
-            byHandle.put(new Key(bytes), path);
-            remember(bytes, path);
-        }
-
-        private void remember(byte[] key, String path) {
-            lastKey = key;
-            lastKeySegment = MemorySegment.ofArray(key);
-            lastPath = path;
-        }
-
-        void clear() {
-            byHandle.clear();
-            lastPath = null;
-        }
-    }
-
-    private record Key(byte[] bytes) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(bytes, k.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
-        }
     }
 }
