@@ -105,6 +105,9 @@ public final class FileWatch implements AutoCloseable {
 
         @Override
         public void event(long mask, int pid, String path, String newPath) {
+            if (path == null && newPath == null) {
+                return; // no directory record: nothing to name (not asked for, but not to be printed as "null")
+            }
             boolean dir = (mask & Fanotify.ONDIR) != 0;
             // A merged event lists what happened in this order: an entry is created before it is opened.
             if ((mask & Fanotify.CREATE) != 0) {
