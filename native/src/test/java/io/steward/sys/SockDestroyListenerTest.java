@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
@@ -88,6 +90,34 @@ class SockDestroyListenerTest {
             assertTrue(receiver.bytesReceived() >= FIVE_MB && receiver.bytesReceived() <= FIVE_MB + 2,
                     "received " + receiver.bytesReceived());
             assertEquals(0, l.losses());
+        }
+    }
+
+    @Test
+    void aThousandSocketsClosedInABurstAreAllHeardWithNoLoss() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        Set<Integer> clientPorts = new HashSet<>();
+        Set<Integer> heard = new HashSet<>();
+        try (SockDestroyListener l = SockDestroyListener.open(); ServerSocket server = new ServerSocket(0, 512, lo)) {
+            int port = server.getLocalPort();
+            for (int i = 0; i < 500; i++) {
+                try (Socket c = new Socket(lo, port); Socket a = server.accept()) {
+                    clientPorts.add(c.getLocalPort());
+                }
+            }
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (heard.size() < 2 * clientPorts.size() && System.nanoTime() < deadline) {
+                Libc.poll(l.fd(), Libc.POLLIN, 100);
+                l.drain(s -> {
+                    if (s.remotePort() == port && clientPorts.contains(s.localPort())) {
+                        heard.add(s.localPort());
+                    } else if (s.localPort() == port && clientPorts.contains(s.remotePort())) {
+                        heard.add(-s.remotePort());
+                    }
+                });
+            }
+            assertEquals(0, l.losses(), "no ENOBUFS at this rate");
+            assertEquals(2 * clientPorts.size(), heard.size(), "both ends of every connection");
         }
     }
 
