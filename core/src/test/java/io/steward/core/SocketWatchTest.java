@@ -19,6 +19,8 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SocketWatchTest {
     private static final int FIVE_MB = 5 * 1024 * 1024;
@@ -80,10 +82,12 @@ class SocketWatchTest {
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 
-    @Test
-    void aDownloadFromAWatchedHttpServerClosesWithItsByteCountsByItsListenersPort() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "::"})
+    void aDownloadFromAWatchedHttpServerClosesWithItsByteCountsByItsListenersPort(String bind) throws Exception {
+        // "::" is a dual-stack wildcard listener: the IPv4 connection is accepted as ::ffff:127.0.0.1.
         Files.write(dir.resolve("five"), new byte[FIVE_MB]);
-        Process server = start("python3", "-m", "http.server", "0", "--bind", "127.0.0.1");
+        Process server = start("python3", "-m", "http.server", "0", "--bind", bind);
         watch.watch("web", () -> Set.of((int) server.pid()));
         List<SocketWatch.Opened> opened = refreshUntil(watch,
                 o -> o.kind() == SocketWatch.Kind.LISTENING && o.socket().protocol().equals("tcp"), new ArrayList<>());

@@ -66,6 +66,11 @@ public final class SockDestroyListener implements AutoCloseable {
 
     /** Joins the given {@code SKNLGRP_*_DESTROY} groups. */
     public static SockDestroyListener open(int... groups) {
+        return withReceiveBuffer(RECEIVE_BUFFER, groups);
+    }
+
+    /** As {@link #open(int...)} with a receive buffer of {@code receiveBuffer} bytes asked for. */
+    static SockDestroyListener withReceiveBuffer(int receiveBuffer, int... groups) {
         int mask = 0;
         for (int g : groups) {
             if (g < SKNLGRP_INET_TCP_DESTROY || g > SKNLGRP_INET6_UDP_DESTROY) {
@@ -75,7 +80,7 @@ public final class SockDestroyListener implements AutoCloseable {
         }
         int fd = socket();
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment size = a.allocateFrom(ValueLayout.JAVA_INT, RECEIVE_BUFFER);
+            MemorySegment size = a.allocateFrom(ValueLayout.JAVA_INT, receiveBuffer);
             // A smaller buffer than asked for only makes losses likelier, and they are counted.
             setsockopt(fd, SOL_SOCKET, SO_RCVBUF, size);
             MemorySegment addr = a.allocate(SOCKADDR_NL_SIZE, 4);

@@ -122,6 +122,29 @@ class SockDestroyListenerTest {
     }
 
     @Test
+    void broadcastsDroppedByAFullBufferAreCountedAsLosses() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        // The kernel's smallest receive buffer holds a handful of broadcasts; nobody drains meanwhile.
+        try (SockDestroyListener l = SockDestroyListener.withReceiveBuffer(1, SockDestroyListener.SKNLGRP_INET_TCP_DESTROY,
+                SockDestroyListener.SKNLGRP_INET6_TCP_DESTROY); ServerSocket server = new ServerSocket(0, 512, lo)) {
+            int port = server.getLocalPort();
+            for (int i = 0; i < 200; i++) {
+                try (Socket c = new Socket(lo, port); Socket a = server.accept()) {
+                    assertTrue(a.isConnected());
+                }
+            }
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            int heard = 0;
+            while (l.losses() == 0 && System.nanoTime() < deadline) {
+                Libc.poll(l.fd(), Libc.POLLIN, 100);
+                heard += l.drain(s -> {});
+            }
+            assertTrue(l.losses() > 0, "ENOBUFS counted; heard " + heard);
+            assertTrue(heard < 400, "some of the 400 broadcasts were dropped, heard " + heard);
+        }
+    }
+
+    @Test
     void aClosedUdpSocketIsBroadcastWithoutCounters() throws Exception {
         List<InetSocket> seen = new ArrayList<>();
         try (SockDestroyListener l = SockDestroyListener.open()) {
