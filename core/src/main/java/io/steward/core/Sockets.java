@@ -1,16 +1,15 @@
 package io.steward.core;
 
 import io.steward.sys.InetSocket;
+import io.steward.sys.ProcFds;
 import io.steward.sys.SockDiag;
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * The host's TCP and UDP sockets from one {@code NETLINK_SOCK_DIAG} dump, and which process holds
@@ -32,7 +31,63 @@ public final class Sockets {
     public record Socket(String protocol, String family, String state, String local, String remote, long inode,
             int uid, Long bytesIn, Long bytesOut) {}
 
+    /** A socket and the process holding it. */
+    public record Held(int pid, Socket socket) {}
+
     private Sockets() {}
+
+    /**
+     * One dump of the host's sockets matched to each group of pids (a session's tree): for each
+     * group, in the given order, the sockets its processes hold. Only those are named, so the cost
+     * of a host with many sockets is the dump and the groups' descriptors, not formatting.
+     */
+    public static List<List<Held>> held(List<? extends Collection<Integer>> groups) {
+        // The dump and the descriptor walk are both kernel work of about equal cost (a few
+        // microseconds a socket): done side by side, a thousand connections answer in half the time.
+        FutureTask<List<InetSocket>> dump = new FutureTask<>(SockDiag::dump);
+        Thread.ofVirtual().name("sock-diag-dump").start(dump);
+        List<Map<Long, Integer>> ownersByGroup = new ArrayList<>(groups.size());
+        for (Collection<Integer> pids : groups) {
+            ownersByGroup.add(owners(pids));
+        }
+        List<InetSocket> raw = join(dump);
+        List<List<Held>> out = new ArrayList<>(groups.size());
+        for (Map<Long, Integer> owners : ownersByGroup) {
+            List<Held> mine = new ArrayList<>(owners.size());
+            if (!owners.isEmpty()) {
+                for (InetSocket s : raw) {
+                    Integer pid = s.inode() == 0 ? null : owners.get(s.inode());
+                    if (pid != null) {
+                        mine.add(new Held(pid, of(s)));
+                    }
+                }
+            }
+            out.add(mine);
+        }
+        return out;
+    }
+
+    private static List<InetSocket> join(FutureTask<List<InetSocket>> dump) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return dump.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
 
     /** Every TCP and UDP socket of the host, IPv4 and IPv6, in every state. */
     public static List<Socket> dump() {
@@ -119,34 +174,10 @@ public final class Sockets {
     public static Map<Long, Integer> owners(Collection<Integer> pids) {
         Map<Long, Integer> out = new HashMap<>();
         for (int pid : pids) {
-            try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Integer.toString(pid), "fd"))) {
-                for (Path fd : fds) {
-                    long inode = socketInode(fd);
-                    if (inode > 0) {
-                        out.putIfAbsent(inode, pid);
-                    }
-                }
-            } catch (IOException | SecurityException e) {
-                // Gone or not ours to read: it holds nothing we can show.
+            for (long inode : ProcFds.socketInodes(pid)) {
+                out.putIfAbsent(inode, pid);
             }
         }
         return out;
-    }
-
-    private static long socketInode(Path fd) {
-        String target;
-        try {
-            target = Files.readSymbolicLink(fd).toString();
-        } catch (IOException e) {
-            return -1;
-        }
-        if (!target.startsWith("socket:[") || !target.endsWith("]")) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(target, 8, target.length() - 1, 10);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }

@@ -30,6 +30,7 @@ public final class Errno {
     public static final int ELOOP = 40;
     public static final int ENOTSOCK = 88;
     public static final int EADDRINUSE = 98;
+    public static final int ENOBUFS = 105;
     public static final int ECONNREFUSED = 111;
 
     private static final String[] NAMES = new String[134];
@@ -41,7 +42,7 @@ public final class Errno {
             "14", "EFAULT", "16", "EBUSY", "17", "EEXIST", "19", "ENODEV", "20", "ENOTDIR", "21", "EISDIR",
             "22", "EINVAL", "23", "ENFILE", "24", "EMFILE", "25", "ENOTTY", "26", "ETXTBSY", "27", "EFBIG",
             "28", "ENOSPC", "30", "EROFS", "32", "EPIPE", "36", "ENAMETOOLONG", "38", "ENOSYS", "40", "ELOOP",
-            "88", "ENOTSOCK", "95", "EOPNOTSUPP", "98", "EADDRINUSE", "104", "ECONNRESET",
+            "88", "ENOTSOCK", "95", "EOPNOTSUPP", "98", "EADDRINUSE", "104", "ECONNRESET", "105", "ENOBUFS",
             "110", "ETIMEDOUT", "111", "ECONNREFUSED",
         };
         for (int i = 0; i < pairs.length; i += 2) {

@@ -17,6 +17,8 @@ public final class SockDiagDecoder {
     static final int NLMSG_ERROR = 2;
     static final int NLMSG_DONE = 3;
     static final int INET_DIAG_INFO = 2;
+    /** Carried by destroy broadcasts, which (unlike a dump) mix protocols on one socket. */
+    static final int INET_DIAG_PROTOCOL = 10;
 
     static final StructLayout NLMSGHDR = MemoryLayout.structLayout(
             ValueLayout.JAVA_INT.withName("len"), ValueLayout.JAVA_SHORT.withName("type"),
@@ -43,6 +45,7 @@ public final class SockDiagDecoder {
     static final long ID_OFFSET = INET_DIAG_MSG.byteOffset(MemoryLayout.PathElement.groupElement("id"));
     static final long UID_OFFSET = INET_DIAG_MSG.byteOffset(MemoryLayout.PathElement.groupElement("uid"));
     static final long INODE_OFFSET = INET_DIAG_MSG.byteOffset(MemoryLayout.PathElement.groupElement("inode"));
+    static final long COOKIE_OFFSET = SOCKID.byteOffset(MemoryLayout.PathElement.groupElement("cookie"));
     /** Offsets of {@code bytes_acked} and {@code bytes_received} in {@code struct tcp_info} (since Linux 4.1/4.2). */
     static final long TCPI_BYTES_ACKED = 120;
     static final long TCPI_BYTES_RECEIVED = 128;
@@ -59,7 +62,8 @@ public final class SockDiagDecoder {
     /**
      * Adds the sockets in {@code buf} (one {@code recv}) to {@code out}.
      *
-     * @param protocol the protocol the dump asked for: {@code inet_diag_msg} does not carry it
+     * @param protocol the protocol the dump asked for: {@code inet_diag_msg} does not carry it (an
+     *     {@code INET_DIAG_PROTOCOL} attribute, as destroy broadcasts have, takes precedence)
      * @return true once {@code NLMSG_DONE} was read
      * @throws NativeException for an {@code NLMSG_ERROR}, with the kernel's errno
      */
@@ -104,6 +108,9 @@ public final class SockDiagDecoder {
         int dport = Short.toUnsignedInt(id.get(PORT, 2));
         int uid = msg.get(ValueLayout.JAVA_INT_UNALIGNED, UID_OFFSET);
         long inode = Integer.toUnsignedLong(msg.get(ValueLayout.JAVA_INT_UNALIGNED, INODE_OFFSET));
+        // Two 32-bit halves in host order, low half first, as sock_diag_save_cookie writes them.
+        long cookie = Integer.toUnsignedLong(id.get(ValueLayout.JAVA_INT_UNALIGNED, COOKIE_OFFSET))
+                | Integer.toUnsignedLong(id.get(ValueLayout.JAVA_INT_UNALIGNED, COOKIE_OFFSET + 4)) << 32;
         long acked = -1;
         long received = -1;
         long off = align(INET_DIAG_MSG.byteSize());
@@ -116,9 +123,11 @@ public final class SockDiagDecoder {
             if (type == INET_DIAG_INFO && len - RTATTR_SIZE >= TCPI_BYTES_RECEIVED + 8) {
                 acked = msg.get(U64, off + RTATTR_SIZE + TCPI_BYTES_ACKED);
                 received = msg.get(U64, off + RTATTR_SIZE + TCPI_BYTES_RECEIVED);
+            } else if (type == INET_DIAG_PROTOCOL && len > RTATTR_SIZE) {
+                protocol = Byte.toUnsignedInt(msg.get(ValueLayout.JAVA_BYTE, off + RTATTR_SIZE));
             }
             off += align(len);
         }
-        return new InetSocket(family, protocol, state, src, sport, dst, dport, uid, inode, acked, received);
+        return new InetSocket(family, protocol, state, src, sport, dst, dport, uid, inode, cookie, acked, received);
     }
 }

@@ -117,6 +117,23 @@ class SockDiagTest {
     }
 
     @Test
+    void aBroadcastNamesItsProtocolAndCookie() {
+        Builder b = new Builder();
+        long m = b.message(20);
+        long msg = b.diagMsg(SockDiag.AF_INET6, 7, new byte[16], 5353, new byte[16], 0, 0, 0);
+        long cookie = msg + SockDiagDecoder.ID_OFFSET + SockDiagDecoder.COOKIE_OFFSET;
+        b.buf.set(ValueLayout.JAVA_INT, cookie, 0x89abcdef);
+        b.buf.set(ValueLayout.JAVA_INT, cookie + 4, 0x1234567);
+        long proto = b.attr(SockDiagDecoder.INET_DIAG_PROTOCOL, 1);
+        b.buf.set(ValueLayout.JAVA_BYTE, proto, (byte) SockDiag.IPPROTO_UDP);
+        b.end(m);
+        List<InetSocket> out = new ArrayList<>();
+        SockDiagDecoder.decode(b.bytes(), SockDiag.IPPROTO_TCP, out);
+        assertEquals(SockDiag.IPPROTO_UDP, out.getFirst().protocol(), "the attribute wins over the caller's guess");
+        assertEquals(0x0123456789abcdefL, out.getFirst().cookie(), "low half first, unsigned");
+    }
+
+    @Test
     void aBufferWithoutDoneAsksForMore() {
         Builder b = new Builder();
         long m = b.message(20);

@@ -11,7 +11,6 @@ import io.steward.core.Sockets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The TCP and UDP sockets held by sessions' trees: one sock_diag dump for the host, then each live
@@ -30,8 +29,8 @@ public final class SessionPorts {
         if (network.support() == Capabilities.Support.UNAVAILABLE) {
             throw new StewardException(ErrorCode.UNSUPPORTED, "ports: " + network.reason());
         }
-        List<Sockets.Socket> host = Sockets.dump();
-        List<PortInfo> out = new ArrayList<>();
+        List<Session> live = new ArrayList<>(sessions.size());
+        List<List<Integer>> trees = new ArrayList<>(sessions.size());
         for (Session s : sessions) {
             if (!s.live()) {
                 continue;
@@ -42,14 +41,18 @@ public final class SessionPorts {
             for (ProcStat d : p.descendants()) {
                 pids.add(d.pid());
             }
-            Map<Long, Integer> owners = Sockets.owners(pids);
-            List<PortInfo> mine = new ArrayList<>();
-            for (Sockets.Socket k : host) {
-                Integer pid = owners.get(k.inode());
-                if (pid != null) {
-                    mine.add(new PortInfo(s.id(), s.name(), pid, k.protocol(), k.family(), k.state(), k.local(),
-                            k.remote(), k.inode(), Integer.toUnsignedLong(k.uid()), k.bytesIn(), k.bytesOut()));
-                }
+            live.add(s);
+            trees.add(pids);
+        }
+        List<List<Sockets.Held>> held = Sockets.held(trees);
+        List<PortInfo> out = new ArrayList<>();
+        for (int i = 0; i < live.size(); i++) {
+            Session s = live.get(i);
+            List<PortInfo> mine = new ArrayList<>(held.get(i).size());
+            for (Sockets.Held h : held.get(i)) {
+                Sockets.Socket k = h.socket();
+                mine.add(new PortInfo(s.id(), s.name(), h.pid(), k.protocol(), k.family(), k.state(), k.local(),
+                        k.remote(), k.inode(), Integer.toUnsignedLong(k.uid()), k.bytesIn(), k.bytesOut()));
             }
             mine.sort(ORDER);
             out.addAll(mine);
