@@ -89,6 +89,13 @@ final class EventJson {
             case "forked" -> new ObservedEvent.Forked(seq, at, session, name, f.longValue("pid"), f.longValue("ppid"));
             case "exec" -> new ObservedEvent.Exec(seq, at, session, name, f.longValue("pid"), f.texts("argv"),
                     f.text("comm"));
+            case "opened", "written", "created", "deleted", "moved" -> new ObservedEvent.File(seq, at, type, session,
+                    name, f.longValue("pid"), f.text("path"), f.text("toPath"));
+            case "listening", "connected", "closed" -> new ObservedEvent.Socket(seq, at, type, session, name,
+                    f.longValue("pid"), f.text("protocol"), f.text("family"), f.text("local"), f.text("remote"),
+                    f.number("bytesIn"), f.number("bytesOut"));
+            case "suppressed", "lost" -> new ObservedEvent.Missed(seq, at, type, f.text("category"), session, name,
+                    f.longValue("events"));
             case "process-exited" -> new ObservedEvent.ProcessExited(seq, at, session, name, f.longValue("pid"),
                     f.longValue("ppid"), f.integer("exitCode"), f.text("signal"));
             default -> other(seq, type, at, json);

@@ -76,4 +76,61 @@ public sealed interface ObservedEvent extends Event {
                     "exitCode", number(exitCode), "signal", signal);
         }
     }
+
+    /**
+     * A process of the tree touched a file.
+     *
+     * @param type {@code opened}, {@code written}, {@code created}, {@code deleted} or {@code moved}
+     * @param toPath a move's new path; null otherwise
+     */
+    record File(long seq, Instant at, String type, String session, String name, long pid, String path,
+            String toPath) implements ObservedEvent {
+        @Override
+        public String category() {
+            return "file";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = EventJson.write(this, "session", session, "name", name, "pid", pid, "path", path);
+            EventJson.putPresent(m, "toPath", toPath);
+            return m;
+        }
+    }
+
+    /**
+     * A socket of the tree: {@code listening}, {@code connected}, or {@code closed} with the final
+     * byte counts of a TCP connection (null for UDP).
+     *
+     * @param pid the process holding it (for a connection closed after its holder ended, the
+     *     holder of the listening socket it was accepted on)
+     */
+    record Socket(long seq, Instant at, String type, String session, String name, long pid, String protocol,
+            String family, String local, String remote, Long bytesIn, Long bytesOut) implements ObservedEvent {
+        @Override
+        public String category() {
+            return "network";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = EventJson.write(this, "session", session, "name", name, "pid", pid,
+                    "protocol", protocol, "family", family, "local", local, "remote", remote);
+            EventJson.putPresent(m, "bytesIn", bytesIn);
+            EventJson.putPresent(m, "bytesOut", bytesOut);
+            return m;
+        }
+    }
+
+    /**
+     * Events of a category were not published: {@code suppressed} by the session's rate limit
+     * (session set), or {@code lost} by the kernel (a queue overflow; session null).
+     */
+    record Missed(long seq, Instant at, String type, String category, String session, String name, long events)
+            implements ObservedEvent {
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "session", session, "name", name, "events", events);
+        }
+    }
 }

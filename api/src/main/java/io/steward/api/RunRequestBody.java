@@ -69,6 +69,11 @@ public record RunRequestBody(List<String> argv, String name, String label, Boole
         return v != null ? v : option.defaultValue();
     }
 
+    /** The categories it asked to observe, none when it asked for none. */
+    public List<String> effectiveObserve() {
+        return observe != null ? observe : List.of();
+    }
+
     /** Whether it asked to observe {@code category} ({@code process}, {@code file}, {@code network}). */
     public boolean observes(String category) {
         return observe != null && observe.contains(category);

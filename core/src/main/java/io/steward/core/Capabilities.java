@@ -32,12 +32,8 @@ public final class Capabilities {
 
     /** Probes this host; the process row is what {@code runtime} negotiated when it started. */
     public static List<Capability> probe(ProcessRuntime runtime) {
-        boolean root = isRoot();
         return List.of(lifecycle(), process(runtime.membershipStatus()),
-                new Capability("file", Support.UNAVAILABLE, "none",
-                        "needs fanotify (CAP_SYS_ADMIN" + (root ? ", held here" : ", not held here")
-                                + ") or eBPF; not wired yet"),
-                network());
+                FileWatch.probe(), network());
     }
 
     static Capability process(ProcessRuntime.MembershipStatus m) {
@@ -59,7 +55,9 @@ public final class Capabilities {
         static final Capability ROW = probeNetwork();
     }
 
-    static final String NETWORK_REASON = "listening ports and TCP connections with byte counts; no events yet";
+    static final String NETWORK_REASON = "listening ports and connections per session; run --observe network "
+            + "publishes listening, connected and closed (TCP's final byte counts from the destroy broadcasts); "
+            + "UDP without byte counts, Unix sockets not listed";
 
     private static Capability probeNetwork() {
         try {
@@ -83,13 +81,4 @@ public final class Capabilities {
                 "started and exited events from the runtime's own spawn and reap path; opt-in, free when off");
     }
 
-    private static boolean isRoot() {
-        try {
-            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
-                    .filter(l -> l.startsWith("Uid:"))
-                    .anyMatch(l -> l.split("\\s+")[2].equals("0"));
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
 }

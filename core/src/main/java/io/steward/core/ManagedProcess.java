@@ -386,7 +386,7 @@ public final class ManagedProcess {
                 outcome != null ? outcome : stop.judge(e.signal(), leftovers), Instant.now(),
                 e.userMicros() + e.systemMicros(), peakRssBytes, leftovers);
         streams.processExited();
-        runtime.membership().release(this);
+        runtime.released(this);
         runtime.exited(this, status);
         exit.complete(status);
     }

@@ -217,7 +217,7 @@ final class Membership implements AutoCloseable {
                     recent.record(ProcConnector.FORK, e.pid, e.parentTgid, 0, e.timestampNanos);
                 }
                 ManagedProcess p = owner.get(e.parentTgid);
-                if (p != null && join(p, e.pid) && p.spec().observeProcesses()) {
+                if (p != null && join(p, e.pid) && p.spec().observes(Observe.PROCESS)) {
                     tell(p, ProcessActivity.Kind.FORKED, e.pid, e.parentTgid, List.of(), null, null, null, e);
                 }
             }
@@ -235,7 +235,7 @@ final class Membership implements AutoCloseable {
                 if (p.pid() != e.pid) {
                     leave(e.pid);
                 }
-                if (p.spec().observeProcesses()) {
+                if (p.spec().observes(Observe.PROCESS)) {
                     int status = e.exitCode;
                     boolean signalled = (status & 0x7f) != 0;
                     tell(p, ProcessActivity.Kind.EXITED, e.pid, e.parentTgid, List.of(), null,
@@ -247,7 +247,7 @@ final class Membership implements AutoCloseable {
                     recent.record(ProcConnector.EXEC, e.tgid, 0, 0, e.timestampNanos);
                 }
                 ManagedProcess p = owner.get(e.tgid);
-                if (p != null && p.spec().observeProcesses()) {
+                if (p != null && p.spec().observes(Observe.PROCESS)) {
                     // The name first: it outlives the command line of a program that exits at once.
                     String comm = ProcStat.comm(e.tgid);
                     tell(p, ProcessActivity.Kind.EXEC, e.tgid, 0, ProcStat.cmdline(e.tgid), comm, null, null, e);

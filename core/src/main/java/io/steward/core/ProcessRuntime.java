@@ -62,6 +62,7 @@ public final class ProcessRuntime implements AutoCloseable {
     private volatile boolean closed;
     private final Thread shutdownHook = Thread.ofPlatform().name("steward-shutdown").unstarted(this::killAllNow);
     private final Membership membership;
+    private final Observation observation = new Observation(this);
     private volatile ProcessActivity.Listener activityListener;
     private volatile ProcessActivity.EscapeListener escapeListener;
 
@@ -103,6 +104,16 @@ public final class ProcessRuntime implements AutoCloseable {
         this.activityListener = listener;
     }
 
+    /** Where what trees spawned with {@link Observe#FILE} or {@link Observe#NETWORK} do goes. One listener. */
+    public void onObservation(ObservationListener listener) {
+        observation.listen(listener);
+    }
+
+    /** Why trees asking for file events get none here (fanotify refused), or null. */
+    public String fileEventsUnavailable() {
+        return observation.filesUnavailable();
+    }
+
     /** Who hears that a member left its root's session: the journal keeps such a pid for a successor. */
     public void onEscape(ProcessActivity.EscapeListener listener) {
         this.escapeListener = listener;
@@ -124,6 +135,12 @@ public final class ProcessRuntime implements AutoCloseable {
 
     Membership membership() {
         return membership;
+    }
+
+    /** A process's exit is complete: its tree leaves the membership and the observation. */
+    void released(ManagedProcess p) {
+        membership.release(p);
+        observation.ended(p);
     }
 
     void activity(ManagedProcess root, ProcessActivity a) {
@@ -173,16 +190,21 @@ public final class ProcessRuntime implements AutoCloseable {
         // Spawned from the thread-group leader (an embedding launcher, a native image), the child is
         // listed beside real orphans until its pid is in live; a sweep in that window would reap it
         // and lose its status, so sweeps skip while a spawn is being recorded.
+        observation.prepare(spec);
         long stamp = spawnGate.readLock();
         long mark = membership.mark();
         try {
             Launcher.Spawned spawned = Launcher.spawn(spec, originator);
             p = new ManagedProcess(this, spec, spawned, previous);
             live.put(p.pid(), p);
+        } catch (RuntimeException e) {
+            observation.unprepared(spec);
+            throw e;
         } finally {
             spawnGate.unlockRead(stamp);
         }
         membership.adopt(p, mark);
+        observation.started(p);
         if (!observers.isEmpty()) {
             emit(new LifecycleEvent(LifecycleEvent.Kind.STARTED, p.pid(), p.startedAt(), originator, spec.argv(), null));
         }
@@ -386,6 +408,7 @@ public final class ProcessRuntime implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        observation.close();
         membership.close();
         loop.close();
         Libc.close(leaderChildren);

@@ -20,14 +20,19 @@ import java.util.Map;
  * @param originator tag exported as {@code STEWARD_ORIGINATOR} so descendants can be found; null: generated
  * @param pidVariable a variable to export holding the child's own pid (systemd's {@code WATCHDOG_PID}),
  *     or null; a pid is known only after the spawn, so the program is exec'd through {@code /bin/sh}
- * @param observeProcesses report every fork, exec and exit in the tree to the runtime's
- *     {@link ProcessActivity.Listener}; membership is kept either way
+ * @param observe what of the tree to report to the runtime's listeners ({@link ProcessActivity.Listener},
+ *     {@link ObservationListener}); membership is kept either way
  */
 public record ProcessSpec(List<String> argv, Path cwd, boolean clearEnv, Map<String, String> env, Stdin stdin,
         boolean mergeStderr, PtySize pty, Grouping grouping, Integer nice, String originator, int ringBytes,
-        Overflow overflow, String pidVariable, boolean observeProcesses) {
+        Overflow overflow, String pidVariable, java.util.Set<Observe> observe) {
 
     public static final String ORIGINATOR_VAR = "STEWARD_ORIGINATOR";
+
+    /** Whether the tree asked to have {@code what} observed. */
+    public boolean observes(Observe what) {
+        return observe.contains(what);
+    }
 
     /** Where the child's stdin comes from. */
     public enum Stdin { PIPE, NULL, INHERIT }
@@ -114,7 +119,7 @@ public record ProcessSpec(List<String> argv, Path cwd, boolean clearEnv, Map<Str
         b.ringBytes = ringBytes;
         b.overflow = overflow;
         b.pidVariable = pidVariable;
-        b.observeProcesses = observeProcesses;
+        b.observe.addAll(observe);
         return b;
     }
 
@@ -133,7 +138,7 @@ public record ProcessSpec(List<String> argv, Path cwd, boolean clearEnv, Map<Str
         private int ringBytes = Ring.DEFAULT_CAPACITY;
         private Overflow overflow = Overflow.DROP_OLDEST;
         private String pidVariable;
-        private boolean observeProcesses;
+        private final java.util.EnumSet<Observe> observe = java.util.EnumSet.noneOf(Observe.class);
 
         private Builder(List<String> argv) {
             this.argv = new ArrayList<>(argv);
@@ -152,12 +157,16 @@ public record ProcessSpec(List<String> argv, Path cwd, boolean clearEnv, Map<Str
         public Builder ringBytes(int bytes) { this.ringBytes = bytes; return this; }
         public Builder overflow(Overflow o) { this.overflow = o; return this; }
         public Builder pidVariable(String name) { this.pidVariable = name; return this; }
-        public Builder observeProcesses(boolean observe) { this.observeProcesses = observe; return this; }
+        public Builder observe(java.util.Collection<Observe> what) {
+            observe.clear();
+            observe.addAll(what);
+            return this;
+        }
 
         public ProcessSpec build() {
             return new ProcessSpec(argv, cwd, clearEnv, env, stdin, mergeStderr, pty,
                     pty != null ? Grouping.NEW_SESSION : grouping, nice, originator, ringBytes, overflow, pidVariable,
-                    observeProcesses);
+                    java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(observe)));
         }
     }
 }

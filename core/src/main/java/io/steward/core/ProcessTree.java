@@ -32,6 +32,9 @@ final class ProcessTree {
      */
     private final java.util.concurrent.ConcurrentHashMap<Integer, Long> born =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int RECENT_DEATHS = 512;
+    /** The last members that died, newest last. */
+    private final ArrayDeque<Integer> recentDeaths = new ArrayDeque<>();
     /** Members already reported as having left the root's session. */
     private final Set<Integer> escapes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** While the root is unreaped its pid, and so the group id, cannot be recycled: group kills are safe. */
@@ -56,6 +59,33 @@ final class ProcessTree {
     void died(int pid) {
         born.remove(pid);
         escapes.remove(pid);
+        synchronized (recentDeaths) {
+            if (recentDeaths.size() == RECENT_DEATHS) {
+                recentDeaths.removeFirst();
+            }
+            recentDeaths.addLast(pid);
+        }
+    }
+
+    /**
+     * Whether pid is or lately was a process of this tree: what a short-lived member (an {@code mv},
+     * an {@code rm}) did is often read after it exited.
+     */
+    boolean hasOrHad(int pid) {
+        if (pid == rootPid || born.containsKey(pid)) {
+            return true;
+        }
+        synchronized (recentDeaths) {
+            return recentDeaths.contains(pid);
+        }
+    }
+
+    /** The root and the members born into it, for what must not scan /proc each time (network refreshes). */
+    List<Integer> rootAndBorn() {
+        List<Integer> out = new ArrayList<>(born.size() + 1);
+        out.add(rootPid);
+        out.addAll(born.keySet());
+        return out;
     }
 
     List<Integer> bornPids() {

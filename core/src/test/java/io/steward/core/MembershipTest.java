@@ -77,7 +77,7 @@ class MembershipTest extends RuntimeTestBase {
         runtime.onProcessActivity((root, a) -> seen.add(a));
         ManagedProcess p = runtime.spawn(ProcessSpec.builder("sh", "-c",
                 "for i in $(seq 100); do /bin/true; done; (setsid sleep 30 &); exec sleep 30")
-                .observeProcesses(true).build());
+                .observe(java.util.Set.of(Observe.PROCESS)).build());
         // /bin/true lives a few hundred microseconds: its name is read when it still can be.
         Poll.until("100 execs of true", () -> seen.stream().filter(a -> a.kind() == ProcessActivity.Kind.EXEC
                 && a.pid() != p.pid() && (a.comm() == null || a.comm().equals("true"))).count() >= 100);

@@ -82,6 +82,7 @@ public final class Daemon implements Backend, AutoCloseable {
         io.steward.core.Capabilities.network();
         this.reaper = new Reaper(registry, events, tick);
         reaper.every(sessions.book().deferred()::retry);
+        reaper.every(sessions.activity()::flushSuppressed);
     }
 
     /** A daemon with the defaults; {@code STEWARD_MAX_SESSIONS} overrides the quota of live sessions. */

@@ -4,6 +4,7 @@ import io.steward.api.ErrorCode;
 import io.steward.api.RunOptions;
 import io.steward.api.RunRequestBody;
 import io.steward.api.StewardException;
+import io.steward.core.Observe;
 import io.steward.core.ProcessSpec;
 import io.steward.sys.Signal;
 import java.nio.file.InvalidPathException;
@@ -59,7 +60,11 @@ public record RunRequest(ProcessSpec spec, String name, String label, Duration m
         b.mergeStderr(body.effective(RunOptions.MERGE_STDERR));
         b.ringBytes(body.effective(RunOptions.RING_BYTES));
         b.overflow(body.effective(RunOptions.OVERFLOW));
-        b.observeProcesses(body.observes("process"));
+        java.util.EnumSet<Observe> observe = java.util.EnumSet.noneOf(Observe.class);
+        for (String c : body.effectiveObserve()) {
+            observe.add(Observe.valueOf(c.toUpperCase(java.util.Locale.ROOT)));
+        }
+        b.observe(observe);
         if (body.name() != null && SessionIds.isFullId(body.name())) {
             throw invalid("name: must not look like a session id");
         }

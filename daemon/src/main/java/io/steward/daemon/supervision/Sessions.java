@@ -34,7 +34,7 @@ public final class Sessions {
     public static final int MAX_STDIN_BYTES = 1024 * 1024;
 
     private final ProcessRuntime runtime;
-    private final ObservedProcesses activity;
+    private final ObservedActivity activity;
     private final SessionRegistry registry;
     private final Events events;
     private final AuditLog audit;
@@ -61,19 +61,20 @@ public final class Sessions {
         this.book = new Bookkeeping(journal);
         this.supervisor = new Supervisor(runtime, journal, events, heartbeats, this::watchExit);
         this.steps = new StepListener(events, heartbeats.counters(), supervisor, registry, book);
-        this.activity = new ObservedProcesses(events);
+        this.activity = new ObservedActivity(events);
         registry.onRemove(s -> {
             releaseLog(s);
             heartbeats.release(s);
             activity.forget(s.auditTag());
         });
         runtime.onProcessActivity(activity);
+        runtime.onObservation(activity);
         // A journal write is no work for the I/O loop, where a setsid is heard.
         runtime.onEscape((root, pid, start) -> Thread.ofVirtual().start(() -> book.escaped(root, pid, start)));
     }
 
     /** What observed sessions' processes do, published; how many could not be told to a session yet. */
-    public ObservedProcesses activity() {
+    public ObservedActivity activity() {
         return activity;
     }
 
@@ -130,7 +131,7 @@ public final class Sessions {
             SessionSocket beats = null;
             SessionSocket notify = null;
             ManagedProcess p;
-            if (request.options().observes("process")) {
+            if (!request.options().effectiveObserve().isEmpty()) {
                 activity.expect(tag);
             }
             try {
