@@ -23,7 +23,7 @@ class RunRequestBodyTest {
             "env":{"PORT":"8000","A":"b=c"},"clearEnv":true,"mergeStderr":true,"ringBytes":65536,"overflow":"backpressure",\
             "maxLifetimeMs":3600000,"idleTimeoutMs":600000,"maxMemoryBytes":2147483648,"retainMs":1000,"graceMs":250,"restart":"on-failure",\
             "maxRestarts":5,"restartWindowMs":30000,"logFile":false,"logTimestamps":true,"notify":true,"watchdogMs":2000,\
-            "stallAfterMs":3000,"startTimeoutMs":4000,"onStall":"signal:USR1","reloadSignal":"USR2"}""";
+            "stallAfterMs":3000,"startTimeoutMs":4000,"onStall":"signal:USR1","reloadSignal":"USR2","observe":["process","network"]}""";
 
     private static StewardException refused(String json) {
         StewardException e = assertThrows(StewardException.class, () -> RunRequestBody.fromJson(Json.parseObject(json)),

@@ -55,14 +55,26 @@ final class ObserveCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Types in a column of their own: the pids line up. */
+    private static String pad(String type) {
+        return type.length() >= 10 ? type + " " : type + " ".repeat(10 - type.length());
+    }
+
     static String line(Event e) {
         String at = TIME.format(e.at()) + " ";
         return switch (e) {
-            case ObservedEvent.Forked f -> at + "forked " + f.pid() + " from " + f.ppid();
-            case ObservedEvent.Exec x -> at + "exec   " + x.pid() + " "
+            case ObservedEvent.Forked f -> at + pad("forked") + f.pid() + " from " + f.ppid();
+            case ObservedEvent.Exec x -> at + pad("exec") + x.pid() + " "
                     + (x.argv().isEmpty() ? "[" + (x.comm() != null ? x.comm() : "?") + "]" : String.join(" ", x.argv()));
-            case ObservedEvent.ProcessExited x -> at + "exited " + x.pid() + " "
+            case ObservedEvent.ProcessExited x -> at + pad("exited") + x.pid() + " "
                     + (x.signal() != null ? "signal " + x.signal() : "code " + x.exitCode());
+            case ObservedEvent.File f -> at + pad(f.type()) + f.pid() + " " + f.path()
+                    + (f.toPath() != null ? " -> " + f.toPath() : "");
+            case ObservedEvent.Socket k -> at + pad(k.type()) + k.pid() + " " + k.protocol() + " " + k.local()
+                    + (k.type().equals("listening") ? "" : " " + k.remote())
+                    + (k.bytesIn() != null && k.type().equals("closed")
+                            ? " in " + SessionView.bytes(k.bytesIn()) + " out " + SessionView.bytes(k.bytesOut()) : "");
+            case ObservedEvent.Missed m -> at + pad(m.type()) + m.events() + " " + m.category() + " events";
             default -> at + e.type() + " " + Json.write(e.toJson());
         };
     }

@@ -51,6 +51,7 @@ class AppsFileTest {
             start-timeout = "7s"
             on-stall = "stop"
             reload-signal = "USR2"
+            observe = ["all"]
             ready-port = 8080
             ready-timeout = "2s"
             [app.env]
@@ -82,7 +83,8 @@ class AppsFileTest {
                 + "\"ringBytes\":65536,\"overflow\":\"backpressure\",\"maxLifetimeMs\":3600000,\"idleTimeoutMs\":600000,\"maxMemoryBytes\":2147483648,"
                 + "\"retainMs\":30000,\"graceMs\":250,\"restart\":\"always\",\"maxRestarts\":3,\"restartWindowMs\":120000,"
                 + "\"logFile\":false,\"logTimestamps\":true,\"notify\":true,\"watchdogMs\":5000,\"stallAfterMs\":6000,\"startTimeoutMs\":7000,"
-                + "\"onStall\":\"stop\",\"reloadSignal\":\"USR2\"}", Json.write(app.get("request")));
+                + "\"onStall\":\"stop\",\"reloadSignal\":\"USR2\",\"observe\":[\"process\",\"file\",\"network\"]}",
+                Json.write(app.get("request")));
         assertEquals(8080L, app.get("readyPort"));
         assertEquals(2000L, app.get("readyTimeoutMs"));
 

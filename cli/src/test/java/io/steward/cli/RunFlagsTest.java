@@ -27,7 +27,7 @@ class RunFlagsTest {
             "--ring-bytes", "64K", "--overflow", "backpressure", "--max-lifetime", "1h", "--idle-timeout", "10m", "--max-memory", "2G",
             "--retain", "30s", "--grace", "250ms", "--restart", "always", "--max-restarts", "3", "--within", "2m",
             "--no-log-file", "--log-timestamps", "--notify", "--watchdog", "5s", "--stall-after", "6s", "--start-timeout", "7s",
-            "--on-stall", "stop", "--reload-signal", "USR2");
+            "--on-stall", "stop", "--reload-signal", "USR2", "--observe", "network,process", "--observe", "file");
 
     private static String body(List<String> flags) {
         List<String> line = new ArrayList<>(List.of("run"));
@@ -48,7 +48,8 @@ class RunFlagsTest {
                 + "\"ringBytes\":65536,\"overflow\":\"backpressure\",\"maxLifetimeMs\":3600000,\"idleTimeoutMs\":600000,\"maxMemoryBytes\":2147483648,"
                 + "\"retainMs\":30000,\"graceMs\":250,\"restart\":\"always\",\"maxRestarts\":3,\"restartWindowMs\":120000,"
                 + "\"logFile\":false,\"logTimestamps\":true,\"notify\":true,\"watchdogMs\":5000,\"stallAfterMs\":6000,\"startTimeoutMs\":7000,"
-                + "\"onStall\":\"stop\",\"reloadSignal\":\"USR2\"}", body(EVERY_FLAG));
+                + "\"onStall\":\"stop\",\"reloadSignal\":\"USR2\",\"observe\":[\"process\",\"file\",\"network\"]}",
+                body(EVERY_FLAG));
         String world = ",\"cwd\":" + Json.write(CallerWorld.cwd().toString()) + ",\"env\":"
                 + Json.write(CallerWorld.environment()) + ",\"clearEnv\":true";
         assertEquals("{\"argv\":[\"sh\",\"-c\",\"exit 0\"]" + world + "}", body(List.of()),

@@ -71,6 +71,16 @@ final class Metrics {
                 sessions.logCounters().written().get());
         line(b, "steward_log_dropped_bytes_total", "counter", "output bytes rings dropped before a log writer read them",
                 sessions.logCounters().dropped().get());
+        var m = sessions.runtime().membershipStatus();
+        line(b, "steward_proc_events_total", "counter", "proc connector events read", m.events());
+        line(b, "steward_proc_events_lost_total", "counter",
+                "proc connector events the kernel's sequence numbers say were dropped", m.lost());
+        line(b, "steward_proc_event_overruns_total", "counter", "times the proc connector's buffer overflowed (ENOBUFS)",
+                m.overruns());
+        line(b, "steward_proc_rescans_total", "counter", "scans of /proc that made up for lost events, or polls without the connector",
+                m.rescans());
+        line(b, "steward_observed_events_total", "counter", "process, file and network events published",
+                sessions.activity().published());
         sessions.heartbeats().render(b);
         trees(b, sessions);
         return b.toString();
