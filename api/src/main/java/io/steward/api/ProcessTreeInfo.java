@@ -14,17 +14,23 @@ public record ProcessTreeInfo(String session, String name, List<Node> processes)
     /**
      * @param depth 0 for the root, 1 for its children, …
      * @param escaped it left the root's session ({@code setsid}); it is the tree's all the same
+     * @param readBytes bytes it read ({@code /proc/PID/io} {@code rchar}: files, pipes and sockets); null when
+     *     that is not readable (another user's process)
+     * @param writeBytes bytes it wrote ({@code wchar}); null likewise
+     * @param openFiles descriptors it holds open, of every kind; null likewise
      */
     public record Node(long pid, long ppid, int depth, String comm, List<String> argv, long cpuMs, long rssBytes,
-            boolean escaped) {
+            boolean escaped, Long readBytes, Long writeBytes, Long openFiles) {
         Map<String, Object> toJson() {
             return Json.object("pid", pid, "ppid", ppid, "depth", depth, "comm", comm, "argv", argv, "cpuMs", cpuMs,
-                    "rssBytes", rssBytes, "escaped", escaped);
+                    "rssBytes", rssBytes, "escaped", escaped, "readBytes", readBytes, "writeBytes", writeBytes,
+                    "openFiles", openFiles);
         }
 
         static Node fromJson(JsonFields f) {
             return new Node(f.longValue("pid"), f.longValue("ppid"), (int) f.longValue("depth"), f.text("comm"),
-                    f.texts("argv"), f.longValue("cpuMs"), f.longValue("rssBytes"), f.flag("escaped"));
+                    f.texts("argv"), f.longValue("cpuMs"), f.longValue("rssBytes"), f.flag("escaped"),
+                    f.number("readBytes"), f.number("writeBytes"), f.number("openFiles"));
         }
     }
 

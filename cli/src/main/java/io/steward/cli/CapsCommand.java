@@ -9,16 +9,16 @@ import picocli.CommandLine.Option;
  * observe, negotiated when it started (so the answer is the daemon's, not this command's).
  */
 @Command(name = "caps", description = "Show what the daemon's host lets steward observe, and why.")
-final class CapsCommand implements Runnable {
+final class CapsCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--json", description = "One JSON document.")
     boolean json;
 
     @Override
-    public void run() {
+    public Integer call() {
         CapabilityMatrix caps = Clients.starting().daemon().capabilities();
         if (json) {
             Printer.json(caps.toJson());
-            return;
+            return 0;
         }
         Table t = new Table("CATEGORY", "SUPPORT", "BACKEND", "REASON");
         for (CapabilityMatrix.Capability c : caps.capabilities()) {
@@ -26,5 +26,6 @@ final class CapsCommand implements Runnable {
                 null, c.support() == CapabilityMatrix.Support.SUPPORTED ? Table.GREEN : null, null, null});
         }
         System.out.print(t.render(Table.colourWanted()));
+        return 0;
     }
 }

@@ -22,13 +22,15 @@ final class TreeCommand implements Callable<Integer> {
             Printer.json(tree.toJson());
             return 0;
         }
-        Table t = new Table("PID", "CPU", "MEM", "COMMAND");
+        Table t = new Table("PID", "CPU", "MEM", "READ", "WRITE", "FILES", "COMMAND");
         for (ProcessTreeInfo.Node n : tree.processes()) {
             String cmd = n.argv().isEmpty() ? "[" + n.comm() + "]" : String.join(" ", n.argv());
             String branch = n.depth() == 0 ? "" : "  ".repeat(n.depth() - 1) + "└─ ";
-            t.row(new String[] {Long.toString(n.pid()), SessionView.time(java.time.Duration.ofMillis(n.cpuMs())), SessionView.bytes(n.rssBytes()),
+            t.row(new String[] {Long.toString(n.pid()), SessionView.time(java.time.Duration.ofMillis(n.cpuMs())),
+                SessionView.bytes(n.rssBytes()), SessionView.bytes(n.readBytes()), SessionView.bytes(n.writeBytes()),
+                n.openFiles() != null ? Long.toString(n.openFiles()) : "-",
                 branch + cmd + (n.escaped() ? "  (own session)" : "")},
-                    new String[] {null, null, null, n.escaped() ? Table.YELLOW : null});
+                    new String[] {null, null, null, null, null, null, n.escaped() ? Table.YELLOW : null});
         }
         System.out.print(t.render(Table.colourWanted()));
         return 0;

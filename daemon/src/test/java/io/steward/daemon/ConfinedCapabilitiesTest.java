@@ -81,6 +81,7 @@ class ConfinedCapabilitiesTest {
     private static void escapeeListedAndEnded(List<Map<String, Object>> out) {
         assertEquals(Boolean.TRUE, out.get(1).get("listed"), out.toString());
         assertEquals(Boolean.TRUE, out.get(1).get("gone"), out.toString());
+        assertEquals(0L, out.get(1).get("ports"), "a sleep holds no socket, and ports answers: " + out);
     }
 
     @Test

@@ -25,8 +25,9 @@ public final class ConfinedDaemonMain {
         try {
             StewardClient client = new StewardClient(new StewardHome(home, home.resolve("steward.sock")));
             System.out.println(Json.write(client.daemon().capabilities().toJson()));
+            // Every category asked for: what the host does not allow degrades, it is not refused.
             String id = DaemonFixture.runOn(client, "argv", List.of("sh", "-c",
-                    "env -i setsid -f sleep " + mark + "; exec sleep 600")).id();
+                    "env -i setsid -f sleep " + mark + "; exec sleep 600"), "observe", List.of("all")).id();
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             boolean listed = false;
             while (!listed && System.nanoTime() < deadline) {
@@ -35,11 +36,14 @@ public final class ConfinedDaemonMain {
                 Thread.sleep(50);
             }
             ProcStat e = find(mark).orElseThrow();
+            int ports = client.sessions().ports(id).ports().size(); // sock_diag answers here too
+
             client.sessions().stop(id, Duration.ofSeconds(2), true);
             while (ProcStat.isAlive(e.pid(), e.startTicks()) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            System.out.println(Json.write(Json.object("listed", listed, "gone", !ProcStat.isAlive(e.pid(), e.startTicks()))));
+            System.out.println(Json.write(Json.object("listed", listed, "gone", !ProcStat.isAlive(e.pid(), e.startTicks()),
+                    "ports", (long) ports)));
         } finally {
             server.close();
             daemon.close();

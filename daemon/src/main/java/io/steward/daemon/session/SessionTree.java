@@ -3,6 +3,7 @@ package io.steward.daemon.session;
 import io.steward.api.ProcessTreeInfo;
 import io.steward.core.ManagedProcess;
 import io.steward.core.ProcStat;
+import io.steward.core.TreeIo;
 import io.steward.sys.Libc;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,8 +50,11 @@ public final class SessionTree {
         if (!seen.add(p.pid())) {
             return;
         }
+        TreeIo io = TreeIo.read(List.of(p.pid()));
+        boolean read = io.processes() > 0;
         out.add(new ProcessTreeInfo.Node(p.pid(), p.ppid(), depth, p.comm(), ProcStat.cmdline(p.pid()),
-                p.cpuTicks() * 1000 / TICKS, p.rssPages() * PAGE, p.session() != rootSession));
+                p.cpuTicks() * 1000 / TICKS, p.rssPages() * PAGE, p.session() != rootSession,
+                read ? io.rchar() : null, read ? io.wchar() : null, read ? (long) io.openFiles() : null));
         for (ProcStat c : children.getOrDefault(p.pid(), List.of())) {
             add(out, c, depth + 1, rootSession, children, seen);
         }
