@@ -1,12 +1,8 @@
 package io.steward.sys;
 
-import static io.steward.sys.Native.INT;
-
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 
 /**
  * The kernel's process events for the whole host: a {@code NETLINK_CONNECTOR} socket subscribed
@@ -24,18 +20,10 @@ public final class ProcConnector implements AutoCloseable {
     public static final int SID = 0x80;
     public static final int EXIT = 0x80000000;
 
-    private static final int AF_NETLINK = 16;
-    private static final int SOCK_DGRAM = 2;
-    private static final int SOCK_NONBLOCK = 0x800;
-    private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int NETLINK_CONNECTOR = 11;
     private static final int CN_IDX_PROC = 1;
     private static final int CN_VAL_PROC = 1;
     private static final int PROC_CN_MCAST_LISTEN = 1;
     private static final short NLMSG_DONE = 3;
-    private static final int SOL_SOCKET = 1;
-    private static final int SO_RCVBUF = 8;
-    private static final int SO_RCVBUFFORCE = 33;
     private static final int ENOBUFS = 105;
     private static final int EAGAIN = 11;
 
@@ -44,11 +32,6 @@ public final class ProcConnector implements AutoCloseable {
     private static final long CN_SEQ = 16 + 8;
     private static final ValueLayout.OfLong UNALIGNED_LONG = ValueLayout.JAVA_LONG_UNALIGNED;
 
-    private static final MethodHandle SOCKET = Native.errnoCall("socket", FunctionDescriptor.of(INT, INT, INT, INT));
-    private static final MethodHandle BIND =
-            Native.errnoCall("bind", FunctionDescriptor.of(INT, INT, Native.PTR, INT));
-    private static final MethodHandle SETSOCKOPT =
-            Native.errnoCall("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, Native.PTR, INT));
 
     private final int fd;
     private final Arena arena = Arena.ofShared();
@@ -66,13 +49,13 @@ public final class ProcConnector implements AutoCloseable {
      * @throws NativeException naming the call that failed (EPERM before Linux 6.6 without CAP_NET_ADMIN)
      */
     public static ProcConnector open(int receiveBuffer) {
-        int fd = socket();
+        int fd = Netlink.socket(Netlink.NETLINK_CONNECTOR, "NETLINK_CONNECTOR", true);
         try {
             ProcConnector c = new ProcConnector(fd);
             if (receiveBuffer > 0) {
-                c.receiveBuffer(receiveBuffer);
+                Netlink.receiveBuffer(fd, receiveBuffer, "NETLINK_CONNECTOR");
             }
-            c.bind();
+            Netlink.bind(fd, CN_IDX_PROC, "NETLINK_CONNECTOR, CN_IDX_PROC");
             c.listen();
             return c;
         } catch (RuntimeException e) {
@@ -146,52 +129,6 @@ public final class ProcConnector implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    private static int socket() {
-        try {
-            MemorySegment st = Native.state();
-            int fd = (int) SOCKET.invokeExact(st, AF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                    NETLINK_CONNECTOR);
-            if (fd < 0) {
-                throw new NativeException("socket(AF_NETLINK, NETLINK_CONNECTOR)", Native.errno(st));
-            }
-            return fd;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
-    private void receiveBuffer(int bytes) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment v = a.allocate(ValueLayout.JAVA_INT);
-            v.set(ValueLayout.JAVA_INT, 0, bytes);
-            MemorySegment st = Native.state();
-            int r = (int) SETSOCKOPT.invokeExact(st, fd, SOL_SOCKET, SO_RCVBUFFORCE, v, 4);
-            if (r < 0) {
-                r = (int) SETSOCKOPT.invokeExact(st, fd, SOL_SOCKET, SO_RCVBUF, v, 4);
-            }
-            if (r < 0) {
-                throw new NativeException("setsockopt(SO_RCVBUF)", Native.errno(st));
-            }
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
-    private void bind() {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment addr = a.allocate(12, 4);
-            addr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_NETLINK);
-            addr.set(ValueLayout.JAVA_INT, 8, CN_IDX_PROC);
-            MemorySegment st = Native.state();
-            int r = (int) BIND.invokeExact(st, fd, addr, 12);
-            if (r < 0) {
-                throw new NativeException("bind(NETLINK_CONNECTOR, CN_IDX_PROC)", Native.errno(st));
-            }
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
     }
 
     /** nlmsghdr, cn_msg {idx, val, seq, ack, len, flags}, then the op: 40 bytes. */

@@ -1,13 +1,7 @@
 package io.steward.sys;
 
-import static io.steward.sys.Native.INT;
-import static io.steward.sys.Native.PTR;
-
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -29,23 +23,11 @@ public final class SockDestroyListener implements AutoCloseable {
     public static final int SKNLGRP_INET6_TCP_DESTROY = 3;
     public static final int SKNLGRP_INET6_UDP_DESTROY = 4;
 
-    private static final int AF_NETLINK = 16;
-    private static final int SOCK_RAW = 3;
-    private static final int SOCK_NONBLOCK = 0x800;
-    private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int NETLINK_SOCK_DIAG = 4;
-    private static final int SOL_SOCKET = 1;
-    private static final int SO_RCVBUF = 8;
-    private static final long SOCKADDR_NL_SIZE = 12;
     /** Asked for; the kernel caps it at net.core.rmem_max (and doubles it for bookkeeping). */
     private static final int RECEIVE_BUFFER = 4 << 20;
     /** One broadcast is one message of a few hundred bytes; a read returns one at a time. */
     private static final long READ_BUFFER = 16 * 1024;
 
-    private static final MethodHandle SOCKET = Native.errnoCall("socket", FunctionDescriptor.of(INT, INT, INT, INT));
-    private static final MethodHandle BIND = Native.errnoCall("bind", FunctionDescriptor.of(INT, INT, PTR, INT));
-    private static final MethodHandle SETSOCKOPT =
-            Native.errnoCall("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
 
     private final int fd;
     private final Arena arena = Arena.ofShared();
@@ -78,23 +60,14 @@ public final class SockDestroyListener implements AutoCloseable {
             }
             mask |= 1 << (g - 1);
         }
-        int fd = socket();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment size = a.allocateFrom(ValueLayout.JAVA_INT, receiveBuffer);
-            // A smaller buffer than asked for only makes losses likelier, and they are counted.
-            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, size);
-            MemorySegment addr = a.allocate(SOCKADDR_NL_SIZE, 4);
-            addr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_NETLINK);
-            addr.set(ValueLayout.JAVA_INT, 8, mask);
-            MemorySegment st = Native.state();
-            int r = (int) BIND.invokeExact(st, fd, addr, (int) SOCKADDR_NL_SIZE);
-            if (r < 0) {
-                throw new NativeException("bind(NETLINK_SOCK_DIAG, destroy groups)", Native.errno(st));
-            }
+        int fd = Netlink.socket(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG", true);
+        try {
+            Netlink.receiveBuffer(fd, receiveBuffer, "NETLINK_SOCK_DIAG");
+            Netlink.bind(fd, mask, "NETLINK_SOCK_DIAG, destroy groups");
             return new SockDestroyListener(fd);
-        } catch (Throwable t) {
+        } catch (RuntimeException e) {
             Libc.close(fd);
-            throw Native.rethrow(t);
+            throw e;
         }
     }
 
@@ -148,28 +121,6 @@ public final class SockDestroyListener implements AutoCloseable {
             closed = true;
             Libc.close(fd);
             arena.close();
-        }
-    }
-
-    private static int socket() {
-        try {
-            MemorySegment st = Native.state();
-            int fd = (int) SOCKET.invokeExact(st, AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                    NETLINK_SOCK_DIAG);
-            if (fd < 0) {
-                throw new NativeException("socket(AF_NETLINK, NETLINK_SOCK_DIAG)", Native.errno(st));
-            }
-            return fd;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
-    private static void setsockopt(int fd, int level, int name, MemorySegment value) throws Throwable {
-        MemorySegment st = Native.state();
-        int r = (int) SETSOCKOPT.invokeExact(st, fd, level, name, value, (int) value.byteSize());
-        if (r < 0) {
-            throw new NativeException("setsockopt(NETLINK_SOCK_DIAG)", Native.errno(st));
         }
     }
 }

@@ -1,12 +1,9 @@
 package io.steward.sys;
 
-import static io.steward.sys.Native.INT;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,10 +18,6 @@ public final class SockDiag {
     public static final int IPPROTO_TCP = 6;
     public static final int IPPROTO_UDP = 17;
 
-    private static final int AF_NETLINK = 16;
-    private static final int SOCK_RAW = 3;
-    private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int NETLINK_SOCK_DIAG = 4;
     private static final short SOCK_DIAG_BY_FAMILY = 20;
     private static final short NLM_F_REQUEST = 1;
     private static final short NLM_F_DUMP = 0x300;
@@ -32,7 +25,6 @@ public final class SockDiag {
     private static final long REQUEST_SIZE = 56;
     private static final long RECEIVE_BUFFER = 64 * 1024;
 
-    private static final MethodHandle SOCKET = Native.errnoCall("socket", FunctionDescriptor.of(INT, INT, INT, INT));
 
     private SockDiag() {}
 
@@ -65,16 +57,7 @@ public final class SockDiag {
     }
 
     private static int open() {
-        try {
-            MemorySegment st = Native.state();
-            int fd = (int) SOCKET.invokeExact(st, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-            if (fd < 0) {
-                throw new NativeException("socket(AF_NETLINK, NETLINK_SOCK_DIAG)", Native.errno(st));
-            }
-            return fd;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return Netlink.socket(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG", false);
     }
 
     /** {@code nlmsghdr} then {@code inet_diag_req_v2}, asking for every state and for tcp_info. */
