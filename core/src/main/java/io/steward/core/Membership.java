@@ -358,7 +358,8 @@ final class Membership implements AutoCloseable {
         java.util.Set<Integer> seen = new java.util.HashSet<>(members.size() * 2);
         for (ProcStat m : members) {
             seen.add(m.pid());
-            if (owner.get(m.pid()) == null) {
+            // Alive still: its EXIT may have been handled between the scan and now, and must not be undone.
+            if (owner.get(m.pid()) == null && ProcStat.isAlive(m.pid(), m.startTicks())) {
                 owner.put(m.pid(), p);
                 p.tree().born(m.pid(), m.startTicks());
             }

@@ -137,11 +137,18 @@ class MembershipTest extends RuntimeTestBase {
         }
         assertEquals(10, sleeps.size(), "the ten setsid sleeps run");
         // Every live member is known and nothing dead is: events lost or not.
-        Poll.until("the members right", Duration.ofSeconds(10), () -> {
-            java.util.Set<Integer> born = new java.util.HashSet<>(p.tree().bornPids());
-            born.removeIf(pid -> ProcStat.read(pid).filter(st -> !st.zombie()).isEmpty());
-            return born.containsAll(sleeps) && born.size() == p.tree().bornPids().size();
-        });
+        try {
+            Poll.until("the members right", Duration.ofSeconds(10), () -> {
+                java.util.Set<Integer> born = new java.util.HashSet<>(p.tree().bornPids());
+                born.removeIf(pid -> ProcStat.read(pid).filter(st -> !st.zombie()).isEmpty());
+                return born.containsAll(sleeps) && born.size() == p.tree().bornPids().size();
+            });
+        } catch (AssertionError e) {
+            List<String> born = p.tree().bornPids().stream().map(pid -> pid + ":" + ProcStat.read(pid)
+                    .map(st -> st.comm() + "/" + st.state()).orElse("gone")).toList();
+            throw new AssertionError(e.getMessage() + ": born " + born + ", sleeps " + sleeps + ", "
+                    + runtime.membershipStatus());
+        }
         p.kill().get();
         for (int pid : sleeps) {
             Poll.until("sleep " + pid + " gone", () -> ProcStat.read(pid).filter(st -> !st.zombie()).isEmpty());
