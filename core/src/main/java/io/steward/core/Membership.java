@@ -8,8 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Which tree every descendant belongs to, at every moment: a process forked by a member is a member
@@ -20,7 +18,6 @@ import java.util.logging.Logger;
  * both counted). Without the connector, the rescan on every orphan sweep is the fallback.
  */
 final class Membership implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(Membership.class.getName());
     /** How long a probe waits for the kernel to report a thread of ours: namespaces ignore subscriptions silently. */
     private static final long PROBE_NANOS = 500_000_000L;
 
@@ -338,10 +335,12 @@ final class Membership implements AutoCloseable {
                     .toList();
             if (candidates.size() == 1) {
                 ManagedProcess p = candidates.getFirst();
-                p.tree().born(pid, stray.startTicks());
+                p.tree().born(pid, stray.startTicks()); // at once: a stop may be scanning for it now
                 loop.execute(() -> {
-                    if (owner.get(pid) == null) {
+                    if (owner.get(pid) == null && ProcStat.isAlive(pid, stray.startTicks())) {
                         owner.put(pid, p);
+                    } else if (owner.get(pid) == null) {
+                        p.tree().died(pid);
                     }
                 });
                 if (p.tree().escapeOnce(pid)) {
@@ -378,13 +377,6 @@ final class Membership implements AutoCloseable {
                 loop.unregister(connector.fd());
                 connector.close();
             });
-        }
-    }
-
-    /** Logs once why membership fell back; the capability row says the same to users. */
-    void logBackend() {
-        if (connector == null) {
-            LOG.log(Level.FINE, reason);
         }
     }
 }

@@ -1,15 +1,11 @@
 package io.steward.core;
 
-import io.steward.sys.Epoll;
 import io.steward.sys.Libc;
-import io.steward.sys.NativeException;
-import io.steward.sys.Pidfd;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -53,11 +49,8 @@ public final class ProcessRuntime implements AutoCloseable {
      */
     private final java.util.Map<Integer, ManagedProcess> live = new ConcurrentHashMap<>();
     private final List<Consumer<LifecycleEvent>> observers = new CopyOnWriteArrayList<>();
-    private final int leaderChildren;
-    private final java.lang.foreign.MemorySegment childrenBuf = java.lang.foreign.Arena.ofAuto().allocate(64 * 1024);
-    /** Orphans whose pidfd is being watched, loop thread only. */
-    private final Set<Integer> watchedOrphans = ConcurrentHashMap.newKeySet();
     private final StampedLock spawnGate = new StampedLock();
+    private final Orphans orphans;
     private final SharedScans scans = new SharedScans(this::orphansPresent);
     private volatile boolean closed;
     private final Thread shutdownHook = Thread.ofPlatform().name("steward-shutdown").unstarted(this::killAllNow);
@@ -69,8 +62,8 @@ public final class ProcessRuntime implements AutoCloseable {
     private ProcessRuntime(Options options) {
         int self = Libc.getpid();
         // Orphans are re-parented to the subreaper's thread-group leader; the JVM spawns from other threads.
-        leaderChildren = Libc.check("open(/proc/self/task/" + self + "/children)",
-                Libc.open("/proc/self/task/" + self + "/children", Libc.O_RDONLY | Libc.O_CLOEXEC, 0));
+        orphans = new Orphans(loop, live, spawnGate, Libc.check("open(/proc/self/task/" + self + "/children)",
+                Libc.open("/proc/self/task/" + self + "/children", Libc.O_RDONLY | Libc.O_CLOEXEC, 0)));
         Libc.check("prctl(PR_SET_CHILD_SUBREAPER)", Libc.prctl(Libc.PR_SET_CHILD_SUBREAPER, 1));
         membership = new Membership(this, loop, options);
         loop.execute(this::sweepOrphans);
@@ -279,98 +272,22 @@ public final class ProcessRuntime implements AutoCloseable {
 
     /** True when some orphan has been re-parented to us: only then can a tree have survivors. */
     boolean orphansPresent() {
-        List<Integer> orphans = orphans();
-        return orphans == null || !orphans.isEmpty();
-    }
-
-    /**
-     * Pids re-parented to us, less our own children that landed on the main thread when the thread
-     * that spawned them ended: one pread, no allocation when there are none. Null while a spawn is
-     * in flight, whose child cannot yet be told from an orphan.
-     */
-    private synchronized List<Integer> orphans() {
-        long stamp = spawnGate.tryWriteLock();
-        if (stamp == 0) {
-            return null;
-        }
-        try {
-            return orphansLocked();
-        } finally {
-            spawnGate.unlockWrite(stamp);
-        }
-    }
-
-    private List<Integer> orphansLocked() {
-        long n = Libc.pread(leaderChildren, childrenBuf, childrenBuf.byteSize(), 0);
-        if (n <= 0) {
-            return List.of();
-        }
-        List<Integer> pids = new java.util.ArrayList<>();
-        int pid = -1;
-        for (long i = 0; i < n; i++) {
-            byte b = childrenBuf.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
-            if (b >= '0' && b <= '9') {
-                pid = (pid < 0 ? 0 : pid * 10) + (b - '0');
-            } else if (pid >= 0) {
-                addOrphan(pids, pid);
-                pid = -1;
-            }
-        }
-        if (pid >= 0) {
-            addOrphan(pids, pid);
-        }
-        return pids;
+        return orphans.present();
     }
 
     /** Pids re-parented to this runtime, or null while a spawn is in flight. */
     List<Integer> orphanPids() {
-        return orphans();
+        return orphans.pids();
     }
 
     /** True when pid is being watched as an orphan; for tests. */
     boolean watchingOrphan(int pid) {
-        return watchedOrphans.contains(pid);
-    }
-
-    private void addOrphan(List<Integer> pids, int pid) {
-        if (!live.containsKey(pid)) {
-            pids.add(pid);
-        }
+        return orphans.watching(pid);
     }
 
     /** Watches every adopted orphan's pidfd so it is reaped the moment it dies. */
     void adoptZombies() {
-        if (!loop.inLoop()) {
-            loop.execute(this::adoptZombies);
-            return;
-        }
-        List<Integer> orphans = orphans();
-        if (orphans == null) {
-            return; // the next sweep looks again
-        }
-        for (int pid : orphans) {
-            if (watchedOrphans.contains(pid)) {
-                continue;
-            }
-            int pidfd = Pidfd.open(pid);
-            if (pidfd < 0) {
-                continue;
-            }
-            watchedOrphans.add(pid);
-            loop.register(pidfd, Epoll.IN, events -> {
-                if (!Pidfd.hasExited(pidfd)) {
-                    return; // a stale event of an earlier fd with this number
-                }
-                loop.unregister(pidfd);
-                try {
-                    Pidfd.reap(pidfd);
-                } catch (NativeException e) {
-                    // ECHILD: another runtime in this JVM reaped it first.
-                }
-                Libc.close(pidfd);
-                watchedOrphans.remove(pid);
-            });
-        }
+        orphans.adopt();
     }
 
     private void sweepOrphans() {
@@ -411,7 +328,7 @@ public final class ProcessRuntime implements AutoCloseable {
         observation.close();
         membership.close();
         loop.close();
-        Libc.close(leaderChildren);
+        orphans.close();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
