@@ -25,8 +25,11 @@ public final class Json {
     private final String text;
     private int pos;
     private int depth;
-    /** Where the value being read is ({@code .env}, {@code .A}, {@code [2]}), so an error can name its field. */
-    private final List<String> path = new ArrayList<>();
+    /**
+     * Where the value being read is: a field's name, or an array's index (an Integer), so an error
+     * can name its field; made into text only then, since most documents have no error.
+     */
+    private final List<Object> path = new ArrayList<>();
 
     private Json(String text) {
         this.text = text;
@@ -60,7 +63,15 @@ public final class Json {
     }
 
     private String where() {
-        return String.join("", path).replaceFirst("^\\.", "");
+        StringBuilder b = new StringBuilder();
+        for (Object step : path) {
+            if (step instanceof Integer i) {
+                b.append('[').append(i).append(']');
+            } else {
+                b.append(b.isEmpty() ? "" : ".").append(step);
+            }
+        }
+        return b.toString();
     }
 
     /** Parses a document that must be an object. */
@@ -126,7 +137,7 @@ public final class Json {
             skipWs();
             expect(':');
             skipWs();
-            path.add("." + k);
+            path.add(k);
             if (m.put(k, value()) != null) {
                 throw error("duplicate field '" + k + "'");
             }
@@ -155,7 +166,7 @@ public final class Json {
         }
         while (true) {
             skipWs();
-            path.add("[" + l.size() + "]");
+            path.add(l.size());
             l.add(value());
             path.removeLast();
             skipWs();
@@ -178,6 +189,18 @@ public final class Json {
 
     private String string() {
         pos++;
+        // Most strings have no escape: one scan and a substring, no builder.
+        for (int i = pos; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                String plain = text.substring(pos, i);
+                pos = i + 1;
+                return plain;
+            }
+            if (c == '\\' || c < 0x20) {
+                break;
+            }
+        }
         StringBuilder b = new StringBuilder();
         while (true) {
             if (pos >= text.length()) {

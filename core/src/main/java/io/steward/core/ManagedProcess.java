@@ -283,18 +283,27 @@ public final class ManagedProcess {
      * high-water mark.)
      */
     public long peakRssBytes() {
-        if (phase != Phase.EXITED) {
-            long now = ProcStat.peakRssBytes(spawned.pid());
-            if (now > peakRssBytes) {
-                peakRssBytes = now;
-            }
+        return memory()[1];
+    }
+
+    /**
+     * The resident set now and the largest seen so far, from one read of /proc (0 and the last peak
+     * once the process has exited).
+     */
+    public long[] memory() {
+        if (phase == Phase.EXITED) {
+            return new long[] {0, peakRssBytes};
         }
-        return peakRssBytes;
+        long[] now = ProcStat.memory(spawned.pid()); // VmRSS, VmHWM
+        if (now[1] > peakRssBytes) {
+            peakRssBytes = now[1];
+        }
+        return new long[] {now[0], peakRssBytes};
     }
 
     /** The resident set now, read from /proc; 0 once the process has exited. */
     public long rssBytes() {
-        return phase == Phase.EXITED ? 0 : ProcStat.rssBytes(spawned.pid());
+        return memory()[0];
     }
 
     /**

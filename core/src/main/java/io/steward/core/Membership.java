@@ -113,6 +113,11 @@ final class Membership implements AutoCloseable {
         return connector != null;
     }
 
+    /** Live, and no loss is waiting for its rescan: what the trees were told is all there is. */
+    boolean exact() {
+        return connector != null && !rescanPending.get() && adoptions.isEmpty();
+    }
+
     /** Where the recent forks stood when {@code p} was spawned: its adoption replays from there. */
     long mark() {
         return recent.total();

@@ -74,27 +74,48 @@ public record ProcStat(int pid, String comm, char state, int ppid, int pgrp, int
 
     /** VmHWM of /proc/PID/status in bytes: the peak resident set; 0 when unknown or gone. */
     public static long peakRssBytes(int pid) {
-        return statusBytes(pid, "VmHWM:");
+        return memory(pid)[1];
     }
 
     /** VmRSS of /proc/PID/status in bytes: the resident set now; 0 when unknown or gone. */
     public static long rssBytes(int pid) {
-        return statusBytes(pid, "VmRSS:");
+        return memory(pid)[0];
     }
 
-    /** A size line of /proc/PID/status (in kB there) in bytes; 0 when unknown or gone. */
-    private static long statusBytes(int pid, String key) {
+    /** VmRSS and VmHWM of /proc/PID/status in bytes, from one read; zeros when unknown or gone. */
+    public static long[] memory(int pid) {
+        byte[] raw;
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status"))) {
-                if (line.startsWith(key)) {
-                    return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]) * 1024;
+            raw = Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "status"));
+        } catch (IOException e) {
+            return new long[2];
+        }
+        return new long[] {kilobytes(raw, "VmRSS:"), kilobytes(raw, "VmHWM:")};
+    }
+
+    /** The kB figure after {@code key} at the start of a line of {@code raw}, in bytes; 0 when absent. */
+    private static long kilobytes(byte[] raw, String key) {
+        outer:
+        for (int i = 0; i + key.length() < raw.length; i++) {
+            if (i > 0 && raw[i - 1] != '\n') {
+                continue;
+            }
+            for (int k = 0; k < key.length(); k++) {
+                if (raw[i + k] != key.charAt(k)) {
+                    continue outer;
                 }
             }
-        } catch (IOException | NumberFormatException e) {
-            return 0;
+            long v = 0;
+            for (int j = i + key.length(); j < raw.length && raw[j] != '\n'; j++) {
+                if (raw[j] >= '0' && raw[j] <= '9') {
+                    v = v * 10 + (raw[j] - '0');
+                }
+            }
+            return v * 1024;
         }
         return 0;
     }
+
 
     /** The program's name as the kernel keeps it (readable until the process is reaped), or null. */
     public static String comm(int pid) {

@@ -11,6 +11,15 @@ interface ProcView {
      */
     boolean mayHaveEscapees();
 
+    /**
+     * True while the runtime's membership follows every fork and exit of its trees (the proc
+     * connector, with no loss waiting for a rescan): a tree's members are then what it was told,
+     * and figures need no walk of /proc.
+     */
+    default boolean membershipExact() {
+        return false;
+    }
+
     /** A scan begun at most {@code maxAgeNanos} ago, for figures: it may be shared with every other tree. */
     default ProcScan recentScan(long maxAgeNanos) {
         return scan();

@@ -51,7 +51,7 @@ public final class ProcessRuntime implements AutoCloseable {
     private final List<Consumer<LifecycleEvent>> observers = new CopyOnWriteArrayList<>();
     private final StampedLock spawnGate = new StampedLock();
     private final Orphans orphans;
-    private final SharedScans scans = new SharedScans(this::orphansPresent);
+    private final SharedScans scans = new SharedScans(this::orphansPresent, this::membershipExact);
     private volatile boolean closed;
     private final Thread shutdownHook = Thread.ofPlatform().name("steward-shutdown").unstarted(this::killAllNow);
     private final Membership membership;
@@ -268,6 +268,11 @@ public final class ProcessRuntime implements AutoCloseable {
                 LOG.log(Level.WARNING, "lifecycle observer failed", e);
             }
         }
+    }
+
+    private boolean membershipExact() {
+        Membership m = membership;
+        return m != null && m.exact();
     }
 
     /** True when some orphan has been re-parented to us: only then can a tree have survivors. */

@@ -80,6 +80,18 @@ final class ProcessTree {
         }
     }
 
+    /** The members born into the tree that still run: one stat read each, no walk. */
+    private List<ProcStat> bornAlive() {
+        List<ProcStat> out = new ArrayList<>(born.size());
+        for (Map.Entry<Integer, Long> b : born.entrySet()) {
+            ProcStat p = ProcStat.read(b.getKey()).orElse(null);
+            if (p != null && !p.zombie() && (b.getValue() < 0 || b.getValue() == p.startTicks())) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
     /** The root and the members born into it, for what must not scan /proc each time (network refreshes). */
     List<Integer> rootAndBorn() {
         List<Integer> out = new ArrayList<>(born.size() + 1);
@@ -180,6 +192,9 @@ final class ProcessTree {
      * never make it forget an escapee that a kill still has to find.
      */
     synchronized List<ProcStat> membersForFigures(long maxAgeNanos) {
+        if (view.membershipExact()) {
+            return bornAlive();
+        }
         if (!view.mayHaveEscapees()) {
             return descendants();
         }

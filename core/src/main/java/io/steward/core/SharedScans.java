@@ -18,8 +18,16 @@ final class SharedScans implements ProcView {
     /** A scan older than this does not do for the running task. */
     private long floor;
 
-    SharedScans(BooleanSupplier orphansPresent) {
+    private final BooleanSupplier membershipExact;
+
+    SharedScans(BooleanSupplier orphansPresent, BooleanSupplier membershipExact) {
         this.orphansPresent = orphansPresent;
+        this.membershipExact = membershipExact;
+    }
+
+    @Override
+    public boolean membershipExact() {
+        return membershipExact.getAsBoolean();
     }
 
     void enter(long queuedNanos) {

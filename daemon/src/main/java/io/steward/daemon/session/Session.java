@@ -383,6 +383,7 @@ public final class Session {
         long nanos = System.nanoTime();
         ExitStatus last = lastExit;
         Duration cpu = Duration.ofMillis(process.cpuMicros() / 1000);
+        long[] memory = process.memory();
         TreeUsage tree = treeUsage();
         return new SessionInfo(id, request.name(), request.label(),
                 process.isPty() ? SessionInfo.Kind.PTY : SessionInfo.Kind.PIPE, request.spec().argv(), process.pid(),
@@ -397,7 +398,7 @@ public final class Session {
                 exit == null && (out.full() || err != null && err.full()),
                 process.stdin().map(s -> s.isOpen()).orElse(false), attached(), watchers(),
                 size != null ? size.rows() : null, size != null ? size.cols() : null,
-                cpu, process.peakRssBytes(), process.rssBytes(),
+                cpu, memory[1], memory[0],
                 exit == null ? Duration.ofMillis(tree.cpuMicros() / 1000) : cpu, tree.rssBytes(), tree.processes(),
                 life.restarts(),
                 last == null ? null : new SessionInfo.LastExit(last.exitCode(), last.signalName(), last.outcome()),
