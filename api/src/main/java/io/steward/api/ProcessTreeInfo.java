@@ -11,6 +11,21 @@ import java.util.Map;
  */
 public record ProcessTreeInfo(String session, String name, List<Node> processes) {
 
+    /** What the whole tree read, summed over the processes whose figures could be read. */
+    public long readBytes() {
+        return processes.stream().mapToLong(n -> n.readBytes() != null ? n.readBytes() : 0).sum();
+    }
+
+    /** What the whole tree wrote, summed likewise. */
+    public long writeBytes() {
+        return processes.stream().mapToLong(n -> n.writeBytes() != null ? n.writeBytes() : 0).sum();
+    }
+
+    /** The descriptors the whole tree holds open, summed likewise. */
+    public long openFiles() {
+        return processes.stream().mapToLong(n -> n.openFiles() != null ? n.openFiles() : 0).sum();
+    }
+
     /**
      * @param depth 0 for the root, 1 for its children, …
      * @param escaped it left the root's session ({@code setsid}); it is the tree's all the same
@@ -40,8 +55,10 @@ public record ProcessTreeInfo(String session, String name, List<Node> processes)
                 f.objects("processes").stream().map(Node::fromJson).toList());
     }
 
+    /** The session's totals ({@code readBytes}, {@code writeBytes}, {@code openFiles}) follow its processes. */
     public Map<String, Object> toJson() {
         return Json.object("session", session, "name", name, "processes",
-                processes.stream().map(Node::toJson).toList());
+                processes.stream().map(Node::toJson).toList(), "readBytes", readBytes(), "writeBytes", writeBytes(),
+                "openFiles", openFiles());
     }
 }

@@ -216,7 +216,8 @@ final class RunCommand implements Callable<Integer> {
         }
 
         private static boolean repeatable(RunOption<?> o) {
-            return o.type() instanceof TextMapType || o.type() instanceof TextListType;
+            return o.type() instanceof TextMapType || o.type() instanceof TextListType
+                    || o.type() instanceof io.steward.api.ObserveType;
         }
 
         /**

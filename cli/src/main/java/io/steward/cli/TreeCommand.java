@@ -32,6 +32,10 @@ final class TreeCommand implements Callable<Integer> {
                 branch + cmd + (n.escaped() ? "  (own session)" : "")},
                     new String[] {null, null, null, null, null, null, n.escaped() ? Table.YELLOW : null});
         }
+        if (tree.processes().size() > 1) {
+            t.row(new String[] {"", "", "", SessionView.bytes(tree.readBytes()), SessionView.bytes(tree.writeBytes()),
+                Long.toString(tree.openFiles()), "(the whole tree)"}, new String[7]);
+        }
         System.out.print(t.render(Table.colourWanted()));
         return 0;
     }

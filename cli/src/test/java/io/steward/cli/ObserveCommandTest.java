@@ -14,7 +14,7 @@ class ObserveCommandTest extends WithDaemon {
                 "/bin/true; (setsid sleep 60 &); exec sleep 60").strip();
         Cli.poll("two processes in the tree", () -> {
             try {
-                return ok("tree", id).lines().count() == 3;
+                return ok("tree", id).lines().count() == 4; // the header, two processes and their sums
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
@@ -24,6 +24,7 @@ class ObserveCommandTest extends WithDaemon {
                 List.of(tree.getFirst().trim().split("\\s+")));
         assertTrue(tree.get(1).endsWith("sleep 60"), tree.toString());
         assertTrue(tree.get(2).endsWith("└─ sleep 60  (own session)"), tree.toString());
+        assertTrue(tree.get(3).endsWith("(the whole tree)"), tree.toString());
 
         Cli.poll("the exec of true", () -> {
             try {
