@@ -26,7 +26,7 @@ final class CompletionCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!shell.equals("bash") && !shell.equals("zsh")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "shell must be bash or zsh, got '" + shell + "'");
+            throw UnknownCommand.usage(spec.commandLine(), "shell must be bash or zsh, got '" + shell + "'");
         }
         CommandLine root = spec.commandLine().getParent();
         String script = AutoComplete.bash("steward", root);

@@ -26,7 +26,7 @@ final class HelpCommand implements Callable<Integer> {
         for (String name : path) {
             CommandLine sub = c.getSubcommands().get(name);
             if (sub == null) {
-                throw UnknownCommand.of(c, name);
+                throw UnknownCommand.unknown(c, name);
             }
             c = sub;
         }

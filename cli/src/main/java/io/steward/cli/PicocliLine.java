@@ -20,7 +20,7 @@ final class PicocliLine implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+        throw UnknownCommand.usage(spec.commandLine(), "missing command");
     }
 
     /**

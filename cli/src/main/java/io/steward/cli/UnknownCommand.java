@@ -12,6 +12,20 @@ final class UnknownCommand extends CommandLine.ParameterException {
         super(parent, message);
     }
 
+    /**
+     * A usage error, typed as what a verb may throw: a verb's own code then names no picocli
+     * exception type, so loading it from the AOT cache (every verb is, for the plain verbs' table)
+     * checks no constraint that would open picocli's jar on a short command.
+     */
+    static RuntimeException usage(CommandLine command, String message) {
+        return new CommandLine.ParameterException(command, message);
+    }
+
+    /** As {@link #of}, typed as a verb throws it. */
+    static RuntimeException unknown(CommandLine parent, String typed) {
+        return of(parent, typed);
+    }
+
     /** {@code typed} is not a verb of {@code parent} (the root, or a verb with verbs of its own). */
     static UnknownCommand of(CommandLine parent, String typed) {
         String path = parent.getParent() == null ? "" : PicocliLine.verbPath(parent) + " ";
