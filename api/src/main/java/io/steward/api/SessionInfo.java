@@ -29,7 +29,7 @@ import java.util.Map;
  * @param rows null for a pipe session
  * @param peakRssBytes the largest resident set of its current (or last) process seen so far
  * @param rssBytes the resident set of its current process now; 0 once it has exited
- * @param treeCpu CPU time of its whole tree now (the root and its live descendants); once it has exited, the root's {@code cpu}
+ * @param treeCpu CPU time of its whole tree now (the root and its live descendants, and the children they reaped); once it has exited, the root's {@code cpu}
  * @param treeRssBytes the resident sets of its whole tree summed, each process once; 0 once it has exited
  * @param treeProcesses how many processes its tree has now, the root included; 0 once it has exited
  * @param lastExit how the process before the current one ended; null before the first restart

@@ -16,9 +16,17 @@ import java.util.Optional;
  *
  * @param startTicks clock ticks after boot when the process started; guards against pid reuse
  * @param cpuTicks user plus system time, in clock ticks
+ * @param reapedTicks user plus system time of the children it waited for (and theirs), in clock ticks:
+ *     the kernel folds a reaped child's time into its parent's {@code cutime} and {@code cstime}
  */
 public record ProcStat(int pid, String comm, char state, int ppid, int pgrp, int session, long startTicks,
-        long cpuTicks, long rssPages) {
+        long cpuTicks, long rssPages, long reapedTicks) {
+
+    /** A stat whose reaped children's time is unknown or none. */
+    public ProcStat(int pid, String comm, char state, int ppid, int pgrp, int session, long startTicks, long cpuTicks,
+            long rssPages) {
+        this(pid, comm, state, ppid, pgrp, session, startTicks, cpuTicks, rssPages, 0);
+    }
 
     public boolean zombie() {
         return state == 'Z' || state == 'X';
@@ -69,7 +77,7 @@ public record ProcStat(int pid, String comm, char state, int ppid, int pgrp, int
         // f[0] is field 3 (state); field N is f[N - 3].
         return new ProcStat(pid, comm, f[0].charAt(0), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
                 Integer.parseInt(f[3]), Long.parseLong(f[19]), Long.parseLong(f[11]) + Long.parseLong(f[12]),
-                Long.parseLong(f[21]));
+                Long.parseLong(f[21]), Long.parseLong(f[13]) + Long.parseLong(f[14]));
     }
 
     /** VmHWM of /proc/PID/status in bytes: the peak resident set; 0 when unknown or gone. */

@@ -10,7 +10,7 @@ import java.util.Set;
  * process's {@code /proc/PID/stat}, which describes the whole thread group, so a process is counted
  * once however many threads it has.
  *
- * @param cpuMicros user plus system time of the live processes
+ * @param cpuMicros user plus system time of the live processes and of the children they reaped
  * @param rssBytes resident sets summed, one per process
  * @param processes how many live processes, the root included
  */
@@ -28,7 +28,8 @@ public record TreeUsage(long cpuMicros, long rssBytes, int processes) {
             if (p.zombie() || !seen.add(p.pid())) {
                 continue;
             }
-            ticks += p.cpuTicks();
+            // A reaped child's time is in its parent's: what ended in the tree still counts, once.
+            ticks += p.cpuTicks() + p.reapedTicks();
             pages += p.rssPages();
         }
         return new TreeUsage(ticks * 1_000_000 / CLOCK_TICKS, pages * PAGE_BYTES, seen.size());

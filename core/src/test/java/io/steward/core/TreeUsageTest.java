@@ -42,4 +42,13 @@ class TreeUsageTest {
         // Both read the same counters a moment apart: equal but for what the JVM touched in between.
         assertTrue(Math.abs(u.rssBytes() - status) < 16L << 20, u.rssBytes() + " against VmRSS " + status);
     }
+
+    @Test
+    void whatAReapedChildUsedStillCounts() {
+        // 1 s of its own and 2 s of the children it waited for.
+        ProcStat parent = new ProcStat(10, "sh", 'S', 1, 10, 10, 100, TICKS, 10, 2 * TICKS);
+        assertEquals(3_000_000, TreeUsage.of(List.of(parent)).cpuMicros());
+        ProcStat self = ProcStat.read(Libc.getpid()).orElseThrow();
+        assertTrue(self.reapedTicks() >= 0);
+    }
 }

@@ -88,4 +88,14 @@ class TreeViewTest extends RuntimeTestBase {
             t.kill().get();
         }
     }
+
+    @Test
+    void aBusyChildsCpuStaysWithTheTreeAfterItIsReaped() throws Exception {
+        ManagedProcess p = sh("i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done & wait; echo reaped; exec sleep 30");
+        Poll.until("the busy child reaped", Duration.ofSeconds(60), () -> p.stdout().end() > 0);
+        TreeUsage u = p.treeUsage(Duration.ZERO);
+        assertEquals(1, u.processes(), "only the root runs now");
+        assertTrue(u.cpuMicros() >= 100_000, "the child's time is still the tree's: " + u.cpuMicros() + " us");
+        assertTrue(p.cpuMicros() < u.cpuMicros(), "the root's own time is not");
+    }
 }

@@ -103,7 +103,7 @@ final class Metrics {
         }
         b.append("# HELP steward_session_tree_rss_bytes resident sets of a running session's processes, summed\n")
                 .append("# TYPE steward_session_tree_rss_bytes gauge\n").append(rss);
-        b.append("# HELP steward_session_tree_cpu_seconds_total CPU time of a running session's live processes\n")
+        b.append("# HELP steward_session_tree_cpu_seconds_total CPU time of a running session's live processes and of the children they reaped\n")
                 .append("# TYPE steward_session_tree_cpu_seconds_total counter\n").append(cpu);
         b.append("# HELP steward_session_tree_processes processes in a running session's tree, its root included\n")
                 .append("# TYPE steward_session_tree_processes gauge\n").append(procs);
