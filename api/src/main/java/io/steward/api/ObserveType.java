@@ -16,18 +16,11 @@ public record ObserveType() implements OptionType<List<String>> {
 
     @Override
     public List<String> read(String field, Object json) {
-        if (!(json instanceof List<?> l)) {
-            throw Refusals.invalid(field + ": an array of categories is required");
-        }
-        List<String> items = new ArrayList<>(l.size());
-        for (int i = 0; i < l.size(); i++) {
-            if (!(l.get(i) instanceof String s)) {
-                throw Refusals.invalid(field + "[" + i + "]: a string is required");
-            }
-            items.add(s);
-        }
-        return check(field, items);
+        return check(field, ITEMS.read(field, json));
     }
+
+    /** The array's form: strings, at least one. */
+    private static final TextListType ITEMS = new TextListType(1, false);
 
     private static List<String> check(String name, List<String> items) {
         Set<String> asked = new LinkedHashSet<>();
