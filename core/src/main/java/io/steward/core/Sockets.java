@@ -59,7 +59,7 @@ public final class Sockets {
             ownersByGroup.add(owners(pids));
         }
         List<InetSocket> inetRaw = join(inet);
-        UnixNames unixRaw = new UnixNames(join(unix));
+        UnixDump unixRaw = new UnixDump(join(unix));
         List<List<Held>> out = new ArrayList<>(groups.size());
         for (Map<Long, Integer> owners : ownersByGroup) {
             List<Held> mine = new ArrayList<>(owners.size());
@@ -86,11 +86,11 @@ public final class Sockets {
      * A Unix dump, and its sockets' names by inode to name a peer: built on the first peer asked
      * for, as most calls hold no connected Unix socket and a host may have thousands.
      */
-    private static final class UnixNames {
+    private static final class UnixDump {
         private final List<UnixSocket> sockets;
         private Map<Long, String> byInode;
 
-        UnixNames(List<UnixSocket> sockets) {
+        UnixDump(List<UnixSocket> sockets) {
             this.sockets = sockets;
         }
 
@@ -141,7 +141,7 @@ public final class Sockets {
     /** Every TCP and UDP socket of the host, IPv4 and IPv6, then every Unix socket, in every state. */
     public static List<Socket> dump() {
         List<InetSocket> raw = SockDiag.dump();
-        UnixNames unix = new UnixNames(SockDiag.dumpUnix());
+        UnixDump unix = new UnixDump(SockDiag.dumpUnix());
         List<Socket> out = new ArrayList<>(raw.size() + unix.sockets().size());
         for (InetSocket s : raw) {
             out.add(of(s));
