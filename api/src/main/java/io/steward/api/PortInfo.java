@@ -7,15 +7,17 @@ import java.util.Map;
  *
  * @param name the session's name, or null
  * @param pid the member of the tree whose descriptor table holds the socket
- * @param protocol {@code tcp} or {@code udp}
- * @param family {@code ipv4} or {@code ipv6}
+ * @param protocol {@code tcp}, {@code udp} or {@code unix}
+ * @param family {@code ipv4}, {@code ipv6} or {@code unix}
  * @param state the TCP state as {@code ss} names it ({@code LISTEN}, {@code ESTAB}, {@code TIME-WAIT}…);
- *     {@code UNCONN} for an unconnected UDP socket
- * @param local address and port, {@code 127.0.0.1:8080} or {@code [::1]:8080}
- * @param remote the peer, {@code 0.0.0.0:0} or {@code [::]:0} when there is none
+ *     {@code UNCONN} for an unconnected UDP or Unix socket
+ * @param local address and port, {@code 127.0.0.1:8080} or {@code [::1]:8080}; a Unix socket's path,
+ *     {@code @name} when abstract, {@code *} when unbound
+ * @param remote the peer, {@code 0.0.0.0:0} or {@code [::]:0} when there is none; a Unix socket's peer's
+ *     path, {@code *} when unconnected or the peer is unbound
  * @param inode the socket's inode, as in {@code /proc/PID/fd/N -> socket:[INODE]}
- * @param bytesIn TCP bytes received ({@code tcp_info.bytes_received}); null for UDP
- * @param bytesOut TCP bytes sent and acknowledged ({@code tcp_info.bytes_acked}); null for UDP
+ * @param bytesIn TCP bytes received ({@code tcp_info.bytes_received}); null for UDP and Unix
+ * @param bytesOut TCP bytes sent and acknowledged ({@code tcp_info.bytes_acked}); null for UDP and Unix
  */
 public record PortInfo(String session, String name, long pid, String protocol, String family, String state,
         String local, String remote, long inode, long uid, Long bytesIn, Long bytesOut) {

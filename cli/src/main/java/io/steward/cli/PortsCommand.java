@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code steward ports [ID]}: like {@code ss -tuanp}, but only the sockets of supervised trees. */
-@Command(name = "ports", description = "List the TCP and UDP sockets of sessions' process trees: listening and connected.")
+@Command(name = "ports", description = "List the TCP, UDP and Unix sockets of sessions' process trees: listening and connected.")
 final class PortsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SESSION", arity = "0..1",
             description = "Id, unique id prefix (6+ characters) or name; every running session when left out.")

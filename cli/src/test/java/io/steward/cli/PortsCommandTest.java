@@ -45,6 +45,24 @@ class PortsCommandTest extends WithDaemon {
     }
 
     @Test
+    void aUnixListenerIsARowWithItsPathAndNoCounters() throws Exception {
+        String path = tmp.resolve("app.sock").toString();
+        String id = ok("run", "--name", "unixapp", "--", "python3", "-c", "import socket, sys, time\n"
+                + "s = socket.socket(socket.AF_UNIX)\ns.bind(sys.argv[1])\ns.listen()\ntime.sleep(120)", path).strip();
+        long pid = ((Number) status(id).get("pid")).longValue();
+        Cli.poll("the unix listener", () -> {
+            try {
+                return ports(id).ports().stream().anyMatch(p -> p.protocol().equals("unix"));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        List<String> lines = ok("ports", id).lines().toList();
+        assertTrue(lines.stream().anyMatch(r -> List.of(r.trim().split("\\s+")).equals(
+                List.of("unixapp", Long.toString(pid), "unix", "LISTEN", path, "*", "-", "-"))), lines.toString());
+    }
+
+    @Test
     void anUnknownSessionIsNotFound() throws Exception {
         Cli.Result r = steward("ports", "nosuch");
         assertEquals(3, r.code(), r.err());

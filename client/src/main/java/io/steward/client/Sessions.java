@@ -38,7 +38,7 @@ public final class Sessions {
         return info(client.object("GET", path(ref), null));
     }
 
-    /** The TCP and UDP sockets held by the session's tree (its root and every descendant). */
+    /** The TCP, UDP and Unix sockets held by the session's tree (its root and every descendant). */
     public PortList ports(String ref) {
         return PortList.fromJson(client.object("GET", path(ref) + "/ports", null));
     }

@@ -57,7 +57,7 @@ public final class Capabilities {
 
     static final String NETWORK_REASON = "listening ports and connections per session; run --observe network "
             + "publishes listening, connected and closed (TCP's final byte counts from the destroy broadcasts); "
-            + "UDP without byte counts, Unix sockets not listed";
+            + "UDP and Unix sockets without byte counts (Unix sockets listed by ports, not observed)";
 
     private static Capability probeNetwork() {
         try {

@@ -3,6 +3,7 @@ package io.steward.core;
 import io.steward.sys.InetSocket;
 import io.steward.sys.ProcFds;
 import io.steward.sys.SockDiag;
+import io.steward.sys.UnixSocket;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -12,8 +13,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
- * The host's TCP and UDP sockets from one {@code NETLINK_SOCK_DIAG} dump, and which process holds
- * which: a socket is known to /proc only as {@code socket:[INODE]} behind a descriptor.
+ * The host's TCP, UDP and Unix sockets from {@code NETLINK_SOCK_DIAG} dumps, and which process
+ * holds which: a socket is known to /proc only as {@code socket:[INODE]} behind a descriptor.
  */
 public final class Sockets {
     private static final String[] TCP_STATES = {"UNKNOWN", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1",
@@ -23,13 +24,18 @@ public final class Sockets {
     /**
      * One socket, named as {@code ss} names things.
      *
-     * @param protocol {@code tcp} or {@code udp}
-     * @param family {@code ipv4} or {@code ipv6}
+     * @param protocol {@code tcp}, {@code udp} or {@code unix}
+     * @param family {@code ipv4}, {@code ipv6} or {@code unix}
+     * @param local for a Unix socket its path, {@code @name} when abstract, {@code *} when unbound
+     * @param remote for a Unix socket its peer's path (a client's peer, the accepted socket, carries
+     *     the listener's), {@code *} when unconnected or the peer is unbound
      * @param bytesIn bytes received, for TCP only (null otherwise)
      * @param bytesOut bytes sent and acknowledged, for TCP only (null otherwise)
      */
     public record Socket(String protocol, String family, String state, String local, String remote, long inode,
             int uid, Long bytesIn, Long bytesOut) {}
+
+    private static final String UNBOUND = "*";
 
     /** A socket and the process holding it. */
     public record Held(int pid, Socket socket) {}
@@ -42,23 +48,32 @@ public final class Sockets {
      * of a host with many sockets is the dump and the groups' descriptors, not formatting.
      */
     public static List<List<Held>> held(List<? extends Collection<Integer>> groups) {
-        // The dump and the descriptor walk are both kernel work of about equal cost (a few
+        // The dumps and the descriptor walk are all kernel work of about equal cost (a few
         // microseconds a socket): done side by side, a thousand connections answer in half the time.
-        FutureTask<List<InetSocket>> dump = new FutureTask<>(SockDiag::dump);
-        Thread.ofVirtual().name("sock-diag-dump").start(dump);
+        FutureTask<List<InetSocket>> inet = new FutureTask<>(SockDiag::dump);
+        FutureTask<List<UnixSocket>> unix = new FutureTask<>(SockDiag::dumpUnix);
+        Thread.ofVirtual().name("sock-diag-dump").start(inet);
+        Thread.ofVirtual().name("sock-diag-unix-dump").start(unix);
         List<Map<Long, Integer>> ownersByGroup = new ArrayList<>(groups.size());
         for (Collection<Integer> pids : groups) {
             ownersByGroup.add(owners(pids));
         }
-        List<InetSocket> raw = join(dump);
+        List<InetSocket> inetRaw = join(inet);
+        UnixDump unixRaw = new UnixDump(join(unix));
         List<List<Held>> out = new ArrayList<>(groups.size());
         for (Map<Long, Integer> owners : ownersByGroup) {
             List<Held> mine = new ArrayList<>(owners.size());
             if (!owners.isEmpty()) {
-                for (InetSocket s : raw) {
+                for (InetSocket s : inetRaw) {
                     Integer pid = s.inode() == 0 ? null : owners.get(s.inode());
                     if (pid != null) {
                         mine.add(new Held(pid, of(s)));
+                    }
+                }
+                for (UnixSocket s : unixRaw.sockets()) {
+                    Integer pid = owners.get(s.inode());
+                    if (pid != null) {
+                        mine.add(new Held(pid, unixRaw.of(s)));
                     }
                 }
             }
@@ -67,7 +82,41 @@ public final class Sockets {
         return out;
     }
 
-    private static List<InetSocket> join(FutureTask<List<InetSocket>> dump) {
+    /**
+     * A Unix dump, and its sockets' names by inode to name a peer: built on the first peer asked
+     * for, as most calls hold no connected Unix socket and a host may have thousands.
+     */
+    private static final class UnixDump {
+        private final List<UnixSocket> sockets;
+        private Map<Long, String> byInode;
+
+        UnixDump(List<UnixSocket> sockets) {
+            this.sockets = sockets;
+        }
+
+        List<UnixSocket> sockets() {
+            return sockets;
+        }
+
+        Socket of(UnixSocket s) {
+            String remote = UNBOUND;
+            if (s.peer() != 0) {
+                if (byInode == null) {
+                    byInode = new HashMap<>();
+                    for (UnixSocket k : sockets) {
+                        if (k.name() != null) {
+                            byInode.put(k.inode(), k.name());
+                        }
+                    }
+                }
+                remote = byInode.getOrDefault(s.peer(), UNBOUND);
+            }
+            return new Socket("unix", "unix", state(true, s.state()), s.name() != null ? s.name() : UNBOUND, remote,
+                    s.inode(), Math.max(s.uid(), 0), null, null);
+        }
+    }
+
+    private static <T> List<T> join(FutureTask<List<T>> dump) {
         boolean interrupted = false;
         try {
             while (true) {
@@ -89,12 +138,16 @@ public final class Sockets {
         }
     }
 
-    /** Every TCP and UDP socket of the host, IPv4 and IPv6, in every state. */
+    /** Every TCP and UDP socket of the host, IPv4 and IPv6, then every Unix socket, in every state. */
     public static List<Socket> dump() {
         List<InetSocket> raw = SockDiag.dump();
-        List<Socket> out = new ArrayList<>(raw.size());
+        UnixDump unix = new UnixDump(SockDiag.dumpUnix());
+        List<Socket> out = new ArrayList<>(raw.size() + unix.sockets().size());
         for (InetSocket s : raw) {
             out.add(of(s));
+        }
+        for (UnixSocket s : unix.sockets()) {
+            out.add(unix.of(s));
         }
         return out;
     }
@@ -108,7 +161,7 @@ public final class Sockets {
                 counted ? s.bytesReceived() : null, counted ? s.bytesAcked() : null);
     }
 
-    /** UDP reuses the TCP state numbers: closed means unconnected there. */
+    /** UDP and Unix sockets reuse the TCP state numbers: closed means unconnected there. */
     static String state(boolean tcp, int state) {
         if (!tcp) {
             return state == TCP_CLOSE ? "UNCONN" : state == 1 ? "ESTAB" : "UNKNOWN";

@@ -14,6 +14,10 @@ import org.junit.jupiter.api.Assumptions;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,6 +77,32 @@ class SocketsTest {
             assertNull(u.bytesIn(), "UDP has no counters, rather than zeros");
             assertEquals(SELF, owners.get(u.inode()));
             assertTrue(Sockets.owners(Set.of(1)).get(l.inode()) == null, "another process does not hold it");
+        }
+    }
+
+    @Test
+    void ourUnixListenerAndClientAreHeldWithThePathOnBothSides() throws Exception {
+        Path dir = Files.createTempDirectory("sockets");
+        Path path = dir.resolve("app.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(path));
+            try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(path));
+                    SocketChannel accepted = server.accept()) {
+                List<Sockets.Held> mine = Sockets.held(List.of(Set.of(SELF))).getFirst();
+                List<Sockets.Socket> unix = mine.stream().map(Sockets.Held::socket)
+                        .filter(s -> s.protocol().equals("unix")).toList();
+                Sockets.Socket l = unix.stream().filter(s -> s.state().equals("LISTEN")).findFirst().orElseThrow();
+                assertEquals(new Sockets.Socket("unix", "unix", "LISTEN", path.toString(), "*", l.inode(), l.uid(),
+                        null, null), l);
+                assertTrue(unix.stream().anyMatch(s -> s.state().equals("ESTAB") && s.local().equals("*")
+                        && s.remote().equals(path.toString())), "the client names the path it connected to: " + unix);
+                assertTrue(unix.stream().anyMatch(s -> s.state().equals("ESTAB") && s.local().equals(path.toString())
+                        && s.remote().equals("*")), "the accepted end carries the listener's path: " + unix);
+                assertTrue(mine.stream().allMatch(h -> h.pid() == SELF));
+            }
+        } finally {
+            Files.deleteIfExists(path);
+            Files.delete(dir);
         }
     }
 

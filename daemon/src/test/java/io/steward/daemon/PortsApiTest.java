@@ -82,6 +82,29 @@ class PortsApiTest extends DaemonFixture {
     }
 
     @Test
+    void aSessionsUnixListenerIsListedByItsPath() {
+        String path = home.resolve("py.sock").toString();
+        String id = run("argv", List.of("python3", "-c", "import socket, sys, time\n"
+                + "s = socket.socket(socket.AF_UNIX)\ns.bind(sys.argv[1])\ns.listen()\ntime.sleep(120)", path)).id();
+        long pid = client.sessions().get(id).pid();
+        poll("the unix listener of " + id, () -> client.sessions().ports(id).ports().stream()
+                .anyMatch(p -> p.protocol().equals("unix")));
+        List<PortInfo> unix = client.sessions().ports(id).ports().stream().filter(p -> p.protocol().equals("unix"))
+                .toList();
+        assertEquals(1, unix.size(), unix.toString());
+        PortInfo l = unix.getFirst();
+        assertEquals("unix", l.family());
+        assertEquals("LISTEN", l.state());
+        assertEquals(path, l.local());
+        assertEquals("*", l.remote());
+        assertEquals(pid, l.pid());
+        assertEquals(null, l.bytesIn());
+        assertEquals(null, l.bytesOut());
+        assertTrue(client.sessions().ports().ports().stream().anyMatch(p -> p.session().equals(id) && p.local().equals(path)),
+                "in the list of every session's too");
+    }
+
+    @Test
     void anExitedSessionHasNoPortsAndAnUnknownOneIsNotFound() {
         String id = run("argv", List.of("true")).id();
         waitExit(id);
@@ -98,7 +121,7 @@ class PortsApiTest extends DaemonFixture {
                 .filter(c -> c.category().equals("network")).findFirst().orElseThrow();
         assertEquals(CapabilityMatrix.Support.PARTIAL, network.support());
         assertEquals("sock_diag", network.backend());
-        assertTrue(network.reason().contains("closed (TCP's final byte counts") && network.reason().contains("UDP without"),
-                network.reason());
+        assertTrue(network.reason().contains("closed (TCP's final byte counts")
+                && network.reason().contains("UDP and Unix sockets without byte counts"), network.reason());
     }
 }

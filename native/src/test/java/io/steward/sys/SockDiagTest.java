@@ -15,6 +15,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,6 +63,22 @@ class SockDiagTest {
             buf.set(ValueLayout.JAVA_INT, m + SockDiagDecoder.INODE_OFFSET, inode);
             at += SockDiagDecoder.INET_DIAG_MSG.byteSize();
             return m;
+        }
+
+        void unixMsg(int type, int state, int inode, int cookieLow, int cookieHigh) {
+            long m = at;
+            buf.set(ValueLayout.JAVA_BYTE, m, (byte) SockDiag.AF_UNIX);
+            buf.set(ValueLayout.JAVA_BYTE, m + 1, (byte) type);
+            buf.set(ValueLayout.JAVA_BYTE, m + 2, (byte) state);
+            buf.set(ValueLayout.JAVA_INT, m + SockDiagDecoder.UNIX_INODE_OFFSET, inode);
+            buf.set(ValueLayout.JAVA_INT, m + SockDiagDecoder.UNIX_COOKIE_OFFSET, cookieLow);
+            buf.set(ValueLayout.JAVA_INT, m + SockDiagDecoder.UNIX_COOKIE_OFFSET + 4, cookieHigh);
+            at += SockDiagDecoder.UNIX_DIAG_MSG.byteSize();
+        }
+
+        void bytesAttr(int type, byte[] payload) {
+            long p = attr(type, payload.length);
+            MemorySegment.copy(payload, 0, buf, ValueLayout.JAVA_BYTE, p, payload.length);
         }
 
         /** An rtattr whose payload starts 4-byte (not 8-byte) aligned, as the kernel's do. */
@@ -166,6 +189,76 @@ class SockDiagTest {
         MemorySegment cut = b.bytes().asSlice(0, 40);
         assertThrows(IllegalStateException.class,
                 () -> SockDiagDecoder.decode(cut, SockDiag.IPPROTO_TCP, new ArrayList<>()));
+    }
+
+    @Test
+    void decodesUnixSocketsWithPathAbstractNamePeerAndOwner() {
+        Builder b = new Builder();
+        long m1 = b.message(20);
+        b.unixMsg(1, TCP_LISTEN, 0xfeedf00d, 0x89abcdef, 0x1234567);
+        b.bytesAttr(SockDiagDecoder.UNIX_DIAG_NAME, "/run/app.sock\0".getBytes(StandardCharsets.UTF_8));
+        long uid = b.attr(SockDiagDecoder.UNIX_DIAG_UID, 4);
+        b.buf.set(ValueLayout.JAVA_INT, uid, 1000);
+        b.end(m1);
+        long m2 = b.message(20);
+        b.unixMsg(2, 7, 42, 0, 0);
+        b.bytesAttr(SockDiagDecoder.UNIX_DIAG_NAME, "\0bus".getBytes(StandardCharsets.UTF_8));
+        long peer = b.attr(SockDiagDecoder.UNIX_DIAG_PEER, 4);
+        b.buf.set(ValueLayout.JAVA_INT, peer, 43);
+        b.end(m2);
+        long m3 = b.message(20);
+        b.unixMsg(1, TCP_ESTABLISHED, 44, 0, 0);
+        b.end(m3);
+        long done = b.message(SockDiagDecoder.NLMSG_DONE);
+        b.at += 4;
+        b.end(done);
+
+        List<UnixSocket> out = new ArrayList<>();
+        assertTrue(SockDiagDecoder.decodeUnix(b.bytes(), out));
+        assertEquals(new UnixSocket(1, TCP_LISTEN, 0xfeedf00dL, 0x0123456789abcdefL, "/run/app.sock", 0, 1000),
+                out.get(0), "the path ends at its NUL; the inode is unsigned; the cookie low half first");
+        assertEquals(new UnixSocket(2, 7, 42, 0, "@bus", 43, -1), out.get(1), "an abstract name as @name");
+        assertEquals(new UnixSocket(1, TCP_ESTABLISHED, 44, 0, null, 0, -1), out.get(2), "unbound: no name");
+    }
+
+    @Test
+    void aUnixErrorMessageThrowsWithTheKernelsErrno() {
+        Builder b = new Builder();
+        long m = b.message(SockDiagDecoder.NLMSG_ERROR);
+        b.buf.set(ValueLayout.JAVA_INT, b.at, -Errno.EPERM);
+        b.at += 4 + SockDiagDecoder.NLMSGHDR.byteSize();
+        b.end(m);
+        NativeException e = assertThrows(NativeException.class, () -> SockDiagDecoder.decodeUnix(b.bytes(), new ArrayList<>()));
+        assertEquals(Errno.EPERM, e.errno());
+    }
+
+    @Test
+    void aLiveUnixDumpFindsOurListenerAndTheConnectionToIt() throws Exception {
+        Path dir = Files.createTempDirectory("sockdiag");
+        Path path = dir.resolve("app.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(path));
+            try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(path));
+                    SocketChannel accepted = server.accept()) {
+                List<UnixSocket> all = SockDiag.dumpUnix();
+                UnixSocket l = all.stream().filter(s -> path.toString().equals(s.name()) && s.state() == TCP_LISTEN)
+                        .findFirst().orElseThrow(() -> new AssertionError("no listener at " + path + " in " + all));
+                assertTrue(l.inode() != 0);
+                assertEquals(1, l.type(), "SOCK_STREAM");
+                assertEquals(0, l.peer());
+                int uid = l.uid();
+                assertTrue(uid == -1 || uid == (int) Files.getAttribute(dir, "unix:uid"), "uid " + uid);
+                UnixSocket server0 = all.stream()
+                        .filter(s -> path.toString().equals(s.name()) && s.state() == TCP_ESTABLISHED)
+                        .findFirst().orElseThrow(() -> new AssertionError("the accepted socket carries the path"));
+                UnixSocket c = all.stream().filter(s -> s.inode() == server0.peer()).findFirst().orElseThrow();
+                assertEquals(server0.inode(), c.peer(), "the two ends name each other");
+                assertEquals(TCP_ESTABLISHED, c.state());
+            }
+        } finally {
+            Files.deleteIfExists(path);
+            Files.delete(dir);
+        }
     }
 
     @Test

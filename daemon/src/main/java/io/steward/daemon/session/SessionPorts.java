@@ -13,9 +13,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The TCP and UDP sockets held by sessions' trees: one sock_diag dump for the host, then each live
- * session's root and descendants matched to the dump through their descriptors. A socket a tree
- * shares with a process outside it is listed for the member.
+ * The TCP, UDP and Unix sockets held by sessions' trees: one set of sock_diag dumps for the host,
+ * then each live session's root and descendants matched to the dumps through their descriptors.
+ * A socket a tree shares with a process outside it is listed for the member.
  */
 public final class SessionPorts {
     private static final Comparator<PortInfo> ORDER = Comparator.comparingLong(PortInfo::pid)
