@@ -257,12 +257,10 @@ final class ControlCommands {
         public Integer call() {
             // Without --follow: what the daemon holds, then return once the replay is done. The
             // replay ends where the health's event sequence stood when we asked, and the daemon
-            // ends the stream there, so a last event the categories leave out cannot hold us.
+            // ends the stream there, so a last event the categories leave out cannot hold us (nor an
+            // empty stream: it is asked all the same, so a category the daemon has not is named).
             DaemonEndpoints daemon = Clients.existing().daemon();
             long last = follow ? -1 : daemon.health().lastEventSeq();
-            if (!follow && last <= since) {
-                return 0;
-            }
             daemon.events(new EventQuery(since, last, categories), e -> {
                 System.out.println(Json.write(e.toJson()));
                 System.out.flush();

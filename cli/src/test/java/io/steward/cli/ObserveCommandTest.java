@@ -40,6 +40,9 @@ class ObserveCommandTest extends WithDaemon {
         Cli.Result bad = steward("events", "--category", "proces");
         assertEquals(2, bad.code(), bad.err());
         assertEquals(1, bad.err().lines().count(), bad.err());
+        Cli.Result none = steward("observe", "nosuch");
+        assertEquals(3, none.code(), none.err());
+        assertTrue(none.err().startsWith("steward: no session 'nosuch'"), none.err());
         ok("stop", "obs", "--wait");
     }
 }
