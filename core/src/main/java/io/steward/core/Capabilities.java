@@ -36,6 +36,16 @@ public final class Capabilities {
                 FileWatch.probe(), network());
     }
 
+    /** Every row: {@link #probe}'s and the {@code checkpoint} row, probed once per {@code home} (its cache). */
+    public static List<Capability> probe(ProcessRuntime runtime, java.nio.file.Path home) {
+        List<Capability> rows = new java.util.ArrayList<>(probe(runtime));
+        rows.add(CHECKPOINT.computeIfAbsent(home, CriuProbe::probe));
+        return rows;
+    }
+
+    private static final java.util.Map<java.nio.file.Path, Capability> CHECKPOINT =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     static Capability process(ProcessRuntime.MembershipStatus m) {
         if (m.backend().equals(Membership.CONNECTOR)) {
             return new Capability("process", Support.SUPPORTED, m.backend(), m.reason()

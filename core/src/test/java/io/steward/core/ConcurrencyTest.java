@@ -53,9 +53,9 @@ class ConcurrencyTest extends RuntimeTestBase {
     }
 
     @Test
-    void capabilityMatrixCoversFourCategories() {
-        List<Capabilities.Capability> caps = Capabilities.probe(runtime);
-        assertEquals(List.of("lifecycle", "process", "file", "network"),
+    void capabilityMatrixCoversFiveCategories() throws Exception {
+        List<Capabilities.Capability> caps = Capabilities.probe(runtime, java.nio.file.Files.createTempDirectory("caps"));
+        assertEquals(List.of("lifecycle", "process", "file", "network", "checkpoint"),
                 caps.stream().map(Capabilities.Capability::category).toList());
         assertEquals(Capabilities.Support.SUPPORTED, caps.get(0).support());
         assertEquals("proc-connector", caps.get(1).backend(), caps.get(1).reason());

@@ -104,7 +104,8 @@ final class ApiHandler extends Handler.Abstract {
         switch (match.route()) {
             case METRICS -> Http.send(response, 200, "text/plain; version=0.0.4", metrics.render(sessions).getBytes(), cb);
             case HEALTH -> Http.json(response, 200, daemon.health().toJson(), cb);
-            case CAPABILITIES -> Http.json(response, 200, capabilities(sessions.runtime()).toJson(), cb);
+            case CAPABILITIES -> Http.json(response, 200,
+                    capabilities(sessions.runtime(), daemon.home().dir()).toJson(), cb);
             case PORTS -> Http.json(response, 200, SessionPorts.of(sessions.registry().list(false, null)).toJson(), cb);
             case BEATS -> Http.json(response, 200, sessions.heartbeats().stats().toJson(), cb);
             case EVENTS -> EventStream.serve(sessions.events(), EventStream.since(query, request),
@@ -244,8 +245,8 @@ final class ApiHandler extends Handler.Abstract {
     static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(60);
 
     /** What the host lets steward observe, as the runtime probes it. */
-    private static CapabilityMatrix capabilities(io.steward.core.ProcessRuntime runtime) {
-        return new CapabilityMatrix(Capabilities.probe(runtime).stream().map(c -> new CapabilityMatrix.Capability(c.category(),
+    private static CapabilityMatrix capabilities(io.steward.core.ProcessRuntime runtime, java.nio.file.Path home) {
+        return new CapabilityMatrix(Capabilities.probe(runtime, home).stream().map(c -> new CapabilityMatrix.Capability(c.category(),
                 switch (c.support()) {
                     case SUPPORTED -> CapabilityMatrix.Support.SUPPORTED;
                     case PARTIAL -> CapabilityMatrix.Support.PARTIAL;
