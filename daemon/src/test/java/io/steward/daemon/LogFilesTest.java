@@ -66,6 +66,8 @@ class LogFilesTest extends DaemonFixture {
         // One read from 0 runs on from the files into the ring: a short read means caught up.
         poll("all 81 lines readable from 0", () -> output(id, null, 0).length == 81 * 64);
         assertTrue(daemon.sessions().find(id).process().stdout().start() > 0, "the ring no longer holds byte 0");
+        // The writer may still be appending the second batch: a flush before it is done would leave it after.
+        poll("all 81 lines on disk", () -> fileLength(home.resolve("logs/small.out.log")) == 81L * 64);
         client.sessions().flush(id);
         assertEquals(0, fileLength(home.resolve("logs/small.out.log")));
     }
