@@ -72,6 +72,15 @@ public final class ManagedProcess {
         return tree;
     }
 
+    /**
+     * Whether {@code pid} is this process, or a member the runtime's membership saw born into its
+     * tree, alive or lately exited: a short-lived helper ({@code systemd-notify}) is gone before
+     * its datagram is read, and /proc can no longer say whose it was.
+     */
+    public boolean hasOrHad(int pid) {
+        return tree.hasOrHad(pid);
+    }
+
     /** Registers the descriptors with the loop; the exit watch goes last so output is wired before it can end. */
     void start() {
         streams.start();

@@ -71,8 +71,11 @@ final class Senders {
         return Optional.empty();
     }
 
-    /** Whether {@code pid} is {@code s}'s process or one of its descendants (or its named main pid). */
+    /**
+     * Whether {@code pid} is {@code s}'s process or one of its descendants (or its named main pid),
+     * by the parent chain in /proc or, for a sender already gone from it, by the tree's membership.
+     */
     static boolean belongsTo(int pid, Session s) {
-        return owner(pid, List.of(s)).isPresent();
+        return owner(pid, List.of(s)).isPresent() || s.live() && s.process().hasOrHad(pid);
     }
 }
