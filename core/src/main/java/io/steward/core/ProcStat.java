@@ -80,11 +80,6 @@ public record ProcStat(int pid, String comm, char state, int ppid, int pgrp, int
                 Long.parseLong(f[21]), Long.parseLong(f[13]) + Long.parseLong(f[14]));
     }
 
-    /** VmHWM of /proc/PID/status in bytes: the peak resident set; 0 when unknown or gone. */
-    public static long peakRssBytes(int pid) {
-        return memory(pid)[1];
-    }
-
     /** VmRSS of /proc/PID/status in bytes: the resident set now; 0 when unknown or gone. */
     public static long rssBytes(int pid) {
         return memory(pid)[0];

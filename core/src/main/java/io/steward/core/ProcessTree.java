@@ -84,12 +84,21 @@ final class ProcessTree {
     private List<ProcStat> bornAlive() {
         List<ProcStat> out = new ArrayList<>(born.size());
         for (Map.Entry<Integer, Long> b : born.entrySet()) {
-            ProcStat p = ProcStat.read(b.getKey()).orElse(null);
-            if (p != null && !p.zombie() && (b.getValue() < 0 || b.getValue() == p.startTicks())) {
+            ProcStat p = liveMember(b.getKey(), b.getValue());
+            if (p != null) {
                 out.add(p);
             }
         }
         return out;
+    }
+
+    /**
+     * The stat of a member born into the tree while it still runs as that process (its start time
+     * matches, or was gone before it could be read: its exit is then on the way), else null.
+     */
+    private static ProcStat liveMember(int pid, long startTicks) {
+        ProcStat p = ProcStat.read(pid).orElse(null);
+        return p != null && !p.zombie() && (startTicks < 0 || startTicks == p.startTicks()) ? p : null;
     }
 
     /** The root and the members born into it, for what must not scan /proc each time (network refreshes). */
@@ -172,8 +181,8 @@ final class ProcessTree {
         // A member born into the tree that is no descendant now (a subreaper of its own took it).
         for (Map.Entry<Integer, Long> b : born.entrySet()) {
             if (seen.add(b.getKey()) && b.getKey() != rootPid) {
-                ProcStat p = ProcStat.read(b.getKey()).orElse(null);
-                if (p != null && !p.zombie() && (b.getValue() < 0 || b.getValue() == p.startTicks())) {
+                ProcStat p = liveMember(b.getKey(), b.getValue());
+                if (p != null) {
                     alive.add(p.pid());
                     out.add(p);
                 }
@@ -257,8 +266,7 @@ final class ProcessTree {
             }
         }
         for (Map.Entry<Integer, Long> b : born.entrySet()) {
-            if (b.getKey() != rootPid && ProcStat.read(b.getKey())
-                    .filter(p -> !p.zombie() && (b.getValue() < 0 || b.getValue() == p.startTicks())).isPresent()) {
+            if (b.getKey() != rootPid && liveMember(b.getKey(), b.getValue()) != null) {
                 return true;
             }
         }
