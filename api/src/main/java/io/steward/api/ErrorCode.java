@@ -19,6 +19,8 @@ public enum ErrorCode implements Json.Wire {
     METHOD_NOT_ALLOWED("method-not-allowed"),
     /** The daemon could not record a change because the disk holding its state is full: nothing changed. */
     DISK_FULL("disk-full"),
+    /** Stored data failed its digest check (a checkpoint's blob): it is named, and nothing was started from it. */
+    CORRUPT("corrupt"),
     INTERNAL("internal");
 
     private final String wire;

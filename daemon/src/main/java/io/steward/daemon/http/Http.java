@@ -37,6 +37,7 @@ final class Http {
             case NOT_READY -> 424;
             case METHOD_NOT_ALLOWED -> 405;
             case DISK_FULL -> 507;
+            case CORRUPT -> 422;
             case INTERNAL -> 500;
         };
     }
