@@ -7,7 +7,9 @@ public enum Outcome implements Json.Wire {
     /** Its whole tree ended after the soft signal, within the grace (plus 250 ms of slack). */
     SOFT_EXIT("soft-exit"),
     /** It, or something of its tree, had to be killed with SIGKILL after the grace ran out. */
-    HARD_KILLED("hard-killed");
+    HARD_KILLED("hard-killed"),
+    /** A checkpoint stored its tree's images, then killed the tree (without {@code --leave-running}). */
+    CHECKPOINTED("checkpointed");
 
     private final String wire;
 

@@ -24,19 +24,7 @@ public final class CriuProbe {
 
     /** The CRIU binary this process would run, or null when there is none. */
     public static Path binary() {
-        String explicit = System.getenv("STEWARD_CRIU");
-        if (explicit != null && !explicit.isBlank()) {
-            Path p = Path.of(explicit);
-            return Files.isExecutable(p) ? p : null;
-        }
-        String path = System.getenv("PATH");
-        for (String dir : (path == null ? "/usr/sbin:/usr/bin:/sbin:/bin" : path).split(File.pathSeparator)) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, "criu");
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return null;
+        return Criu.find();
     }
 
     /**
@@ -135,12 +123,7 @@ public final class CriuProbe {
         if (p.exitValue() == 0) {
             return null;
         }
-        String last = null;
-        for (String line : new String(out, StandardCharsets.UTF_8).split("\n")) {
-            if (line.startsWith("Error")) {
-                last = line.replaceFirst("^Error \\([^)]*\\): ", "");
-            }
-        }
+        String last = Criu.lastError(new String(out, StandardCharsets.UTF_8));
         return last != null ? last : "exit code " + p.exitValue();
     }
 

@@ -113,7 +113,7 @@ final class Launcher {
     }
 
     /** A pipe whose parent end is non-blocking; the child's end stays blocking, as programs expect. */
-    private static int[] pipe(List<Integer> parentFds, List<Integer> childFds, boolean childWrites) {
+    static int[] pipe(List<Integer> parentFds, List<Integer> childFds, boolean childWrites) {
         int[] p = Libc.pipe2(Libc.O_CLOEXEC);
         int parent = childWrites ? p[0] : p[1];
         parentFds.add(parent);

@@ -56,6 +56,8 @@ public final class ManagedProcess {
     /** Set when the root exited during a stop's grace and the rest of its tree still has to end. */
     private TreeDrain drain;
     private final ExitWatch exitWatch;
+    /** Set when a checkpoint's images are safe and the tree it left stopped is killed: the outcome says so. */
+    private volatile boolean checkpointed;
 
     ManagedProcess(ProcessRuntime runtime, ProcessSpec spec, Launcher.Spawned spawned, ManagedProcess previous) {
         this.runtime = runtime;
@@ -70,6 +72,33 @@ public final class ManagedProcess {
 
     ProcessTree tree() {
         return tree;
+    }
+
+    Launcher.Spawned spawned() {
+        return spawned;
+    }
+
+    /**
+     * Dumps this process's tree with CRIU into {@code images}; CRIU's own output goes to {@code log}.
+     * The tree is left running, or stopped for {@link #endCheckpointed} (or {@link #resume}).
+     *
+     * @throws Criu.Failure with CRIU's error line; the tree runs on as before
+     */
+    public CheckpointedTree checkpoint(Criu criu, java.nio.file.Path images, java.nio.file.Path log,
+            boolean leaveRunning) {
+        requireRunning();
+        return TreeCheckpoint.dump(this, criu, images, log, leaveRunning, runtime);
+    }
+
+    /** Ends a tree a checkpoint left stopped: SIGKILL to all of it, and the exit's outcome is {@code checkpointed}. */
+    public CompletableFuture<ExitStatus> endCheckpointed() {
+        checkpointed = true;
+        return kill();
+    }
+
+    /** SIGCONT to the whole tree: a checkpoint that left it stopped could not keep its images. */
+    public void resume() {
+        runtime.offLoop(() -> tree.signal(Signal.CONT));
     }
 
     /**
@@ -401,7 +430,8 @@ public final class ManagedProcess {
         }
         phase = Phase.EXITED;
         ExitStatus status = new ExitStatus(e.code(), e.signal(), e.coreDumped(),
-                outcome != null ? outcome : stop.judge(e.signal(), leftovers), Instant.now(),
+                outcome != null ? outcome : checkpointed ? Outcome.CHECKPOINTED : stop.judge(e.signal(), leftovers),
+                Instant.now(),
                 e.userMicros() + e.systemMicros(), peakRssBytes, leftovers);
         streams.processExited();
         runtime.released(this);

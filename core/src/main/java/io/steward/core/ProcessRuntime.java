@@ -175,10 +175,28 @@ public final class ProcessRuntime implements AutoCloseable {
      * @param previous the exited process whose rings are taken over, or null for new ones
      */
     public ManagedProcess spawn(ProcessSpec spec, ManagedProcess previous) {
+        String originator = spec.originator() != null ? spec.originator() : id + "-" + sequence.incrementAndGet();
+        return launch(spec, previous, () -> Launcher.spawn(spec, originator));
+    }
+
+    /**
+     * Brings back a tree CRIU dumped ({@link ManagedProcess#checkpoint}): a process of this runtime
+     * as a spawned one is, under the dumped tree's pids and originator tag, reading and writing new
+     * pipes (or a new terminal) in place of the old.
+     *
+     * @throws Criu.Failure with CRIU's error line; nothing is left running
+     */
+    public ManagedProcess restore(ProcessSpec spec, Criu criu, CheckpointedTree tree, java.nio.file.Path images,
+            java.nio.file.Path log) {
+        TreeCheckpoint.awaitPidsFree(tree.pids(), this);
+        return launch(spec, null, () -> TreeCheckpoint.restore(spec, tree, criu, images, log, this));
+    }
+
+    private ManagedProcess launch(ProcessSpec spec, ManagedProcess previous,
+            java.util.function.Supplier<Launcher.Spawned> start) {
         if (closed) {
             throw new IllegalStateException("runtime closed");
         }
-        String originator = spec.originator() != null ? spec.originator() : id + "-" + sequence.incrementAndGet();
         ManagedProcess p;
         // Spawned from the thread-group leader (an embedding launcher, a native image), the child is
         // listed beside real orphans until its pid is in live; a sweep in that window would reap it
@@ -187,7 +205,7 @@ public final class ProcessRuntime implements AutoCloseable {
         long stamp = spawnGate.readLock();
         long mark = membership.mark();
         try {
-            Launcher.Spawned spawned = Launcher.spawn(spec, originator);
+            Launcher.Spawned spawned = start.get();
             p = new ManagedProcess(this, spec, spawned, previous);
             live.put(p.pid(), p);
         } catch (RuntimeException e) {
@@ -199,10 +217,24 @@ public final class ProcessRuntime implements AutoCloseable {
         membership.adopt(p, mark);
         observation.started(p);
         if (!observers.isEmpty()) {
-            emit(new LifecycleEvent(LifecycleEvent.Kind.STARTED, p.pid(), p.startedAt(), originator, spec.argv(), null));
+            emit(new LifecycleEvent(LifecycleEvent.Kind.STARTED, p.pid(), p.startedAt(), p.originator(),
+                    spec.argv(), null));
         }
         p.start();
         return p;
+    }
+
+    /**
+     * Runs {@code work} with the spawn gate held: a helper child it starts (CRIU) is not taken for
+     * an orphan and reaped by a sweep, should the thread that started it end meanwhile.
+     */
+    <T> T gated(java.util.function.Supplier<T> work) {
+        long stamp = spawnGate.readLock();
+        try {
+            return work.get();
+        } finally {
+            spawnGate.unlockRead(stamp);
+        }
     }
 
     /** Processes not yet reaped. */

@@ -32,6 +32,7 @@ public final class Libc {
 
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;
+    public static final int F_DUPFD_CLOEXEC = 1030;
     public static final int F_SETPIPE_SZ = 1031;
 
     public static final int PR_SET_CHILD_SUBREAPER = 36;

@@ -54,17 +54,26 @@ public final class Pty {
                 Libc.check("fcntl(F_SETFD)", Libc.fcntl(m, F_SETFD, FD_CLOEXEC));
                 Libc.check("fcntl(F_SETFD)", Libc.fcntl(s, F_SETFD, FD_CLOEXEC));
                 Libc.check("fcntl(O_NONBLOCK)", Libc.fcntl(m, Libc.F_SETFL, Libc.O_RDWR | Libc.O_NONBLOCK));
-                MemorySegment name = arena.allocate(128);
-                int e = (int) PTSNAME_R.invokeExact(m, name, 128L);
-                if (e != 0) {
-                    throw new NativeException("ptsname_r", e);
-                }
-                return new Pair(m, s, name.getString(0));
+                return new Pair(m, s, slavePath(m));
             } catch (Throwable t) {
                 Libc.close(m);
                 Libc.close(s);
                 throw Native.rethrow(t);
             }
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** The path of the slave of the terminal whose master is {@code master}. */
+    public static String slavePath(int master) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocate(128);
+            int e = (int) PTSNAME_R.invokeExact(master, name, 128L);
+            if (e != 0) {
+                throw new NativeException("ptsname_r", e);
+            }
+            return name.getString(0);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
