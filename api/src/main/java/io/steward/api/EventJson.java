@@ -53,6 +53,11 @@ final class EventJson {
                     f.longValue("rssBytes"), f.longValue("limitBytes"), f.longValue("processes"), f.text("action"));
             case "reloading" -> new SessionEvent.Reloading(seq, at, session, name, f.longValue("pid"),
                     f.text("signal"));
+            case "checkpointed" -> new SessionEvent.Checkpointed(seq, at, session, name, f.text("digest"),
+                    f.text("tag"), f.flag("leftRunning"), f.longValue("storedBytes"), f.millis("tookMs"));
+            case "restored" -> new SessionEvent.Restored(seq, at, session, name, f.longValue("pid"), f.text("digest"));
+            case "checkpoint-failed" -> new SessionEvent.CheckpointFailed(seq, at, session, name, f.text("action"),
+                    f.text("error"));
             case "ready" -> new HeartbeatEvent.Ready(seq, at, session, name, f.longValue("pid"));
             case "reloaded" -> new HeartbeatEvent.Reloaded(seq, at, session, name, f.longValue("pid"));
             case "status" -> new HeartbeatEvent.Status(seq, at, session, name, f.text("status"));

@@ -214,4 +214,53 @@ public sealed interface SessionEvent extends Event {
             return EventJson.write(this, "session", session, "name", name, "pid", pid, "signal", signal);
         }
     }
+
+    /**
+     * Its tree was checkpointed into the store as {@code digest} (with {@code tag}, or none); without
+     * {@code leftRunning} the tree was then ended, with the outcome {@code checkpointed}.
+     */
+    record Checkpointed(long seq, Instant at, String session, String name, String digest, String tag,
+            boolean leftRunning, long storedBytes, Duration took) implements SessionEvent {
+        @Override
+        public String type() {
+            return "checkpointed";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "session", session, "name", name, "digest", digest, "tag", tag,
+                    "leftRunning", leftRunning, "storedBytes", storedBytes, "tookMs", millis(took));
+        }
+    }
+
+    /** A new session runs the tree of checkpoint {@code digest}, as {@code pid}. */
+    record Restored(long seq, Instant at, String session, String name, long pid, String digest)
+            implements SessionEvent {
+        @Override
+        public String type() {
+            return "restored";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "session", session, "name", name, "pid", pid, "digest", digest);
+        }
+    }
+
+    /**
+     * A checkpoint ({@code action} {@code checkpoint}) or a restore ({@code restore}) failed:
+     * {@code error} is CRIU's own line, or why it could not run; the tree is as it was.
+     */
+    record CheckpointFailed(long seq, Instant at, String session, String name, String action, String error)
+            implements SessionEvent {
+        @Override
+        public String type() {
+            return "checkpoint-failed";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "session", session, "name", name, "action", action, "error", error);
+        }
+    }
 }
