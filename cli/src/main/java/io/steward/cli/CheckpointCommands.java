@@ -160,10 +160,19 @@ final class CheckpointCommands {
             t.row(new String[] {SessionView.text(c.tag()), shortDigest(c.digest()), session(c), c.kind(),
                 SessionView.bytes(c.storedBytes()), SessionView.bytes(c.uniqueBytes()),
                 c.created() != null ? CREATED.format(c.created()) : "-"},
-                    new String[] {null, Table.DIM, null, c.kind().equals("criu") ? null : Table.YELLOW, null, null, null});
+                    new String[] {null, Table.DIM, null, kindColour(c.kind()), null, null, null});
         }
         return t.render(Table.colourWanted()) + "store: " + SessionView.bytes(list.storeBytes()) + " on disk in "
                 + Printer.count(list.blobs(), "blob") + "\n";
+    }
+
+    /** {@code unsupported} (a record of why CRIU could not run) in yellow, {@code corrupt} in red. */
+    private static String kindColour(String kind) {
+        return switch (kind) {
+            case "criu" -> null;
+            case "unsupported" -> Table.YELLOW;
+            default -> Table.RED;
+        };
     }
 
     /** The first {@link #SHORT_DIGEST} hex digits of {@code sha256:<hex>}. */

@@ -5,7 +5,6 @@ import io.steward.api.CheckpointList;
 import io.steward.api.ErrorCode;
 import io.steward.api.GcResult;
 import io.steward.api.Json;
-import io.steward.api.RunOptions;
 import io.steward.api.SessionInfo;
 import io.steward.api.StewardException;
 import java.util.regex.Pattern;
@@ -16,7 +15,8 @@ import java.util.regex.Pattern;
  * a prefix of that hex of at least 7 digits, or its tag.
  */
 public final class Checkpoints {
-    private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{1,64}");
+    /** Room for {@code sha256:} and 64 hex digits, or a tag of up to 128 characters; the daemon checks the rest. */
+    private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
 
     private final StewardClient client;
 
@@ -77,7 +77,7 @@ public final class Checkpoints {
      * request, as a session reference is, so a slash never reaches the HTTP server's own words.
      */
     static String requireShape(String ref) {
-        if (ref == null || !DIGEST.matcher(ref).matches() && !RunOptions.NAME_FORM.matcher(ref).matches()) {
+        if (ref == null || !SHAPE.matcher(ref).matches()) {
             throw new StewardException(ErrorCode.INVALID_INPUT, "invalid checkpoint reference "
                     + (ref == null ? "(none)" : "'" + ref + "'")
                     + ": expected sha256:<hex>, a digest prefix of at least 7 hex digits, or a tag");
