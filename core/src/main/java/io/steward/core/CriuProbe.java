@@ -127,7 +127,8 @@ public final class CriuProbe {
         return last != null ? last : "exit code " + p.exitValue();
     }
 
-    static String version(Path criu) {
+    /** What {@code criu --version} says, or {@code of unknown version}. */
+    public static String version(Path criu) {
         try {
             Process p = new ProcessBuilder(criu.toString(), "--version").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
