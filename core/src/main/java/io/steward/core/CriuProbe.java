@@ -67,9 +67,10 @@ public final class CriuProbe {
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             long pid = canary.pid();
             String dumped = run(criu, "dump", "-t", Long.toString(pid), "-D", dir.toString(), "--shell-job");
-            // The dumped process is killed; its pid must be free (reaped) before it can come back.
-            canary.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            if (dumped != null) {
+            if (dumped == null) {
+                // The dumped process is killed; its pid must be free (reaped) before it can come back.
+                canary.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } else {
                 return unavailable("criu " + version + ": the canary dump failed: " + dumped + hint(version, kernel));
             }
             Path pidfile = dir.resolve("restored.pid");
@@ -123,7 +124,7 @@ public final class CriuProbe {
         if (p.exitValue() == 0) {
             return null;
         }
-        String last = Criu.lastError(new String(out, StandardCharsets.UTF_8));
+        String last = Criu.firstError(new String(out, StandardCharsets.UTF_8));
         return last != null ? last : "exit code " + p.exitValue();
     }
 
