@@ -92,7 +92,7 @@ public final class Criu {
             if (exit.exited() && exit.code() == 0) {
                 return new Result(0, null);
             }
-            String line = lastError(log);
+            String line = error(log);
             String how = exit.exited() ? "exit code " + exit.code() : "signal " + exit.signal();
             return new Result(exit.exited() ? exit.code() : 128 + exit.signal(), line != null ? line : how);
         } finally {
@@ -140,26 +140,31 @@ public final class Criu {
     }
 
     /**
-     * CRIU's last error line, without its prefix. A failing RLIMIT_NOFILE raise is logged as an
-     * error on every run here and changes nothing, so it never stands for the failure.
+     * CRIU's first error line that says what went wrong, without its prefix: the lines after it
+     * are consequences ("Could not initialize kernel features detection", "Restoring FAILED").
+     * Lines that say nothing of the cause are passed over: a failed RLIMIT_NOFILE raise, logged as
+     * an error on every run here and harmless, and the exit status of a helper CRIU ran.
      */
-    public static String lastError(Path log) {
+    public static String error(Path log) {
         try {
-            return lastError(Files.readString(log, StandardCharsets.UTF_8));
+            return firstError(Files.readString(log, StandardCharsets.UTF_8));
         } catch (IOException | java.io.UncheckedIOException e) {
             return null;
         }
     }
 
-    static String lastError(String output) {
-        String last = null;
+    static String firstError(String output) {
         for (String line : output.split("\n")) {
             int at = line.indexOf("Error (");
-            if (at >= 0 && !line.contains("RLIMIT_NOFILE")) {
-                last = line.substring(at).replaceFirst("^Error \\([^)]*\\): ", "").trim();
+            if (at < 0 || line.contains("RLIMIT_NOFILE") || line.contains("FAILED")) {
+                continue;
+            }
+            String text = line.substring(at).replaceFirst("^Error \\([^)]*\\): ", "").trim();
+            if (!text.startsWith("exited, status=")) {
+                return text;
             }
         }
-        return last;
+        return null;
     }
 
     /** Thrown when a dump or restore failed: {@code error} is CRIU's own line. */

@@ -67,9 +67,10 @@ public final class CriuProbe {
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             long pid = canary.pid();
             String dumped = run(criu, "dump", "-t", Long.toString(pid), "-D", dir.toString(), "--shell-job");
-            // The dumped process is killed; its pid must be free (reaped) before it can come back.
-            canary.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            if (dumped != null) {
+            if (dumped == null) {
+                // The dumped process is killed; its pid must be free (reaped) before it can come back.
+                canary.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } else {
                 return unavailable("criu " + version + ": the canary dump failed: " + dumped + hint(version, kernel));
             }
             Path pidfile = dir.resolve("restored.pid");
@@ -123,11 +124,12 @@ public final class CriuProbe {
         if (p.exitValue() == 0) {
             return null;
         }
-        String last = Criu.lastError(new String(out, StandardCharsets.UTF_8));
+        String last = Criu.firstError(new String(out, StandardCharsets.UTF_8));
         return last != null ? last : "exit code " + p.exitValue();
     }
 
-    static String version(Path criu) {
+    /** What {@code criu --version} says, or {@code of unknown version}. */
+    public static String version(Path criu) {
         try {
             Process p = new ProcessBuilder(criu.toString(), "--version").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

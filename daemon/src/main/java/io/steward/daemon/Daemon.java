@@ -19,6 +19,7 @@ import io.steward.daemon.session.SessionIds;
 import io.steward.daemon.session.SessionRegistry;
 import io.steward.daemon.state.Journal;
 import io.steward.daemon.supervision.Reaper;
+import io.steward.daemon.supervision.Checkpoints;
 import io.steward.daemon.supervision.Sessions;
 import io.steward.sys.Libc;
 import java.time.Duration;
@@ -42,6 +43,7 @@ public final class Daemon implements Backend, AutoCloseable {
     private final AuditLog audit;
     private final SessionRegistry registry;
     private final Sessions sessions;
+    private final Checkpoints checkpoints;
     private final Apply apply;
     private final Resurrection resurrection;
     private final Reaper reaper;
@@ -77,6 +79,7 @@ public final class Daemon implements Backend, AutoCloseable {
         this.sessions = new Sessions(runtime, registry, events, audit, journal, heartbeats, home.file("logs"));
         this.apply = new Apply(sessions);
         this.resurrection = new Resurrection(sessions, apply);
+        this.checkpoints = new Checkpoints(sessions, home.dir());
         recoverLeftovers();
         // The network row is negotiated now, by one sock_diag dump, not by the first request.
         io.steward.core.Capabilities.network();
@@ -162,6 +165,11 @@ public final class Daemon implements Backend, AutoCloseable {
     }
 
     @Override
+    public Checkpoints checkpoints() {
+        return checkpoints;
+    }
+
+    @Override
     public Apply apply() {
         return apply;
     }
@@ -222,6 +230,7 @@ public final class Daemon implements Backend, AutoCloseable {
         closed = true;
         reaper.close();
         sessions.close();
+        checkpoints.close();
         heartbeats.close();
         runtime.close();
         journal.close();

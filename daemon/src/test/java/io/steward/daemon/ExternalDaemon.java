@@ -31,11 +31,17 @@ final class ExternalDaemon implements AutoCloseable {
     }
 
     static ExternalDaemon start() throws Exception {
+        return start(java.util.Map.of());
+    }
+
+    /** A daemon whose environment has {@code env} besides this JVM's. */
+    static ExternalDaemon start(java.util.Map<String, String> env) throws Exception {
         Path home = Files.createTempDirectory("steward-ext", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
         ProcessBuilder pb = new ProcessBuilder(java(), "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
                 "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", classPath(), DaemonMain.class.getName());
         pb.environment().put("STEWARD_HOME", home.toString());
+        pb.environment().putAll(env);
         pb.redirectErrorStream(true).redirectOutput(home.resolve("daemon.log").toFile());
         Process p = pb.start();
         ExternalDaemon d = new ExternalDaemon(home, p);

@@ -102,7 +102,7 @@ final class ApiHandler extends Handler.Abstract {
         Query query = Query.of(request, match.route());
         Session s = match.ref() != null ? sessions.find(match.ref()) : null;
         switch (match.route()) {
-            case METRICS -> Http.send(response, 200, "text/plain; version=0.0.4", metrics.render(sessions).getBytes(), cb);
+            case METRICS -> Http.send(response, 200, "text/plain; version=0.0.4", metrics.render(sessions, daemon.checkpoints()).getBytes(), cb);
             case HEALTH -> Http.json(response, 200, daemon.health().toJson(), cb);
             case CAPABILITIES -> Http.json(response, 200,
                     capabilities(sessions.runtime(), daemon.home().dir()).toJson(), cb);
@@ -237,6 +237,27 @@ final class ApiHandler extends Handler.Abstract {
             case SESSION_EVENTS -> EventStream.serve(sessions.events(), EventStream.since(query, request),
                     query.nonNegative("until", -1), new Events.Filter(EventStream.categories(query), s.id()), response,
                     cb);
+            case CHECKPOINT -> {
+                JsonBody body = body(request, "leaveRunning", "tag", "recordUnsupported");
+                Http.json(response, 201, daemon.checkpoints().checkpoint(caller, s, body.bool("leaveRunning", false),
+                        body.string("tag"), body.bool("recordUnsupported", false)).toJson(), cb);
+            }
+            case RESTORE -> {
+                JsonBody body = body(request, "checkpoint", "name");
+                String ref = body.requiredString("checkpoint", "a checkpoint's digest, digest prefix or tag");
+                Http.json(response, 201, daemon.checkpoints().restore(caller, ref, body.string("name")).info().toJson(),
+                        cb);
+            }
+            case CHECKPOINTS -> Http.json(response, 200, daemon.checkpoints().list().toJson(), cb);
+            case CHECKPOINT_GC -> {
+                noBody(request);
+                Http.json(response, 200, daemon.checkpoints().gc(caller).toJson(), cb);
+            }
+            case CHECKPOINT_INFO -> Http.json(response, 200, daemon.checkpoints().get(match.checkpoint()).toJson(), cb);
+            case CHECKPOINT_REMOVE -> {
+                noBody(request);
+                Http.json(response, 200, daemon.checkpoints().remove(caller, match.checkpoint()).toJson(), cb);
+            }
             case ATTACH -> throw JsonBody.invalid("attach: a WebSocket upgrade is required (Upgrade: websocket)");
         }
     }

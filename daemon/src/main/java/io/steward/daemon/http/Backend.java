@@ -4,6 +4,7 @@ import io.steward.api.HealthInfo;
 import io.steward.api.StewardHome;
 import io.steward.daemon.apps.Apply;
 import io.steward.daemon.apps.Resurrection;
+import io.steward.daemon.supervision.Checkpoints;
 import io.steward.daemon.supervision.Sessions;
 import java.time.Duration;
 
@@ -16,6 +17,9 @@ public interface Backend {
     StewardHome home();
 
     Sessions sessions();
+
+    /** Checkpoints of sessions, and their store. */
+    Checkpoints checkpoints();
 
     /** Apps files; one apply at a time. */
     Apply apply();

@@ -3,6 +3,7 @@ package io.steward.daemon.http;
 import io.steward.api.ErrorCode;
 import io.steward.core.TreeUsage;
 import io.steward.daemon.session.Session;
+import io.steward.daemon.supervision.Checkpoints;
 import io.steward.daemon.supervision.Sessions;
 import java.util.EnumMap;
 import java.util.Map;
@@ -33,7 +34,7 @@ final class Metrics {
         attachDropped.addAndGet(bytes);
     }
 
-    String render(Sessions sessions) {
+    String render(Sessions sessions, Checkpoints checkpoints) {
         StringBuilder b = new StringBuilder();
         long live = 0;
         long exited = 0;
@@ -82,6 +83,7 @@ final class Metrics {
         line(b, "steward_observed_events_total", "counter", "process, file and network events published",
                 sessions.activity().published());
         sessions.heartbeats().render(b);
+        checkpoints(b, checkpoints.counters());
         trees(b, sessions);
         return b.toString();
     }
@@ -112,6 +114,29 @@ final class Metrics {
     /** A label value as the text format wants it. */
     private static String escape(String value) {
         return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+
+    private static void checkpoints(StringBuilder b, Checkpoints.Counters c) {
+        labelled(b, "steward_checkpoints_total", "checkpoints taken (ok), failed, or refused for want of a working CRIU",
+                "result", new String[] {"ok", "failed", "unsupported"},
+                new long[] {c.checkpointed(), c.checkpointFailures(), c.unsupported()});
+        labelled(b, "steward_restores_total", "restores of checkpoints, by result", "result",
+                new String[] {"ok", "failed"}, new long[] {c.restored(), c.restoreFailures()});
+        line(b, "steward_checkpoint_stored_bytes_total", "counter",
+                "bytes the checkpoints taken by this daemon take in the store, compressed", c.bytesStored());
+        line(b, "steward_checkpoint_store_bytes", "gauge", "bytes of the checkpoint store's blobs on disk",
+                c.storeBytes());
+        line(b, "steward_checkpoint_store_blobs", "gauge", "blobs in the checkpoint store", c.storeBlobs());
+    }
+
+    private static void labelled(StringBuilder b, String name, String help, String label, String[] values,
+            long[] counts) {
+        b.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        b.append("# TYPE ").append(name).append(" counter\n");
+        for (int i = 0; i < values.length; i++) {
+            b.append(name).append('{').append(label).append("=\"").append(values[i]).append("\"} ")
+                    .append(counts[i]).append('\n');
+        }
     }
 
     private static void line(StringBuilder b, String name, String type, String help, long value) {

@@ -45,10 +45,17 @@ enum Route {
     SESSION_PORTS("GET", "/v1/sessions/{ref}/ports"),
     SESSION_TREE("GET", "/v1/sessions/{ref}/tree"),
     SESSION_EVENTS("GET", "/v1/sessions/{ref}/events", "since", "until", "category"),
+    CHECKPOINT("POST", "/v1/sessions/{ref}/checkpoint"),
+    RESTORE("POST", "/v1/restore"),
+    CHECKPOINTS("GET", "/v1/checkpoints"),
+    CHECKPOINT_GC("POST", "/v1/checkpoints/gc"),
+    CHECKPOINT_INFO("GET", "/v1/checkpoints/{checkpoint}"),
+    CHECKPOINT_REMOVE("DELETE", "/v1/checkpoints/{checkpoint}"),
     /** A WebSocket upgrade, served by {@link ApiServer}'s upgrade handler; what reaches the API here is not one. */
     ATTACH("GET", "/v1/sessions/{ref}/attach", "steal", "readOnly", "cursor", "stderrCursor");
 
     private static final String REF = "{ref}";
+    private static final String CHECKPOINT_REF = "{checkpoint}";
 
     final String method;
     private final String[] segments;
@@ -60,8 +67,11 @@ enum Route {
         this.query = Set.of(query);
     }
 
-    /** The route a request is for, and the session reference in its path (null when it has none). */
-    record Match(Route route, String ref) {}
+    /**
+     * The route a request is for, the session reference in its path (null when it has none), and
+     * the checkpoint reference (digest, prefix or tag) in it (null when it has none).
+     */
+    record Match(Route route, String ref, String checkpoint) {}
 
     /** A method the path does not take; {@code allow} is what goes in the {@code Allow} header. */
     static final class MethodNotAllowed extends StewardException {
@@ -79,7 +89,7 @@ enum Route {
         for (Route r : values()) {
             if (r.matches(parts)) {
                 if (r.method.equals(method)) {
-                    return new Match(r, r.ref(parts));
+                    return new Match(r, r.segment(parts, REF), r.segment(parts, CHECKPOINT_REF));
                 }
                 allowed.add(r.method);
             }
@@ -95,16 +105,17 @@ enum Route {
             return false;
         }
         for (int i = 0; i < parts.length; i++) {
-            if (!segments[i].equals(REF) && !segments[i].equals(parts[i])) {
+            boolean placeholder = segments[i].equals(REF) || segments[i].equals(CHECKPOINT_REF);
+            if (!placeholder && !segments[i].equals(parts[i])) {
                 return false;
             }
         }
         return true;
     }
 
-    private String ref(String[] parts) {
+    private String segment(String[] parts, String placeholder) {
         for (int i = 0; i < segments.length; i++) {
-            if (segments[i].equals(REF)) {
+            if (segments[i].equals(placeholder)) {
                 return parts[i];
             }
         }

@@ -243,6 +243,17 @@ public final class Session {
         }
     }
 
+    /**
+     * A checkpoint has kept the images of its tree, which it left stopped: the tree is killed and
+     * the session ends as by a stop, with the outcome {@code checkpointed}.
+     */
+    public java.util.concurrent.CompletableFuture<ExitStatus> endCheckpointed() {
+        synchronized (life) {
+            ManagedProcess p = stopStep();
+            return p != null ? p.endCheckpointed() : process().onExit();
+        }
+    }
+
     /** {@link #stopForGood} with SIGKILL at once. */
     public void killForGood() {
         synchronized (life) {

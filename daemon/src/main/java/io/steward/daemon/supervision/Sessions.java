@@ -118,6 +118,15 @@ public final class Sessions {
 
     /** Starts a session; {@code source}: a {@code run}, or an apply from an apps file (and the app's place there). */
     public Session create(Caller caller, RunRequest request, Apps.Source source) {
+        return create(caller, request, source, runtime::spawn);
+    }
+
+    /**
+     * Starts a session whose first process {@code start} makes from the session's spec: a spawn,
+     * or the restore of a checkpoint.
+     */
+    Session create(Caller caller, RunRequest request, Apps.Source source,
+            java.util.function.Function<ProcessSpec, ManagedProcess> start) {
         Session s;
         synchronized (registry) {
             try {
@@ -137,7 +146,7 @@ public final class Sessions {
             try {
                 beats = heartbeats.open(SessionSocket.Kind.BEATS, tag);
                 notify = request.needsNotifySocket() ? heartbeats.open(SessionSocket.Kind.NOTIFY, tag) : null;
-                p = runtime.spawn(sessionSpec(request, tag, beats, notify));
+                p = start.apply(sessionSpec(request, tag, beats, notify));
             } catch (RuntimeException e) {
                 heartbeats.discard(beats, notify);
                 activity.forget(tag);
@@ -417,6 +426,15 @@ public final class Sessions {
         }
         audit.record(caller, "kill-older", null, "ok:" + stopped.size());
         return stopped;
+    }
+
+    /**
+     * A checkpoint kept the images of {@code s}'s tree, which it left stopped: the session ends as
+     * by a stop, and a named one is not meant to run again until restored.
+     */
+    void endCheckpointed(Session s) {
+        s.endCheckpointed();
+        userStopped(s);
     }
 
     /** A named session someone stopped is not meant to run any more: resurrect leaves it alone. */

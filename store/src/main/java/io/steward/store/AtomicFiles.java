@@ -1,0 +1,52 @@
+package io.steward.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/**
+ * Files that appear whole or not at all: written under a temporary name in the same directory,
+ * flushed to disk, then renamed. A crash leaves at most a {@code .tmp-} file, which the store deletes
+ * when it opens; never a short file under the final name.
+ */
+final class AtomicFiles {
+    static final String TEMP_PREFIX = ".tmp-";
+
+    private AtomicFiles() {}
+
+    static Path tempIn(Path dir) {
+        return dir.resolve(TEMP_PREFIX + UUID.randomUUID());
+    }
+
+    static boolean isTemp(Path file) {
+        return file.getFileName().toString().startsWith(TEMP_PREFIX);
+    }
+
+    /** Writes {@code data} to {@code target} atomically; the directory itself is not synced (see {@link #syncDir}). */
+    static void write(Path target, ByteBuffer data) throws IOException {
+        Path temp = tempIn(target.getParent());
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                while (data.hasRemaining()) {
+                    ch.write(data);
+                }
+                ch.force(false);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Makes the renames into {@code dir} durable. */
+    static void syncDir(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+}
