@@ -84,7 +84,7 @@ final class CheckpointCommands {
                 CheckpointInfo c = checkpoints.remove(ref);
                 removed.add(c);
                 if (!json) {
-                    System.out.println("removed " + label(c) + " (" + SessionView.bytes(c.uniqueBytes()) + " of its own)");
+                    System.out.println("removed " + label(c) + ", " + SessionView.bytes(c.uniqueBytes()) + " of its own");
                 }
             }
             if (json) {
