@@ -6,8 +6,9 @@ import io.steward.api.GcResult;
 import io.steward.api.Json;
 import io.steward.api.SessionInfo;
 import io.steward.client.Checkpoints;
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,9 +21,6 @@ import picocli.CommandLine.Parameters;
 final class CheckpointCommands {
     /** How many hex digits of a digest a table shows: a prefix restore and rm take, as git's short ids. */
     static final int SHORT_DIGEST = 12;
-
-    private static final DateTimeFormatter CREATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-            .withZone(ZoneId.systemDefault());
 
     private CheckpointCommands() {}
 
@@ -156,11 +154,28 @@ final class CheckpointCommands {
         for (CheckpointInfo c : list.checkpoints()) {
             t.row(new String[] {SessionView.text(c.tag()), shortDigest(c.digest()), session(c), c.kind(),
                 SessionView.bytes(c.storedBytes()), SessionView.bytes(c.uniqueBytes()),
-                c.created() != null ? CREATED.format(c.created()) : "-"},
+                created(c.created())},
                     new String[] {null, Table.DIM, null, kindColour(c.kind()), null, null, null});
         }
         return t.render(Table.colourWanted()) + "store: " + SessionView.bytes(list.storeBytes()) + " on disk in "
                 + Printer.count(list.blobs(), "blob") + "\n";
+    }
+
+    /**
+     * {@code 2026-12-03 07:15:19} in local time, by hand: a DateTimeFormatter loads the locale's
+     * data, most of the time a short {@code steward checkpoints} took over {@code steward ls}.
+     */
+    static String created(Instant at) {
+        if (at == null) {
+            return "-";
+        }
+        LocalDateTime t = LocalDateTime.ofInstant(at, ZoneId.systemDefault());
+        return t.getYear() + "-" + two(t.getMonthValue()) + "-" + two(t.getDayOfMonth()) + " " + two(t.getHour()) + ":"
+                + two(t.getMinute()) + ":" + two(t.getSecond());
+    }
+
+    private static String two(int v) {
+        return v < 10 ? "0" + v : Integer.toString(v);
     }
 
     /** {@code unsupported} (a record of why CRIU could not run) in yellow, {@code corrupt} in red. */

@@ -68,6 +68,10 @@ class QuickLineTest {
         agrees("kill-older", "12h", "--json");
         agrees("events", "--follow", "--since", "7");
         agrees("purge");
+        agrees("checkpoints", "--json");
+        agrees("restore", "before", "--name", "again");
+        agrees("restore", "--json", "sha256:3f1c0e9");
+        agrees("gc");
     }
 
     /** The generated table names every verb as its annotation does, and parses every plain verb without picocli. */
@@ -101,5 +105,7 @@ class QuickLineTest {
         declines("run", "--", "true");
         declines("exec", "--", "true");
         declines("daemon", "status");
+        declines("checkpoint", "web"); // it has a verb of its own (rm): picocli tells them apart
+        declines("restore");
     }
 }
