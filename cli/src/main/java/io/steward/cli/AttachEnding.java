@@ -18,6 +18,11 @@ record AttachEnding(String kind, String message, int exitCode, AttachMessage.Exi
     }
 
     static AttachEnding exited(String ref, AttachMessage.Exit e) {
+        if (e.outcome() == Outcome.CHECKPOINTED) {
+            // killed by the checkpoint, so the code is still 128 + KILL's: a script sees the same as from wait
+            return new AttachEnding("exited", "session " + ref + " was checkpointed; its tree ended (steward checkpoints"
+                    + " lists it)", e.signal() != null ? 128 + signalNumber(e.signal()) : Errors.FAILURE, e);
+        }
         if (e.signal() != null) {
             return new AttachEnding("exited", "session " + ref + " exited with signal " + e.signal(),
                     128 + signalNumber(e.signal()), e);

@@ -8,6 +8,8 @@ final class Errors {
     static final int USAGE = 2;
     static final int NOT_FOUND = 3;
     static final int UNREACHABLE = 4;
+    /** What this host cannot do: CRIU that cannot checkpoint here, sock_diag refused, a terminal top cannot drive. */
+    static final int UNSUPPORTED = 5;
 
     private Errors() {}
 
@@ -15,6 +17,7 @@ final class Errors {
         return switch (code) {
             case INVALID_INPUT -> USAGE;
             case NOT_FOUND -> NOT_FOUND;
+            case UNSUPPORTED -> UNSUPPORTED;
             default -> FAILURE;
         };
     }

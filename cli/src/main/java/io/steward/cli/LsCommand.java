@@ -61,7 +61,7 @@ final class LsCommand implements Callable<Integer> {
         for (SessionInfo s : sessions) {
             String state = SessionView.state(s);
             boolean running = s.running();
-            String stateColour = running ? (state.equals("stalled") ? Table.RED : Table.GREEN) : state.equals("exited 0") ? Table.DIM : Table.RED;
+            String stateColour = running ? (state.equals("stalled") ? Table.RED : Table.GREEN) : state.equals("exited 0") || state.equals(SessionView.CHECKPOINTED) ? Table.DIM : Table.RED;
             long dropped = s.droppedBytes();
             t.row(new String[] {
                 SessionView.text(s.name()), SessionView.shortId(s), Long.toString(s.pid()), s.kind().wire(),

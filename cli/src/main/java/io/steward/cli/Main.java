@@ -25,7 +25,8 @@ public final class Main {
             ControlCommands.Kill.class, ControlCommands.Wait.class, ControlCommands.Resize.class,
             ControlCommands.Rm.class, ControlCommands.Purge.class, ControlCommands.KillOlder.class,
             ControlCommands.Events.class, BeatsCommand.class, AppCommands.Save.class, AppCommands.Resurrect.class,
-            AppCommands.Flush.class, ApplyCommand.class,
+            AppCommands.Flush.class, ApplyCommand.class, CheckpointCommands.Checkpoint.class,
+            CheckpointCommands.ListCheckpoints.class, CheckpointCommands.Restore.class, CheckpointCommands.Gc.class,
             PortsCommand.class, TreeCommand.class, ObserveCommand.class,
             StartupCommand.class, ExecCommand.class, DaemonCommand.class, CapsCommand.class,
             CompletionCommand.class, HelpCommand.class);

@@ -3,6 +3,7 @@ package io.steward.cli;
 import io.steward.api.Event;
 import io.steward.api.Json;
 import io.steward.api.ObservedEvent;
+import io.steward.api.SessionEvent;
 import io.steward.client.EventQuery;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code steward observe ID}: what a session run with {@code --observe} did, a line an event
- * ({@code 12:00:01.123 exec 4242 /bin/true}), or JSON lines.
+ * ({@code 12:00:01.123 exec 4242 /bin/true}), or JSON lines. Asked for {@code --category lifecycle},
+ * its checkpoints read as lines too ({@code checkpointed sha256:… (before) 12M in 840ms}).
  */
 @Command(name = "observe", description = "Show what a session run with --observe did: its processes, files and network.")
 final class ObserveCommand implements Callable<Integer> {
@@ -73,6 +75,11 @@ final class ObserveCommand implements Callable<Integer> {
                     + (k.bytesIn() != null && k.type().equals("closed")
                             ? " in " + SessionView.bytes(k.bytesIn()) + " out " + SessionView.bytes(k.bytesOut()) : "");
             case ObservedEvent.Missed m -> at + pad(m.type()) + m.events() + " " + m.category() + " events";
+            case SessionEvent.Checkpointed c -> at + pad(c.type()) + c.digest() + (c.tag() != null ? " (" + c.tag() + ")" : "")
+                    + " " + SessionView.bytes(c.storedBytes()) + " in " + SessionView.time(c.took())
+                    + (c.leftRunning() ? ", left running" : "");
+            case SessionEvent.Restored r -> at + pad(r.type()) + "pid " + r.pid() + " from " + r.digest();
+            case SessionEvent.CheckpointFailed f -> at + pad(f.type()) + f.action() + ": " + f.error();
             default -> at + e.type() + " " + Json.write(e.toJson());
         };
     }

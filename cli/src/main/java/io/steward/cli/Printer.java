@@ -17,8 +17,9 @@ final class Printer {
 
     /** {@code name (shortid) pid N: state}. */
     static String line(SessionInfo s) {
-        return label(s) + " pid " + s.pid() + ": " + SessionView.state(s)
-                + (s.outcome() != null ? " (" + s.outcome().wire() + ")" : "");
+        String state = SessionView.state(s);
+        boolean told = s.outcome() == null || state.equals(s.outcome().wire()); // `checkpointed` once, not twice
+        return label(s) + " pid " + s.pid() + ": " + state + (told ? "" : " (" + s.outcome().wire() + ")");
     }
 
     /** {@code web (wpu3ypko)}, or the short id of a session without a name. */

@@ -17,7 +17,7 @@ final class QuickLine {
      * only talk to the daemon: no shutdown hook, no process of their own (Main halts after them).
      */
     static final Set<String> PLAIN = Set.of("ls", "status", "logs", "send", "signal", "stop", "kill", "wait",
-            "resize", "rm", "purge", "kill-older", "events", "ports", "tree", "observe", "caps");
+            "resize", "rm", "purge", "kill-older", "events", "ports", "tree", "observe", "caps", "checkpoints", "restore", "gc");
 
     private QuickLine() {}
 

@@ -1,12 +1,15 @@
 package io.steward.cli;
 
 import io.steward.api.Durations;
+import io.steward.api.Outcome;
 import io.steward.api.SessionInfo;
 import java.time.Duration;
 
 /** A session as a person reads it: short id, state with code or signal, sizes and ages. */
 final class SessionView {
     static final int SHORT_ID = 8;
+    /** The state of a session whose tree a checkpoint ended, as its outcome says it on the wire. */
+    static final String CHECKPOINTED = Outcome.CHECKPOINTED.wire();
 
     private SessionView() {}
 
@@ -18,7 +21,8 @@ final class SessionView {
      * The session's state as a user reads it: {@code running} (or {@code starting} until ready, {@code reloading}
      * between RELOADING=1 and READY=1,
      * {@code stalled}, {@code blocked}), {@code stopping}, {@code recovering}, {@code restarting}
-     * (a user's restart stopping its tree, in backoff, or starting its next process), {@code errored}, {@code exited 0}, {@code killed TERM}.
+     * (a user's restart stopping its tree, in backoff, or starting its next process), {@code errored}, {@code exited 0}, {@code killed TERM},
+     * {@code checkpointed} (its tree was dumped, then ended: not a failure, and {@code restore} brings it back).
      */
     static String state(SessionInfo s) {
         return switch (s.state()) {
@@ -27,7 +31,8 @@ final class SessionView {
                     : Boolean.TRUE.equals(s.heartbeat().reloading()) ? "reloading" : "running";
             case STOPPING, RECOVERING, RESTARTING, ERRORED -> s.state().wire();
             case BACKOFF, STARTING -> "restarting";
-            case EXITED, RELEASED -> s.signal() != null ? "killed " + s.signal() : "exited " + s.exitCode();
+            case EXITED, RELEASED -> s.outcome() == Outcome.CHECKPOINTED ? CHECKPOINTED
+                    : s.signal() != null ? "killed " + s.signal() : "exited " + s.exitCode();
         };
     }
 
@@ -36,6 +41,9 @@ final class SessionView {
      * can come before the session's state says so; the state while it runs.
      */
     static String ending(SessionInfo s) {
+        if (s.outcome() == Outcome.CHECKPOINTED) {
+            return CHECKPOINTED;
+        }
         return s.signal() != null ? "killed " + s.signal() : s.exitCode() != null ? "exited " + s.exitCode() : state(s);
     }
 

@@ -16,19 +16,26 @@ final class RunningDaemon implements AutoCloseable {
     private final long pid;
     private boolean closed;
 
-    private RunningDaemon(Path home, long pid) {
+    private RunningDaemon(Path home, Map<String, String> env, long pid) {
         this.home = home;
-        this.env = Map.of("STEWARD_HOME", home.toString());
+        this.env = env;
         this.client = new StewardClient(new StewardHome(home, home.resolve(StewardHome.SOCKET_NAME)));
         this.pid = pid;
     }
 
     static RunningDaemon start(Path home) throws Exception {
-        Cli.Result started = Cli.runWith(Map.of("STEWARD_HOME", home.toString()), null, "daemon", "start", "--json");
+        return start(home, Map.of());
+    }
+
+    /** As {@link #start(Path)}, the daemon (and every command) with {@code extra} in its environment too. */
+    static RunningDaemon start(Path home, Map<String, String> extra) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(extra);
+        env.put("STEWARD_HOME", home.toString());
+        Cli.Result started = Cli.runWith(env, null, "daemon", "start", "--json");
         if (started.code() != 0) {
             throw new AssertionError("daemon start: " + started.err());
         }
-        return new RunningDaemon(home, ((Number) Json.parseObject(started.out()).get("pid")).longValue());
+        return new RunningDaemon(home, Map.copyOf(env), ((Number) Json.parseObject(started.out()).get("pid")).longValue());
     }
 
     long pid() {

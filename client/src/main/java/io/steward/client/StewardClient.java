@@ -15,12 +15,12 @@ import java.util.function.Predicate;
 /**
  * The daemon's API from Java: every endpoint answers a record of {@code io.steward.api}, on
  * {@link #sessions()} (a session's endpoints, {@link io.steward.api.SessionInfo},
- * {@link io.steward.api.OutputChunk}, …), {@link #apps()} (save, resurrect, apply) and {@link #daemon()}
- * (health, capabilities, beats, events, stop); each record's {@code toJson()} is the daemon's
- * document again. {@link #attach} opens a terminal on a session, and {@link #raw} answers the bytes
- * as they came, for callers that look at the wire itself. Errors come back as
- * {@link StewardException}s carrying the problem's stable code, so callers handle {@code not-found}
- * and friends the same way the daemon raised them. A session reference is an id, a unique id
+ * {@link io.steward.api.OutputChunk}, …), {@link #apps()} (save, resurrect, apply), {@link #checkpoints()}
+ * (checkpoint, restore, the store) and {@link #daemon()} (health, capabilities, beats, events, stop);
+ * each record's {@code toJson()} is the daemon's document again. {@link #attach} opens a terminal on a
+ * session, and {@link #raw} answers the bytes as they came, for callers that look at the wire itself.
+ * Errors come back as {@link StewardException}s carrying the problem's stable code, so callers handle
+ * {@code not-found} and friends the same way the daemon raised them. A session reference is an id, a unique id
  * prefix of at least six characters, or a name.
  */
 public final class StewardClient {
@@ -101,6 +101,11 @@ public final class StewardClient {
     /** The apps endpoints (save, resurrect, apply) with typed answers. */
     public Apps apps() {
         return new Apps(this);
+    }
+
+    /** The checkpoint store's endpoints (checkpoint, restore, list, remove, gc) with typed answers. */
+    public Checkpoints checkpoints() {
+        return new Checkpoints(this);
     }
 
     /** The daemon's own endpoints (health, capabilities, beats, events, stop) with typed answers. */
