@@ -9,14 +9,17 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The checkpoint verbs against a daemon whose CRIU is a script that fails as Debian 12's 3.17 does
- * on kernels since 6.13: what a host without a working CRIU sees, with no CRIU needed to test it.
+ * The checkpoint verbs against a daemon whose CRIU is a script: one that fails as Debian 12's 3.17
+ * does on kernels since 6.13 (what a host without a working CRIU sees), or one that passes the
+ * daemon's canary dump and restore, for what the store answers before CRIU ever runs. Neither
+ * needs a CRIU to test.
  */
 class CheckpointCommandTest {
     /** {@code criu --version} says 3.17.1; anything else fails with the vDSO line. */
@@ -30,21 +33,40 @@ class CheckpointCommandTest {
             exit 1
             """;
 
+    /**
+     * Passes the canary as CRIU would: the dumped process killed, the restored one a new process
+     * whose pid is in the pidfile (the daemon kills it).
+     */
+    private static final String CANARY_CRIU = """
+            #!/bin/sh
+            action=$1
+            [ "$action" = "--version" ] && { echo 'Version: 4.1.1'; exit 0; }
+            while [ $# -gt 0 ]; do
+              case "$action $1" in
+                "dump -t") kill -9 "$2" ;;
+                "restore --pidfile") setsid sleep 600 </dev/null >/dev/null 2>&1 & echo $! > "$2" ;;
+              esac
+              shift
+            done
+            """;
+
     @TempDir
     Path tmp;
 
     private RunningDaemon daemon;
 
-    @BeforeEach
-    void startDaemon() throws Exception {
-        Path criu = Files.writeString(tmp.resolve("criu"), FAILING_CRIU);
-        Files.setPosixFilePermissions(criu, PosixFilePermissions.fromString("rwx------"));
-        daemon = RunningDaemon.start(tmp.resolve("home"), Map.of("STEWARD_CRIU", criu.toString(), "NO_COLOR", "1"));
+    /** A daemon in a home of its own that runs {@code criu} as its CRIU. */
+    private void startDaemon(String criu) throws Exception {
+        Path script = Files.writeString(tmp.resolve("criu"), criu);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        daemon = RunningDaemon.start(tmp.resolve("home"), Map.of("STEWARD_CRIU", script.toString(), "NO_COLOR", "1"));
     }
 
     @AfterEach
     void stopDaemon() throws Exception {
-        daemon.close();
+        if (daemon != null) {
+            daemon.close();
+        }
     }
 
     private Cli.Result steward(String... args) throws Exception {
@@ -68,6 +90,7 @@ class CheckpointCommandTest {
 
     @Test
     void anEmptyStoreListsTheHeaderAndItsTotal() throws Exception {
+        startDaemon(FAILING_CRIU);
         List<String> lines = ok("checkpoints").lines().toList();
         assertEquals(List.of("TAG", "DIGEST", "SESSION", "KIND", "STORED", "UNIQUE", "CREATED"),
                 List.of(lines.getFirst().split("\\s+")));
@@ -80,6 +103,7 @@ class CheckpointCommandTest {
 
     @Test
     void aCriuThatCannotDumpHereIsUnsupportedWithItsReason() throws Exception {
+        startDaemon(FAILING_CRIU);
         ok("run", "--name", "counter", "--", "sleep", "60");
         String err = refused(5, "checkpoint", "counter", "--name", "before");
         assertTrue(err.contains("vDSO"), err);
@@ -88,28 +112,32 @@ class CheckpointCommandTest {
     }
 
     @Test
-    void recordUnsupportedStoresWhyInstead() throws Exception {
+    void recordUnsupportedStoresWhyAndStillRefuses() throws Exception {
+        startDaemon(FAILING_CRIU);
         ok("run", "--name", "counter", "--", "sleep", "60");
-        Cli.Result r = steward("checkpoint", "counter", "--name", "why", "--record-unsupported");
-        assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().matches("sha256:[0-9a-f]{64}\n"), r.out());
-        assertTrue(r.err().startsWith("steward: recorded why CRIU cannot run here: ") && r.err().contains("vDSO"), r.err());
+        String err = refused(5, "checkpoint", "counter", "--name", "why", "--record-unsupported");
+        Matcher recorded = Pattern.compile("vDSO.*\\(recorded as (sha256:[0-9a-f]{64})\\)\n").matcher(err);
+        assertTrue(recorded.find(), err);
+        String digest = recorded.group(1);
         List<String> rows = ok("checkpoints").lines().toList();
         assertEquals(3, rows.size(), rows.toString());
-        String digest = r.out().strip();
         assertTrue(rows.get(1).matches("why +" + digest.substring(7, 19) + " +counter +unsupported +\\S+ +\\S+ +\\S+ \\S+"),
                 rows.toString());
-        assertEquals("unsupported", Json.parseObject(ok("checkpoint", "counter", "--record-unsupported", "--json"))
-                .get("kind"));
+        assertTrue(rows.get(2).matches("store: \\S+ on disk in [1-9]\\d* blobs?"), rows.toString());
+        Map<String, Object> info = Json.parseObject(ok("checkpoints", "--json"));
+        assertEquals(digest, ((Map<?, ?>) ((List<?>) info.get("checkpoints")).getFirst()).get("digest"));
+        assertTrue(refused(5, "restore", "why").contains("vDSO"), "a record of why is no image to restore");
 
         String removed = ok("checkpoint", "rm", "why");
         assertTrue(removed.startsWith("removed why (sha256:" + digest.substring(7, 19) + ")"), removed);
         assertTrue(removed.contains("'steward gc'"), removed);
+        assertTrue(ok("gc").matches("removed [1-9]\\d* blobs?, freed \\S+; the store holds 0B\n"));
         refused(3, "checkpoint", "rm", "why");
     }
 
     @Test
     void anUnknownCheckpointIsNotFound() throws Exception {
+        startDaemon(CANARY_CRIU);
         refused(3, "restore", "nosuch");
         refused(3, "restore", "0123456789abcdef");
         refused(3, "checkpoint", "rm", "nosuch");
@@ -120,6 +148,7 @@ class CheckpointCommandTest {
 
     @Test
     void aVerbOfCheckpointThatIsNoneGetsTheNearest() throws Exception {
+        startDaemon(FAILING_CRIU);
         assertEquals("steward: unknown command 'checkpoint rn'; did you mean 'checkpoint rm'?\n",
                 refused(2, "checkpoint", "rn", "x"));
         refused(2, "checkpoint");

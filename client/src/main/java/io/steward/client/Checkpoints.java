@@ -7,6 +7,7 @@ import io.steward.api.GcResult;
 import io.steward.api.Json;
 import io.steward.api.SessionInfo;
 import io.steward.api.StewardException;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -26,16 +27,18 @@ public final class Checkpoints {
 
     /**
      * Checkpoints the tree of session {@code sessionRef}; without {@code leaveRunning} the tree then
-     * ends, with the outcome {@code checkpointed}. {@code recordUnsupported} stores a record of why
-     * when CRIU cannot run here, instead of refusing.
+     * ends, with the outcome {@code checkpointed}. With {@code recordUnsupported}, CRIU that cannot
+     * run here is also recorded in the store, as a checkpoint of kind {@code unsupported}.
      *
      * @param tag the checkpoint's name, or null
-     * @throws StewardException {@code unsupported} when CRIU cannot run here (the message says why),
+     * @throws StewardException {@code unsupported} when CRIU cannot run here (the message says why,
+     *     and names the record's digest when one was stored),
      *     {@code conflict} when the session does not run or CRIU refused, {@code not-found}, {@code invalid-input}
      */
     public CheckpointInfo create(String sessionRef, boolean leaveRunning, String tag, boolean recordUnsupported) {
-        return CheckpointInfo.fromJson(client.object("POST", StewardClient.sessionPath(sessionRef) + "/checkpoint",
-                Json.object("leaveRunning", leaveRunning, "tag", tag, "recordUnsupported", recordUnsupported)));
+        Map<String, Object> body = Json.object("leaveRunning", leaveRunning, "recordUnsupported", recordUnsupported);
+        given(body, "tag", tag);
+        return CheckpointInfo.fromJson(client.object("POST", StewardClient.sessionPath(sessionRef) + "/checkpoint", body));
     }
 
     /**
@@ -45,8 +48,9 @@ public final class Checkpoints {
      *     {@code conflict} when the name or the checkpoint's pids are taken, {@code not-found}, {@code unsupported}
      */
     public SessionInfo restore(String checkpointRef, String name) {
-        return SessionInfo.fromJson(client.object("POST", "/v1/restore",
-                Json.object("checkpoint", requireShape(checkpointRef), "name", name)));
+        Map<String, Object> body = Json.object("checkpoint", requireShape(checkpointRef));
+        given(body, "name", name);
+        return SessionInfo.fromJson(client.object("POST", "/v1/restore", body));
     }
 
     /** The store's checkpoints, newest first, with what the store takes on disk. */
@@ -66,6 +70,13 @@ public final class Checkpoints {
     /** Removes the blobs no checkpoint refers to any more. */
     public GcResult gc() {
         return GcResult.fromJson(client.object("POST", "/v1/checkpoints/gc", null));
+    }
+
+    /** A field left out when null: the daemon takes an absent field for its default, and refuses a null. */
+    private static void given(Map<String, Object> body, String field, String value) {
+        if (value != null) {
+            body.put(field, value);
+        }
     }
 
     private static String path(String ref) {
