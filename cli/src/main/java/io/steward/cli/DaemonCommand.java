@@ -181,6 +181,11 @@ final class DaemonCommand {
         if (options.stream().noneMatch(a -> a.contains("java.base/sun.nio.ch="))) {
             options.addAll(List.of("--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED"));
         }
+        // The checkpoint store's zstd (aircompressor, pure Java) reads and writes memory through
+        // sun.misc.Unsafe; allowed outright, so the daemon's log gets no warning at the first checkpoint.
+        if (options.stream().noneMatch(a -> a.startsWith("--sun-misc-unsafe-memory-access"))) {
+            options.add("--sun-misc-unsafe-memory-access=allow");
+        }
         return options;
     }
 

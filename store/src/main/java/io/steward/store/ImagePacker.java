@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * thread, never a whole file, and leaves nothing for the daemon's heap to collect.
  */
 final class ImagePacker {
-    static final int PART_SIZE = 16 << 20;
+    static final int PART_SIZE = 4 << 20;
 
     private final BlobDir blobs;
     private final ExecutorService executor;

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param created      when it was stored
  * @param meta         the caller's metadata, as given to put
  * @param reason       why it is unsupported or corrupt, else null
- * @param layers       its image files (a file over 16 MiB as several parts), in file name and offset order
+ * @param layers       its image files (a file over 4 MiB as several parts), in file name and offset order
  * @param storedBytes  manifest, config and distinct layer blobs as stored (compressed)
  * @param imageBytes   the image's uncompressed size
  * @param uniqueBytes  bytes of blobs no other checkpoint references: what removing it and a gc frees

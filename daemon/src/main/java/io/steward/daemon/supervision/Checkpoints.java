@@ -125,12 +125,12 @@ public final class Checkpoints implements AutoCloseable {
      * Every blob is checked against its digest before anything starts.
      */
     public Session restore(Caller caller, String ref, String name) {
-        Criu criu = criu("restore", null, false, null, caller);
         Stored stored = store.resolve(ref);
         if (!stored.kind().equals("criu")) {
             throw new StewardException(ErrorCode.UNSUPPORTED, "checkpoint " + stored.digest()
                     + " records that CRIU could not run: " + stored.reason());
         }
+        Criu criu = criu("restore", null, false, null, caller);
         Map<String, Object> meta = stored.meta();
         RunRequest request = RunRequest.parse(restoredRequest(meta, name));
         CheckpointedTree tree = CheckpointedTree.fromJson(map(meta.get("tree")));
