@@ -116,7 +116,7 @@ final class CheckpointCommands {
         @Parameters(paramLabel = "REF", description = "A digest (sha256:…), a digest prefix of 7+ hex digits, or a tag.")
         String ref;
 
-        @Option(names = "--name", paramLabel = "N", description = "The new session's name.")
+        @Option(names = "--name", paramLabel = "N", description = "The new session's name (else the name it had when checkpointed).")
         String name;
 
         @Option(names = "--json", description = "One JSON document.")
