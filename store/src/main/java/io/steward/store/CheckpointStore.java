@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -54,6 +55,8 @@ public final class CheckpointStore implements AutoCloseable {
     private final Object indexLock = new Object();
     private final List<IndexFile.Entry> entries;
     private final Map<String, Checkpoint> checkpoints = new HashMap<>();
+    private final AtomicBoolean warmed = new AtomicBoolean();
+    private final int threads = Runtime.getRuntime().availableProcessors();
     private volatile boolean closed;
 
     private CheckpointStore(Path dir) throws IOException {
@@ -72,7 +75,7 @@ public final class CheckpointStore implements AutoCloseable {
         for (IndexFile.Entry e : entries) {
             checkpoints.put(e.digest(), loadOrMarkCorrupt(e));
         }
-        this.executor = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), threads());
+        this.executor = Executors.newFixedThreadPool(threads, threadFactory());
         this.packer = new ImagePacker(blobs, executor);
         this.unpacker = new ImageUnpacker(blobs, executor);
     }
@@ -86,7 +89,7 @@ public final class CheckpointStore implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory threads() {
+    private static ThreadFactory threadFactory() {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, "steward-store-" + n.incrementAndGet());
@@ -105,6 +108,18 @@ public final class CheckpointStore implements AutoCloseable {
             }
             return new Checkpoint(e.digest(), e.size(), null, 0, Stored.KIND_CORRUPT, ex.getMessage(), e.created(),
                     Map.of(), List.of());
+        }
+    }
+
+    /**
+     * Starts compiling the codec in the background, once: call it when a checkpoint is coming (as
+     * {@code criu dump} starts), so the first put runs at full speed. Returns at once; a put or an
+     * extraction that arrives meanwhile waits at most for the few MiB it compresses.
+     */
+    public void warmUp() {
+        checkOpen();
+        if (warmed.compareAndSet(false, true)) {
+            Warmup.start(executor, threads);
         }
     }
 
