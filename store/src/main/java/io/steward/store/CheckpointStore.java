@@ -232,9 +232,15 @@ public final class CheckpointStore implements AutoCloseable {
         if (Files.exists(into, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new StewardException(ErrorCode.INVALID_INPUT, "cannot extract into " + into + ": it already exists");
         }
+        if (!Digests.isDigest(checkpoint.digest())) {
+            throw new StewardException(ErrorCode.INVALID_INPUT, "'" + checkpoint.digest() + "' is not a checkpoint digest");
+        }
         Lock using = blobLock.readLock();
         using.lock();
         try {
+            if (!Files.exists(blobs.path(checkpoint.digest()))) {
+                throw new StewardException(ErrorCode.NOT_FOUND, "checkpoint " + checkpoint.digest() + " is no longer in the store");
+            }
             Checkpoint c = Manifests.load(blobs, checkpoint.digest(), -1);
             if (Stored.KIND_UNSUPPORTED.equals(c.kind())) {
                 throw new StewardException(ErrorCode.UNSUPPORTED, c.reason());
