@@ -29,12 +29,27 @@ final class AtomicFiles {
 
     /** Writes {@code data} to {@code target} atomically; the directory itself is not synced (see {@link #syncDir}). */
     static void write(Path target, ByteBuffer data) throws IOException {
-        Path temp = tempIn(target.getParent());
+        syncThenRename(writeTemp(target.getParent(), data), target);
+    }
+
+    /** Writes {@code data} to a new temporary file in {@code dir}, not yet flushed. */
+    static Path writeTemp(Path dir, ByteBuffer data) throws IOException {
+        Path temp = tempIn(dir);
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            while (data.hasRemaining()) {
+                ch.write(data);
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        return temp;
+    }
+
+    /** Flushes {@code temp} to disk and renames it to {@code target}; on failure {@code temp} is deleted. */
+    static void syncThenRename(Path temp, Path target) throws IOException {
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                while (data.hasRemaining()) {
-                    ch.write(data);
-                }
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ch.force(false);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);

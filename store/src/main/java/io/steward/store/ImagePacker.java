@@ -40,7 +40,7 @@ final class ImagePacker {
     /** The layers of every regular file directly in {@code imageDir}, in name and offset order. */
     List<Layer> pack(Path imageDir) {
         List<Path> files = regularFiles(imageDir);
-        try (Buffers buffers = new Buffers()) {
+        try (Buffers buffers = new Buffers(); Flusher flusher = new Flusher()) {
             List<Parallel.IoTask<Layer>> tasks = new ArrayList<>();
             for (Path file : files) {
                 long size = size(file);
@@ -49,11 +49,13 @@ final class ImagePacker {
                 do {
                     long at = offset;
                     int length = (int) Math.min(PART_SIZE, size - offset);
-                    tasks.add(() -> packPart(file, name, at, length, buffers));
+                    tasks.add(() -> packPart(file, name, at, length, buffers, flusher));
                     offset += length;
                 } while (offset < size);
             }
-            return Parallel.all(executor, tasks, "storing " + imageDir);
+            List<Layer> layers = Parallel.all(executor, tasks, "storing " + imageDir);
+            flusher.awaitAll();
+            return layers;
         }
     }
 
@@ -76,23 +78,25 @@ final class ImagePacker {
         }
     }
 
-    private Layer packPart(Path file, String name, long offset, int length, Buffers buffers) throws IOException {
+    private Layer packPart(Path file, String name, long offset, int length, Buffers buffers, Flusher flusher)
+            throws IOException {
         if (length < Buffers.POOLED_FROM) {
             try (Arena arena = Arena.ofConfined()) {
                 Buffers.Pair own = new Buffers.Pair(arena.allocate(Math.max(length, 1)),
                         arena.allocate(Codec.maxCompressedLength(length)));
-                return packPart(file, name, offset, length, own);
+                return packPart(file, name, offset, length, own, flusher);
             }
         }
         Buffers.Pair pooled = buffers.take();
         try {
-            return packPart(file, name, offset, length, pooled);
+            return packPart(file, name, offset, length, pooled, flusher);
         } finally {
             buffers.give(pooled);
         }
     }
 
-    private Layer packPart(Path file, String name, long offset, int length, Buffers.Pair room) throws IOException {
+    private Layer packPart(Path file, String name, long offset, int length, Buffers.Pair room, Flusher flusher)
+            throws IOException {
         MemorySegment raw = room.raw().asSlice(0, length);
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer buf = raw.asByteBuffer();
@@ -103,7 +107,7 @@ final class ImagePacker {
             }
         }
         MemorySegment packed = Codec.compress(raw, room.packed());
-        String digest = blobs.put(packed.asByteBuffer());
+        String digest = blobs.put(packed.asByteBuffer(), flusher);
         return new Layer(name, offset, digest, packed.byteSize(), length);
     }
 }
