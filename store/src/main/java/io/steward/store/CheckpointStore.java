@@ -29,7 +29,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@code index.json} listing one manifest per checkpoint, and {@code blobs/sha256/} holding the
  * manifests, their config blobs and the zstd-compressed image files, each named by the SHA-256 of
  * its bytes as stored. Identical content is one blob, so successive checkpoints of a process share
- * whatever did not change (see {@link ImagePacker} for why large files are stored in parts).
+ * whatever did not change.
+ *
+ * <p>Each image file is one zstd frame, except files over 16 MiB ({@code pages-*.img}, a process's
+ * memory), which are cut into 16 MiB parts, each its own frame and blob with its offset in the
+ * layer's annotations. Two reasons: the parts compress (and extract) in parallel on all cores, so
+ * a large image does not wait for one core; and a checkpoint whose memory changed in one place
+ * differs from the previous one in that part alone, sharing every other part's blob with it.
  *
  * <p>Every file appears whole or not at all (temporary name, fsync, rename), and leftovers of an
  * interrupted write are deleted when the store opens. Every blob is checked against its digest
@@ -113,8 +119,9 @@ public final class CheckpointStore implements AutoCloseable {
 
     /**
      * Starts compiling the codec in the background, once: call it when a checkpoint is coming (as
-     * {@code criu dump} starts), so the first put runs at full speed. Returns at once; a put or an
-     * extraction that arrives meanwhile waits at most for the few MiB it compresses.
+     * {@code criu dump} starts), so the first put spends less of its time on the JIT (see
+     * {@link Warmup}). Returns at once; a put or an extraction that arrives meanwhile waits at most
+     * for the few MiB it compresses.
      */
     public void warmUp() {
         checkOpen();
