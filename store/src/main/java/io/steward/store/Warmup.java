@@ -8,10 +8,11 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Runs the codec over a few MiB of memory-like data on every store thread, so the JIT has compiled
- * much of it before the first real checkpoint. The first put of a 256 MiB image in a fresh JVM
- * spends about 1 s of CPU more than later ones, mostly compiling the compressor; this moves
- * roughly half of that out of it, into the time {@code criu dump} takes anyway.
+ * Runs the codec and SHA-256 over a few MiB of memory-like data on every store thread, so the JIT
+ * has compiled them before the first real checkpoint. In a fresh JVM, the first put of a 256 MiB
+ * image takes 1.5 s of CPU more than later ones: the compressor and the hash run interpreted, then
+ * compiled by C1, while C2 compiles them. Warming moves most of that out of the put, into the time
+ * {@code criu dump} takes anyway.
  */
 final class Warmup {
     private static final int BYTES = 4 << 20;
@@ -34,8 +35,11 @@ final class Warmup {
             MemorySegment room = arena.allocate(Codec.maxCompressedLength(BYTES));
             for (int round = 0; round < ROUNDS; round++) {
                 MemorySegment packed = Codec.compress(raw, room);
+                // SHA-256 runs interpreted at a tenth of its compiled speed: hash a lot, so its
+                // compiled (intrinsic) form is ready before a put hashes 50 MB of frames
                 MessageDigest md = Digests.sha256();
                 md.update(packed.asByteBuffer());
+                md.update(raw.asByteBuffer());
                 md.digest();
                 Codec.decompress(packed, back);
             }
