@@ -68,7 +68,8 @@ public final class CheckpointStore implements AutoCloseable {
     private CheckpointStore(Path dir) throws IOException {
         this.dir = dir;
         Path blobDir = dir.resolve("blobs").resolve("sha256");
-        Files.createDirectories(blobDir);
+        Files.createDirectories(dir, AtomicFiles.OWNER_ONLY_DIR);
+        Files.createDirectories(blobDir, AtomicFiles.OWNER_ONLY_DIR);
         Path layout = dir.resolve("oci-layout");
         if (!Files.exists(layout)) {
             AtomicFiles.write(layout, ByteBuffer.wrap(LAYOUT.getBytes(StandardCharsets.UTF_8)));
@@ -274,7 +275,7 @@ public final class CheckpointStore implements AutoCloseable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.createDirectory(into);
+            Files.createDirectory(into, AtomicFiles.OWNER_ONLY_DIR);
         } catch (FileAlreadyExistsException e) {
             throw new StewardException(ErrorCode.INVALID_INPUT, "cannot extract into " + into + ": it already exists");
         } catch (IOException e) {

@@ -40,7 +40,7 @@ final class ImageUnpacker {
             names.add(safeName(l.name(), checkpoint));
         }
         for (String name : names) {
-            Files.createFile(into.resolve(name));
+            Files.createFile(into.resolve(name), AtomicFiles.OWNER_ONLY);
         }
         try (Buffers buffers = new Buffers()) {
             List<Parallel.IoTask<Void>> tasks = new ArrayList<>();
