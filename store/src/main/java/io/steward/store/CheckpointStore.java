@@ -121,8 +121,8 @@ public final class CheckpointStore implements AutoCloseable {
     /**
      * Starts compiling the codec in the background, once: call it when a checkpoint is coming (as
      * {@code criu dump} starts), so the first put spends less of its time on the JIT (see
-     * {@link Warmup}). Returns at once; a put or an extraction that arrives meanwhile waits at most
-     * for the few MiB it compresses.
+     * {@link Warmup}). Returns at once; a put or an extraction that arrives meanwhile queues behind
+     * it (32 MiB per store thread, well under a second once compiled).
      */
     public void warmUp() {
         checkOpen();

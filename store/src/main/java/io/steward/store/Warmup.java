@@ -8,14 +8,14 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Runs the codec and SHA-256 over a few MiB of memory-like data on every store thread, so the JIT
+ * Runs the codec and SHA-256 over 32 MiB of memory-like data on every store thread, so the JIT
  * has compiled them before the first real checkpoint. In a fresh JVM, the first put of a 256 MiB
  * image takes 1.5 s of CPU more than later ones: the compressor and the hash run interpreted, then
- * compiled by C1, while C2 compiles them. Warming moves most of that out of the put, into the time
+ * compiled by C1, while C2 compiles them. Warming moves part of that out of the put, into the time
  * {@code criu dump} takes anyway.
  */
 final class Warmup {
-    private static final int BYTES = 4 << 20;
+    private static final int BYTES = 8 << 20;
     private static final int ROUNDS = 4;
     private static final int PAGE = 4096;
 
