@@ -36,14 +36,31 @@ final class BlobDir {
      * written again: identical parts of checkpoints are one file.
      */
     String put(ByteBuffer data) throws IOException {
-        MessageDigest md = Digests.sha256();
-        md.update(data.duplicate());
-        String digest = Digests.of(md);
+        String digest = digest(data);
         Path target = path(digest);
         if (!Files.exists(target)) {
             AtomicFiles.write(target, data);
         }
         return digest;
+    }
+
+    /**
+     * As {@link #put(ByteBuffer)}, but the flush to disk and the rename happen on {@code flusher}:
+     * {@code data} is free for reuse when this returns, the blob exists once the flusher is done.
+     */
+    String put(ByteBuffer data, Flusher flusher) throws IOException {
+        String digest = digest(data);
+        Path target = path(digest);
+        if (!Files.exists(target)) {
+            flusher.syncThenRename(AtomicFiles.writeTemp(dir, data), target);
+        }
+        return digest;
+    }
+
+    private static String digest(ByteBuffer data) {
+        MessageDigest md = Digests.sha256();
+        md.update(data.duplicate());
+        return Digests.of(md);
     }
 
     String put(byte[] data) throws IOException {

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -28,7 +29,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@code index.json} listing one manifest per checkpoint, and {@code blobs/sha256/} holding the
  * manifests, their config blobs and the zstd-compressed image files, each named by the SHA-256 of
  * its bytes as stored. Identical content is one blob, so successive checkpoints of a process share
- * whatever did not change (see {@link ImagePacker} for why large files are stored in parts).
+ * whatever did not change.
+ *
+ * <p>Each image file is one zstd frame, except files over 16 MiB ({@code pages-*.img}, a process's
+ * memory), which are cut into 16 MiB parts, each its own frame and blob with its offset in the
+ * layer's annotations. Two reasons: the parts compress (and extract) in parallel on all cores, so
+ * a large image does not wait for one core; and a checkpoint whose memory changed in one place
+ * differs from the previous one in that part alone, sharing every other part's blob with it.
  *
  * <p>Every file appears whole or not at all (temporary name, fsync, rename), and leftovers of an
  * interrupted write are deleted when the store opens. Every blob is checked against its digest
@@ -54,12 +61,15 @@ public final class CheckpointStore implements AutoCloseable {
     private final Object indexLock = new Object();
     private final List<IndexFile.Entry> entries;
     private final Map<String, Checkpoint> checkpoints = new HashMap<>();
+    private final AtomicBoolean warmed = new AtomicBoolean();
+    private final int threads = Runtime.getRuntime().availableProcessors();
     private volatile boolean closed;
 
     private CheckpointStore(Path dir) throws IOException {
         this.dir = dir;
         Path blobDir = dir.resolve("blobs").resolve("sha256");
-        Files.createDirectories(blobDir);
+        Files.createDirectories(dir, AtomicFiles.OWNER_ONLY_DIR);
+        Files.createDirectories(blobDir, AtomicFiles.OWNER_ONLY_DIR);
         Path layout = dir.resolve("oci-layout");
         if (!Files.exists(layout)) {
             AtomicFiles.write(layout, ByteBuffer.wrap(LAYOUT.getBytes(StandardCharsets.UTF_8)));
@@ -72,7 +82,7 @@ public final class CheckpointStore implements AutoCloseable {
         for (IndexFile.Entry e : entries) {
             checkpoints.put(e.digest(), loadOrMarkCorrupt(e));
         }
-        this.executor = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), threads());
+        this.executor = Executors.newFixedThreadPool(threads, threadFactory());
         this.packer = new ImagePacker(blobs, executor);
         this.unpacker = new ImageUnpacker(blobs, executor);
     }
@@ -86,7 +96,7 @@ public final class CheckpointStore implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory threads() {
+    private static ThreadFactory threadFactory() {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, "steward-store-" + n.incrementAndGet());
@@ -105,6 +115,19 @@ public final class CheckpointStore implements AutoCloseable {
             }
             return new Checkpoint(e.digest(), e.size(), null, 0, Stored.KIND_CORRUPT, ex.getMessage(), e.created(),
                     Map.of(), List.of());
+        }
+    }
+
+    /**
+     * Starts compiling the codec in the background, once: call it when a checkpoint is coming (as
+     * {@code criu dump} starts), so the first put spends less of its time on the JIT (see
+     * {@link Warmup}). Returns at once; a put or an extraction that arrives meanwhile queues behind
+     * it (32 MiB per store thread, well under a second once compiled).
+     */
+    public void warmUp() {
+        checkOpen();
+        if (warmed.compareAndSet(false, true)) {
+            Warmup.start(executor, threads);
         }
     }
 
@@ -217,9 +240,15 @@ public final class CheckpointStore implements AutoCloseable {
         if (Files.exists(into, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new StewardException(ErrorCode.INVALID_INPUT, "cannot extract into " + into + ": it already exists");
         }
+        if (!Digests.isDigest(checkpoint.digest())) {
+            throw new StewardException(ErrorCode.INVALID_INPUT, "'" + checkpoint.digest() + "' is not a checkpoint digest");
+        }
         Lock using = blobLock.readLock();
         using.lock();
         try {
+            if (!Files.exists(blobs.path(checkpoint.digest()))) {
+                throw new StewardException(ErrorCode.NOT_FOUND, "checkpoint " + checkpoint.digest() + " is no longer in the store");
+            }
             Checkpoint c = Manifests.load(blobs, checkpoint.digest(), -1);
             if (Stored.KIND_UNSUPPORTED.equals(c.kind())) {
                 throw new StewardException(ErrorCode.UNSUPPORTED, c.reason());
@@ -246,7 +275,7 @@ public final class CheckpointStore implements AutoCloseable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.createDirectory(into);
+            Files.createDirectory(into, AtomicFiles.OWNER_ONLY_DIR);
         } catch (FileAlreadyExistsException e) {
             throw new StewardException(ErrorCode.INVALID_INPUT, "cannot extract into " + into + ": it already exists");
         } catch (IOException e) {

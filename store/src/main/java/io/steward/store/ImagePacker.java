@@ -1,6 +1,5 @@
 package io.steward.store;
 
-import io.airlift.compress.v3.zstd.ZstdJavaCompressor;
 import io.steward.api.ErrorCode;
 import io.steward.api.StewardException;
 import java.io.IOException;
@@ -24,7 +23,8 @@ import java.util.stream.Stream;
  * take one core's time; and a checkpoint whose memory changed in one place differs from the
  * previous one in that part only, so it shares every other part's blob with it. Each part is read
  * and compressed in native memory freed as soon as it is stored, so a put holds about two parts per
- * thread, never a whole file, and leaves nothing for the daemon's heap to collect.
+ * thread (see {@link Buffers}), never a whole file, and leaves nothing for the daemon's heap to
+ * collect.
  */
 final class ImagePacker {
     static final int PART_SIZE = 4 << 20;
@@ -39,19 +39,24 @@ final class ImagePacker {
 
     /** The layers of every regular file directly in {@code imageDir}, in name and offset order. */
     List<Layer> pack(Path imageDir) {
-        List<Parallel.IoTask<Layer>> tasks = new ArrayList<>();
-        for (Path file : regularFiles(imageDir)) {
-            long size = size(file);
-            String name = file.getFileName().toString();
-            long offset = 0;
-            do {
-                long at = offset;
-                int length = (int) Math.min(PART_SIZE, size - offset);
-                tasks.add(() -> packPart(file, name, at, length));
-                offset += length;
-            } while (offset < size);
+        List<Path> files = regularFiles(imageDir);
+        try (Buffers buffers = new Buffers(); Flusher flusher = new Flusher()) {
+            List<Parallel.IoTask<Layer>> tasks = new ArrayList<>();
+            for (Path file : files) {
+                long size = size(file);
+                String name = file.getFileName().toString();
+                long offset = 0;
+                do {
+                    long at = offset;
+                    int length = (int) Math.min(PART_SIZE, size - offset);
+                    tasks.add(() -> packPart(file, name, at, length, buffers, flusher));
+                    offset += length;
+                } while (offset < size);
+            }
+            List<Layer> layers = Parallel.all(executor, tasks, "storing " + imageDir);
+            flusher.awaitAll();
+            return layers;
         }
-        return Parallel.all(executor, tasks, "storing " + imageDir);
     }
 
     private static List<Path> regularFiles(Path dir) {
@@ -73,20 +78,36 @@ final class ImagePacker {
         }
     }
 
-    private Layer packPart(Path file, String name, long offset, int length) throws IOException {
-        ZstdJavaCompressor compressor = new ZstdJavaCompressor();
-        try (Arena arena = Arena.ofConfined(); FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            MemorySegment raw = arena.allocate(Math.max(length, 1));
-            ByteBuffer buf = raw.asByteBuffer().limit(length);
+    private Layer packPart(Path file, String name, long offset, int length, Buffers buffers, Flusher flusher)
+            throws IOException {
+        if (length < Buffers.POOLED_FROM) {
+            try (Arena arena = Arena.ofConfined()) {
+                Buffers.Pair own = new Buffers.Pair(arena.allocate(Math.max(length, 1)),
+                        arena.allocate(Codec.maxCompressedLength(length)));
+                return packPart(file, name, offset, length, own, flusher);
+            }
+        }
+        Buffers.Pair pooled = buffers.take();
+        try {
+            return packPart(file, name, offset, length, pooled, flusher);
+        } finally {
+            buffers.give(pooled);
+        }
+    }
+
+    private Layer packPart(Path file, String name, long offset, int length, Buffers.Pair room, Flusher flusher)
+            throws IOException {
+        MemorySegment raw = room.raw().asSlice(0, length);
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = raw.asByteBuffer();
             while (buf.hasRemaining()) {
                 if (in.read(buf, offset + buf.position()) < 0) {
                     throw new StewardException(ErrorCode.CONFLICT, "image file " + file + " shrank while it was being stored");
                 }
             }
-            MemorySegment packed = arena.allocate(compressor.maxCompressedLength(length));
-            int packedLength = compressor.compress(raw.asSlice(0, length), packed);
-            String digest = blobs.put(packed.asSlice(0, packedLength).asByteBuffer());
-            return new Layer(name, offset, digest, packedLength, length);
         }
+        MemorySegment packed = Codec.compress(raw, room.packed());
+        String digest = blobs.put(packed.asByteBuffer(), flusher);
+        return new Layer(name, offset, digest, packed.byteSize(), length);
     }
 }

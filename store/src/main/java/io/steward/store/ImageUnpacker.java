@@ -1,7 +1,6 @@
 package io.steward.store;
 
 import io.airlift.compress.v3.MalformedInputException;
-import io.airlift.compress.v3.zstd.ZstdJavaDecompressor;
 import io.steward.api.ErrorCode;
 import io.steward.api.StewardException;
 import java.io.IOException;
@@ -41,16 +40,18 @@ final class ImageUnpacker {
             names.add(safeName(l.name(), checkpoint));
         }
         for (String name : names) {
-            Files.createFile(into.resolve(name));
+            Files.createFile(into.resolve(name), AtomicFiles.OWNER_ONLY);
         }
-        List<Parallel.IoTask<Void>> tasks = new ArrayList<>();
-        for (Layer l : checkpoint.layers()) {
-            tasks.add(() -> {
-                unpackPart(l, into.resolve(l.name()), checkpoint.digest());
-                return null;
-            });
+        try (Buffers buffers = new Buffers()) {
+            List<Parallel.IoTask<Void>> tasks = new ArrayList<>();
+            for (Layer l : checkpoint.layers()) {
+                tasks.add(() -> {
+                    unpackPart(l, into.resolve(l.name()), checkpoint.digest(), buffers);
+                    return null;
+                });
+            }
+            Parallel.all(executor, tasks, "extracting checkpoint " + checkpoint.digest());
         }
-        Parallel.all(executor, tasks, "extracting checkpoint " + checkpoint.digest());
     }
 
     /** A layer's title must name a file in the directory, not a path out of it. */
@@ -62,43 +63,61 @@ final class ImageUnpacker {
         return name;
     }
 
-    private void unpackPart(Layer layer, Path file, String manifest) throws IOException {
+    private void unpackPart(Layer layer, Path file, String manifest, Buffers buffers) throws IOException {
         String where = "blob " + layer.digest() + " (" + layer.name() + ") of checkpoint " + manifest;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment packed = readVerified(arena, layer, where);
-            MemorySegment raw = arena.allocate(Math.max(layer.uncompressedSize(), 1));
-            int length;
-            try {
-                length = new ZstdJavaDecompressor().decompress(packed, raw.asSlice(0, layer.uncompressedSize()));
-            } catch (MalformedInputException | IllegalArgumentException | IndexOutOfBoundsException e) {
-                throw new StewardException(ErrorCode.CORRUPT, where + " does not decompress: " + e.getMessage(), e);
+        boolean pooled = layer.uncompressedSize() >= Buffers.POOLED_FROM && layer.uncompressedSize() <= Buffers.RAW
+                && layer.size() <= Buffers.PACKED;
+        if (!pooled) {
+            try (Arena arena = Arena.ofConfined()) {
+                unpackPart(layer, file, where, new Buffers.Pair(arena.allocate(Math.max(layer.uncompressedSize(), 1)),
+                        arena.allocate(Math.max(layer.size(), 1))));
             }
-            if (length != layer.uncompressedSize()) {
-                throw new StewardException(ErrorCode.CORRUPT, where + " decompresses to " + length
-                        + " bytes, not the " + layer.uncompressedSize() + " its manifest says");
-            }
-            try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = raw.asSlice(0, length).asByteBuffer();
-                while (buf.hasRemaining()) {
-                    out.write(buf, layer.offset() + buf.position());
-                }
+            return;
+        }
+        Buffers.Pair room = buffers.take();
+        try {
+            unpackPart(layer, file, where, room);
+        } finally {
+            buffers.give(room);
+        }
+    }
+
+    private void unpackPart(Layer layer, Path file, String where, Buffers.Pair room) throws IOException {
+        MemorySegment packed = readVerified(room.packed(), layer, where);
+        MemorySegment raw = room.raw().asSlice(0, layer.uncompressedSize());
+        long length;
+        try {
+            length = Codec.decompress(packed, raw);
+        } catch (MalformedInputException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new StewardException(ErrorCode.CORRUPT, where + " does not decompress: " + e.getMessage(), e);
+        }
+        if (length != layer.uncompressedSize()) {
+            throw new StewardException(ErrorCode.CORRUPT, where + " decompresses to " + length
+                    + " bytes, not the " + layer.uncompressedSize() + " its manifest says");
+        }
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ByteBuffer buf = raw.asByteBuffer();
+            while (buf.hasRemaining()) {
+                out.write(buf, layer.offset() + buf.position());
             }
         }
     }
 
-    private MemorySegment readVerified(Arena arena, Layer layer, String where) throws IOException {
+    /** Reads the blob into {@code room} and checks its digest; its size must be the manifest's. */
+    private MemorySegment readVerified(MemorySegment room, Layer layer, String where) throws IOException {
         try (FileChannel in = FileChannel.open(blobs.path(layer.digest()), StandardOpenOption.READ)) {
             long size = in.size();
-            if (size > Integer.MAX_VALUE) {
-                throw new StewardException(ErrorCode.CORRUPT, where + " is corrupt: " + size + " bytes, not " + layer.size());
-            }
-            MemorySegment packed = arena.allocate(Math.max(size, 1)).asSlice(0, size);
+            MemorySegment packed = room.asSlice(0, Math.min(size, layer.size()));
             ByteBuffer buf = packed.asByteBuffer();
             while (buf.hasRemaining() && in.read(buf, buf.position()) >= 0) {
-                // a blob is at most a part's frame: one read loop, no streaming needed
+                // a blob is at most one part's frame: read whole, then checked and decompressed
             }
             MessageDigest md = Digests.sha256();
             md.update(packed.asByteBuffer());
+            if (size != layer.size()) {
+                throw new StewardException(ErrorCode.CORRUPT, where + " is corrupt: it has " + size
+                        + " bytes, not the " + layer.size() + " its manifest says");
+            }
             String actual = Digests.of(md);
             if (!actual.equals(layer.digest())) {
                 throw new StewardException(ErrorCode.CORRUPT, where + " is corrupt: its content hashes to " + actual);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,11 @@ final class IndexFile {
             if (d.get("annotations") instanceof Map<?, ?> a) {
                 tag = a.get(REF_NAME) instanceof String s ? s : null;
                 if (a.get(Manifests.CREATED) instanceof String c) {
-                    created = Instant.parse(c);
+                    try {
+                        created = Instant.parse(c);
+                    } catch (DateTimeParseException e) {
+                        throw corrupt("a descriptor's created annotation is not an ISO-8601 instant");
+                    }
                 }
             }
             out.add(new Entry(digest, size, tag, created));

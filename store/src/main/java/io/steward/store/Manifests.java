@@ -29,7 +29,7 @@ final class Manifests {
                 "meta", meta == null ? Map.of() : meta));
     }
 
-    /** The manifest; {@code split} names the files stored in parts, whose layers carry their offset. */
+    /** The manifest; the layers of a file stored in parts carry their offset. */
     static byte[] manifest(String configDigest, long configSize, Instant created, List<Layer> layers) {
         List<Object> ls = new ArrayList<>();
         for (Layer l : layers) {

@@ -1,8 +1,11 @@
 package io.steward.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.steward.api.ErrorCode;
+import io.steward.api.StewardException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -40,6 +43,9 @@ class GcTest {
             assertEquals(before.bytes() - gc.bytesFreed(), gc.bytesKept());
             assertEquals(new Usage(gc.bytesKept(), before.blobs() - gc.blobsRemoved()), store.usage());
             assertEquals(new GcResult(0, 0, gc.bytesKept()), store.gc(), "nothing more to collect");
+
+            StewardException gone = assertThrows(StewardException.class, () -> store.extract(removed, tmp.resolve("gone")));
+            assertEquals(ErrorCode.NOT_FOUND, gone.code());
 
             Path out = tmp.resolve("out");
             store.extract(store.resolve("second"), out);

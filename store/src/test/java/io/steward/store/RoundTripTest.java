@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.steward.api.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,9 @@ class RoundTripTest {
             Path out = tmp.resolve("restore").resolve("image");
             store.extract(store.resolve("before-upgrade"), out);
             assertEquals(Images.listing(image), Images.listing(out));
+            Path blob = store.dir().resolve("blobs/sha256").resolve(pages.getFirst().digest().substring(7));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(blob)), "memory is private");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("pages-1.img"))));
         }
     }
 
