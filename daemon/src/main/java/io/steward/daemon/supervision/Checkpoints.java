@@ -69,6 +69,7 @@ public final class Checkpoints implements AutoCloseable {
     public CheckpointInfo checkpoint(Caller caller, Session s, boolean leaveRunning, String tag,
             boolean recordUnsupported) {
         Criu criu = criu("checkpoint", s, recordUnsupported, tag, caller);
+        store.warmUp(); // the codec compiles while CRIU dumps
         ManagedProcess p = s.process();
         if (s.state() != SessionState.RUNNING || p.phase() != ManagedProcess.Phase.RUNNING) {
             throw sessions.refused(caller, "checkpoint", s,
