@@ -13,8 +13,9 @@ heap = bytearray(size)
 quarter = size // 4
 heap[0:quarter] = os.urandom(quarter)
 record = b"2026-12-03T08:00:00Z INFO request id=%08d path=/api/items status=200 bytes=5123\n"
-text = b"".join(record % i for i in range(quarter * 2 // len(record % 0) + 1))
-heap[quarter:3 * quarter] = text[:2 * quarter]
+step = len(record % 0)
+for offset in range(quarter, 3 * quarter - step + 1, step):
+    heap[offset:offset + step] = record % (offset // step)
 for offset in range(3 * quarter, size, 4096):
     heap[offset] = 0
 print("ready", flush=True)

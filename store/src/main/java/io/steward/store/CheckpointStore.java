@@ -143,22 +143,17 @@ public final class CheckpointStore implements AutoCloseable {
      * {@code tag}, if not null, moves to the new checkpoint.
      */
     public Stored put(Path imageDir, Map<String, Object> meta, String tag) {
-        checkOpen();
-        if (tag != null) {
-            Refs.checkTag(tag);
-        }
-        Lock using = blobLock.readLock();
-        using.lock();
-        try {
-            List<Layer> layers = packer.pack(imageDir);
-            return record(Stored.KIND_CRIU, null, meta, tag, layers);
-        } finally {
-            using.unlock();
-        }
+        return recorded(tag, () -> record(Stored.KIND_CRIU, null, meta, tag, packer.pack(imageDir)));
     }
 
     /** Records that a checkpoint could not be taken, and why: listed like any other, nothing to extract. */
     public Stored putUnsupported(String reason, Map<String, Object> meta, String tag) {
+        return recorded(tag, () -> record(Stored.KIND_UNSUPPORTED, reason == null ? "" : reason, meta, tag,
+                List.of()));
+    }
+
+    /** Runs a put with its tag checked first and blobs safe from a concurrent gc meanwhile. */
+    private Stored recorded(String tag, java.util.function.Supplier<Stored> put) {
         checkOpen();
         if (tag != null) {
             Refs.checkTag(tag);
@@ -166,7 +161,7 @@ public final class CheckpointStore implements AutoCloseable {
         Lock using = blobLock.readLock();
         using.lock();
         try {
-            return record(Stored.KIND_UNSUPPORTED, reason == null ? "" : reason, meta, tag, List.of());
+            return put.get();
         } finally {
             using.unlock();
         }
