@@ -80,14 +80,18 @@ public final class ManagedProcess {
 
     /**
      * Dumps this process's tree with CRIU into {@code images}; CRIU's own output goes to {@code log}.
-     * The tree is left running, or stopped for {@link #endCheckpointed} (or {@link #resume}).
+     * The tree is left stopped, for {@link #pendingStdin}, then {@link #resume} or {@link #endCheckpointed}.
      *
      * @throws Criu.Failure with CRIU's error line; the tree runs on as before
      */
-    public CheckpointedTree checkpoint(Criu criu, java.nio.file.Path images, java.nio.file.Path log,
-            boolean leaveRunning) {
+    public CheckpointedTree checkpoint(Criu criu, java.nio.file.Path images, java.nio.file.Path log) {
         requireRunning();
-        return TreeCheckpoint.dump(this, criu, images, log, leaveRunning, runtime);
+        return TreeCheckpoint.dump(this, criu, images, log, runtime);
+    }
+
+    /** What the tree a checkpoint left stopped has yet to read of its stdin, in order; nothing is consumed. */
+    public byte[] pendingStdin() {
+        return TreeCheckpoint.pendingStdin(this, runtime.loop());
     }
 
     /** Ends a tree a checkpoint left stopped: SIGKILL to all of it, and the exit's outcome is {@code checkpointed}. */

@@ -194,6 +194,27 @@ public final class StdinSink {
         }
     }
 
+    /**
+     * The bytes queued and not yet written, in order, left in the queue; with {@code inPipe} run
+     * first under the same lock, so no direct write slips between what it reads and the copy.
+     */
+    byte[] pending(java.util.function.Supplier<byte[]> inPipe) {
+        lock.lock();
+        try {
+            byte[] before = inPipe.get();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(before.length + (int) queued);
+            out.writeBytes(before);
+            int off = headOffset;
+            for (byte[] chunk : chunks) {
+                out.write(chunk, off, chunk.length - off);
+                off = 0;
+            }
+            return out.toByteArray();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ---- loop side ----
 
     /** The next bytes to write: the head chunk and the offset in it, or null when idle. Loop thread only. */

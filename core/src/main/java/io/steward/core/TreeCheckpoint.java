@@ -28,11 +28,11 @@ final class TreeCheckpoint {
     private TreeCheckpoint() {}
 
     /**
-     * Dumps {@code p}'s tree into {@code images}. The tree is left running, or stopped (SIGSTOP)
-     * for the caller to end once the images are safe, or to resume if storing them fails.
+     * Dumps {@code p}'s tree into {@code images} and leaves it stopped (SIGSTOP), for the caller to
+     * take what it has yet to read of its stdin ({@link #pendingStdin}), then to resume it or, once
+     * the images are safe, to end it.
      */
-    static CheckpointedTree dump(ManagedProcess p, Criu criu, Path images, Path log, boolean leaveRunning,
-            ProcessRuntime runtime) {
+    static CheckpointedTree dump(ManagedProcess p, Criu criu, Path images, Path log, ProcessRuntime runtime) {
         Launcher.Spawned s = p.spawned();
         List<Integer> pids = new ArrayList<>();
         pids.add(p.pid());
@@ -45,7 +45,7 @@ final class TreeCheckpoint {
                         p.spec().grouping() != ProcessSpec.Grouping.NEW_SESSION,
                         pipeInode(s.stdin()), pipeInode(s.stdout()), pipeInode(s.stderr()), null);
         List<String> args = new ArrayList<>(List.of("dump", "-t", Integer.toString(p.pid()), "-D", images.toString(),
-                "-v4", leaveRunning ? "--leave-running" : "--leave-stopped"));
+                "-v4", "--leave-stopped"));
         if (tree.shellJob()) {
             args.add("--shell-job");
         }
@@ -116,6 +116,62 @@ final class TreeCheckpoint {
             closeAll(childFds);
             closeAll(parentFds);
             throw e;
+        }
+    }
+
+    /**
+     * What a stopped tree has yet to read of its stdin: the bytes in the pipe, copied with tee(2)
+     * (not consumed: should the checkpoint fail, the tree reads them as if nothing happened)
+     * through a read end opened on the pipe by /proc, then the bytes the sink still queues. Taken
+     * on the loop with the sink locked, so nothing is written into the pipe between the two. A
+     * terminal's input queue is the kernel's and stays behind; the sink's queue is carried.
+     */
+    static byte[] pendingStdin(ManagedProcess p, IoLoop loop) {
+        Launcher.Spawned s = p.spawned();
+        StdinSink sink = p.stdin().orElse(null);
+        if (sink == null || !sink.isOpen()) {
+            return new byte[0];
+        }
+        java.util.concurrent.CompletableFuture<byte[]> taken = new java.util.concurrent.CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                taken.complete(sink.pending(() -> s.pty() || !sink.isOpen() ? new byte[0] : pipeContent(s.stdin())));
+            } catch (RuntimeException e) {
+                taken.completeExceptionally(e);
+            }
+        });
+        return taken.join();
+    }
+
+    /** The bytes in the pipe whose write end is {@code writeEnd}, left where they are. */
+    private static byte[] pipeContent(int writeEnd) {
+        int reader = Libc.check("open(/proc/self/fd/" + writeEnd + ")", Libc.open("/proc/self/fd/" + writeEnd,
+                Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0));
+        int[] copy = null;
+        try {
+            int size = Libc.check("fcntl(F_GETPIPE_SZ)", Libc.fcntl(reader, Libc.F_GETPIPE_SZ, 0));
+            copy = Libc.pipe2(Libc.O_CLOEXEC | Libc.O_NONBLOCK);
+            Libc.check("fcntl(F_SETPIPE_SZ)", Libc.fcntl(copy[1], Libc.F_SETPIPE_SZ, size));
+            long n = Libc.tee(reader, copy[1], size, Libc.SPLICE_F_NONBLOCK);
+            if (n == -io.steward.sys.Errno.EAGAIN || n == 0) {
+                return new byte[0];
+            }
+            Libc.check("tee", n);
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                java.lang.foreign.MemorySegment buf = arena.allocate(n);
+                long got = 0;
+                while (got < n) {
+                    long r = Libc.check("read", Libc.read(copy[0], buf.asSlice(got), n - got));
+                    got += r;
+                }
+                return buf.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            }
+        } finally {
+            Libc.close(reader);
+            if (copy != null) {
+                Libc.close(copy[0]);
+                Libc.close(copy[1]);
+            }
         }
     }
 

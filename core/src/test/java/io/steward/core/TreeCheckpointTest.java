@@ -52,7 +52,7 @@ class TreeCheckpointTest extends RuntimeTestBase {
         ManagedProcess p = runtime.spawn(spec);
         Poll.until("a few numbers", () -> numbers(screen(p)).size() >= 5);
         Files.createDirectories(dir.resolve("images"));
-        CheckpointedTree tree = p.checkpoint(criu, dir.resolve("images"), dir.resolve("dump.log"), false);
+        CheckpointedTree tree = p.checkpoint(criu, dir.resolve("images"), dir.resolve("dump.log"));
         assertTrue(tree.stdoutPipe() != 0, tree.toString());
         assertEquals(Outcome.CHECKPOINTED, p.endCheckpointed().get().outcome());
         List<Integer> before = numbers(text(p.stdout()));
@@ -75,7 +75,7 @@ class TreeCheckpointTest extends RuntimeTestBase {
         p.stdin().orElseThrow().offer("echo set:$VAR\n".getBytes(StandardCharsets.US_ASCII));
         Poll.until("the variable set", () -> screen(p).contains("set:kept-42"));
         Files.createDirectories(dir.resolve("images"));
-        CheckpointedTree tree = p.checkpoint(criu, dir.resolve("images"), dir.resolve("dump.log"), false);
+        CheckpointedTree tree = p.checkpoint(criu, dir.resolve("images"), dir.resolve("dump.log"));
         p.endCheckpointed().get();
         ManagedProcess back = runtime.restore(spec, criu, tree, dir.resolve("images"), dir.resolve("restore.log"));
         back.stdin().orElseThrow().offer("echo got:$VAR\n".getBytes(StandardCharsets.US_ASCII));
@@ -84,11 +84,29 @@ class TreeCheckpointTest extends RuntimeTestBase {
     }
 
     @Test
+    void stdinTheTreeHasNotReadIsCopiedNotConsumed() throws Exception {
+        Path flag = dir.resolve("flag");
+        ProcessSpec spec = ProcessSpec.builder("sh", "-c",
+                "while [ ! -e " + flag + " ]; do sleep 0.05; done; while read l; do echo got:$l; done").build();
+        ManagedProcess p = runtime.spawn(spec);
+        p.stdin().orElseThrow().offer("one\ntwo\n".getBytes(StandardCharsets.US_ASCII));
+        Poll.until("the bytes in the pipe", () -> p.stdin().orElseThrow().queued() == 0);
+        Files.createDirectories(dir.resolve("images"));
+        p.checkpoint(criu, dir.resolve("images"), dir.resolve("dump.log"));
+        assertEquals("one\ntwo\n", new String(p.pendingStdin(), StandardCharsets.US_ASCII));
+        p.resume();
+        Files.createFile(flag);
+        Poll.until("the tree read them after all", () -> screen(p).contains("got:one\ngot:two\n"));
+        p.kill().get();
+    }
+
+    @Test
     void aRestoreWhileTheTreeStillRunsIsAConflict() throws Exception {
         ProcessSpec spec = ProcessSpec.builder("sleep", "600").build();
         ManagedProcess p = runtime.spawn(spec);
         Files.createDirectories(dir.resolve("images"));
-        CheckpointedTree tree = p.checkpoint(criu, dir.resolve("images"), dir.resolve("dump.log"), true);
+        CheckpointedTree tree = p.checkpoint(criu, dir.resolve("images"), dir.resolve("dump.log"));
+        p.resume();
         StewardException e = assertThrows(StewardException.class,
                 () -> runtime.restore(spec, criu, tree, dir.resolve("images"), dir.resolve("restore.log")));
         assertTrue(e.getMessage().contains("pid " + p.pid() + " of the checkpoint is in use"), e.getMessage());

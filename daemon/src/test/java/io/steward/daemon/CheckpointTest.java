@@ -111,6 +111,21 @@ class CheckpointTest extends DaemonFixture {
     }
 
     @Test
+    void stdinTheTreeHadNotReadGoesWithIt() throws Exception {
+        Path flag = home.resolve("go");
+        String id = run("argv", List.of("sh", "-c",
+                "while [ ! -e " + flag + " ]; do sleep 0.05; done; while read l; do echo got:$l; done")).id();
+        client.sessions().send(id, "one\ntwo\n".getBytes(StandardCharsets.US_ASCII), false);
+        CheckpointInfo c = checkpoint(id, false, null);
+        waitExit(id);
+        SessionInfo back = restored(c.digest(), null);
+        client.sessions().send(back.id(), "three\n".getBytes(StandardCharsets.US_ASCII), false);
+        Files.createFile(flag);
+        poll("all three lines, in order", () -> text(back.id()).contains("got:one\ngot:two\ngot:three\n"));
+        assertEquals("", text(id), "the first tree read none of it");
+    }
+
+    @Test
     void aShellOnATerminalKeepsItsVariable() {
         String id = run("argv", List.of("bash", "--norc", "-i"), "pty", true).id();
         client.sessions().send(id, "VAR=kept-7\n".getBytes(StandardCharsets.US_ASCII), false);

@@ -34,6 +34,8 @@ public final class Libc {
     public static final int F_SETFL = 4;
     public static final int F_DUPFD_CLOEXEC = 1030;
     public static final int F_SETPIPE_SZ = 1031;
+    public static final int F_GETPIPE_SZ = 1032;
+    public static final int SPLICE_F_NONBLOCK = 2;
 
     public static final int PR_SET_CHILD_SUBREAPER = 36;
     public static final int PR_GET_CHILD_SUBREAPER = 37;
@@ -47,6 +49,7 @@ public final class Libc {
             Native.errnoCall("pread", FunctionDescriptor.of(LONG, INT, PTR, LONG, LONG));
     private static final MethodHandle WRITE = Native.errnoCall("write", FunctionDescriptor.of(LONG, INT, PTR, LONG));
     private static final MethodHandle CLOSE = Native.errnoCall("close", FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle TEE = Native.errnoCall("tee", FunctionDescriptor.of(LONG, INT, INT, LONG, INT));
     private static final MethodHandle PIPE2 = Native.errnoCall("pipe2", FunctionDescriptor.of(INT, PTR, INT));
     private static final MethodHandle FCNTL = Native.errnoCall("fcntl",
             FunctionDescriptor.of(INT, INT, INT, INT), Linker.Option.firstVariadicArg(2));
@@ -85,6 +88,20 @@ public final class Libc {
             throw new NativeException(call, -result);
         }
         return result;
+    }
+
+    /**
+     * Copies up to {@code len} bytes from pipe {@code in} to pipe {@code out} without consuming
+     * them: the bytes copied, or {@code -errno} (EAGAIN with {@link #SPLICE_F_NONBLOCK} and nothing to copy).
+     */
+    public static long tee(int in, int out, long len, int flags) {
+        try {
+            MemorySegment st = Native.state();
+            long r = (long) TEE.invokeExact(st, in, out, len, flags);
+            return r < 0 ? -Native.errno(st) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
     }
 
     /** Bytes read, 0 at end of file, or {@code -errno} (EAGAIN when a non-blocking fd is empty). */

@@ -37,6 +37,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Checkpoints implements AutoCloseable {
     /** Request fields a restored session drops: its processes keep the old session's sockets in their environment. */
+    /**
+     * Beside CRIU's images: what the tree had yet to read of its stdin (the pipe's bytes, then the
+     * daemon's queue), written into the restored tree's stdin before anything else.
+     */
+    static final String PENDING_STDIN = "steward-stdin.bin";
+
     private static final List<String> HEARTBEAT_OPTIONS = List.of("notify", "watchdogMs", "stallAfterMs",
             "startTimeoutMs", "onStall");
 
@@ -87,18 +93,23 @@ public final class Checkpoints implements AutoCloseable {
             Path images = Files.createDirectory(dir.resolve("images"));
             CheckpointedTree tree;
             try {
-                tree = p.checkpoint(criu, images, dir.resolve("criu.log"), leaveRunning);
+                tree = p.checkpoint(criu, images, dir.resolve("criu.log"));
             } catch (Criu.Failure f) {
                 keepLog(dir);
                 throw failed(caller, s, "checkpoint", "criu dump: " + f.error(), ErrorCode.CONFLICT);
             }
             Stored stored;
             try {
-                stored = store.put(images, meta(s, tree, criu, leaveRunning), tag);
-            } catch (RuntimeException e) {
-                if (!leaveRunning) {
+                byte[] stdin = p.pendingStdin();
+                if (stdin.length > 0) {
+                    Files.write(images.resolve(PENDING_STDIN), stdin);
+                }
+                if (leaveRunning) {
                     p.resume();
                 }
+                stored = store.put(images, meta(s, tree, criu, leaveRunning), tag);
+            } catch (RuntimeException | IOException e) {
+                p.resume(); // a tree resumed twice runs on all the same
                 StewardException se = e instanceof StewardException x ? x
                         : new StewardException(ErrorCode.INTERNAL, "storing the images failed: " + e.getMessage(), e);
                 throw failed(caller, s, "checkpoint", se.getMessage(), se.code());
@@ -149,7 +160,9 @@ public final class Checkpoints implements AutoCloseable {
             try {
                 s = sessions.create(caller, request, Apps.Source.RUN, spec -> {
                     try {
-                        return sessions.runtime().restore(spec, criu, tree, images, log);
+                        ManagedProcess p = sessions.runtime().restore(spec, criu, tree, images, log);
+                        carryStdin(p, images.resolve(PENDING_STDIN));
+                        return p;
                     } catch (Criu.Failure f) {
                         throw new StewardException(ErrorCode.CONFLICT, "restore of " + stored.digest()
                                 + " failed: criu restore: " + f.error());
@@ -168,6 +181,32 @@ public final class Checkpoints implements AutoCloseable {
             throw new StewardException(ErrorCode.INTERNAL, "cannot make a work directory: " + e.getMessage(), e);
         } finally {
             deleteTree(dir);
+        }
+    }
+
+    /**
+     * Queues what the checkpointed tree had yet to read into the restored tree's stdin, before the
+     * session is known to anyone who could send more.
+     */
+    private static void carryStdin(ManagedProcess p, Path pending) {
+        if (!Files.exists(pending) || p.stdin().isEmpty()) {
+            return;
+        }
+        try {
+            byte[] bytes = Files.readAllBytes(pending);
+            io.steward.core.StdinSink sink = p.stdin().get();
+            if (!sink.tryOffer(bytes)) {
+                // Over the queue's bound (a full queue and a full pipe): the rest goes as the tree reads.
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        sink.write(bytes);
+                    } catch (InterruptedException | StewardException e) {
+                        // the restored tree ended first: its stdin is gone
+                    }
+                });
+            }
+        } catch (IOException e) {
+            throw new StewardException(ErrorCode.INTERNAL, "cannot read the checkpoint's pending stdin: " + e.getMessage(), e);
         }
     }
 
