@@ -80,8 +80,12 @@ public final class CriuProbe {
                 return unavailable("criu " + version + ": the canary restore failed: " + restored + hint(version, kernel));
             }
             killRestored(pidfile);
-            return new Capability("checkpoint", Support.SUPPORTED, "criu",
-                    "criu " + version + " at " + criu + ": a canary dump and restore worked on kernel " + kernel);
+            String worked = "criu " + version + " at " + criu + ": a canary dump and restore worked on kernel " + kernel;
+            if (atLeast(kernel, 6, 16) && !atLeast(version, 4, 2)) {
+                return new Capability("checkpoint", Support.PARTIAL, "criu", worked
+                        + ", but no tree holding a network socket can be dumped" + SOCKETS_HINT);
+            }
+            return new Capability("checkpoint", Support.SUPPORTED, "criu", worked);
         } catch (IOException e) {
             return unavailable("criu " + version + ": the canary could not run: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -101,6 +105,23 @@ public final class CriuProbe {
     private static void killRestored(Path pidfile) throws IOException {
         int pid = Integer.parseInt(Files.readString(pidfile).trim());
         ProcStat.read(pid).ifPresent(p -> ProcessTree.signalExact(pid, p.startTicks(), io.steward.sys.Signal.KILL.number()));
+    }
+
+    private static final String SOCKETS_HINT = " (kernels since 6.16 need CRIU >= 4.2 for sockets: SO_PASSCRED)";
+
+    /** CRIU's error line with what is known of it: a socket option older CRIUs ask of any socket. */
+    public static String explained(String error) {
+        return error != null && error.contains("Can't get 1:16 opt") ? error + SOCKETS_HINT : error;
+    }
+
+    /** Whether a version such as {@code 4.1.1} or a kernel release such as {@code 6.18.4-x} is at least major.minor. */
+    static boolean atLeast(String version, int major, int minor) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+        if (!m.find()) {
+            return false;
+        }
+        int ma = Integer.parseInt(m.group(1));
+        return ma > major || ma == major && Integer.parseInt(m.group(2)) >= minor;
     }
 
     /** What the kernel and version say about a known failure. */

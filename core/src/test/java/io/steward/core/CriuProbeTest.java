@@ -56,4 +56,17 @@ class CriuProbeTest {
                 row.reason());
         assertTrue(row.reason().contains("need CRIU >= 4.1"), row.reason());
     }
+
+    @Test
+    void versionsAndKernelReleasesCompareByMajorAndMinor() {
+        assertTrue(CriuProbe.atLeast("6.18.44-fc-v1045", 6, 16));
+        assertTrue(!CriuProbe.atLeast("6.12.9", 6, 16));
+        assertTrue(!CriuProbe.atLeast("4.1.1", 4, 2));
+        assertTrue(CriuProbe.atLeast("4.2.1", 4, 2));
+        assertTrue(CriuProbe.atLeast("10.0", 4, 2));
+        assertTrue(!CriuProbe.atLeast("of unknown version", 4, 2));
+        assertEquals("sockets: Can't get 1:16 opt: Operation not supported"
+                + " (kernels since 6.16 need CRIU >= 4.2 for sockets: SO_PASSCRED)",
+                CriuProbe.explained("sockets: Can't get 1:16 opt: Operation not supported"));
+    }
 }

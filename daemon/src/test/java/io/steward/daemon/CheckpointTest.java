@@ -126,6 +126,35 @@ class CheckpointTest extends DaemonFixture {
     }
 
     @Test
+    void aWebServerListensAgainAfterItsRestore() throws Exception {
+        String criu = io.steward.core.CriuProbe.version(io.steward.core.CriuProbe.binary());
+        assumeTrue(!criu.startsWith("3.") && !criu.startsWith("4.0") && !criu.startsWith("4.1"),
+                "CRIU " + criu + " cannot dump a socket on kernels since 6.16; bin/lib/criu-build builds 4.2");
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        String id = run("argv", List.of("python3", "-m", "http.server", Integer.toString(port), "--bind",
+                "127.0.0.1")).id();
+        poll("the server answering", () -> answers(port));
+        CheckpointInfo c = checkpoint(id, false, "web");
+        waitExit(id);
+        assertFalse(answers(port), "the checkpointed server is gone");
+        SessionInfo back = restored("web", null);
+        poll("the restored server answering", () -> answers(port));
+        assertEquals(c.pids().getFirst().longValue(), (long) back.pid());
+    }
+
+    private static boolean answers(int port) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII).startsWith("HTTP/1.0 200");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
     void aShellOnATerminalKeepsItsVariable() {
         String id = run("argv", List.of("bash", "--norc", "-i"), "pty", true).id();
         client.sessions().send(id, "VAR=kept-7\n".getBytes(StandardCharsets.US_ASCII), false);

@@ -96,7 +96,7 @@ public final class Checkpoints implements AutoCloseable {
                 tree = p.checkpoint(criu, images, dir.resolve("criu.log"));
             } catch (Criu.Failure f) {
                 keepLog(dir);
-                throw failed(caller, s, "checkpoint", "criu dump: " + f.error(), ErrorCode.CONFLICT);
+                throw failed(caller, s, "checkpoint", "criu dump: " + CriuProbe.explained(f.error()), ErrorCode.CONFLICT);
             }
             Stored stored;
             try {
@@ -256,7 +256,7 @@ public final class Checkpoints implements AutoCloseable {
      */
     private Criu criu(String action, Session s, boolean record, String tag, Caller caller) {
         Capabilities.Capability row = CriuProbe.probe(home);
-        if (row.support() == Capabilities.Support.SUPPORTED) {
+        if (row.support() != Capabilities.Support.UNAVAILABLE) { // partial: trees without sockets
             return new Criu(CriuProbe.binary());
         }
         String reason = row.reason();
