@@ -167,6 +167,18 @@ public final class Criu {
         return null;
     }
 
+    /** Deletes a directory CRIU worked in (images, logs) and everything in it; what cannot go is left for later. */
+    public static void deleteWorkDir(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // left behind: a daemon clears its work directory when it starts
+        }
+    }
+
     /** Thrown when a dump or restore failed: {@code error} is CRIU's own line. */
     public static final class Failure extends RuntimeException {
         private final String error;

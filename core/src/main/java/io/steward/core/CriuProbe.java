@@ -96,7 +96,7 @@ public final class CriuProbe {
                 canary.destroyForcibly();
             }
             if (dir != null) {
-                deleteTree(dir);
+                Criu.deleteWorkDir(dir);
             }
         }
     }
@@ -114,9 +114,11 @@ public final class CriuProbe {
         return error != null && error.contains("Can't get 1:16 opt") ? error + SOCKETS_HINT : error;
     }
 
+    private static final java.util.regex.Pattern MAJOR_MINOR = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)");
+
     /** Whether a version such as {@code 4.1.1} or a kernel release such as {@code 6.18.4-x} is at least major.minor. */
     static boolean atLeast(String version, int major, int minor) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+        java.util.regex.Matcher m = MAJOR_MINOR.matcher(version);
         if (!m.find()) {
             return false;
         }
@@ -200,14 +202,6 @@ public final class CriuProbe {
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             // the next start probes again
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory left behind
         }
     }
 }

@@ -122,7 +122,7 @@ final class Launcher {
         return p;
     }
 
-    private static void closeAll(List<Integer> fds) {
+    static void closeAll(List<Integer> fds) {
         for (int fd : fds) {
             Libc.close(fd);
         }

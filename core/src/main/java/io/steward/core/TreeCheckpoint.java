@@ -101,7 +101,7 @@ final class TreeCheckpoint {
             }
             int[] inherited = childFds.stream().mapToInt(Integer::intValue).toArray();
             Criu.Result r = criu.run(args, inherited, log, TIMEOUT);
-            closeAll(childFds);
+            Launcher.closeAll(childFds);
             if (!r.ok()) {
                 throw new Criu.Failure("restore", r.error());
             }
@@ -109,12 +109,12 @@ final class TreeCheckpoint {
             int pidfd = Libc.check("pidfd_open", Pidfd.open(pid));
             return new Launcher.Spawned(pid, pidfd, tree.originator(), stdin, stdout, stderr, tree.tty() != null);
         } catch (IOException e) {
-            closeAll(childFds);
-            closeAll(parentFds);
+            Launcher.closeAll(childFds);
+            Launcher.closeAll(parentFds);
             throw new Criu.Failure("restore", "no pid file: " + e.getMessage());
         } catch (RuntimeException e) {
-            closeAll(childFds);
-            closeAll(parentFds);
+            Launcher.closeAll(childFds);
+            Launcher.closeAll(parentFds);
             throw e;
         }
     }
@@ -182,13 +182,6 @@ final class TreeCheckpoint {
         }
         args.add("--inherit-fd");
         args.add("fd[" + (3 + childFds.indexOf(fd)) + "]:" + resource);
-    }
-
-    private static void closeAll(List<Integer> fds) {
-        for (int fd : fds) {
-            Libc.close(fd);
-        }
-        fds.clear();
     }
 
     /**

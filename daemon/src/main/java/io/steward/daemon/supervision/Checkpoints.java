@@ -63,7 +63,7 @@ public final class Checkpoints implements AutoCloseable {
         this.sessions = sessions;
         this.home = home;
         this.work = home.resolve("checkpoint-work");
-        deleteTree(work);
+        Criu.deleteWorkDir(work);
         this.store = CheckpointStore.open(home.resolve("store"));
     }
 
@@ -75,7 +75,6 @@ public final class Checkpoints implements AutoCloseable {
     public CheckpointInfo checkpoint(Caller caller, Session s, boolean leaveRunning, String tag,
             boolean recordUnsupported) {
         Criu criu = criu("checkpoint", s, recordUnsupported, tag, caller);
-        store.warmUp(); // the codec compiles while CRIU dumps
         ManagedProcess p = s.process();
         if (s.state() != SessionState.RUNNING || p.phase() != ManagedProcess.Phase.RUNNING) {
             throw sessions.refused(caller, "checkpoint", s,
@@ -86,6 +85,7 @@ public final class Checkpoints implements AutoCloseable {
             throw sessions.refused(caller, "checkpoint", s,
                     new StewardException(ErrorCode.CONFLICT, "a checkpoint of session " + s.id() + " is running"));
         }
+        store.warmUp(); // the codec compiles while CRIU dumps
         Path dir = null;
         long began = System.nanoTime();
         try {
@@ -96,7 +96,8 @@ public final class Checkpoints implements AutoCloseable {
                 tree = p.checkpoint(criu, images, dir.resolve("criu.log"));
             } catch (Criu.Failure f) {
                 keepLog(dir);
-                throw failed(caller, s, "checkpoint", "criu dump: " + CriuProbe.explained(f.error()), ErrorCode.CONFLICT);
+                throw failed(caller, s, "checkpoint", named(s), "criu dump: " + CriuProbe.explained(f.error()),
+                        ErrorCode.CONFLICT);
             }
             Stored stored;
             try {
@@ -112,7 +113,7 @@ public final class Checkpoints implements AutoCloseable {
                 p.resume(); // a tree resumed twice runs on all the same
                 StewardException se = e instanceof StewardException x ? x
                         : new StewardException(ErrorCode.INTERNAL, "storing the images failed: " + e.getMessage(), e);
-                throw failed(caller, s, "checkpoint", se.getMessage(), se.code());
+                throw failed(caller, s, "checkpoint", named(s), se.getMessage(), se.code());
             }
             if (!leaveRunning) {
                 sessions.endCheckpointed(s);
@@ -125,10 +126,11 @@ public final class Checkpoints implements AutoCloseable {
                     stored.digest(), stored.tag(), leaveRunning, stored.storedBytes(), took));
             return info(stored);
         } catch (IOException e) {
-            throw failed(caller, s, "checkpoint", "cannot make a work directory: " + e.getMessage(), ErrorCode.INTERNAL);
+            throw failed(caller, s, "checkpoint", named(s), "cannot make a work directory: " + e.getMessage(),
+                    ErrorCode.INTERNAL);
         } finally {
             inFlight.remove(s.id());
-            deleteTree(dir);
+            Criu.deleteWorkDir(dir);
         }
     }
 
@@ -138,7 +140,7 @@ public final class Checkpoints implements AutoCloseable {
      */
     public Session restore(Caller caller, String ref, String name) {
         Stored stored = store.resolve(ref);
-        if (!stored.kind().equals("criu")) {
+        if (!stored.kind().equals(Stored.KIND_CRIU)) {
             throw new StewardException(ErrorCode.UNSUPPORTED, "checkpoint " + stored.digest()
                     + " records that CRIU could not run: " + stored.reason());
         }
@@ -154,7 +156,7 @@ public final class Checkpoints implements AutoCloseable {
             try {
                 store.extract(stored, images);
             } catch (StewardException e) {
-                throw failed(caller, null, "restore", e.getMessage(), e.code());
+                throw failed(caller, null, "restore", stored.digest(), e.getMessage(), e.code());
             }
             Session s;
             try {
@@ -164,13 +166,12 @@ public final class Checkpoints implements AutoCloseable {
                         carryStdin(p, images.resolve(PENDING_STDIN));
                         return p;
                     } catch (Criu.Failure f) {
-                        throw new StewardException(ErrorCode.CONFLICT, "restore of " + stored.digest()
-                                + " failed: criu restore: " + f.error());
+                        throw new StewardException(ErrorCode.CONFLICT, "criu restore: " + f.error());
                     }
                 });
             } catch (StewardException e) {
                 keepLog(dir);
-                throw failed(caller, null, "restore", e.getMessage(), e.code());
+                throw failed(caller, null, "restore", stored.digest(), e.getMessage(), e.code());
             }
             restored.incrementAndGet();
             long pid = s.process().pid();
@@ -180,7 +181,7 @@ public final class Checkpoints implements AutoCloseable {
         } catch (IOException e) {
             throw new StewardException(ErrorCode.INTERNAL, "cannot make a work directory: " + e.getMessage(), e);
         } finally {
-            deleteTree(dir);
+            Criu.deleteWorkDir(dir);
         }
     }
 
@@ -272,13 +273,18 @@ public final class Checkpoints implements AutoCloseable {
         throw new StewardException(ErrorCode.UNSUPPORTED, line);
     }
 
-    private StewardException failed(Caller caller, Session s, String action, String error, ErrorCode code) {
+    /** Counts, publishes and audits a failed checkpoint or restore of {@code what}; the error to throw. */
+    private StewardException failed(Caller caller, Session s, String action, String what, String error,
+            ErrorCode code) {
         (action.equals("restore") ? restoreFailures : checkpointFailures).incrementAndGet();
         sessions.events().publish((seq, at) -> new SessionEvent.CheckpointFailed(seq, at,
                 s != null ? s.id() : null, s != null ? s.name() : null, action, error));
         sessions.audit().record(caller, action, s != null ? s.auditTag() : null, code.wire());
-        return new StewardException(code, action + (s != null ? " of " + (s.name() != null ? s.name() : s.id()) : "")
-                + " failed: " + error);
+        return new StewardException(code, action + " of " + what + " failed: " + error);
+    }
+
+    private static String named(Session s) {
+        return s.name() != null ? s.name() : s.id();
     }
 
     /** What the manifest's config keeps of the session besides the images. */
@@ -332,17 +338,6 @@ public final class Checkpoints implements AutoCloseable {
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             // no log: CRIU did not get as far as writing one
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // left for the next daemon's start to clear
         }
     }
 }
