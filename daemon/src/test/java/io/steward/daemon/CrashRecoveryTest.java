@@ -81,20 +81,29 @@ class CrashRecoveryTest {
             String audit = Files.readString(home.resolve("audit.log"));
             assertEquals(3, audit.lines().filter(l -> l.contains("\"action\":\"recover\"")).count(), audit);
         } finally {
-            first.destroyForcibly();
-            if (second != null) {
-                second.destroy();
-                second.waitFor(20, TimeUnit.SECONDS);
-                second.destroyForcibly();
-            }
+            CrashRecoveryTest.stopDaemons(first, second);
             for (Map.Entry<Integer, Long> e : tree.entrySet()) {
                 if (alive(e.getKey(), e.getValue())) {
                     new ProcessBuilder("kill", "-9", e.getKey().toString()).start().waitFor();
                 }
             }
-            try (var files = Files.walk(home)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            CrashRecoveryTest.deleteHome(home);
+        }
+    }
+
+    /** Kills the SIGKILLed daemon for sure, and stops its successor (if one started) the way a user would. */
+    static void stopDaemons(Process first, Process second) throws InterruptedException {
+        first.destroyForcibly();
+        if (second != null) {
+            second.destroy();
+            second.waitFor(20, TimeUnit.SECONDS);
+            second.destroyForcibly();
+        }
+    }
+
+    static void deleteHome(Path home) throws java.io.IOException {
+        try (var files = Files.walk(home)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 

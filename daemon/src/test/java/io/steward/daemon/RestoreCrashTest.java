@@ -60,20 +60,13 @@ class RestoreCrashTest {
             DaemonFixture.poll("no process of the restored tree",
                     () -> restored.stream().noneMatch(p -> ProcStat.isAlive(p.pid(), p.startTicks())));
         } finally {
-            first.destroyForcibly();
-            if (second != null) {
-                second.destroy();
-                second.waitFor(20, TimeUnit.SECONDS);
-                second.destroyForcibly();
-            }
+            CrashRecoveryTest.stopDaemons(first, second);
             for (ProcStat p : restored) {
                 if (ProcStat.isAlive(p.pid(), p.startTicks())) {
                     new ProcessBuilder("kill", "-9", Integer.toString(p.pid())).start().waitFor();
                 }
             }
-            try (var files = Files.walk(home)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            CrashRecoveryTest.deleteHome(home);
         }
     }
 }
