@@ -21,6 +21,12 @@ public enum ErrorCode implements Json.Wire {
     DISK_FULL("disk-full"),
     /** Stored data failed its digest check (a checkpoint's blob): it is named, and nothing was started from it. */
     CORRUPT("corrupt"),
+    /**
+     * The daemon is being replaced in place ({@code daemon upgrade}, {@code daemon restart}) and did
+     * nothing with this request: the same request, sent again, is served by the new daemon. Clients
+     * retry it by themselves (HTTP 503).
+     */
+    UPGRADING("upgrading"),
     INTERNAL("internal");
 
     private final String wire;

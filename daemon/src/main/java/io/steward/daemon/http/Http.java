@@ -38,6 +38,7 @@ final class Http {
             case METHOD_NOT_ALLOWED -> 405;
             case DISK_FULL -> 507;
             case CORRUPT -> 422;
+            case UPGRADING -> 503;
             case INTERNAL -> 500;
         };
     }
