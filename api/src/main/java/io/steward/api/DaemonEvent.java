@@ -83,6 +83,37 @@ public sealed interface DaemonEvent extends Event {
         }
     }
 
+    /**
+     * The daemon was replaced in place ({@code daemon upgrade} or {@code restart}): same pid, same
+     * sessions. {@code windowMs}: from when the old one stopped serving to when this one served again.
+     */
+    record Upgraded(long seq, Instant at, String from, String to, Duration window, long upgrades)
+            implements DaemonEvent {
+        @Override
+        public String type() {
+            return "daemon-upgraded";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "from", from, "to", to, "windowMs", JsonFields.millis(window), "upgrades",
+                    upgrades);
+        }
+    }
+
+    /** An upgrade was asked and did not happen: the daemon serves on as it was, and says why. */
+    record UpgradeFailed(long seq, Instant at, String reason) implements DaemonEvent {
+        @Override
+        public String type() {
+            return "upgrade-failed";
+        }
+
+        @Override
+        public Map<String, Object> toJson() {
+            return EventJson.write(this, "reason", reason);
+        }
+    }
+
     /** This subscriber fell behind and lost {@code events} events (its own notice: seq 0, replayed to nobody). */
     record Dropped(long seq, Instant at, long events) implements DaemonEvent {
         @Override

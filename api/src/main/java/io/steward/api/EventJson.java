@@ -86,6 +86,9 @@ final class EventJson {
             case "leftover-killed" -> new DaemonEvent.LeftoverKilled(seq, at, f.longValue("pid"), f.text("argv0"),
                     session, f.longs("killed"));
             case "daemon-stopping" -> new DaemonEvent.Stopping(seq, at, f.millis("graceMs"));
+            case "daemon-upgraded" -> new DaemonEvent.Upgraded(seq, at, f.text("from"), f.text("to"), f.millis("windowMs"),
+                    f.longValue("upgrades"));
+            case "upgrade-failed" -> new DaemonEvent.UpgradeFailed(seq, at, f.text("reason"));
             case "apply" -> new DaemonEvent.Applied(seq, at, f.texts("started"), f.texts("restarted"),
                     f.texts("stopped"), f.texts("unchanged"), f.text("error"));
             case "saved" -> new DaemonEvent.Saved(seq, at, f.texts("apps"));

@@ -11,9 +11,12 @@ import java.util.Map;
  * @param sessions how many of its sessions have not ended
  * @param home its state directory ({@code $STEWARD_HOME})
  * @param lastEventSeq the sequence number of its latest event, 0 before the first
+ * @param upgrades how many times the daemon was replaced in place ({@code daemon upgrade} or
+ *     {@code restart}) since it started; its uptime counts from that start
+ * @param lastUpgradeFailure why the last upgrade asked of this daemon did not happen, or null
  */
 public record HealthInfo(Status status, String version, long pid, Duration uptime, long sessions, String home,
-        long lastEventSeq) {
+        long lastEventSeq, long upgrades, String lastUpgradeFailure) {
 
     public enum Status implements Json.Wire {
         OK,
@@ -30,11 +33,15 @@ public record HealthInfo(Status status, String version, long pid, Duration uptim
     public static HealthInfo fromJson(Map<String, Object> json) {
         JsonFields f = new JsonFields(json);
         return new HealthInfo(f.wire("status", Status.values()), f.text("version"), f.longValue("pid"),
-                f.millis("uptimeMs"), f.longValue("sessions"), f.text("home"), f.longValue("lastEventSeq"));
+                f.millis("uptimeMs"), f.longValue("sessions"), f.text("home"), f.longValue("lastEventSeq"),
+                f.longValue("upgrades"), f.text("lastUpgradeFailure"));
     }
 
     public Map<String, Object> toJson() {
-        return Json.object("status", JsonFields.wire(status), "version", version, "pid", pid, "uptimeMs",
-                JsonFields.millis(uptime), "sessions", sessions, "home", home, "lastEventSeq", lastEventSeq);
+        Map<String, Object> m = Json.object("status", JsonFields.wire(status), "version", version, "pid", pid, "uptimeMs",
+                JsonFields.millis(uptime), "sessions", sessions, "home", home, "lastEventSeq", lastEventSeq,
+                "upgrades", upgrades);
+        EventJson.putPresent(m, "lastUpgradeFailure", lastUpgradeFailure);
+        return m;
     }
 }

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 /** {@code steward daemon run|start|stop|status}. */
 @Command(name = "daemon", description = "Run, start, stop or check the per-user daemon.",
         subcommands = {DaemonCommand.Run.class, DaemonCommand.Start.class, DaemonCommand.Stop.class,
-            DaemonCommand.Status.class})
+            DaemonCommand.Status.class, DaemonCommand.Upgrade.class, DaemonCommand.Restart.class})
 final class DaemonCommand {
     static final long START_TIMEOUT_MS = 10_000;
 
@@ -90,10 +90,21 @@ final class DaemonCommand {
         @picocli.CommandLine.Mixin
         DaemonOptions options = new DaemonOptions();
 
+        /** Set by a daemon that replaces itself in place (daemon upgrade): the memfd with its state. */
+        @Option(names = "--resume-fd", hidden = true, defaultValue = "-1")
+        int resumeFd;
+
+        /** Asked by a daemon about to hand over: can this build read its state's format? */
+        @Option(names = "--resume-check", hidden = true, defaultValue = "-1")
+        int resumeCheck;
+
         @Override
         public Integer call() throws Exception {
+            if (resumeCheck >= 0) {
+                return DaemonMain.resumeCheck(resumeCheck);
+            }
             return DaemonMain.run(StewardHome.fromEnvironment(), options.udpAddress(), options.allowUnverifiedRecovery,
-                    options.resurrect, json);
+                    options.resurrect, json, resumeFd);
         }
     }
 
@@ -137,6 +148,52 @@ final class DaemonCommand {
         }
     }
 
+    /** How long `daemon upgrade` waits for the new daemon to answer once the hand-over began. */
+    static final Duration UPGRADE_WAIT = Duration.ofSeconds(60);
+
+    @Command(name = "upgrade", description = "Replace the daemon in place with this build: same pid, sessions, output and clients.")
+    static final class Upgrade implements Callable<Integer> {
+        @Option(names = "--json", description = "One JSON document: the new daemon's health.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            List<String> command = new ArrayList<>();
+            command.add(ProcessHandle.current().info().command().orElse("java"));
+            command.addAll(daemonJvmOptions());
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(Main.class.getName());
+            return replace(command, json);
+        }
+    }
+
+    @Command(name = "restart", description = "Replace the daemon in place with the build it was started from (as upgrade).")
+    static final class Restart implements Callable<Integer> {
+        @Option(names = "--json", description = "One JSON document: the new daemon's health.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            return replace(List.of(), json);
+        }
+    }
+
+    private static int replace(List<String> command, boolean json) {
+        StewardClient client = new StewardClient(StewardHome.fromEnvironment());
+        long began = System.nanoTime();
+        io.steward.api.UpgradeStarted started = client.daemon().upgrade(command);
+        HealthInfo h = client.daemon().awaitUpgraded(started, UPGRADE_WAIT);
+        long ms = (System.nanoTime() - began) / 1_000_000;
+        if (json) {
+            System.out.println(Json.write(h.toJson()));
+        } else {
+            System.out.printf("steward: daemon %s replaced by %s in %d ms: pid %d, %s, upgrade %d%n", started.version(),
+                    h.version(), ms, h.pid(), Printer.count(h.sessions(), "running session"), h.upgrades());
+        }
+        return 0;
+    }
+
     @Command(name = "status", description = "Show the daemon's health.")
     static final class Status implements Callable<Integer> {
         @Option(names = "--json", description = "One JSON document.")
@@ -148,9 +205,10 @@ final class DaemonCommand {
             if (json) {
                 System.out.println(Json.write(h.toJson()));
             } else {
-                System.out.printf("steward %s: pid %s, up %s, %s, home %s%n", h.version(), h.pid(),
+                System.out.printf("steward %s: pid %s, up %s, %s, home %s%s%n", h.version(), h.pid(),
                         Durations.format(Duration.ofSeconds(h.uptime().toSeconds())),
-                        Printer.count(h.sessions(), "running session"), h.home());
+                        Printer.count(h.sessions(), "running session"), h.home(),
+                        h.upgrades() > 0 ? ", upgraded " + Printer.count(h.upgrades(), "time") : "");
             }
             return 0;
         }

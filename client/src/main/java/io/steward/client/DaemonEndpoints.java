@@ -1,5 +1,10 @@
 package io.steward.client;
 
+import io.steward.api.ErrorCode;
+import io.steward.api.StewardException;
+import io.steward.api.UpgradeStarted;
+import java.util.List;
+
 import io.steward.api.BeatStats;
 import io.steward.api.CapabilityMatrix;
 import io.steward.api.DaemonStopping;
@@ -44,6 +49,53 @@ public final class DaemonEndpoints {
     /** Streams the events {@code query} asks for to {@code handler} until it returns false or the stream ends. */
     public void events(EventQuery query, Predicate<Event> handler) {
         client.stream("/v1/events" + query.toQueryString(), json -> handler.test(Event.fromJson(json)));
+    }
+
+    /**
+     * Replaces the daemon in place with {@code command} (java, its options, the classpath and the
+     * main class of a build; empty for the build the daemon was started from): same pid, same
+     * sessions. Answers once the build said it can take over, as the hand-over begins; then
+     * {@link #awaitUpgraded}.
+     *
+     * @throws io.steward.api.StewardException {@code conflict} with the reason when the build cannot take over
+     */
+    public UpgradeStarted upgrade(List<String> command) {
+        return UpgradeStarted.fromJson(client.object("POST", "/v1/daemon/upgrade", Json.object("command", command)));
+    }
+
+    /**
+     * Waits until the daemon that answered {@code started} has been replaced, and returns the new
+     * one's health.
+     *
+     * @throws io.steward.api.StewardException {@code conflict} with the reason when the hand-over
+     *     failed (the old daemon serves on), {@code internal} when nothing answers by {@code timeout}
+     */
+    public HealthInfo awaitUpgraded(UpgradeStarted started, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            HealthInfo h = null;
+            try {
+                h = health();
+            } catch (StewardException e) {
+                // the window: refused as upgrading, or cut by the execve (the pid holds the lock throughout)
+                last = e;
+            }
+            if (h != null && h.upgrades() > started.upgrades()) {
+                return h;
+            }
+            if (h != null && h.lastUpgradeFailure() != null) {
+                throw new StewardException(ErrorCode.CONFLICT, "the upgrade did not happen: " + h.lastUpgradeFailure());
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new StewardException(ErrorCode.INTERNAL, "the daemon was not replaced within " + timeout.toSeconds()
+                + " s" + (last != null ? ": " + last.getMessage() : ""));
     }
 
     /** Stops every session with {@code grace} (soft, then hard), then the daemon; answers before the stop. */

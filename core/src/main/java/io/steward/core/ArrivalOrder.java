@@ -65,6 +65,29 @@ public final class ArrivalOrder {
         return i == Integer.MAX_VALUE ? null : new Stretch(stream(i), end(i));
     }
 
+    /** The marks, oldest first, for a daemon that takes over: {before stdout, before stderr, marks...}. */
+    synchronized long[] handOver() {
+        long[] out = new long[2 + count];
+        out[0] = before[STDOUT];
+        out[1] = before[STDERR];
+        for (int i = 0; i < count; i++) {
+            out[2 + i] = marks[index(i)];
+        }
+        return out;
+    }
+
+    /** Order as {@link #handOver} wrote it. */
+    static ArrivalOrder takeOver(long[] state) {
+        ArrivalOrder o = new ArrivalOrder();
+        o.before[STDOUT] = state[0];
+        o.before[STDERR] = state[1];
+        int n = state.length - 2;
+        o.marks = new long[Math.max(16, Math.max(n, Math.min(MAX_MARKS, Integer.highestOneBit(Math.max(1, n)) << 1)))];
+        System.arraycopy(state, 2, o.marks, 0, n);
+        o.count = n;
+        return o;
+    }
+
     /** How many marks are kept. */
     synchronized int marks() {
         return count;

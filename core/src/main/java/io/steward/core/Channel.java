@@ -61,7 +61,10 @@ final class Channel implements IoLoop.Handler {
         this.ring = ring;
         this.sink = sink;
         this.pty = pty;
-        this.reading = ring != null;
+        // Handed over by a daemon before this one, a stream may be past its end (a closed ring) or
+        // its descriptor gone (-1): such a channel reads nothing, and one without a descriptor is closed.
+        this.reading = ring != null && !ring.closed() && fd >= 0;
+        this.open = fd >= 0;
         if (ring != null) {
             ring.onRelease(() -> {
                 if (paused) {
@@ -76,6 +79,9 @@ final class Channel implements IoLoop.Handler {
      * epoll set and none after: from that moment the loop owns this channel.
      */
     void start() {
+        if (!open) {
+            return;
+        }
         int want = (reading ? Epoll.IN : 0) | (sink != null && sink.head() != null ? Epoll.OUT : 0);
         interest = want;
         if (want != 0) {

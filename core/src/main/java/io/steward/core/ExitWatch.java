@@ -51,6 +51,11 @@ final class ExitWatch {
         };
     }
 
+    /** True while a waiter serves this process's descriptors itself. */
+    boolean watching() {
+        return watching.get();
+    }
+
     /** Puts the pidfd in the loop's set: the loop completes the exit unless a waiter sees it first. */
     void start() {
         loop.register(pidfd, Epoll.IN, onLoopEvent);
@@ -91,6 +96,10 @@ final class ExitWatch {
      */
     boolean trySlice(int sliceMillis) {
         if (parked || !watching.compareAndSet(false, true)) {
+            return false;
+        }
+        if (process.handingOver()) { // checked after taking the watch: see ProcessRuntime.freeze
+            watching.set(false);
             return false;
         }
         try {

@@ -34,8 +34,7 @@ public final class ManagedProcess {
     private final ProcessSpec spec;
     private final Launcher.Spawned spawned;
     private final ProcessTree tree;
-    private final Instant startedAt = Instant.now();
-    private final long startedNanos = System.nanoTime();
+    private final Instant startedAt;
     private final ProcessStreams streams;
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
 
@@ -60,14 +59,57 @@ public final class ManagedProcess {
     private volatile boolean checkpointed;
 
     ManagedProcess(ProcessRuntime runtime, ProcessSpec spec, Launcher.Spawned spawned, ManagedProcess previous) {
+        this.startedAt = Instant.now();
         this.runtime = runtime;
         this.spec = spec;
         this.spawned = spawned;
         this.ptySize = spec.pty();
         this.tree = new ProcessTree(spawned.pid(),
                 spec.grouping() == ProcessSpec.Grouping.NEW_SESSION, spawned.originator(), runtime.view());
-        this.streams = new ProcessStreams(runtime.loop(), spec, spawned, previous != null ? previous.streams : null);
+        this.streams = ProcessStreams.of(runtime.loop(), spec, spawned, previous != null ? previous.streams : null);
         this.exitWatch = new ExitWatch(this, runtime.loop(), spawned.pidfd(), streams.out, streams.err);
+    }
+
+    /**
+     * A process a daemon before this one started and handed over ({@link Handover}): the same pid,
+     * descriptors and rings; already exited when {@code exited} is not null.
+     */
+    ManagedProcess(ProcessRuntime runtime, ProcessSpec spec, Launcher.Spawned spawned, ProcessStreams streams,
+            Instant startedAt, long startTicks, ProcessSpec.PtySize ptySize, long peakRssBytes, ExitStatus exited) {
+        this.runtime = runtime;
+        this.spec = spec;
+        this.spawned = spawned;
+        this.startedAt = startedAt;
+        this.startTicks = startTicks;
+        this.ptySize = ptySize;
+        this.peakRssBytes = peakRssBytes;
+        this.tree = new ProcessTree(spawned.pid(),
+                spec.grouping() == ProcessSpec.Grouping.NEW_SESSION, spawned.originator(), runtime.view());
+        this.streams = streams;
+        this.exitWatch = new ExitWatch(this, runtime.loop(), spawned.pidfd(), streams.out, streams.err);
+        if (exited != null) {
+            phase = Phase.EXITED;
+            tree.rootReaped();
+            exit.complete(exited);
+        }
+    }
+
+    /** True while the runtime is frozen for a hand-over: a waiter must not serve the descriptors itself. */
+    boolean handingOver() {
+        return runtime.frozen();
+    }
+
+    ExitWatch exitWatch() {
+        return exitWatch;
+    }
+
+    ProcessStreams streams() {
+        return streams;
+    }
+
+    /** Whether a stop or a drain is under way: such a process is not handed over (its clocks are the loop's). */
+    synchronized boolean settled() {
+        return phase != Phase.STOPPING && drain == null;
     }
 
     ProcessTree tree() {

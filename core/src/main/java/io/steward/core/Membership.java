@@ -129,6 +129,12 @@ final class Membership implements AutoCloseable {
         loop.execute(this::takeAdoptions);
     }
 
+    /** Makes p's root a member when no event of its tree is here (a process handed over): /proc says the rest. */
+    void adoptUnseen(ManagedProcess p) {
+        loop.execute(() -> owner.put(p.pid(), p));
+        rescan();
+    }
+
     private record Adoption(ManagedProcess process, long mark) {}
 
     /** Runs before every batch of events too: a root is a member before its children's events are read. */

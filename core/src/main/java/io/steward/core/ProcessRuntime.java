@@ -53,6 +53,8 @@ public final class ProcessRuntime implements AutoCloseable {
     private final Orphans orphans;
     private final SharedScans scans = new SharedScans(this::orphansPresent, this::membershipExact);
     private volatile boolean closed;
+    private volatile boolean frozen;
+    private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread shutdownHook = Thread.ofPlatform().name("steward-shutdown").unstarted(this::killAllNow);
     private final Membership membership;
     private final Observation observation = new Observation(this);
@@ -60,13 +62,25 @@ public final class ProcessRuntime implements AutoCloseable {
     private volatile ProcessActivity.EscapeListener escapeListener;
 
     private ProcessRuntime(Options options) {
+        this(options, false);
+    }
+
+    /**
+     * @param takingOver processes handed over by a daemon before this one are about to be taken over
+     *     ({@link #takeOver}): no orphan sweep runs until {@link #takenOver}, since until then they
+     *     are children of this process that no tree claims
+     */
+    private ProcessRuntime(Options options, boolean takingOver) {
         int self = Libc.getpid();
         // Orphans are re-parented to the subreaper's thread-group leader; the JVM spawns from other threads.
         orphans = new Orphans(loop, live, spawnGate, Libc.check("open(/proc/self/task/" + self + "/children)",
                 Libc.open("/proc/self/task/" + self + "/children", Libc.O_RDONLY | Libc.O_CLOEXEC, 0)));
         Libc.check("prctl(PR_SET_CHILD_SUBREAPER)", Libc.prctl(Libc.PR_SET_CHILD_SUBREAPER, 1));
         membership = new Membership(this, loop, options);
-        loop.execute(this::sweepOrphans);
+        if (!takingOver) {
+            sweeping.set(true);
+            loop.execute(this::sweepOrphans);
+        }
         // However the JVM ends (System.exit, a fatal signal it handles), no tree outlives it.
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -90,6 +104,18 @@ public final class ProcessRuntime implements AutoCloseable {
 
     public static ProcessRuntime create(Options options) {
         return new ProcessRuntime(options);
+    }
+
+    /** A runtime that will {@link #takeOver} the processes a daemon before it handed over, then {@link #takenOver}. */
+    public static ProcessRuntime createForTakeOver() {
+        return new ProcessRuntime(Options.DEFAULT, true);
+    }
+
+    /** Every handed-over process is taken over: orphans may be told from them now, and swept. */
+    public void takenOver() {
+        if (sweeping.compareAndSet(false, true)) {
+            loop.execute(this::sweepOrphans);
+        }
     }
 
     /** Where every fork, exec and exit of a tree spawned with {@code observeProcesses} goes. One listener. */
@@ -228,13 +254,79 @@ public final class ProcessRuntime implements AutoCloseable {
      * Runs {@code work} with the spawn gate held: a helper child it starts (CRIU) is not taken for
      * an orphan and reaped by a sweep, should the thread that started it end meanwhile.
      */
-    <T> T gated(java.util.function.Supplier<T> work) {
+    public <T> T gated(java.util.function.Supplier<T> work) {
         long stamp = spawnGate.readLock();
         try {
             return work.get();
         } finally {
             spawnGate.unlockRead(stamp);
         }
+    }
+
+    /**
+     * Stops the I/O loop and the tree worker where they stand, for a daemon that hands its state to
+     * a new build of itself: while frozen no byte moves between a child and its rings, no exit is
+     * handled and no tree work runs, so what {@link Handover#write} records is one instant.
+     * Closing the result lets everything go on (the hand-over failed).
+     *
+     * @throws IllegalStateException when the loop or the worker is not free within {@code patience}
+     */
+    public AutoCloseable freeze(Duration patience) throws InterruptedException {
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(2);
+        Runnable stay = () -> {
+            held.countDown();
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        frozen = true;
+        AutoCloseable thaw = () -> {
+            frozen = false;
+            hold.countDown();
+        };
+        loop.execute(stay);
+        treeWorker.execute(stay);
+        long deadline = System.nanoTime() + patience.toNanos();
+        boolean ok = held.await(patience.toNanos(), TimeUnit.NANOSECONDS);
+        // A waiter serving a process's descriptors itself finishes its slice (100 ms at most).
+        for (ManagedProcess p : live.values()) {
+            while (ok && p.exitWatch().watching()) {
+                ok = System.nanoTime() < deadline;
+                Thread.sleep(1);
+            }
+        }
+        if (!ok) {
+            try {
+                thaw.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            throw new IllegalStateException("the I/O loop did not stop within " + patience.toMillis() + " ms");
+        }
+        return thaw;
+    }
+
+    boolean frozen() {
+        return frozen;
+    }
+
+    /**
+     * Takes over a process a daemon before this one handed over ({@link Handover#write}): live, it
+     * joins this runtime as a spawned one does (its rings, exit watch and membership); exited, it
+     * only carries its rings and its exit for the session that had it.
+     */
+    public ManagedProcess takeOver(ProcessSpec spec, java.io.DataInputStream in) throws java.io.IOException {
+        ManagedProcess p = Handover.read(this, spec, in);
+        if (p.phase() == ManagedProcess.Phase.EXITED) {
+            return p;
+        }
+        live.put(p.pid(), p);
+        membership.adoptUnseen(p);
+        p.start();
+        return p;
     }
 
     /** Processes not yet reaped. */

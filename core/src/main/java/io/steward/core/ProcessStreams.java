@@ -18,16 +18,29 @@ final class ProcessStreams {
     private final Channel stdinChannel;
     private final boolean pty;
 
-    ProcessStreams(IoLoop loop, ProcessSpec spec, Launcher.Spawned spawned, ProcessStreams previous) {
+    static ProcessStreams of(IoLoop loop, ProcessSpec spec, Launcher.Spawned spawned, ProcessStreams previous) {
+        Ring stdout = ring(previous != null ? previous.stdout : null, spec);
+        Ring stderr = spawned.stderr() >= 0 ? ring(previous != null ? previous.stderr : null, spec) : null;
+        // A restart that took over both rings keeps their order too.
+        ArrivalOrder order = stderr == null ? null : previous != null && previous.order != null
+                && previous.stdout == stdout && previous.stderr == stderr ? previous.order : new ArrivalOrder();
+        return new ProcessStreams(loop, spawned, stdout, stderr, order, spawned.pty() || spawned.stdin() >= 0);
+    }
+
+    /**
+     * @param stderr the separate stderr ring, or null
+     * @param order their order, when stderr is apart
+     * @param hasStdin whether the process has a stdin queue (a pipe or a terminal)
+     */
+    ProcessStreams(IoLoop loop, Launcher.Spawned spawned, Ring stdout, Ring stderr, ArrivalOrder order,
+            boolean hasStdin) {
         this.loop = loop;
         this.pty = spawned.pty();
-        this.stdout = ring(previous != null ? previous.stdout : null, spec);
-        this.stderr = spawned.stderr() >= 0 ? ring(previous != null ? previous.stderr : null, spec) : null;
-        // A restart that took over both rings keeps their order too.
-        this.order = stderr == null ? null : previous != null && previous.order != null
-                && previous.stdout == stdout && previous.stderr == stderr ? previous.order : new ArrivalOrder();
+        this.stdout = stdout;
+        this.stderr = stderr;
+        this.order = order;
         Channel[] writer = new Channel[1];
-        this.stdin = pty || spawned.stdin() >= 0 ? new StdinSink(StdinSink.DEFAULT_LIMIT, () -> writer[0].wake(),
+        this.stdin = hasStdin ? new StdinSink(StdinSink.DEFAULT_LIMIT, () -> writer[0].wake(),
                 (data, off, len) -> writer[0].writeNow(data, off, len)) : null;
         if (pty) {
             this.out = writer[0] = new Channel(loop, spawned.stdout(), stdout, stdin, true);
@@ -48,6 +61,21 @@ final class ProcessStreams {
         // have waited for the predecessor's output to close (awaitClosed).
         previous.reopen();
         return previous;
+    }
+
+    /** The channels still open: their descriptors are what a daemon taking over must keep. */
+    java.util.List<Channel> openChannels() {
+        java.util.List<Channel> open = new java.util.ArrayList<>(3);
+        for (Channel c : new Channel[] {out, err, stdinChannel}) {
+            if (c != null && c.isOpen()) {
+                open.add(c);
+            }
+        }
+        return open;
+    }
+
+    Channel stdinChannel() {
+        return stdinChannel;
     }
 
     void start() {

@@ -48,6 +48,19 @@ final class ProcessTree {
         this.view = view;
     }
 
+    /** What the tree knows of its members, for a daemon that takes over: {@code [born, known]} and the escapees. */
+    record Members(Map<Integer, Long> born, Map<Integer, Long> known, Set<Integer> escapes) {}
+
+    synchronized Members handOver() {
+        return new Members(Map.copyOf(born), Map.copyOf(known), Set.copyOf(escapes));
+    }
+
+    synchronized void takeOver(Members m) {
+        born.putAll(m.born());
+        known.putAll(m.known());
+        escapes.addAll(m.escapes());
+    }
+
     void rootReaped() {
         rootReaped = true;
     }

@@ -339,6 +339,62 @@ public final class Ring {
         }
     }
 
+    /**
+     * Writes the ring whole for a daemon that takes over from this one: shape, offsets, the bytes
+     * held and their arrival times. The writer must be stopped (the I/O loop held).
+     */
+    void handOver(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(capacity);
+        out.writeUTF(overflow.name());
+        out.writeLong(start);
+        out.writeLong(end);
+        out.writeLong(dropped);
+        out.writeBoolean(closed);
+        byte[] chunk = new byte[Math.min(capacity, 256 * 1024)];
+        for (long at = start; at < end; ) {
+            int n = (int) Math.min(chunk.length, end - at);
+            copyOut(at, ByteBuffer.wrap(chunk), 0, n);
+            out.write(chunk, 0, n);
+            at += n;
+        }
+        Handover.writeLongs(out, times != null ? times.handOver() : new long[0]);
+    }
+
+    /** A ring as {@link #handOver} wrote it: the same bytes at the same offsets, so every cursor holds. */
+    static Ring takeOver(java.io.DataInputStream in) throws java.io.IOException {
+        Ring r = new Ring(in.readInt(), Overflow.valueOf(in.readUTF()));
+        long s = in.readLong();
+        long e = in.readLong();
+        r.dropped = in.readLong();
+        boolean closed = in.readBoolean();
+        r.start = s;
+        byte[] chunk = new byte[Math.min(r.capacity, 256 * 1024)];
+        for (long at = s; at < e; ) {
+            int n = (int) Math.min(chunk.length, e - at);
+            in.readFully(chunk, 0, n);
+            int done = 0;
+            while (done < n) {
+                int index = (int) ((at + done) % r.capacity);
+                int page = index / r.pageSize;
+                byte[] p = r.pages[page];
+                if (p == null) {
+                    p = r.pages[page] = new byte[Math.min(r.pageSize, r.capacity - page * r.pageSize)];
+                }
+                int k = Math.min(n - done, p.length - index % r.pageSize);
+                System.arraycopy(chunk, done, p, index % r.pageSize, k);
+                done += k;
+            }
+            at += n;
+        }
+        r.end = e;
+        r.closed = closed;
+        long[] times = Handover.readLongs(in);
+        if (r.times != null) {
+            r.times.takeOver(times);
+        }
+        return r;
+    }
+
     /** A reader for callers that stream: it keeps its cursor and counts what it skipped, and reads into their buffer. */
     public Reader reader(long from) {
         return new Reader(from);

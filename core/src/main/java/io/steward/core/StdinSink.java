@@ -215,6 +215,38 @@ public final class StdinSink {
         }
     }
 
+    /** The queue and its counters, for a daemon that takes over (the loop stopped: nothing moves). */
+    void handOver(java.io.DataOutputStream out) throws java.io.IOException {
+        lock.lock();
+        try {
+            Handover.writeBytes(out, pending(() -> new byte[0]));
+            out.writeLong(written);
+            out.writeLong(dropped);
+            out.writeBoolean(eofRequested);
+            out.writeBoolean(closed);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the queue {@link #handOver} wrote; before the loop serves this sink. */
+    void takeOver(java.io.DataInputStream in) throws java.io.IOException {
+        byte[] pending = Handover.readBytes(in);
+        lock.lock();
+        try {
+            if (pending.length > 0) {
+                chunks.add(pending);
+                queued = pending.length;
+            }
+            written = in.readLong();
+            dropped = in.readLong();
+            eofRequested = in.readBoolean();
+            closed = in.readBoolean();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ---- loop side ----
 
     /** The next bytes to write: the head chunk and the offset in it, or null when idle. Loop thread only. */

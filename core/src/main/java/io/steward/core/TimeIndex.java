@@ -130,6 +130,35 @@ public final class TimeIndex {
         return out;
     }
 
+    /** The entries, oldest first, for a daemon that takes over: {lastMillis, offsets..., millis...}. */
+    synchronized long[] handOver() {
+        long[] out = new long[1 + 2 * count];
+        out[0] = lastMillis;
+        for (int i = 0; i < count; i++) {
+            out[1 + i] = offsets[index(i)];
+            out[1 + count + i] = millis[index(i)];
+        }
+        return out;
+    }
+
+    /** Takes the entries {@link #handOver} wrote (an empty array: none); the index must be new. */
+    synchronized void takeOver(long[] state) {
+        if (state.length == 0) {
+            return;
+        }
+        int n = Math.min((state.length - 1) / 2, maxEntries);
+        int skip = (state.length - 1) / 2 - n;
+        offsets = new long[Math.max(16, n)];
+        millis = new long[Math.max(16, n)];
+        for (int i = 0; i < n; i++) {
+            offsets[i] = state[1 + skip + i];
+            millis[i] = state[1 + (state.length - 1) / 2 + skip + i];
+        }
+        head = 0;
+        count = n;
+        lastMillis = state[0];
+    }
+
     /** How many entries are kept. */
     synchronized int entries() {
         return count;

@@ -48,22 +48,43 @@ public final class Daemon implements Backend, AutoCloseable {
     private final Resurrection resurrection;
     private final Reaper reaper;
     private final Heartbeats heartbeats;
-    private final Instant startedAt = Instant.now();
+    private final Instant startedAt;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
     private boolean released;
+    /** Times this daemon was replaced in place since it started. */
+    private final long upgrades;
+    private volatile String lastUpgradeFailure;
+    /** When the daemon before this one stopped serving ({@link System#nanoTime}), or 0 after a plain start. */
+    private final long handedOverAtNanos;
+    private final String handedOverBy;
+    private volatile DaemonUpgrade upgrader;
 
     private Daemon(StewardHome home, int quota, Duration tick, SessionIds ids, Heartbeats.Config beats) {
+        this(home, quota, tick, ids, beats, null);
+    }
+
+    /** @param state what the daemon before this one handed over (same pid, an execve ago), or null */
+    private Daemon(StewardHome home, int quota, Duration tick, SessionIds ids, Heartbeats.Config beats,
+            io.steward.daemon.upgrade.StateFile state) {
         this.home = home;
         HomeDir.prepare(home);
+        DaemonState before = state != null ? DaemonState.read(state) : null;
+        this.startedAt = before != null ? before.startedAt() : Instant.now();
+        this.upgrades = before != null ? before.upgrades() + 1 : 0;
+        this.handedOverAtNanos = before != null ? before.stoppedServingNanos() : 0;
+        this.handedOverBy = before != null ? before.version() : null;
         // Before the journal is read: a second daemon must never take the first one's live
-        // sessions for leftovers of a crash.
-        this.lock = HomeLock.acquire(home);
+        // sessions for leftovers of a crash. A daemon taking over holds it already, through its predecessor's descriptor.
+        this.lock = before != null ? HomeLock.adopt(home, before.lockFd()) : HomeLock.acquire(home);
+        if (before != null) {
+            ids = new SessionIds(before.idKey());
+        }
         Journal j = null;
         ProcessRuntime r = null;
         try {
             j = new Journal(home.file("state.db"));
-            r = ProcessRuntime.create();
+            r = before != null ? ProcessRuntime.createForTakeOver() : ProcessRuntime.create();
         } catch (RuntimeException e) {
             if (j != null) {
                 j.close();
@@ -75,12 +96,16 @@ public final class Daemon implements Backend, AutoCloseable {
         this.runtime = r;
         this.audit = new AuditLog(home.file("audit.log"));
         this.registry = new SessionRegistry(quota, ids);
-        this.heartbeats = new Heartbeats(home, beats, registry, events);
+        this.heartbeats = new Heartbeats(home, beats, registry, events, state != null);
         this.sessions = new Sessions(runtime, registry, events, audit, journal, heartbeats, home.file("logs"));
         this.apply = new Apply(sessions);
         this.resurrection = new Resurrection(sessions, apply);
         this.checkpoints = new Checkpoints(sessions, home.dir());
-        recoverLeftovers();
+        if (state != null) {
+            DaemonState.takeOver(state, this);
+        } else {
+            recoverLeftovers();
+        }
         // The network row is negotiated now, by one sock_diag dump, not by the first request.
         io.steward.core.Capabilities.network();
         this.reaper = new Reaper(registry, events, tick);
@@ -193,7 +218,82 @@ public final class Daemon implements Backend, AutoCloseable {
     public HealthInfo health() {
         return new HealthInfo(closed ? HealthInfo.Status.STOPPING : HealthInfo.Status.OK, VERSION, Libc.getpid(),
                 Duration.between(startedAt, Instant.now()),
-                registry.list(false, null).size(), home.dir().toString(), events.lastSeq());
+                registry.list(false, null).size(), home.dir().toString(), events.lastSeq(), upgrades,
+                lastUpgradeFailure);
+    }
+
+    /**
+     * A daemon that took over from its predecessor: what {@link DaemonMain} runs with
+     * {@code --resume-fd}, and the upgrade tests. The sessions, their processes and rings, the event
+     * stream and the counters are the predecessor's, as it handed them over.
+     */
+    static Daemon takeOver(StewardHome home, io.steward.daemon.upgrade.StateFile state,
+            java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery) {
+        return new Daemon(home, quotaFromEnvironment(), Reaper.TICK, new SessionIds(),
+                new Heartbeats.Config(beatsUdp, allowUnverifiedRecovery), state);
+    }
+
+    /** The new daemon serves: the event that says it was replaced, and how long nobody was served. */
+    void tookOver() {
+        if (handedOverAtNanos == 0) {
+            return;
+        }
+        Duration window = Duration.ofNanos(System.nanoTime() - handedOverAtNanos);
+        String from = handedOverBy;
+        long n = upgrades;
+        events.publish((seq, at) -> new DaemonEvent.Upgraded(seq, at, from, VERSION, window, n));
+        audit.record(Caller.DAEMON, "upgraded", null, from + "->" + VERSION + ":" + window.toMillis() + "ms");
+        // Where the window went: the old daemon until its execve, this JVM's start, then the take-over itself.
+        long jvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+        System.err.println("steward: daemon " + VERSION + " took over from " + from + " in " + window.toMillis()
+                + " ms (handed over in " + (window.toMillis() - jvm) + " ms, this JVM serving after " + jvm + " ms; pid "
+                + Libc.getpid() + ", upgrade " + n + ", " + registry.all().size() + " sessions)");
+    }
+
+    /** Lets this daemon be replaced in place ({@code daemon upgrade}); only a daemon run as its own program can. */
+    void replaceable(DaemonUpgrade upgrader) {
+        this.upgrader = upgrader;
+    }
+
+    @Override
+    public io.steward.api.UpgradeStarted upgrade(Caller caller, java.util.List<String> command) {
+        DaemonUpgrade u = upgrader;
+        if (u == null) {
+            throw new StewardException(ErrorCode.UNSUPPORTED,
+                    "this daemon runs inside another program; only a daemon started by `steward daemon run` can be replaced in place");
+        }
+        lastUpgradeFailure = null; // from now on, a failure is this upgrade's
+        return u.begin(caller, command);
+    }
+
+    void upgradeFailed(String reason) {
+        lastUpgradeFailure = reason;
+        events.publish((seq, at) -> new DaemonEvent.UpgradeFailed(seq, at, reason));
+        audit.record(Caller.DAEMON, "upgrade", null, "failed");
+    }
+
+    long upgrades() {
+        return upgrades;
+    }
+
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    ProcessRuntime runtime() {
+        return runtime;
+    }
+
+    Reaper reaper() {
+        return reaper;
+    }
+
+    HomeLock lock() {
+        return lock;
+    }
+
+    AuditLog audit() {
+        return audit;
     }
 
     /** Stops every session (soft, then hard, whole trees) and lets {@link #awaitStop} return. */

@@ -47,6 +47,19 @@ public final class DaemonMain {
      */
     public static int run(StewardHome home, java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery,
             boolean resurrect, boolean json) throws Exception {
+        return run(home, beatsUdp, allowUnverifiedRecovery, resurrect, json, -1);
+    }
+
+    /**
+     * {@link #run(StewardHome, java.net.InetSocketAddress, boolean, boolean, boolean)}, taking over
+     * from the daemon this process was until its execve when {@code resumeFd} >= 0: the state it
+     * handed over is in that memfd, and its listening socket is fd 0.
+     */
+    public static int run(StewardHome home, java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery,
+            boolean resurrect, boolean json, int resumeFd) throws Exception {
+        if (resumeFd >= 0) {
+            return takeOver(home, beatsUdp, allowUnverifiedRecovery, resumeFd);
+        }
         if (answering(home.socket())) {
             long pid = io.steward.api.LockHolder.of(home.lock());
             System.err.println("steward: a daemon" + (pid > 0 ? " (pid " + pid + ")" : "") + " already answers on "
@@ -54,6 +67,7 @@ public final class DaemonMain {
             return 1;
         }
         try (Daemon daemon = Daemon.open(home, beatsUdp, allowUnverifiedRecovery); ApiServer server = ApiServer.start(daemon)) {
+            makeReplaceable(daemon, server);
             Thread hook = new Thread(() -> daemon.shutdown(RunRequest.DEFAULT_GRACE));
             Runtime.getRuntime().addShutdownHook(hook);
             System.err.println("steward: daemon " + Daemon.VERSION + " pid " + ProcessHandle.current().pid()
@@ -76,9 +90,65 @@ public final class DaemonMain {
         return 0;
     }
 
+    /** A daemon started as `steward daemon run` can be replaced in place by a build run the same way. */
+    private static void makeReplaceable(Daemon daemon, ApiServer server) {
+        java.util.List<java.util.List<String>> launch = DaemonUpgrade.launch();
+        if (launch != null) {
+            daemon.replaceable(new DaemonUpgrade(daemon, server, launch.get(0), launch.get(1)));
+        }
+    }
+
+    private static int takeOver(StewardHome home, java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery,
+            int resumeFd) throws Exception {
+        io.steward.daemon.upgrade.StateFile state = io.steward.daemon.upgrade.StateFile.read(resumeFd);
+        try (Daemon daemon = Daemon.takeOver(home, state, beatsUdp, allowUnverifiedRecovery);
+                ApiServer server = ApiServer.start(daemon, state.section(DaemonState.METRICS))) {
+            makeReplaceable(daemon, server);
+            daemon.tookOver();
+            Thread hook = new Thread(() -> daemon.shutdown(RunRequest.DEFAULT_GRACE));
+            Runtime.getRuntime().addShutdownHook(hook);
+            daemon.awaitStop();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * What {@code daemon run --resume-check=N} prints: whether this build can take over a state of
+     * format N (see {@link io.steward.daemon.upgrade.BuildCheck}).
+     *
+     * @return the exit code: 0 when it can
+     */
+    public static int resumeCheck(int format) {
+        String answer = io.steward.daemon.upgrade.BuildCheck.answer(format);
+        if (answer == null) {
+            System.out.println("steward " + Daemon.VERSION + " reads state format "
+                    + io.steward.daemon.upgrade.StateFile.FORMAT + ", not " + format);
+            return 1;
+        }
+        System.out.println(answer);
+        return 0;
+    }
+
+    /**
+     * The daemon without the CLI (what tests run): no argument, or {@code daemon run} followed by
+     * the {@code --resume-fd=N} or {@code --resume-check=N} a replacement in place passes on.
+     */
     public static void main(String[] args) throws Exception {
+        int resumeFd = -1;
+        for (String a : args) {
+            if (a.startsWith("--resume-check=")) {
+                System.exit(resumeCheck(Integer.parseInt(a.substring("--resume-check=".length()))));
+            } else if (a.startsWith("--resume-fd=")) {
+                resumeFd = Integer.parseInt(a.substring("--resume-fd=".length()));
+            }
+        }
         try {
-            System.exit(run(StewardHome.fromEnvironment()));
+            System.exit(run(StewardHome.fromEnvironment(), null, false, false, false, resumeFd));
         } catch (io.steward.api.StewardException e) {
             System.err.println("steward: " + e.getMessage()); // one line, as the CLI says it
             System.exit(1);

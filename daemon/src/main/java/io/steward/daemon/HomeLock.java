@@ -36,6 +36,16 @@ final class HomeLock implements AutoCloseable {
         }
     }
 
+    /** The lock a daemon before this one held and handed over as {@code fd}: it is held still, by this process. */
+    static HomeLock adopt(StewardHome home, int fd) {
+        return new HomeLock(FileLock.adopt(home.lock(), fd));
+    }
+
+    /** Its descriptor, which a hand-over keeps so the lock is never let go. */
+    int fd() {
+        return lock.fd();
+    }
+
     private static StewardException held(Path file) {
         long pid = LockHolder.of(file);
         String who = pid > 0 ? "the daemon with pid " + pid : "another daemon";

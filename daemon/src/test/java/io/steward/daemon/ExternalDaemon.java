@@ -36,13 +36,17 @@ final class ExternalDaemon implements AutoCloseable {
 
     /** A daemon whose environment has {@code env} besides this JVM's. */
     static ExternalDaemon start(java.util.Map<String, String> env) throws Exception {
-        Path home = Files.createTempDirectory("steward-ext", PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
+        return start(env, Files.createTempDirectory("steward-ext", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------"))));
+    }
+
+    /** A daemon in {@code home}, a home another daemon of the test may have left (killed). */
+    static ExternalDaemon start(java.util.Map<String, String> env, Path home) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(java(), "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
                 "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", classPath(), DaemonMain.class.getName());
         pb.environment().put("STEWARD_HOME", home.toString());
         pb.environment().putAll(env);
-        pb.redirectErrorStream(true).redirectOutput(home.resolve("daemon.log").toFile());
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("daemon.log").toFile()));
         Process p = pb.start();
         ExternalDaemon d = new ExternalDaemon(home, p);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

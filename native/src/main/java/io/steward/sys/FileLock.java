@@ -44,6 +44,19 @@ public final class FileLock implements AutoCloseable {
         return Optional.of(new FileLock(file, fd));
     }
 
+    /**
+     * The lock held through {@code fd}, a descriptor this process was handed (across an execve) that
+     * still holds it: flock locks belong to the open file, so the holder goes on holding it.
+     */
+    public static FileLock adopt(Path file, int fd) {
+        return new FileLock(file, fd);
+    }
+
+    /** The descriptor that holds the lock, or -1 once released. */
+    public synchronized int fd() {
+        return fd;
+    }
+
     public Path file() {
         return file;
     }

@@ -145,6 +145,14 @@ public final class UnixDatagram implements AutoCloseable {
         return new UnixDatagram(fd, path, controlSize);
     }
 
+    /**
+     * The receiver bound to {@code path} that this process was handed as {@code fd} (across an
+     * execve): its queued datagrams are still there to read.
+     */
+    public static UnixDatagram adopt(int fd, Path path) {
+        return new UnixDatagram(fd, path, DEFAULT_CONTROL_SIZE);
+    }
+
     /** For epoll registration; readable means at least one datagram is queued. */
     public int fd() {
         return fd;

@@ -53,6 +53,30 @@ public final class BeatCounters {
     private static final int NOTIFY_FDS_CLOSED = 3;
     private static final int CLOCK_GAPS = 4;
 
+    private AtomicLongArray[] all() {
+        return new AtomicLongArray[] {beats, drops, decode, notifyRefused, recoveries, refusals, other};
+    }
+
+    /** Every counter, for a daemon that takes over: /metrics goes on counting, never back to zero. */
+    public void handOver(java.io.DataOutputStream out) throws java.io.IOException {
+        for (AtomicLongArray a : all()) {
+            long[] v = new long[a.length()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = a.get(i);
+            }
+            io.steward.core.Handover.writeLongs(out, v);
+        }
+    }
+
+    public void takeOver(java.io.DataInputStream in) throws java.io.IOException {
+        for (AtomicLongArray a : all()) {
+            long[] v = io.steward.core.Handover.readLongs(in);
+            for (int i = 0; i < Math.min(v.length, a.length()); i++) {
+                a.set(i, v[i]);
+            }
+        }
+    }
+
     private static void bump(AtomicLongArray a, int i) {
         a.setRelease(i, a.getPlain(i) + 1);
     }

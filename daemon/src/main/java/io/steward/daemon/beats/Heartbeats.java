@@ -86,12 +86,17 @@ public final class Heartbeats implements AutoCloseable {
     private boolean ticking = true;
 
     public Heartbeats(StewardHome home, Config config, SessionRegistry registry, Events events) {
+        this(home, config, registry, events, false);
+    }
+
+    /** @param handedOver the sessions' sockets are a predecessor's, handed over: adopted, not cleared */
+    public Heartbeats(StewardHome home, Config config, SessionRegistry registry, Events events, boolean handedOver) {
         this.registry = registry;
         this.gate = new EventGate(events);
         this.watch = new StallWatch(events, counters, config.allowUnverifiedRecovery());
         this.intake = new BeatIntake(tracker, counters, gate, registry, watch);
         this.notify = new NotifyIntake(counters, gate, events, watch, this::startTicking);
-        this.sockets = new SessionSockets(home.file("beats"), home.file("notify"), epoll);
+        this.sockets = new SessionSockets(home.file("beats"), home.file("notify"), epoll, handedOver);
         this.udp = config.udp() != null ? UnixDatagram.udp(config.udp()) : null;
         epoll.add(wakeFd, Epoll.IN, TOKEN_WAKE);
         if (udp != null) {
@@ -118,6 +123,16 @@ public final class Heartbeats implements AutoCloseable {
      */
     public SessionSocket open(SessionSocket.Kind kind, String tag) {
         return sockets.open(kind, tag);
+    }
+
+    /** A session's socket a daemon before this one handed over as {@code fd}; attach it as a new one. */
+    public SessionSocket adopt(SessionSocket.Kind kind, String tag, int fd) {
+        return sockets.adopt(kind, tag, fd);
+    }
+
+    /** The sockets of {@code session}, for a hand-over; the heartbeat thread must be held. */
+    public java.util.List<SessionSocket> socketsOf(Session session) {
+        return sockets.of(session);
     }
 
     /** The session exists: its sockets (null ones skipped) are polled from now on, for it alone. */
@@ -152,7 +167,7 @@ public final class Heartbeats implements AutoCloseable {
     }
 
     /** Runs {@code task} on the heartbeat thread. */
-    void execute(Runnable task) {
+    public void execute(Runnable task) {
         tasks.add(task);
         bell.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, 1);
         Libc.write(wakeFd, bell, 8);

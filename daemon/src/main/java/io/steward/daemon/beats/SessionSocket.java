@@ -27,6 +27,15 @@ public final class SessionSocket {
         this.socket = socket;
     }
 
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Its descriptor: a daemon handing over keeps it across the execve. */
+    public int fd() {
+        return socket.fd();
+    }
+
     public Path path() {
         return socket.path();
     }

@@ -33,8 +33,11 @@ final class SessionSockets {
     private volatile AtomicReferenceArray<SessionSocket> byFd = new AtomicReferenceArray<>(256);
     private int open;
 
-    /** Removes the sockets a daemon that died without closing them left (their sessions were ended with it). */
-    SessionSockets(Path beatsDir, Path notifyDir, Epoll epoll) {
+    /**
+     * Removes the sockets a daemon that died without closing them left (their sessions were ended
+     * with it), unless {@code handedOver}: then they are the live sessions' own, and are adopted.
+     */
+    SessionSockets(Path beatsDir, Path notifyDir, Epoll epoll, boolean handedOver) {
         this.beatsDir = beatsDir;
         this.notifyDir = notifyDir;
         this.epoll = epoll;
@@ -45,8 +48,10 @@ final class SessionSockets {
                         + " would pass the " + (SUN_PATH_MAX - 1) + " bytes a Unix socket path may take");
             }
         }
-        removeStale(beatsDir);
-        removeStale(notifyDir);
+        if (!handedOver) {
+            removeStale(beatsDir);
+            removeStale(notifyDir);
+        }
     }
 
     private static void removeStale(Path dir) {
@@ -77,7 +82,16 @@ final class SessionSockets {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create " + dir + ": " + e.getMessage(), e);
         }
-        SessionSocket s = new SessionSocket(kind, UnixDatagram.bind(dir.resolve(tag)));
+        return register(new SessionSocket(kind, UnixDatagram.bind(dir.resolve(tag))));
+    }
+
+    /** A session's socket a daemon before this one bound and handed over as {@code fd}. */
+    SessionSocket adopt(SessionSocket.Kind kind, String tag, int fd) {
+        Path dir = kind == SessionSocket.Kind.BEATS ? beatsDir : notifyDir;
+        return register(new SessionSocket(kind, UnixDatagram.adopt(fd, dir.resolve(tag))));
+    }
+
+    private SessionSocket register(SessionSocket s) {
         int fd = s.socket.fd();
         synchronized (this) {
             AtomicReferenceArray<SessionSocket> a = byFd;
@@ -134,6 +148,19 @@ final class SessionSockets {
         synchronized (this) {
             open--;
         }
+    }
+
+    /** The sockets attached to {@code session}. */
+    List<SessionSocket> of(Session session) {
+        List<SessionSocket> all = new ArrayList<>();
+        AtomicReferenceArray<SessionSocket> a = byFd;
+        for (int i = 0; i < a.length(); i++) {
+            SessionSocket s = a.get(i);
+            if (s != null && s.session() == session) {
+                all.add(s);
+            }
+        }
+        return all;
     }
 
     void closeAll() {

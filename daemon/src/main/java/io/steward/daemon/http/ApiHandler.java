@@ -42,6 +42,11 @@ final class ApiHandler extends Handler.Abstract {
     private final SessionOutput output;
     private final Metrics metrics;
     private final Apply apply;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    /** Set while a hand-over drains the API. */
+    private volatile boolean upgrading;
+    /** Completes when a hand-over begins to drain the API: a waiting request gives up then. */
+    private volatile java.util.concurrent.CompletableFuture<Void> drained = new java.util.concurrent.CompletableFuture<>();
 
     ApiHandler(Backend daemon, int ownerUid, Metrics metrics) {
         this.daemon = daemon;
@@ -54,17 +59,69 @@ final class ApiHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        // Counted before the look at the drain, which sets it before it counts: one of the two sees the other.
+        inFlight.incrementAndGet();
+        if (upgrading) {
+            inFlight.decrementAndGet();
+            Http.problem(response, upgradingNow(), callback);
+            return true;
+        }
         // A thread of its own: many handlers wait (wait, apply, events, logs), and Jetty's threads
         // are a few platform threads that must stay free to select and to carry keystrokes.
-        Thread.ofVirtual().name("steward-api").start(() -> serve(request, response, callback));
+        Thread.ofVirtual().name("steward-api").start(() -> {
+            Runnable done = once(inFlight::decrementAndGet);
+            try {
+                serve(request, response, callback, done);
+            } finally {
+                done.run();
+            }
+        });
         return true;
     }
 
-    private void serve(Request request, Response response, Callback callback) {
+    /**
+     * Stops serving for a hand-over: a request from now on is answered {@code upgrading} (nothing
+     * done, send it again), a request waiting for a session (wait, stop --wait) is answered so too,
+     * and the call returns once the requests under way are done, or false at {@code patience}.
+     */
+    boolean drain(Duration patience) throws InterruptedException {
+        upgrading = true;
+        drained.complete(null);
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(2);
+        }
+        return true;
+    }
+
+    /** Serves again: the hand-over did not happen. */
+    void undrain() {
+        drained = new java.util.concurrent.CompletableFuture<>();
+        upgrading = false;
+    }
+
+    private static StewardException upgradingNow() {
+        return new StewardException(ErrorCode.UPGRADING,
+                "the daemon is being replaced in place and did nothing with this request; send it again");
+    }
+
+    private static Runnable once(Runnable r) {
+        java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (ran.compareAndSet(false, true)) {
+                r.run();
+            }
+        };
+    }
+
+    private void serve(Request request, Response response, Callback callback, Runnable streaming) {
         metrics.request();
         try {
             Caller caller = caller(request, sessions);
-            route(caller, request, response, callback);
+            route(caller, request, response, callback, streaming);
         } catch (StewardException e) {
             metrics.error(e.code());
             if (e instanceof Route.MethodNotAllowed m) {
@@ -97,7 +154,7 @@ final class ApiHandler extends Handler.Abstract {
      * Finds the route, then reads everything the request says (query, body) into checked values,
      * and only then acts: a refused request has changed nothing.
      */
-    private void route(Caller caller, Request request, Response response, Callback cb) {
+    private void route(Caller caller, Request request, Response response, Callback cb, Runnable streaming) {
         Route.Match match = Route.match(request.getMethod(), Request.getPathInContext(request));
         Query query = Query.of(request, match.route());
         Session s = match.ref() != null ? sessions.find(match.ref()) : null;
@@ -108,8 +165,11 @@ final class ApiHandler extends Handler.Abstract {
                     capabilities(sessions.runtime(), daemon.home().dir()).toJson(), cb);
             case PORTS -> Http.json(response, 200, SessionPorts.of(sessions.registry().list(false, null)).toJson(), cb);
             case BEATS -> Http.json(response, 200, sessions.heartbeats().stats().toJson(), cb);
-            case EVENTS -> EventStream.serve(sessions.events(), EventStream.since(query, request),
+            case EVENTS -> {
+                streaming.run(); // a stream is not a request under way: a hand-over ends it, and its client resumes
+                EventStream.serve(sessions.events(), EventStream.since(query, request),
                     query.nonNegative("until", -1), new Events.Filter(EventStream.categories(query), null), response, cb);
+            }
             case FLUSH_ALL -> {
                 noBody(request);
                 Http.json(response, 200, new FlushResult(output.flush(caller, null)).toJson(), cb);
@@ -141,6 +201,11 @@ final class ApiHandler extends Handler.Abstract {
                 sessions.audit().record(caller, "daemon-stop", null, "ok");
                 Http.json(response, 202, new DaemonStopping(true, grace).toJson(), cb);
                 Thread.ofVirtual().start(() -> daemon.shutdown(grace));
+            }
+            case DAEMON_UPGRADE -> {
+                JsonBody body = body(request, "command");
+                java.util.List<String> command = body.strings("command");
+                Http.json(response, 202, daemon.upgrade(caller, command != null ? command : List.of()).toJson(), cb);
             }
             case LIST -> {
                 boolean all = query.bool("all");
@@ -234,9 +299,12 @@ final class ApiHandler extends Handler.Abstract {
             }
             case SESSION_PORTS -> Http.json(response, 200, SessionPorts.of(List.of(s)).toJson(), cb);
             case SESSION_TREE -> Http.json(response, 200, SessionTree.of(s).toJson(), cb);
-            case SESSION_EVENTS -> EventStream.serve(sessions.events(), EventStream.since(query, request),
-                    query.nonNegative("until", -1), new Events.Filter(EventStream.categories(query), s.id()), response,
-                    cb);
+            case SESSION_EVENTS -> {
+                streaming.run();
+                EventStream.serve(sessions.events(), EventStream.since(query, request),
+                        query.nonNegative("until", -1), new Events.Filter(EventStream.categories(query), s.id()),
+                        response, cb);
+            }
             case CHECKPOINT -> {
                 JsonBody body = body(request, "leaveRunning", "tag", "recordUnsupported");
                 Http.json(response, 201, daemon.checkpoints().checkpoint(caller, s, body.bool("leaveRunning", false),
@@ -289,9 +357,14 @@ final class ApiHandler extends Handler.Abstract {
      * Waits until the session ends for good: through restarts, by policy or for a stall, since a
      * session that is starting its process again has not ended.
      */
-    private static boolean await(Session s, Duration timeout) {
+    private boolean await(Session s, Duration timeout) {
         try {
-            s.whenEnded().get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            var ended = s.whenEnded();
+            java.util.concurrent.CompletableFuture.anyOf(ended, drained)
+                    .get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (!ended.isDone()) {
+                throw upgradingNow();
+            }
             return true;
         } catch (java.util.concurrent.TimeoutException e) {
             return false;
@@ -307,13 +380,18 @@ final class ApiHandler extends Handler.Abstract {
      * Waits until the session says {@code READY=1}, or its process ends first (then the view says
      * so); a session without a notify socket can never become ready, so that is refused at once.
      */
-    private static boolean awaitReady(Session s, Duration timeout) {
+    private boolean awaitReady(Session s, Duration timeout) {
         if (!s.vitals().expectsReady()) {
             throw new StewardException(ErrorCode.INVALID_INPUT,
                     "session " + s.id() + " has no notify socket, so it can never report ready; start it with --notify");
         }
         try {
-            s.vitals().readiness().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            var ready = s.vitals().readiness();
+            java.util.concurrent.CompletableFuture.anyOf(ready, drained)
+                    .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (!ready.isDone()) {
+                throw upgradingNow();
+            }
             return true;
         } catch (java.util.concurrent.TimeoutException e) {
             return false;

@@ -22,10 +22,16 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 public final class ApiServer implements AutoCloseable {
     private final Server server;
     private final SocketKeeper socket;
+    private final ApiHandler api;
+    private final Metrics metrics;
+    private final Backend daemon;
 
-    private ApiServer(Server server, SocketKeeper socket) {
+    private ApiServer(Server server, SocketKeeper socket, ApiHandler api, Metrics metrics, Backend daemon) {
         this.server = server;
         this.socket = socket;
+        this.api = api;
+        this.metrics = metrics;
+        this.daemon = daemon;
     }
 
     /**
@@ -44,6 +50,14 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public static ApiServer start(Backend daemon) throws Exception {
+        return start(daemon, null);
+    }
+
+    /**
+     * @param handedOver the metrics a daemon before this one counted, when it handed this one its
+     *     listening socket (as fd 0); null to bind a new socket
+     */
+    public static ApiServer start(Backend daemon, java.io.DataInputStream handedOver) throws Exception {
         Path socket = daemon.home().socket();
         Server server = new Server(threads());
         HttpConfiguration http = new HttpConfiguration();
@@ -59,6 +73,9 @@ public final class ApiServer implements AutoCloseable {
             return connector;
         });
         Metrics metrics = new Metrics();
+        if (handedOver != null) {
+            metrics.takeOver(handedOver);
+        }
         int owner = Libc.getuid();
         ApiHandler api = new ApiHandler(daemon, owner, metrics);
         UriTemplatePathSpec attach = new UriTemplatePathSpec("/v1/sessions/{ref}/attach");
@@ -97,14 +114,57 @@ public final class ApiServer implements AutoCloseable {
         server.setStopAtShutdown(false);
         server.start();
         try {
-            // Replaces a stale socket of a dead daemon; a live one holds the home's lock, so it is not one.
-            keeper.bind();
+            if (handedOver != null) {
+                keeper.adopt();
+            } else {
+                // Replaces a stale socket of a dead daemon; a live one holds the home's lock, so it is not one.
+                keeper.bind();
+            }
         } catch (Exception e) {
             server.stop();
             throw e;
         }
         daemon.everyTick(keeper::check);
-        return new ApiServer(server, keeper);
+        return new ApiServer(server, keeper, api, metrics, daemon);
+    }
+
+    /**
+     * Stops serving for a hand-over: connections wait in the socket's backlog, requests that come
+     * on open ones are answered {@code upgrading}, and this returns once those under way are done.
+     *
+     * @return false when some were still under way at {@code patience}: serving goes on
+     */
+    public boolean drain(java.time.Duration patience) throws InterruptedException {
+        socket.accepting(false);
+        if (api.drain(patience)) {
+            return true;
+        }
+        undrain();
+        return false;
+    }
+
+    /** Serves again: the hand-over did not happen. */
+    public void undrain() {
+        api.undrain();
+        socket.accepting(true);
+    }
+
+    /** Ends the event streams and lets every attached client go with 1012 (service restart): they resume. */
+    public void endStreams() {
+        daemon.sessions().events().endStreams();
+        for (Session s : daemon.sessions().registry().all()) {
+            s.clients().forEach(Session.Attachment::upgrading);
+        }
+    }
+
+    /** The listening socket's descriptor: what a hand-over keeps, as the next daemon's fd 0. */
+    public int listeningFd() {
+        return socket.listeningFd();
+    }
+
+    /** The request counters, for the next daemon. */
+    public void handOver(java.io.DataOutputStream out) throws java.io.IOException {
+        metrics.handOver(out);
     }
 
     /**

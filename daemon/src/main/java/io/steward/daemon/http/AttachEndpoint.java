@@ -241,6 +241,15 @@ public final class AttachEndpoint implements org.eclipse.jetty.websocket.api.Ses
     }
 
     @Override
+    public void upgrading() {
+        closed = true;
+        org.eclipse.jetty.websocket.api.Session s = ws;
+        if (s != null) {
+            s.close(1012, "upgrading", Callback.NOOP); // RFC 6455's "service restart": come back
+        }
+    }
+
+    @Override
     public void onWebSocketClose(int status, String reason) {
         closed = true;
         session.detach(this);

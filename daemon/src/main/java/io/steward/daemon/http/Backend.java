@@ -32,6 +32,16 @@ public interface Backend {
     /** Stops every session (soft, then hard, whole trees), then the daemon. */
     void shutdown(Duration grace);
 
+    /**
+     * Replaces the daemon in place with {@code command} (java, its options, the classpath and the
+     * main class of a build; empty for the build the daemon runs now) once that build said it can
+     * take over; returns as the hand-over begins.
+     *
+     * @throws io.steward.api.StewardException {@code conflict} when the build cannot take over,
+     *     {@code unsupported} when this daemon cannot be replaced
+     */
+    io.steward.api.UpgradeStarted upgrade(io.steward.daemon.session.Caller caller, java.util.List<String> command);
+
     /** Runs {@code chore} on every reaper tick while the daemon lives. */
     void everyTick(Runnable chore);
 }

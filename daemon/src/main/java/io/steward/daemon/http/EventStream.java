@@ -74,6 +74,11 @@ final class EventStream {
                     callback.succeeded();
                     return;
                 }
+                if (e == Events.END) {
+                    write(response, true, ":\n\n");
+                    callback.succeeded();
+                    return;
+                }
                 if (e == null) {
                     write(response, false, ":\n\n");
                 } else if (until >= 0 && e.seq() > until) {

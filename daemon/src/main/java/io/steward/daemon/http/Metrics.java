@@ -22,6 +22,32 @@ final class Metrics {
         }
     }
 
+    /** The counters, for a daemon that takes over: they go on, never back to zero. */
+    void handOver(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeLong(requests.sum());
+        out.writeInt(errors.size());
+        for (Map.Entry<ErrorCode, LongAdder> e : errors.entrySet()) {
+            out.writeUTF(e.getKey().name());
+            out.writeLong(e.getValue().sum());
+        }
+        out.writeLong(attachDropped.get());
+    }
+
+    void takeOver(java.io.DataInputStream in) throws java.io.IOException {
+        requests.add(in.readLong());
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            String code = in.readUTF();
+            long count = in.readLong();
+            for (ErrorCode c : ErrorCode.values()) {
+                if (c.name().equals(code)) {
+                    errors.get(c).add(count);
+                }
+            }
+        }
+        attachDropped.addAndGet(in.readLong());
+    }
+
     void request() {
         requests.increment();
     }

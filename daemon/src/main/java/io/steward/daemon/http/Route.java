@@ -26,6 +26,7 @@ enum Route {
     PURGE("POST", "/v1/purge"),
     KILL_OLDER("POST", "/v1/kill-older"),
     DAEMON_STOP("POST", "/v1/daemon/stop"),
+    DAEMON_UPGRADE("POST", "/v1/daemon/upgrade"),
     LIST("GET", "/v1/sessions", "all", "label"),
     RUN("POST", "/v1/sessions"),
     SESSION("GET", "/v1/sessions/{ref}"),

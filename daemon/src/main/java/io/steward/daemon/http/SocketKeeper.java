@@ -70,6 +70,70 @@ final class SocketKeeper {
         bound = identity;
     }
 
+    /**
+     * Serves the listening socket a daemon before this one handed over (as this process's fd 0,
+     * which the JDK offers as its inherited channel): connections that waited in its backlog meanwhile
+     * are served now, and the path keeps naming it.
+     */
+    synchronized void adopt() throws Exception {
+        // A name that never exists: stopping the connector deletes its path, which must not be the live one.
+        UnixDomainServerConnector c = connectors.apply(socket.resolveSibling(".sock-" + ProcessHandle.current().pid()
+                + "-adopted"));
+        c.setInheritChannel(true);
+        server.addConnector(c);
+        c.start();
+        // Its own name is the temporary one it was bound under, renamed since: the path is not compared.
+        if (!(c.getTransport() instanceof java.nio.channels.ServerSocketChannel ch) || !ch.isOpen()
+                || !(ch.getLocalAddress() instanceof java.net.UnixDomainSocketAddress)) {
+            stop(c);
+            throw new IllegalStateException("fd 0 is not the listening Unix socket handed over for " + socket);
+        }
+        current = c;
+        bound = identity(socket);
+    }
+
+    /** The descriptor of the listening socket served now: what a hand-over keeps. */
+    synchronized int listeningFd() {
+        try {
+            Object channel = current.getTransport();
+            return (int) Class.forName("sun.nio.ch.SelChImpl").getMethod("getFDVal").invoke(channel);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot find the listening socket's descriptor: " + e, e);
+        }
+    }
+
+    /**
+     * Stops (or starts again) taking connections on the socket served now, leaving it open: a
+     * client that connects meanwhile waits in the backlog for whoever accepts next (this daemon,
+     * or the one that takes over). Jetty's own switch does nothing for a connector that accepts
+     * through its selector, so its acceptor is closed and made again here.
+     */
+    synchronized void accepting(boolean accept) {
+        try {
+            java.lang.reflect.Field f = UnixDomainServerConnector.class.getDeclaredField("acceptor");
+            f.setAccessible(true);
+            @SuppressWarnings("unchecked")
+            java.util.concurrent.atomic.AtomicReference<java.io.Closeable> acceptor =
+                    (java.util.concurrent.atomic.AtomicReference<java.io.Closeable>) f.get(current);
+            if (accept) {
+                java.lang.reflect.Field m = UnixDomainServerConnector.class.getDeclaredField("selectorManager");
+                m.setAccessible(true);
+                var manager = (org.eclipse.jetty.io.SelectorManager) m.get(current);
+                var made = manager.acceptor((java.nio.channels.SelectableChannel) current.getTransport());
+                if (!acceptor.compareAndSet(null, made)) {
+                    made.close();
+                }
+            } else {
+                java.io.Closeable a = acceptor.getAndSet(null);
+                if (a != null) {
+                    a.close();
+                }
+            }
+        } catch (ReflectiveOperationException | IOException e) {
+            throw new IllegalStateException("cannot switch accepting " + (accept ? "on" : "off") + ": " + e, e);
+        }
+    }
+
     /** One tick's look: stops idle replaced sockets, and binds anew when the path is not ours. */
     synchronized void check() {
         if (closed) {

@@ -7,6 +7,8 @@ import java.util.ArrayDeque;
 public final class Backoff {
     private int attempt;
     private final ArrayDeque<Long> restarts = new ArrayDeque<>();
+    /** When the restart waiting now is due ({@link System#nanoTime}): a daemon taking over arms it again. */
+    private volatile long dueNanos;
 
     /**
      * Counts a restart about to be scheduled.
@@ -20,6 +22,30 @@ public final class Backoff {
         }
         restarts.addLast(now);
         return attempt++;
+    }
+
+    /** The restart now waiting is due at {@code nanos}. */
+    public void due(long nanos) {
+        dueNanos = nanos;
+    }
+
+    public long dueNanos() {
+        return dueNanos;
+    }
+
+    /** For a daemon that takes over: the attempt, the due time, and when the recent restarts were. */
+    public synchronized void handOver(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(attempt);
+        out.writeLong(dueNanos);
+        io.steward.core.Handover.writeLongs(out, restarts.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    public synchronized void takeOver(java.io.DataInputStream in) throws java.io.IOException {
+        attempt = in.readInt();
+        dueNanos = in.readLong();
+        for (long at : io.steward.core.Handover.readLongs(in)) {
+            restarts.addLast(at);
+        }
     }
 
     /** A user restarted the session: its crash loop, if it was in one, starts over. */

@@ -5,6 +5,7 @@ import io.steward.api.Event;
 import io.steward.api.Json;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,6 +72,8 @@ public final class Events {
     static final int HISTORY = 1000;
 
     private final AtomicLong seq = new AtomicLong();
+    /** Guarded by {@code history}. */
+    private boolean frozen;
 
     /** The sequence number of the latest event, 0 before the first. */
     public long lastSeq() {
@@ -106,8 +109,60 @@ public final class Events {
         }
     }
 
+    /**
+     * Holds every publisher (they wait) while a hand-over writes the stream down: no event gets a
+     * number the next daemon would give again. {@link #thaw} lets them go on (the hand-over failed).
+     */
+    public void freeze() {
+        synchronized (history) {
+            frozen = true;
+        }
+    }
+
+    public void thaw() {
+        synchronized (history) {
+            frozen = false;
+            history.notifyAll();
+        }
+    }
+
+    /** The last number and the kept events, as JSON, for a daemon that takes over; {@link #freeze} first. */
+    public void handOver(java.io.DataOutputStream out) throws java.io.IOException {
+        synchronized (history) {
+            out.writeLong(seq.get());
+            for (ArrayDeque<Published> kept : List.of(history, observedHistory)) {
+                out.writeInt(kept.size());
+                for (Published p : kept) {
+                    io.steward.core.Handover.writeString(out, p.json());
+                }
+            }
+        }
+    }
+
+    /** Takes what {@link #handOver} wrote: numbering goes on, and a replay still has what it had. */
+    public void takeOver(java.io.DataInputStream in) throws java.io.IOException {
+        synchronized (history) {
+            seq.set(in.readLong());
+            for (ArrayDeque<Published> kept : List.of(history, observedHistory)) {
+                int n = in.readInt();
+                for (int i = 0; i < n; i++) {
+                    kept.addLast(new Published(io.steward.api.Event.fromJson(
+                            io.steward.api.Json.parseObject(io.steward.core.Handover.readString(in)))));
+                }
+            }
+        }
+    }
+
     public void publish(Draft draft) {
         synchronized (history) {
+            while (frozen) {
+                try {
+                    history.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return; // the daemon is going: an event nobody may number is not published
+                }
+            }
             Published e = new Published(draft.event(seq.incrementAndGet(), Instant.now()));
             ArrayDeque<Published> kept = e.event() instanceof io.steward.api.ObservedEvent ? observedHistory : history;
             kept.addLast(e);
@@ -154,6 +209,16 @@ public final class Events {
             subscribers.add(s);
         }
         return s;
+    }
+
+    /** What a subscriber gets last when the daemon is handed over: its stream ends, and its client resumes. */
+    public static final Published END = new Published(null);
+
+    /** Ends every subscriber's stream ({@link #END}): the daemon is being replaced, and they resume from the next one. */
+    public void endStreams() {
+        for (Subscription s : subscribers) {
+            s.offer(END);
+        }
     }
 
     /** A subscriber's queue. Close it when the client goes. */

@@ -122,6 +122,33 @@ public final class Lifecycle<P> {
         this.listener = listener;
     }
 
+    /**
+     * The state, restarts and how it ended, for a daemon that takes over. Without the lock: a step
+     * under way may be waiting for the frozen event stream (see {@link Events#freeze}).
+     */
+    void handOver(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeUTF(state.name());
+        out.writeInt(restarts);
+        out.writeLong(endedNanos);
+        out.writeUTF(ending == null ? "" : ending.from().name() + " " + ending.cause().name());
+    }
+
+    /** Takes what {@link #handOver} wrote, on a lifecycle nobody has seen yet: no step is told. */
+    synchronized void takeOver(java.io.DataInputStream in) throws java.io.IOException {
+        state = SessionState.valueOf(in.readUTF());
+        restarts = in.readInt();
+        endedNanos = in.readLong();
+        String e = in.readUTF();
+        if (!e.isEmpty()) {
+            String[] parts = e.split(" ");
+            ending = step(SessionState.valueOf(parts[0]), Cause.valueOf(parts[1]));
+        }
+        if (state.ended()) {
+            next.complete(null);
+            end.complete(state);
+        }
+    }
+
     SessionState state() {
         return state;
     }

@@ -45,6 +45,28 @@ public final class LogFile {
         this.timed = timed;
     }
 
+    /** Where the stream's bytes went, for a daemon that takes over and appends to the same files. */
+    synchronized void handOver(java.io.DataOutputStream out) throws IOException {
+        out.writeLong(generation);
+        out.writeLong(size);
+        out.writeInt(runs.size());
+        for (Run r : runs) {
+            out.writeLong(r.generation());
+            out.writeLong(r.start());
+            out.writeLong(r.position());
+            out.writeLong(r.length());
+        }
+    }
+
+    synchronized void takeOver(java.io.DataInputStream in) throws IOException {
+        generation = in.readLong();
+        size = in.readLong();
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            runs.addLast(new Run(in.readLong(), in.readLong(), in.readLong(), in.readLong()));
+        }
+    }
+
     Path path(int i) {
         return i == 0 ? current : current.resolveSibling(current.getFileName() + "." + i);
     }

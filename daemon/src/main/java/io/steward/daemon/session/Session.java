@@ -25,6 +25,9 @@ public final class Session {
     /** A client attached to a session; the writer among them is told when another steals the session. */
     public interface Attachment {
         void stolen();
+
+        /** The daemon is being replaced in place: the client is let go (WebSocket 1012) and comes back. */
+        default void upgrading() {}
     }
 
     private final String id;
@@ -36,8 +39,8 @@ public final class Session {
     private final Vitals vitals;
     private volatile ExitStatus lastExit;
     private final Backoff backoff = new Backoff();
-    private final Instant createdAt = Instant.now();
-    private final long createdNanos = System.nanoTime();
+    private volatile Instant createdAt = Instant.now();
+    private volatile long createdNanos = System.nanoTime();
     private volatile long lastClientNanos = System.nanoTime();
     /** The one client whose input and window size reach the session, or null; guarded by this. */
     private Attachment attached;
@@ -61,6 +64,34 @@ public final class Session {
         this.request = request;
         this.life = new Lifecycle<>(process, (step, p, told) -> steps.moved(this, step, told));
         this.vitals = vitals;
+    }
+
+    /**
+     * What the daemon knows of the session beyond its request and process, for a daemon that takes
+     * over: its times, its state and restarts, its backoff, its last exit and its vitals.
+     */
+    public void handOver(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeLong(createdAt.getEpochSecond());
+        out.writeInt(createdAt.getNano());
+        out.writeLong(createdNanos);
+        out.writeLong(lastClientNanos);
+        io.steward.core.Handover.writeExit(out, lastExit);
+        out.writeUTF(recoveryReason);
+        life.handOver(out);
+        backoff.handOver(out);
+        vitals.handOver(out);
+    }
+
+    /** Takes what {@link #handOver} wrote; before anyone else can see the session. */
+    public void takeOver(java.io.DataInputStream in) throws java.io.IOException {
+        createdAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
+        createdNanos = in.readLong();
+        lastClientNanos = in.readLong();
+        lastExit = io.steward.core.Handover.readExit(in);
+        recoveryReason = in.readUTF();
+        life.takeOver(in);
+        backoff.takeOver(in);
+        vitals.takeOver(in);
     }
 
     public String id() {
@@ -361,6 +392,16 @@ public final class Session {
             attached = null;
         }
         watchers.remove(a);
+    }
+
+    /** Every client, the writer first: a hand-over lets each go. */
+    public synchronized java.util.List<Attachment> clients() {
+        java.util.List<Attachment> all = new java.util.ArrayList<>();
+        if (attached != null) {
+            all.add(attached);
+        }
+        all.addAll(watchers);
+        return all;
     }
 
     /** True while a writer is attached; watchers do not count. */

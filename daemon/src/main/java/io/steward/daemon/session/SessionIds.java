@@ -30,10 +30,28 @@ public final class SessionIds {
 
     /** Ids drawn from {@code idBits}; the key is always from SecureRandom. */
     public SessionIds(java.util.random.RandomGenerator idBits) {
+        this(idBits, newKey());
+    }
+
+    /** Ids keyed by {@code key}, the one a daemon before this one used: every session keeps its key and tag. */
+    public SessionIds(byte[] key) {
+        this(new SecureRandom(), key);
+    }
+
+    private SessionIds(java.util.random.RandomGenerator idBits, byte[] key) {
         this.random = idBits;
+        this.key = new SecretKeySpec(key, "HmacSHA256");
+    }
+
+    private static byte[] newKey() {
         byte[] k = new byte[32];
         new SecureRandom().nextBytes(k);
-        key = new SecretKeySpec(k, "HmacSHA256");
+        return k;
+    }
+
+    /** The key, for a daemon that takes over. */
+    public byte[] keyBytes() {
+        return key.getEncoded();
     }
 
     public String newId() {

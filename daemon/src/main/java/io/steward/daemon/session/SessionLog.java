@@ -48,25 +48,80 @@ public final class SessionLog implements AutoCloseable {
     final LogFile out;
     final LogFile err;
     private final List<Thread> writers = new ArrayList<>();
+    /** Held by a writer for a read, its write and its release: a hand-over takes it to find them between two. */
+    private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
+    private volatile Ring.Consumer outReader;
+    private volatile Ring.Consumer errReader;
 
     /**
      * Starts writing {@code p}'s output to {@code <stem>.out.log} (and {@code .err.log} when stderr is
      * apart) in {@code dir}; {@code timed}: with when it arrived beside them ({@link LogTimes}).
      */
     public SessionLog(Path dir, String stem, ManagedProcess p, Counters counters, boolean timed) {
+        this(dir, stem, p, timed);
+        start(stem, p, counters, 0, 0);
+    }
+
+    private SessionLog(Path dir, String stem, ManagedProcess p, boolean timed) {
         this.out = new LogFile(dir.resolve(stem + ".out.log"), timed);
         this.err = p.stderr().isPresent() ? new LogFile(dir.resolve(stem + ".err.log"), timed) : null;
+    }
+
+    /**
+     * The log a daemon before this one kept for {@code p}'s session, as {@link #handOver} wrote it:
+     * the same files, appended from where its writers stopped.
+     */
+    public static SessionLog takeOver(Path dir, String stem, ManagedProcess p, Counters counters, boolean timed,
+            java.io.DataInputStream in) throws IOException {
+        SessionLog log = new SessionLog(dir, stem, p, timed);
+        log.out.takeOver(in);
+        long outFrom = in.readLong();
+        long errFrom = 0;
+        if (in.readBoolean()) {
+            log.err.takeOver(in);
+            errFrom = in.readLong();
+        }
+        log.start(stem, p, counters, outFrom, errFrom);
+        return log;
+    }
+
+    /**
+     * Holds the writers between two writes, for a hand-over: what the files hold and where the
+     * writers are then say the same. They stay held (the daemon is replaced) unless {@link #resume}d.
+     */
+    public void pause() {
+        writing.lock();
+    }
+
+    public void resume() {
+        writing.unlock();
+    }
+
+    /** The files' state and the writers' positions; {@link #pause} first. */
+    public void handOver(java.io.DataOutputStream o) throws IOException {
+        out.handOver(o);
+        o.writeLong(outReader.position());
+        o.writeBoolean(err != null);
+        if (err != null) {
+            err.handOver(o);
+            o.writeLong(errReader.position());
+        }
+    }
+
+    private void start(String stem, ManagedProcess p, Counters counters, long outFrom, long errFrom) {
         // Consumers are registered here, before anyone can attach: from the first byte, nothing is
         // freed under backpressure before the writer has it.
-        Ring.Consumer outReader = p.stdout().consumer(0);
-        writers.add(Thread.ofVirtual().name("log-" + stem + "-out").start(() -> follow(p.stdout(), outReader, out, counters)));
+        outReader = p.stdout().consumer(outFrom);
+        Ring.Consumer o = outReader;
+        writers.add(Thread.ofVirtual().name("log-" + stem + "-out").start(() -> follow(p.stdout(), o, out, counters)));
         p.stderr().ifPresent(ring -> {
-            Ring.Consumer errReader = ring.consumer(0);
-            writers.add(Thread.ofVirtual().name("log-" + stem + "-err").start(() -> follow(ring, errReader, err, counters)));
+            errReader = ring.consumer(errFrom);
+            Ring.Consumer e = errReader;
+            writers.add(Thread.ofVirtual().name("log-" + stem + "-err").start(() -> follow(ring, e, err, counters)));
         });
     }
 
-    private static void follow(Ring ring, Ring.Consumer reader, LogFile file, Counters counters) {
+    private void follow(Ring ring, Ring.Consumer reader, LogFile file, Counters counters) {
         long skipped = 0;
         long retryAt = 0;
         boolean failing = false;
@@ -82,6 +137,7 @@ public final class SessionLog implements AutoCloseable {
                 if (ring.end() - reader.position() < LINGER_BELOW && !ring.closed()) {
                     Thread.sleep(LINGER_MILLIS);
                 }
+                writing.lockInterruptibly();
                 ByteBuffer buf = POOL.poll();
                 if (buf == null) {
                     buf = ByteBuffer.allocateDirect(BUFFER);
@@ -118,6 +174,7 @@ public final class SessionLog implements AutoCloseable {
                     }
                     reader.release();
                 } finally {
+                    writing.unlock();
                     POOL.offer(buf.clear());
                 }
             }

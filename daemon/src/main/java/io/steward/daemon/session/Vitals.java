@@ -82,6 +82,56 @@ public final class Vitals {
         this.notify = notify;
     }
 
+    /**
+     * What the session's heartbeats and notify messages have told so far, for a daemon that takes
+     * over; the clocks are {@link System#nanoTime}, which counts on across an execve.
+     */
+    public void handOver(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeLong(thresholdNanos);
+        out.writeLong(lastProofNanos);
+        out.writeBoolean(armed);
+        out.writeInt(lastProofPid);
+        out.writeUTF(lastOrigin == null ? "" : lastOrigin.name());
+        out.writeBoolean(foreignNamespace);
+        out.writeLong(beats);
+        out.writeBoolean(stalled);
+        out.writeInt(stalls);
+        out.writeLong(lastActionNanos);
+        out.writeBoolean(ready);
+        io.steward.core.Handover.writeString(out, status);
+        out.writeBoolean(stopping);
+        out.writeInt(mainPid);
+        out.writeLong(mainPidStart);
+        out.writeInt(errno);
+        out.writeBoolean(reloading);
+        out.writeLong(reloadsBegun);
+    }
+
+    public void takeOver(java.io.DataInputStream in) throws java.io.IOException {
+        thresholdNanos = in.readLong();
+        lastProofNanos = in.readLong();
+        armed = in.readBoolean();
+        lastProofPid = in.readInt();
+        String origin = in.readUTF();
+        lastOrigin = origin.isEmpty() ? null : Origin.valueOf(origin);
+        foreignNamespace = in.readBoolean();
+        beats = in.readLong();
+        stalled = in.readBoolean();
+        stalls = in.readInt();
+        lastActionNanos = in.readLong();
+        ready = in.readBoolean();
+        if (ready) {
+            readiness.complete(true);
+        }
+        status = io.steward.core.Handover.readString(in);
+        stopping = in.readBoolean();
+        mainPid = in.readInt();
+        mainPidStart = in.readLong();
+        errno = in.readInt();
+        reloading = in.readBoolean();
+        reloadsBegun = in.readLong();
+    }
+
     /** What to do when it stalls ({@code --on-stall}). */
     public StallAction onStall() {
         return onStall;

@@ -44,6 +44,11 @@ public final class Reaper implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Runs {@code task} on the tick's thread (a hand-over holds it there). */
+    public void onTickThread(Runnable task) {
+        timer.execute(task);
+    }
+
     /** Runs {@code chore} on every tick from now on; its failure is its own, never the tick's. */
     public void every(Runnable chore) {
         chores.add(chore);

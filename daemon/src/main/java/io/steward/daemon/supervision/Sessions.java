@@ -184,7 +184,7 @@ public final class Sessions {
     }
 
     /** The request's spec with what the session is told of: its originator tag and its heartbeat sockets. */
-    private ProcessSpec sessionSpec(RunRequest request, String tag, SessionSocket beats, SessionSocket notify) {
+    ProcessSpec sessionSpec(RunRequest request, String tag, SessionSocket beats, SessionSocket notify) {
         ProcessSpec.Builder b = request.spec().toBuilder().originator(originator(tag, 0))
                 .env("STEWARD_BEAT_SOCKET", beats.path().toString());
         if (notify != null) {
@@ -201,7 +201,7 @@ public final class Sessions {
         return n == 0 ? "steward-" + tag : "steward-" + tag + "." + n;
     }
 
-    private void watchExit(Session s, ManagedProcess p) {
+    void watchExit(Session s, ManagedProcess p) {
         p.onExit().thenAccept(exit -> exited(s, p, exit));
     }
 
@@ -449,6 +449,23 @@ public final class Sessions {
     }
 
     /** What the daemon writes to state.db about its sessions. */
+    /** Runs {@code task} on the backoff timer's thread: a hand-over holds it there, so no restart begins meanwhile. */
+    public void onBackoffThread(Runnable task) {
+        supervisor.onTimerThread(task);
+    }
+
+    Supervisor supervisor() {
+        return supervisor;
+    }
+
+    StepListener steps() {
+        return steps;
+    }
+
+    java.nio.file.Path logs() {
+        return logs;
+    }
+
     public Bookkeeping book() {
         return book;
     }

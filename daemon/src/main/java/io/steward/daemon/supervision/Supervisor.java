@@ -93,9 +93,25 @@ final class Supervisor implements AutoCloseable {
         Duration delay = RestartPolicy.delay(attempt);
         s.lifecycle().move(Lifecycle.Cause.EXIT_TO_RESTART, (seq, at, session, name) -> new SessionEvent.Backoff(seq,
                 at, session, name, delay, attempt + 1, exit.exitCode(), exit.signalName()));
+        s.backoff().due(now + delay.toNanos());
+        armBackoff(s, delay.toNanos());
+    }
+
+    /** The backoff's end is due in {@code nanos}: the step to {@code starting} then. */
+    private void armBackoff(Session s, long nanos) {
         // A stop meanwhile ends the backoff; the timer's step is then refused and does nothing.
-        timer.schedule(() -> s.lifecycle().move(Lifecycle.Cause.BACKOFF_OVER, Lifecycle.Told.NOTHING), delay.toMillis(),
-                TimeUnit.MILLISECONDS);
+        timer.schedule(() -> s.lifecycle().move(Lifecycle.Cause.BACKOFF_OVER, Lifecycle.Told.NOTHING),
+                Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    /** A session handed over in its backoff: its restart comes when it was due, not a whole delay later. */
+    void resumeBackoff(Session s) {
+        armBackoff(s, s.backoff().dueNanos() - System.nanoTime());
+    }
+
+    /** Runs {@code task} on the backoff timer's thread (a hand-over holds it there). */
+    void onTimerThread(Runnable task) {
+        timer.execute(task);
     }
 
     /**

@@ -1,0 +1,78 @@
+package io.steward.daemon;
+
+import io.steward.daemon.supervision.SessionHandover;
+import io.steward.daemon.upgrade.StateFile;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * The daemon's own part of what it hands over, and where each part goes: its version, since when
+ * it runs and how often it was replaced, when it stopped serving, the lock's descriptor and the key
+ * of its ids; then the sections the other parts write and read (sessions, events, counters).
+ *
+ * @param stoppedServingNanos when the API stopped serving ({@link System#nanoTime}, one clock across the execve)
+ */
+record DaemonState(String version, Instant startedAt, long upgrades, long stoppedServingNanos, int lockFd,
+        byte[] idKey) {
+    static final String DAEMON = "daemon";
+    static final String EVENTS = "events";
+    static final String SESSIONS = "sessions";
+    static final String COUNTERS = "counters";
+    static final String METRICS = "metrics";
+
+    /**
+     * Writes everything but the API's counters (the caller adds {@link #METRICS}); every thread
+     * that changes what it writes must be held.
+     *
+     * @param keep gets the descriptors the next daemon inherits
+     */
+    static StateFile write(Daemon d, long stoppedServingNanos, Set<Integer> keep) throws IOException {
+        keep.add(d.lock().fd());
+        StateFile state = StateFile.empty();
+        state.put(DAEMON, out -> {
+            out.writeUTF(Daemon.VERSION);
+            out.writeLong(d.startedAt().getEpochSecond());
+            out.writeInt(d.startedAt().getNano());
+            out.writeLong(d.upgrades());
+            out.writeLong(stoppedServingNanos);
+            out.writeInt(d.lock().fd());
+            io.steward.core.Handover.writeBytes(out, d.sessions().registry().ids().keyBytes());
+        });
+        state.put(EVENTS, d.events()::handOver);
+        state.put(COUNTERS, out -> {
+            var logs = d.sessions().logCounters();
+            out.writeLong(logs.written().get());
+            out.writeLong(logs.dropped().get());
+            d.heartbeats().counters().handOver(out);
+        });
+        state.put(SESSIONS, out -> new SessionHandover(d.sessions()).write(out, keep));
+        return state;
+    }
+
+    static DaemonState read(StateFile state) {
+        try (DataInputStream in = state.section(DAEMON)) {
+            return new DaemonState(in.readUTF(), Instant.ofEpochSecond(in.readLong(), in.readInt()), in.readLong(),
+                    in.readLong(), in.readInt(), io.steward.core.Handover.readBytes(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the state handed over", e);
+        }
+    }
+
+    /** Puts what the predecessor handed over into {@code d}'s parts: events, counters, then the sessions. */
+    static void takeOver(StateFile state, Daemon d) {
+        try {
+            d.events().takeOver(state.section(EVENTS));
+            DataInputStream counters = state.section(COUNTERS);
+            var logs = d.sessions().logCounters();
+            logs.written().set(counters.readLong());
+            logs.dropped().set(counters.readLong());
+            d.heartbeats().counters().takeOver(counters);
+            new SessionHandover(d.sessions()).read(state.section(SESSIONS));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the state handed over", e);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.steward.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.steward.api.ErrorCode;
+import io.steward.api.HealthInfo;
+import io.steward.api.SessionInfo;
+import io.steward.api.SessionState;
+import io.steward.api.StewardException;
+import io.steward.api.UpgradeStarted;
+import io.steward.client.EventQuery;
+import io.steward.client.StewardClient;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The daemon replaced in place ({@code POST /v1/daemon/upgrade}, what {@code daemon restart} and
+ * {@code daemon upgrade} ask): same pid, same sessions and processes, every byte of their output,
+ * their shells' state, their backoff and their heartbeats carried across, as a user sees them.
+ */
+class UpgradeTest {
+    private static final Duration UPGRADE_WAIT = Duration.ofSeconds(60);
+    /** A numbered line a millisecond, its ring under backpressure: nothing may be lost, even while nobody reads. */
+    private static final String COUNTER = "i=0; while :; do i=$((i+1)); echo $i; sleep 0.001; done";
+
+    @Test
+    void sessionsTheirOutputTheirStateAndTheirBeatsSurviveTenUpgrades() throws Exception {
+        try (ExternalDaemon d = ExternalDaemon.start()) {
+            StewardClient c = d.client;
+            SessionInfo counter = DaemonFixture.runOn(c, "name", "counter", "argv", List.of("sh", "-c", COUNTER),
+                    "overflow", "backpressure");
+            SessionInfo shell = DaemonFixture.runOn(c, "name", "shell", "argv", List.of("bash", "--norc", "-i"),
+                    "pty", true);
+            c.sessions().send("shell", "export KEPT=across-upgrades\n".getBytes(StandardCharsets.UTF_8), false);
+            SessionInfo crash = DaemonFixture.runOn(c, "name", "crash", "argv", List.of("sh", "-c", "exit 3"),
+                    "restart", "always");
+            SessionInfo beating = DaemonFixture.runOn(c, "name", "beating", "argv",
+                    DaemonFixture.javaChild(BeatingChild.class.getName(), "100000", "100"), "stallAfterMs", 8000L);
+            DaemonFixture.poll("the first beat", () -> c.sessions().get("beating").heartbeat().lastBeatAge() != null);
+            DaemonFixture.poll("the crash loop in its backoff", () -> c.sessions().get("crash").restarts() >= 1);
+            HealthInfo first = c.daemon().health();
+
+            for (int i = 1; i <= 10; i++) {
+                long beatsBefore = beats(c);
+                UpgradeStarted started = c.daemon().upgrade(List.of());
+                HealthInfo h = c.daemon().awaitUpgraded(started, UPGRADE_WAIT);
+                assertEquals(first.pid(), h.pid(), "the daemon keeps its pid");
+                assertEquals(i, h.upgrades());
+                assertEquals(counter.pid(), c.sessions().get("counter").pid(), "the counter keeps its process");
+                assertEquals(shell.pid(), c.sessions().get("shell").pid(), "the shell keeps its process");
+                assertEquals(SessionState.RUNNING, c.sessions().get("counter").state());
+                DaemonFixture.poll("a beat after upgrade " + i, () -> beats(c) > beatsBefore);
+            }
+
+            assertBackoffKeptItsClock(c, crash.id());
+            SessionInfo b = c.sessions().get("beating");
+            assertEquals(0, b.heartbeat().stalls(), "a session that kept beating was declared stalled");
+            assertEquals(0, b.restarts());
+            List<String> types = new ArrayList<>();
+            c.daemon().events(new EventQuery(0, c.daemon().health().lastEventSeq(), List.of()), e -> {
+                types.add(e.type());
+                return true;
+            });
+            assertEquals(10, types.stream().filter("daemon-upgraded"::equals).count(), types.toString());
+            assertTrue(!types.contains("stall"), "a stall was declared: " + types);
+
+            c.sessions().send("shell", "echo \"kept=$KEPT\"\n".getBytes(StandardCharsets.UTF_8), false);
+            DaemonFixture.poll("the shell's variable", () -> text(c, "shell").contains("kept=across-upgrades"));
+
+            c.sessions().stop("counter", true);
+            List<Long> inRing = numbers(text(c, "counter"));
+            assertContiguous("the ring", inRing);
+            List<Long> inFile = numbers(Files.readString(d.home.resolve("logs").resolve("counter.out.log")));
+            assertContiguous("the log file", inFile);
+            assertEquals(inRing.getLast(), inFile.getLast(), "the log file ends where the ring does");
+            assertTrue(inFile.getLast() > 1000, "the counter ran across the upgrades: " + inFile.getLast());
+        }
+    }
+
+    @Test
+    void aBuildThatCannotStartIsRefusedAndTheDaemonServesOn() throws Exception {
+        try (ExternalDaemon d = ExternalDaemon.start()) {
+            StewardClient c = d.client;
+            SessionInfo s = DaemonFixture.runOn(c, "argv", List.of("sleep", "60"));
+            Path broken = Files.writeString(d.home.resolve("broken.jar"), "not a jar");
+            StewardException e = org.junit.jupiter.api.Assertions.assertThrows(StewardException.class,
+                    () -> c.daemon().upgrade(List.of(ExternalDaemon.java(), "-cp", broken.toString(),
+                            "io.steward.daemon.DaemonMain")));
+            assertEquals(ErrorCode.CONFLICT, e.code());
+            assertTrue(e.getMessage().contains("cannot take over") && e.getMessage().contains("DaemonMain"),
+                    e.getMessage());
+            HealthInfo h = c.daemon().health();
+            assertEquals(d.pid(), h.pid());
+            assertEquals(0, h.upgrades());
+            assertNotNull(h.lastUpgradeFailure());
+            assertEquals(SessionState.RUNNING, c.sessions().get(s.id()).state());
+            SessionInfo more = DaemonFixture.runOn(c, "argv", List.of("sleep", "60"));
+            assertEquals(SessionState.RUNNING, more.state(), "the old daemon takes new work");
+        }
+    }
+
+    @Test
+    void aDaemonKilledAfterAnUpgradeStillEndsItsSessionsAtTheNextStart() throws Exception {
+        Path home;
+        long pid;
+        try (ExternalDaemon d = ExternalDaemon.start()) {
+            StewardClient c = d.client;
+            pid = DaemonFixture.runOn(c, "argv", List.of("sleep", "600")).pid();
+            c.daemon().awaitUpgraded(c.daemon().upgrade(List.of()), UPGRADE_WAIT);
+            io.steward.sys.Libc.kill(d.pid(), io.steward.sys.Signal.KILL.number());
+            DaemonFixture.poll("the daemon gone", () -> ProcessHandle.of(d.pid()).map(p -> !p.isAlive()).orElse(true));
+            assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the session outlived its daemon");
+            try (ExternalDaemon next = ExternalDaemon.start(Map.of(), d.home)) {
+                DaemonFixture.poll("the leftover ended", () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+                List<String> types = new ArrayList<>();
+                next.client.daemon().events(new EventQuery(0, next.client.daemon().health().lastEventSeq(), List.of()),
+                        e -> types.add(e.type()));
+                assertTrue(types.contains("leftover-killed"), types.toString());
+            }
+        }
+    }
+
+    /**
+     * The crash loop's backoff went on counting across the upgrades: its attempts go up one by one
+     * (an upgrade resets nothing), and each restart came when its backoff said, not a delay later.
+     */
+    private static void assertBackoffKeptItsClock(StewardClient c, String id) {
+        List<io.steward.api.SessionEvent.Backoff> backoffs = new ArrayList<>();
+        List<io.steward.api.SessionEvent.Restarted> restarts = new ArrayList<>();
+        c.sessions().events(id, new EventQuery(0, c.daemon().health().lastEventSeq(), List.of()), e -> {
+            if (e instanceof io.steward.api.SessionEvent.Backoff b) {
+                backoffs.add(b);
+            } else if (e instanceof io.steward.api.SessionEvent.Restarted r) {
+                restarts.add(r);
+            }
+            return true;
+        });
+        assertTrue(restarts.size() >= 4, "the crash loop restarted " + restarts.size() + " times");
+        for (int i = 0; i < backoffs.size(); i++) {
+            assertEquals(i + 1, backoffs.get(i).attempt(), "backoff attempts: " + backoffs);
+        }
+        for (int i = 0; i < restarts.size(); i++) {
+            Duration waited = Duration.between(backoffs.get(i).at(), restarts.get(i).at());
+            Duration delay = backoffs.get(i).delay();
+            assertTrue(waited.compareTo(delay.minusMillis(50)) >= 0 && waited.compareTo(delay.plusSeconds(3)) <= 0,
+                    "restart " + (i + 1) + " came " + waited.toMillis() + " ms after a backoff of " + delay.toMillis() + " ms");
+        }
+    }
+
+    /** Beats the daemon accepted, as /metrics counts them (the counters go on across an upgrade). */
+    private static long beats(StewardClient c) {
+        String text = new String(c.raw("GET", "/metrics", null, null).body(), StandardCharsets.UTF_8);
+        long sum = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("steward_beats_total{")) {
+                sum += Long.parseLong(line.substring(line.lastIndexOf(' ') + 1).trim());
+            }
+        }
+        return sum;
+    }
+
+    private static String text(StewardClient c, String ref) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long cursor = 0;
+        while (true) {
+            var chunk = c.sessions().output(ref, null, cursor, 1 << 20);
+            out.writeBytes(chunk.data());
+            if (chunk.next() >= chunk.end() || chunk.data().length == 0) {
+                return out.toString(StandardCharsets.ISO_8859_1);
+            }
+            cursor = chunk.next();
+        }
+    }
+
+    private static List<Long> numbers(String text) {
+        List<Long> out = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (!line.isBlank()) {
+                out.add(Long.parseLong(line.strip()));
+            }
+        }
+        return out;
+    }
+
+    private static void assertContiguous(String where, List<Long> numbers) {
+        assertTrue(!numbers.isEmpty(), where + " holds no line");
+        assertEquals(1, numbers.getFirst(), where + " does not begin at 1");
+        for (int i = 1; i < numbers.size(); i++) {
+            if (numbers.get(i) != numbers.get(i - 1) + 1) {
+                throw new AssertionError(where + ": " + numbers.get(i - 1) + " is followed by " + numbers.get(i));
+            }
+        }
+    }
+}
