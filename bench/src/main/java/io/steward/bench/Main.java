@@ -12,6 +12,7 @@ public final class Main {
                    Main attach-throughput BYTES WARMUP_BYTES WARMUP_RUNS RUNS
                    Main idle-sessions DAEMON_PID WARMUP COUNT IDLE_SECONDS CLK_TCK
                    Main stop-latency WARMUP COUNT
+                   Main upgrade SESSIONS MIB ROUNDS WRITER_UPGRADES
             The daemon subjects talk to the daemon of STEWARD_HOME, which bench/run starts.""";
 
     private Main() {}
@@ -29,6 +30,8 @@ public final class Main {
                     IdleBench.run(arg(args, 1), (int) arg(args, 2), (int) arg(args, 3), (int) arg(args, 4),
                             arg(args, 5));
             case "stop-latency" -> StopBench.run((int) arg(args, 1), (int) arg(args, 2));
+            case "upgrade" -> UpgradeBench.run((int) arg(args, 1), (int) arg(args, 2), (int) arg(args, 3),
+                    (int) arg(args, 4));
             default -> {
                 System.err.println(USAGE);
                 System.exit(2);

@@ -108,6 +108,33 @@ final class DaemonCommand {
         }
     }
 
+    /**
+     * {@code daemon run [--beats-udp=A] [--allow-unverified-recovery] --resume-fd=N}, as a daemon
+     * that replaces itself executes it, read without picocli: the new JVM's start is the window.
+     */
+    static int takeOver(String[] args) {
+        DaemonOptions options = new DaemonOptions();
+        int fd = Integer.parseInt(args[args.length - 1].substring("--resume-fd=".length()));
+        for (int i = 2; i < args.length - 1; i++) {
+            if (args[i].startsWith("--beats-udp=")) {
+                options.udp = args[i].substring("--beats-udp=".length());
+            } else if (args[i].equals("--allow-unverified-recovery")) {
+                options.allowUnverifiedRecovery = true;
+            } else {
+                System.err.println("steward: daemon run: unknown option " + args[i] + " for a take-over");
+                return Errors.USAGE;
+            }
+        }
+        try {
+            return DaemonMain.run(StewardHome.fromEnvironment(), options.udpAddress(), options.allowUnverifiedRecovery,
+                    false, false, fd);
+        } catch (Exception e) {
+            System.err.println("steward: the take-over failed: " + e);
+            e.printStackTrace();
+            return Errors.FAILURE;
+        }
+    }
+
     @Command(name = "start", description = "Start the daemon in the background (its log: STEWARD_HOME/daemon.log).")
     static final class Start implements Callable<Integer> {
         @Option(names = "--json", description = "One JSON document.")
@@ -219,7 +246,7 @@ final class DaemonCommand {
      * and the CLI's AOT cache (bin/steward), which a short client command trained: the daemon, a
      * long-running server loading Jetty, gains nothing from it.
      */
-    private static List<String> daemonJvmOptions() {
+    static List<String> daemonJvmOptions() {
         List<String> options = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> !a.startsWith("-XX:TieredStopAtLevel") && !a.equals("-XX:-UsePerfData") && !a.startsWith("-XX:AOTCache")
                         && !a.startsWith("-XX:AOTMode") && !a.startsWith("-XX:AOTConfiguration")
@@ -243,6 +270,17 @@ final class DaemonCommand {
         // sun.misc.Unsafe; allowed outright, so the daemon's log gets no warning at the first checkpoint.
         if (options.stream().noneMatch(a -> a.startsWith("--sun-misc-unsafe-memory-access"))) {
             options.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        options.removeIf(a -> a.startsWith("-Dsteward.daemonAot="));
+        // The daemon's own AOT cache (bin/steward trains it): a replacement in place waits on the new
+        // JVM's start, which it about halves. A cache made for other jars is ignored, silently.
+        String aot = System.getProperty("steward.daemonAot");
+        if (aot != null && Files.isRegularFile(Path.of(aot))) {
+            options.addAll(List.of("-XX:AOTCache=" + aot, "-Xlog:aot*=off"));
+        }
+        String extra = System.getenv("STEWARD_DAEMON_JAVA_OPTIONS");
+        if (extra != null && !extra.isBlank()) {
+            options.addAll(List.of(extra.trim().split("\\s+")));
         }
         return options;
     }

@@ -1,5 +1,7 @@
 package io.steward.cli;
 
+import io.steward.daemon.DaemonMain;
+
 import io.steward.api.StewardException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -32,6 +34,18 @@ public final class Main {
             CompletionCommand.class, HelpCommand.class);
 
     public static void main(String[] args) {
+        if (args.length == 3 && args[0].equals("daemon") && args[1].equals("run")
+                && args[2].startsWith("--resume-check=")) {
+            // A daemon about to hand over waits for this answer: no command line to build for it.
+            int code = DaemonMain.resumeCheck(Integer.parseInt(args[2].substring(15)));
+            System.out.flush();
+            Runtime.getRuntime().halt(code);
+        }
+        if (args.length >= 3 && args[0].equals("daemon") && args[1].equals("run")
+                && args[args.length - 1].startsWith("--resume-fd=")) {
+            // A daemon taking over from its predecessor, which waits on this JVM to serve: no command line to build.
+            System.exit(DaemonCommand.takeOver(args));
+        }
         nameTheSelectorProvider();
         Callable<Integer> quick = args.length > 0 ? quick(args) : null;
         if (quick == null) {
