@@ -41,7 +41,7 @@ public final class UpgradeWait {
      * Whether {@code e} is how a daemon in the middle of its replacement fails a request: it answered
      * {@code upgrading}, nothing answered, or the connection ended before the answer did.
      */
-    static boolean passing(io.steward.api.StewardException e) {
+    public static boolean passing(io.steward.api.StewardException e) {
         return switch (e) {
             case DaemonUnreachableException u -> true;
             case ProtocolException p -> p.endedEarly();
