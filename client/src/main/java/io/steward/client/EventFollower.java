@@ -25,6 +25,8 @@ final class EventFollower {
     private final Predicate<Map<String, Object>> handler;
     /** The sequence number of the last event handed on, or where the stream started. */
     private long last;
+    /** The tries of the upgrade the stream is going through; null while a connection reads. */
+    private UpgradeWait wait;
 
     /** How one connection's stream ended. */
     private enum End { STOPPED, EOF }
@@ -73,9 +75,6 @@ final class EventFollower {
         }
     }
 
-    /** The retries of the window the stream is in; null while a connection reads. */
-    private UpgradeWait wait;
-
     /** The stream as asked; a daemon in the middle of its replacement is waited for as a reconnect would. */
     private InputStream open() {
         try {
@@ -96,15 +95,15 @@ final class EventFollower {
         if (wait == null) {
             wait = new UpgradeWait();
         }
-        StewardException last = null;
+        StewardException lastFailure = null;
         while (wait.pause()) {
             try {
-                return http.stream(path + new EventQuery(this.last, query.until(), query.categories()).toQueryString());
+                return http.stream(path + new EventQuery(last, query.until(), query.categories()).toQueryString());
             } catch (StewardException e) {
                 if (!UpgradeWait.passing(e)) {
                     throw e;
                 }
-                last = e;
+                lastFailure = e;
             }
             if (!UpgradeWait.daemonHolds(http.lock())) {
                 if (failure != null) {
@@ -113,7 +112,7 @@ final class EventFollower {
                 return null;
             }
         }
-        throw last != null ? last : new StewardException(ErrorCode.UPGRADING, "the daemon at " + http.socket()
+        throw lastFailure != null ? lastFailure : new StewardException(ErrorCode.UPGRADING, "the daemon at " + http.socket()
                 + " did not come back within " + UpgradeWait.LIMIT_MS / 1000 + "s");
     }
 
