@@ -97,6 +97,22 @@ class ClientsThroughCutTest extends WithDaemon {
     }
 
     @Test
+    void theLastResizeIsSentAgainBeforeTheInputHeld() throws Exception {
+        String id = daemon.run("argv", List.of("sh", "-c", "stty size; read x; stty size; exec sleep 60"), "pty", true);
+        try (Attachment a = client.attach(id, AttachOptions.DEFAULT)) {
+            StringBuilder text = new StringBuilder();
+            assertTimeoutPreemptively(BOUND, () -> {
+                readUntil(a, text, "\n");
+                relay.cut();
+                a.resize(25, 91);
+                a.send("\r".getBytes(StandardCharsets.UTF_8));
+                readUntil(a, text, "25 91");
+            });
+            assertEquals(2, relay.connections.get());
+        }
+    }
+
+    @Test
     void aFollowedEventStreamGoesOnAfterItsConnectionIsCut() throws Exception {
         List<Long> seen = new CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);

@@ -106,7 +106,14 @@ public final class Attachment implements AutoCloseable {
         synchronized (sending) {
             lastResize = message;
             if (!holding) {
-                connection.sendText(message);
+                try {
+                    connection.sendText(message);
+                } catch (IOException e) {
+                    if (closedByUs || detachAsked || finished != null) {
+                        throw e;
+                    }
+                    holding = true; // as for input: sent again once attached again
+                }
             }
         }
     }
