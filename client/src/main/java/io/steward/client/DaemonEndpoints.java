@@ -48,7 +48,7 @@ public final class DaemonEndpoints {
 
     /** Streams the events {@code query} asks for to {@code handler} until it returns false or the stream ends. */
     public void events(EventQuery query, Predicate<Event> handler) {
-        client.stream("/v1/events" + query.toQueryString(), json -> handler.test(Event.fromJson(json)));
+        client.stream("/v1/events", query, json -> handler.test(Event.fromJson(json)));
     }
 
     /**

@@ -35,6 +35,11 @@ public final class ProtocolException extends StewardException {
         return actual;
     }
 
+    /** Whether the connection ended before the answer did, rather than the answer breaking the grammar. */
+    public boolean endedEarly() {
+        return actual.startsWith("end of stream") || actual.startsWith("CR then end of stream");
+    }
+
     /**
      * {@code text} in double quotes, cut to {@value #EXCERPT} characters, with control characters,
      * quotes and backslashes escaped: whatever the peer sent, the message stays one printable line.

@@ -51,7 +51,7 @@ public final class Sessions {
 
     /** Streams one session's events that {@code query} asks for, until {@code handler} returns false or the stream ends. */
     public void events(String ref, EventQuery query, java.util.function.Predicate<io.steward.api.Event> handler) {
-        client.stream(path(ref) + "/events" + query.toQueryString(),
+        client.stream(path(ref) + "/events", query,
                 json -> handler.test(io.steward.api.Event.fromJson(json)));
     }
 

@@ -5,9 +5,6 @@ import io.steward.api.Json;
 import io.steward.api.SessionRef;
 import io.steward.api.StewardException;
 import io.steward.api.StewardHome;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -123,22 +120,17 @@ public final class StewardClient {
     }
 
     /**
-     * Streams the SSE {@code data} lines of {@code path}, each a JSON object, to {@code handler}
-     * until it returns false or the daemon ends the stream.
+     * Streams the events {@code query} asks of {@code path}, each a JSON object, to {@code handler}
+     * until it returns false or the daemon ends the stream. A followed stream (no {@code until}) goes
+     * on through the daemon's in-place upgrade, from the last event seen; one asked for new events
+     * only starts after the last event the daemon has, so there is a last event to go on from.
      */
-    void stream(String path, Predicate<Map<String, Object>> handler) {
-        String peer = UnixHttp.peer(home.socket());
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(http.stream(path), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.startsWith("data:")
-                        && !handler.test(json(line.substring(5).strip(), "an event's data as a JSON object", peer))) {
-                    return;
-                }
-            }
-        } catch (IOException e) {
-            throw new DaemonUnreachableException(home.socket(), e);
+    void stream(String path, EventQuery query, Predicate<Map<String, Object>> handler) {
+        EventQuery from = query;
+        if (query.since() < 0 && query.until() < 0) {
+            from = new EventQuery(daemon().health().lastEventSeq(), -1, query.categories());
         }
+        new EventFollower(http, path, from, handler, Math.max(from.since(), 0)).run();
     }
 
     /** Sends a request whose answer is a JSON object; a problem answer becomes a typed exception. */
@@ -175,7 +167,7 @@ public final class StewardClient {
     }
 
     /** {@code text} as a JSON object, or a {@link ProtocolException} saying it was meant to be {@code what}. */
-    private static Map<String, Object> json(String text, String what, String peer) {
+    static Map<String, Object> json(String text, String what, String peer) {
         try {
             return Json.parseObject(text);
         } catch (StewardException e) {

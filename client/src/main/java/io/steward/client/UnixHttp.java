@@ -50,13 +50,70 @@ public final class UnixHttp {
         return socket;
     }
 
+    /** The home's lock file whose holder is waited for, or null. */
+    public Path lock() {
+        return lock;
+    }
+
     /**
-     * Sends one request and reads its whole answer.
+     * Sends one request and reads its whole answer. An answer {@code 503 upgrading} (the daemon is
+     * being replaced and did nothing) is asked again, and so is a GET whose connection ended before
+     * its answer while a daemon still holds the home's lock, both for up to {@link UpgradeWait#LIMIT_MS};
+     * then the last answer is returned, or the last failure thrown. Another method is never sent
+     * again after a lost connection: the daemon may have done it.
      *
      * @throws DaemonUnreachableException when nothing answers on the socket
      * @throws ProtocolException when the answer is not well-formed HTTP/1.1, or ends early
      */
     public Response send(String method, String path, String contentType, byte[] body) {
+        UpgradeWait wait = null;
+        while (true) {
+            Response r;
+            try {
+                r = sendOnce(method, path, contentType, body);
+            } catch (ConnectionLost lost) {
+                if (!method.equals("GET") || !UpgradeWait.daemonHolds(lock)) {
+                    throw lost.failure;
+                }
+                wait = wait == null ? new UpgradeWait() : wait;
+                if (!wait.pause()) {
+                    throw lost.failure;
+                }
+                continue;
+            }
+            if (!upgrading(r)) {
+                return r;
+            }
+            wait = wait == null ? new UpgradeWait() : wait;
+            if (!wait.pause()) {
+                return r; // parsed, it is the typed upgrading failure
+            }
+        }
+    }
+
+    /** Whether {@code r} is the problem answer of a daemon being replaced: {@code 503} with code {@code upgrading}. */
+    static boolean upgrading(Response r) {
+        if (r.status() != 503) {
+            return false;
+        }
+        try {
+            return ErrorCode.UPGRADING.wire().equals(io.steward.api.Json.parseObject(r.text()).get("code"));
+        } catch (RuntimeException e) {
+            return false; // not a problem document: not ours to retry
+        }
+    }
+
+    /** A request whose connection ended (or broke) before its whole answer came: {@code failure} says how. */
+    private static final class ConnectionLost extends Exception {
+        final StewardException failure;
+
+        ConnectionLost(StewardException failure) {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
+        }
+    }
+
+    private Response sendOnce(String method, String path, String contentType, byte[] body) throws ConnectionLost {
         SocketChannel ch = connect(socket, lock);
         try {
             StringBuilder head = new StringBuilder();
@@ -81,7 +138,13 @@ public final class UnixHttp {
             Http1ResponseCodec.Head h = codec.readHead();
             return new Response(h.status(), h.headers(), codec.readBody());
         } catch (IOException e) {
-            throw new StewardException(ErrorCode.INTERNAL, "talking to the daemon at " + socket + ": " + e.getMessage(), e);
+            throw new ConnectionLost(new StewardException(ErrorCode.INTERNAL,
+                    "talking to the daemon at " + socket + ": " + e.getMessage(), e));
+        } catch (ProtocolException e) {
+            if (e.endedEarly()) {
+                throw new ConnectionLost(e);
+            }
+            throw e;
         } finally {
             close(ch);
         }
