@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * terminal, {@code logs --follow} and {@code events --follow} each see the session's output (and the
  * events) go on with nothing missing and nothing twice.
  */
-@Disabled("needs daemon restart")
+
 class UpgradeClientsTest extends WithDaemon {
     private static final String COUNTER = "i=0; while :; do i=$((i+1)); echo $i; sleep 0.001; done";
 

@@ -129,10 +129,13 @@ final class Membership implements AutoCloseable {
         loop.execute(this::takeAdoptions);
     }
 
-    /** Makes p's root a member when no event of its tree is here (a process handed over): /proc says the rest. */
+    /**
+     * Makes p's root a member when no event of its tree is here (a process handed over); the rest
+     * comes from /proc by the {@link #rescan} the runtime asks once every such process is in: before
+     * that, the roots still to come would look like strays of the trees already in.
+     */
     void adoptUnseen(ManagedProcess p) {
         loop.execute(() -> owner.put(p.pid(), p));
-        rescan();
     }
 
     private record Adoption(ManagedProcess process, long mark) {}

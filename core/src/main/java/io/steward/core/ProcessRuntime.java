@@ -114,6 +114,7 @@ public final class ProcessRuntime implements AutoCloseable {
     /** Every handed-over process is taken over: orphans may be told from them now, and swept. */
     public void takenOver() {
         if (sweeping.compareAndSet(false, true)) {
+            membership.rescan();
             loop.execute(this::sweepOrphans);
         }
     }
