@@ -55,6 +55,8 @@ class WireRecordsTest {
             {"seq":31,"type":"apply","category":"daemon","at":"2026-12-02T10:00:01Z","started":["db"],"restarted":[],"stopped":["old"],"unchanged":["web"],"error":null}""", """
             {"seq":32,"type":"saved","category":"daemon","at":"2026-12-02T10:00:01Z","apps":["api","db"]}""", """
             {"seq":33,"type":"resurrected","category":"daemon","at":"2026-12-02T10:00:01Z","started":["web"],"failed":1}""", """
+            {"seq":37,"type":"daemon-upgraded","category":"daemon","at":"2026-12-02T10:00:03Z","from":"0.1.0","to":"0.2.0","windowMs":612,"upgrades":1}""", """
+            {"seq":38,"type":"upgrade-failed","category":"daemon","at":"2026-12-02T10:00:03Z","reason":"the new build cannot take over"}""", """
             {"seq":34,"type":"reloading","category":"lifecycle","at":"2026-12-02T10:00:01Z","session":"s1","name":"web","pid":42,"signal":"HUP"}""", """
             {"seq":35,"type":"reloaded","category":"heartbeat","at":"2026-12-02T10:00:02Z","session":"s1","name":"web","pid":42}""", """
             {"seq":36,"type":"memory-exceeded","category":"lifecycle","at":"2026-12-02T10:00:02Z","session":"s1","name":"web","pid":42,"rssBytes":209715200,"limitBytes":104857600,"processes":2,"action":"restart"}""", """
@@ -98,8 +100,14 @@ class WireRecordsTest {
     @Test
     void theAnswersOfTheDaemonsEndpointsWriteBackByteForByte() {
         HealthInfo h = same("""
-                {"status":"stopping","version":"0.1.0","pid":4242,"uptimeMs":61000,"sessions":2,"home":"/h","lastEventSeq":17}""",
+                {"status":"stopping","version":"0.1.0","pid":4242,"uptimeMs":61000,"sessions":2,"home":"/h","lastEventSeq":17,"upgrades":0}""",
                 HealthInfo::fromJson, HealthInfo::toJson);
+        HealthInfo upgraded = same("""
+                {"status":"ok","version":"0.2.0","pid":4242,"uptimeMs":61000,"sessions":2,"home":"/h","lastEventSeq":17,"upgrades":3,\
+                "lastUpgradeFailure":"requests were still under way after 5 s"}""", HealthInfo::fromJson, HealthInfo::toJson);
+        assertEquals(3, upgraded.upgrades());
+        same("""
+                {"pid":4242,"version":"0.1.0","upgrades":2}""", UpgradeStarted::fromJson, UpgradeStarted::toJson);
         assertEquals(HealthInfo.Status.STOPPING, h.status());
         assertEquals(Duration.ofSeconds(61), h.uptime());
         same("""
