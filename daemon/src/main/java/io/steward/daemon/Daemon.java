@@ -71,7 +71,10 @@ public final class Daemon implements Backend, AutoCloseable {
         HomeDir.prepare(home);
         DaemonState before = state != null ? DaemonState.read(state) : null;
         this.startedAt = before != null ? before.startedAt() : Instant.now();
-        this.upgrades = before != null ? before.upgrades() + 1 : 0;
+        // A build that took over again after its successor failed to is not an upgrade: it says why instead.
+        String failedSuccessor = before != null ? System.getenv(Fallback.FAILED) : null;
+        this.lastUpgradeFailure = failedSuccessor;
+        this.upgrades = before == null ? 0 : failedSuccessor != null ? before.upgrades() : before.upgrades() + 1;
         this.handedOverAtNanos = before != null ? before.stoppedServingNanos() : 0;
         this.handedOverBy = before != null ? before.version() : null;
         // Before the journal is read: a second daemon must never take the first one's live
@@ -89,7 +92,9 @@ public final class Daemon implements Backend, AutoCloseable {
             if (j != null) {
                 j.close();
             }
-            lock.close();
+            if (before == null) {
+                lock.close(); // a daemon taking over keeps it: the build before it may take over again
+            }
             throw e;
         }
         this.journal = j;
@@ -236,6 +241,12 @@ public final class Daemon implements Backend, AutoCloseable {
     /** The new daemon serves: the event that says it was replaced, and how long nobody was served. */
     void tookOver() {
         if (handedOverAtNanos == 0) {
+            return;
+        }
+        String failed = lastUpgradeFailure;
+        if (failed != null) {
+            events.publish((seq, at) -> new DaemonEvent.UpgradeFailed(seq, at, failed));
+            System.err.println("steward: " + failed + " (pid " + Libc.getpid() + ")");
             return;
         }
         Duration window = Duration.ofNanos(System.nanoTime() - handedOverAtNanos);

@@ -101,8 +101,18 @@ public final class DaemonMain {
     private static int takeOver(StewardHome home, java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery,
             int resumeFd) throws Exception {
         io.steward.daemon.upgrade.StateFile state = io.steward.daemon.upgrade.StateFile.read(resumeFd);
-        try (Daemon daemon = Daemon.takeOver(home, state, beatsUdp, allowUnverifiedRecovery);
-                ApiServer server = ApiServer.start(daemon, state.section(DaemonState.METRICS))) {
+        Daemon taken;
+        ApiServer serving;
+        try {
+            taken = Daemon.takeOver(home, state, beatsUdp, allowUnverifiedRecovery);
+            serving = ApiServer.start(taken, state.section(DaemonState.METRICS));
+        } catch (Throwable t) {
+            // Nothing is closed (closing would end every session): the build before takes over again, or this one halts.
+            Fallback.takeOverAgain(state, resumeFd, t);
+            throw t;
+        }
+        io.steward.sys.Libc.close(resumeFd);
+        try (Daemon daemon = taken; ApiServer server = serving) {
             makeReplaceable(daemon, server);
             daemon.tookOver();
             Thread hook = new Thread(() -> daemon.shutdown(RunRequest.DEFAULT_GRACE));

@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -16,7 +17,7 @@ import java.util.Set;
  * @param stoppedServingNanos when the API stopped serving ({@link System#nanoTime}, one clock across the execve)
  */
 record DaemonState(String version, Instant startedAt, long upgrades, long stoppedServingNanos, int lockFd,
-        byte[] idKey) {
+        byte[] idKey, List<Integer> kept) {
     static final String DAEMON = "daemon";
     static final String EVENTS = "events";
     static final String SESSIONS = "sessions";
@@ -32,15 +33,6 @@ record DaemonState(String version, Instant startedAt, long upgrades, long stoppe
     static StateFile write(Daemon d, long stoppedServingNanos, Set<Integer> keep) throws IOException {
         keep.add(d.lock().fd());
         StateFile state = StateFile.empty();
-        state.put(DAEMON, out -> {
-            out.writeUTF(Daemon.VERSION);
-            out.writeLong(d.startedAt().getEpochSecond());
-            out.writeInt(d.startedAt().getNano());
-            out.writeLong(d.upgrades());
-            out.writeLong(stoppedServingNanos);
-            out.writeInt(d.lock().fd());
-            io.steward.core.Handover.writeBytes(out, d.sessions().registry().ids().keyBytes());
-        });
         state.put(EVENTS, d.events()::handOver);
         state.put(COUNTERS, out -> {
             var logs = d.sessions().logCounters();
@@ -49,13 +41,25 @@ record DaemonState(String version, Instant startedAt, long upgrades, long stoppe
             d.heartbeats().counters().handOver(out);
         });
         state.put(SESSIONS, out -> new SessionHandover(d.sessions()).write(out, keep));
+        // Last: it lists every descriptor kept, which a fallback keeps again.
+        state.put(DAEMON, out -> {
+            out.writeUTF(Daemon.VERSION);
+            out.writeLong(d.startedAt().getEpochSecond());
+            out.writeInt(d.startedAt().getNano());
+            out.writeLong(d.upgrades());
+            out.writeLong(stoppedServingNanos);
+            out.writeInt(d.lock().fd());
+            io.steward.core.Handover.writeBytes(out, d.sessions().registry().ids().keyBytes());
+            io.steward.core.Handover.writeLongs(out, keep.stream().mapToLong(Integer::longValue).toArray());
+        });
         return state;
     }
 
     static DaemonState read(StateFile state) {
         try (DataInputStream in = state.section(DAEMON)) {
             return new DaemonState(in.readUTF(), Instant.ofEpochSecond(in.readLong(), in.readInt()), in.readLong(),
-                    in.readLong(), in.readInt(), io.steward.core.Handover.readBytes(in));
+                    in.readLong(), in.readInt(), io.steward.core.Handover.readBytes(in),
+                    java.util.Arrays.stream(io.steward.core.Handover.readLongs(in)).mapToObj(l -> (int) l).toList());
         } catch (IOException e) {
             throw new UncheckedIOException("reading the state handed over", e);
         }

@@ -206,7 +206,12 @@ final class DaemonUpgrade {
         argv.addAll(List.of("daemon", "run"));
         argv.addAll(runOptions);
         argv.add("--resume-fd=" + memfd);
-        List<String> env = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        List<String> env = Fallback.environment();
+        // Should the new build fail to take over, this one takes over again from the same state.
+        List<String> fallback = new ArrayList<>(ownCommand);
+        fallback.addAll(List.of("daemon", "run"));
+        fallback.addAll(runOptions);
+        env.add(Fallback.VARIABLE + "=" + io.steward.api.Json.write(java.util.Map.of("argv", fallback)));
         Exec.dup(listening, 0);
         undo.add(() -> {
             int devNull = Libc.open("/dev/null", Libc.O_RDONLY, 0);

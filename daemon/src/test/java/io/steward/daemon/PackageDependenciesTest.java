@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class PackageDependenciesTest {
     /** Bottom first, by the package's name under {@code io.steward.daemon} ("" for the wiring itself). */
     private static final List<List<String>> LAYERS = List.of(
-            List.of("session"),
+            List.of("session", "upgrade"),
             List.of("beats", "state"),
             List.of("supervision"),
             List.of("apps"),

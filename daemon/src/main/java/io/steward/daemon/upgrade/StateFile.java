@@ -86,7 +86,8 @@ public final class StateFile {
     }
 
     /**
-     * Reads the state a predecessor left in {@code fd}, and closes it.
+     * Reads the state a predecessor left in {@code fd}, which stays open: should this build fail to
+     * take over, the build before it takes over from the same state ({@link Fallback}).
      *
      * @throws IOException when it is not a state of {@link #FORMAT}
      */
@@ -107,8 +108,6 @@ public final class StateFile {
                 sections.put(name, in.readNBytes(in.readInt()));
             }
             return new StateFile(sections);
-        } finally {
-            Libc.close(fd);
         }
     }
 }
