@@ -55,6 +55,8 @@ public final class ProcessRuntime implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean frozen;
     private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Processes taken over whose descriptors are not served yet (see takenOver). */
+    private final List<ManagedProcess> takenOver = new CopyOnWriteArrayList<>();
     private final Thread shutdownHook = Thread.ofPlatform().name("steward-shutdown").unstarted(this::killAllNow);
     private final Membership membership;
     private final Observation observation = new Observation(this);
@@ -111,9 +113,17 @@ public final class ProcessRuntime implements AutoCloseable {
         return new ProcessRuntime(Options.DEFAULT, true);
     }
 
-    /** Every handed-over process is taken over: orphans may be told from them now, and swept. */
+    /**
+     * Every handed-over process is taken over, and the daemon serves: their descriptors are served
+     * from now on (before, a take-over that failed could hand back to the daemon before it with
+     * nothing read), and orphans may be told from them now, and swept.
+     */
     public void takenOver() {
         if (sweeping.compareAndSet(false, true)) {
+            for (ManagedProcess p : takenOver) {
+                p.start();
+            }
+            takenOver.clear();
             membership.rescan();
             loop.execute(this::sweepOrphans);
         }
@@ -326,7 +336,7 @@ public final class ProcessRuntime implements AutoCloseable {
         }
         live.put(p.pid(), p);
         membership.adoptUnseen(p);
-        p.start();
+        takenOver.add(p); // its descriptors are served from takenOver(): until then, nothing is read from them
         return p;
     }
 

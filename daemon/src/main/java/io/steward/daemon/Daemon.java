@@ -59,6 +59,8 @@ public final class Daemon implements Backend, AutoCloseable {
     private final long handedOverAtNanos;
     private final String handedOverBy;
     private volatile DaemonUpgrade upgrader;
+    /** What sets the sessions taken over going, once the API serves ({@link #tookOver}). */
+    private Runnable sessionsGo;
 
     private Daemon(StewardHome home, int quota, Duration tick, SessionIds ids, Heartbeats.Config beats) {
         this(home, quota, tick, ids, beats, null);
@@ -107,7 +109,7 @@ public final class Daemon implements Backend, AutoCloseable {
         this.resurrection = new Resurrection(sessions, apply);
         this.checkpoints = new Checkpoints(sessions, home.dir());
         if (state != null) {
-            DaemonState.takeOver(state, this);
+            this.sessionsGo = DaemonState.takeOver(state, this);
         } else {
             recoverLeftovers();
         }
@@ -243,6 +245,7 @@ public final class Daemon implements Backend, AutoCloseable {
         if (handedOverAtNanos == 0) {
             return;
         }
+        sessionsGo.run();
         String failed = lastUpgradeFailure;
         if (failed != null) {
             events.publish((seq, at) -> new DaemonEvent.UpgradeFailed(seq, at, failed));

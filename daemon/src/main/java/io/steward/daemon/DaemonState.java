@@ -65,8 +65,11 @@ record DaemonState(String version, Instant startedAt, long upgrades, long stoppe
         }
     }
 
-    /** Puts what the predecessor handed over into {@code d}'s parts: events, counters, then the sessions. */
-    static void takeOver(StateFile state, Daemon d) {
+    /**
+     * Puts what the predecessor handed over into {@code d}'s parts: events, counters, then the
+     * sessions; returns what sets the sessions going, to run once {@code d} serves.
+     */
+    static Runnable takeOver(StateFile state, Daemon d) {
         try {
             d.events().takeOver(state.section(EVENTS));
             DataInputStream counters = state.section(COUNTERS);
@@ -74,7 +77,7 @@ record DaemonState(String version, Instant startedAt, long upgrades, long stoppe
             logs.written().set(counters.readLong());
             logs.dropped().set(counters.readLong());
             d.heartbeats().counters().takeOver(counters);
-            new SessionHandover(d.sessions()).read(state.section(SESSIONS));
+            return new SessionHandover(d.sessions()).read(state.section(SESSIONS));
         } catch (IOException e) {
             throw new UncheckedIOException("reading the state handed over", e);
         }

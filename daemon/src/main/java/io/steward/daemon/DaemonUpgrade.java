@@ -130,7 +130,6 @@ final class DaemonUpgrade {
             undo.add(() -> Libc.close(memfd));
             keep.add(memfd);
             int listening = server.listeningFd();
-            server.endStreams();
             exec(command, memfd, listening, keep, undo);
         } catch (Exception | Error e) {
             String reason = e.getMessage() != null ? e.getMessage() : e.toString();

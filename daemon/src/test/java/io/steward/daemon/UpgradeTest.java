@@ -48,6 +48,23 @@ class UpgradeTest {
             DaemonFixture.poll("the first beat", () -> c.sessions().get("beating").heartbeat().lastBeatAge() != null);
             DaemonFixture.poll("the crash loop in its backoff", () -> c.sessions().get("crash").restarts() >= 1);
             HealthInfo first = c.daemon().health();
+            // A client asking all along: every request answered once, whichever daemon answers it.
+            DaemonFixture.runOn(c, "name", "sink", "argv", List.of("wc", "-c"));
+            java.util.concurrent.atomic.AtomicBoolean asking = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+            java.util.Set<Long> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread client = Thread.ofPlatform().start(() -> {
+                while (asking.get()) {
+                    try {
+                        seen.add(c.daemon().health().upgrades());
+                        c.sessions().send("sink", "xy".getBytes(StandardCharsets.UTF_8), false);
+                        sent.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        failures.add(e);
+                    }
+                }
+            });
 
             for (int i = 1; i <= 10; i++) {
                 long beatsBefore = beats(c);
@@ -60,6 +77,15 @@ class UpgradeTest {
                 assertEquals(SessionState.RUNNING, c.sessions().get("counter").state());
                 DaemonFixture.poll("a beat after upgrade " + i, () -> beats(c) > beatsBefore);
             }
+
+            asking.set(false);
+            client.join();
+            assertEquals(List.of(), failures, "requests failed during the upgrades");
+            assertEquals(11, seen.size(), "requests were answered by every daemon: " + seen);
+            c.sessions().send("sink", new byte[0], true);
+            DaemonFixture.poll("wc's count", () -> text(c, "sink").strip().matches("\\d+"));
+            assertEquals(2 * sent.get(), Long.parseLong(text(c, "sink").strip()),
+                    "every stdin write arrived exactly once");
 
             assertBackoffKeptItsClock(c, crash.id());
             SessionInfo b = c.sessions().get("beating");

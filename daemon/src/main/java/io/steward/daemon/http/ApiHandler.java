@@ -68,14 +68,22 @@ final class ApiHandler extends Handler.Abstract {
         }
         // A thread of its own: many handlers wait (wait, apply, events, logs), and Jetty's threads
         // are a few platform threads that must stay free to select and to carry keystrokes.
-        Thread.ofVirtual().name("steward-api").start(() -> {
-            Runnable done = once(inFlight::decrementAndGet);
-            try {
-                serve(request, response, callback, done);
-            } finally {
+        // Under way until its answer is out, not merely written: a hand-over must not cut an answer off.
+        Runnable done = once(inFlight::decrementAndGet);
+        Callback counted = new Callback() {
+            @Override
+            public void succeeded() {
+                callback.succeeded();
                 done.run();
             }
-        });
+
+            @Override
+            public void failed(Throwable x) {
+                callback.failed(x);
+                done.run();
+            }
+        };
+        Thread.ofVirtual().name("steward-api").start(() -> serve(request, response, counted, done));
         return true;
     }
 

@@ -54,6 +54,21 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
+     * Loads and initialises the server's classes (Jetty's HTTP, WebSocket and Unix socket parts) by
+     * building a server that is never started: a daemon taking over from its predecessor runs this
+     * on a second thread while it reads the state and takes the sessions over, so the real start,
+     * which nobody is served before, finds them ready.
+     */
+    public static void warmUp() {
+        Server server = new Server(threads());
+        WebSocketUpgradeHandler.from(server, container -> container.setIdleTimeout(Duration.ofMinutes(30)));
+        new UnixDomainServerConnector(server, 0, 1, new HttpConnectionFactory(new HttpConfiguration()));
+        server.setErrorHandler(new Http.ProblemErrorHandler());
+        new Metrics();
+        Route.match("GET", "/v1/health");
+    }
+
+    /**
      * @param handedOver the metrics a daemon before this one counted, when it handed this one its
      *     listening socket (as fd 0); null to bind a new socket
      */
@@ -136,12 +151,22 @@ public final class ApiServer implements AutoCloseable {
      */
     public boolean drain(java.time.Duration patience) throws InterruptedException {
         socket.accepting(false);
-        if (api.drain(patience)) {
-            return true;
+        if (!api.drain(patience)) {
+            undrain();
+            return false;
         }
-        undrain();
-        return false;
+        endStreams();
+        // A connection accepted just before may not have sent its request yet: it is read (and
+        // answered upgrading) or closed before the hand-over. One kept open by its client is cut.
+        long deadline = System.nanoTime() + LINGER.toNanos();
+        while (socket.openConnections() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        return true;
     }
+
+    /** How long a drain waits for the connections still open to close. */
+    private static final Duration LINGER = Duration.ofSeconds(1);
 
     /** Serves again: the hand-over did not happen. */
     public void undrain() {
@@ -150,7 +175,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Ends the event streams and lets every attached client go with 1012 (service restart): they resume. */
-    public void endStreams() {
+    private void endStreams() {
         daemon.sessions().events().endStreams();
         for (Session s : daemon.sessions().registry().all()) {
             s.clients().forEach(Session.Attachment::upgrading);

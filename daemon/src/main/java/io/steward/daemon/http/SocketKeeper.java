@@ -92,6 +92,11 @@ final class SocketKeeper {
         bound = identity(socket);
     }
 
+    /** Connections open on the socket served now. */
+    synchronized int openConnections() {
+        return current.getConnectedEndPoints().size();
+    }
+
     /** The descriptor of the listening socket served now: what a hand-over keeps. */
     synchronized int listeningFd() {
         try {

@@ -51,6 +51,8 @@ public final class SessionLog implements AutoCloseable {
     /** Held by a writer for a read, its write and its release: a hand-over takes it to find them between two. */
     private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
     private volatile Ring.Consumer outReader;
+    /** The writers' start of a log taken over, until the take-over is done. */
+    private volatile Runnable pending;
     private volatile Ring.Consumer errReader;
 
     /**
@@ -76,13 +78,26 @@ public final class SessionLog implements AutoCloseable {
         SessionLog log = new SessionLog(dir, stem, p, timed);
         log.out.takeOver(in);
         long outFrom = in.readLong();
-        long errFrom = 0;
-        if (in.readBoolean()) {
-            log.err.takeOver(in);
-            errFrom = in.readLong();
-        }
-        log.start(stem, p, counters, outFrom, errFrom);
+        long errFrom = in.readBoolean() ? takeOverErr(log, in) : 0;
+        log.pending = () -> log.start(stem, p, counters, outFrom, errFrom);
         return log;
+    }
+
+    private static long takeOverErr(SessionLog log, java.io.DataInputStream in) throws IOException {
+        log.err.takeOver(in);
+        return in.readLong();
+    }
+
+    /**
+     * Starts the writers of a log taken over: only once the daemon taking over serves, so that one
+     * that fails to hands back to its predecessor with nothing written twice.
+     */
+    public void startTakenOver() {
+        Runnable start = pending;
+        pending = null;
+        if (start != null) {
+            start.run();
+        }
     }
 
     /**

@@ -99,18 +99,26 @@ public final class SessionHandover {
         }
     }
 
-    /** Rebuilds the sessions {@link #write} wrote, each as it was: running, in its backoff, or ended. */
-    public List<Session> read(DataInputStream in) throws IOException {
+    /**
+     * Rebuilds the sessions {@link #write} wrote, each as it was: running, in its backoff, or ended;
+     * nothing of theirs moves (no byte read or logged, no exit seen, no backoff counting, no beat
+     * taken) until the returned step runs, once the daemon taking over serves: until then a failed
+     * take-over can hand back to the daemon before, from the same state, with nothing lost.
+     */
+    public Runnable read(DataInputStream in) throws IOException {
         int n = in.readInt();
-        List<Session> out = new ArrayList<>(n);
+        List<Runnable> go = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(readOne(in));
+            go.add(readOne(in));
         }
-        sessions.runtime().takenOver();
-        return out;
+        return () -> {
+            sessions.runtime().takenOver();
+            go.forEach(Runnable::run);
+        };
     }
 
-    private Session readOne(DataInputStream in) throws IOException {
+    /** Reads one session; returns what sets it going. */
+    private Runnable readOne(DataInputStream in) throws IOException {
         String id = in.readUTF();
         String tag = in.readUTF();
         RunRequest request = RunRequest.parse(Json.parseObject(Handover.readString(in)));
@@ -135,15 +143,19 @@ public final class SessionHandover {
             sessions.activity().registered(tag, s);
         }
         registry.add(s);
-        heartbeats.attach(s, beats, notify);
-        if (p.phase() != ManagedProcess.Phase.EXITED) {
-            sessions.watchExit(s, p);
-        } else if (s.state() == SessionState.BACKOFF) {
-            sessions.supervisor().resumeBackoff(s);
-        }
-        if (s.vitals().watched()) {
-            heartbeats.watchNow();
-        }
-        return s;
+        return () -> {
+            if (s.log() != null) {
+                s.log().startTakenOver();
+            }
+            heartbeats.attach(s, beats, notify);
+            if (p.phase() != ManagedProcess.Phase.EXITED) {
+                sessions.watchExit(s, p);
+            } else if (s.state() == SessionState.BACKOFF) {
+                sessions.supervisor().resumeBackoff(s);
+            }
+            if (s.vitals().watched()) {
+                heartbeats.watchNow();
+            }
+        };
     }
 }
