@@ -350,11 +350,11 @@ public final class Ring {
         out.writeLong(end);
         out.writeLong(dropped);
         out.writeBoolean(closed);
-        byte[] chunk = new byte[Math.min(capacity, 256 * 1024)];
         for (long at = start; at < end; ) {
-            int n = (int) Math.min(chunk.length, end - at);
-            copyOut(at, ByteBuffer.wrap(chunk), 0, n);
-            out.write(chunk, 0, n);
+            int index = (int) (at % capacity);
+            byte[] p = pages[index / pageSize];
+            int n = (int) Math.min(end - at, p.length - index % pageSize);
+            out.write(p, index % pageSize, n); // straight from the page: the writer is stopped
             at += n;
         }
         Handover.writeLongs(out, times != null ? times.handOver() : new long[0]);
@@ -368,22 +368,15 @@ public final class Ring {
         r.dropped = in.readLong();
         boolean closed = in.readBoolean();
         r.start = s;
-        byte[] chunk = new byte[Math.min(r.capacity, 256 * 1024)];
         for (long at = s; at < e; ) {
-            int n = (int) Math.min(chunk.length, e - at);
-            in.readFully(chunk, 0, n);
-            int done = 0;
-            while (done < n) {
-                int index = (int) ((at + done) % r.capacity);
-                int page = index / r.pageSize;
-                byte[] p = r.pages[page];
-                if (p == null) {
-                    p = r.pages[page] = new byte[Math.min(r.pageSize, r.capacity - page * r.pageSize)];
-                }
-                int k = Math.min(n - done, p.length - index % r.pageSize);
-                System.arraycopy(chunk, done, p, index % r.pageSize, k);
-                done += k;
+            int index = (int) (at % r.capacity);
+            int page = index / r.pageSize;
+            byte[] p = r.pages[page];
+            if (p == null) {
+                p = r.pages[page] = new byte[Math.min(r.pageSize, r.capacity - page * r.pageSize)];
             }
+            int n = (int) Math.min(e - at, p.length - index % r.pageSize);
+            in.readFully(p, index % r.pageSize, n); // straight into the page
             at += n;
         }
         r.end = e;

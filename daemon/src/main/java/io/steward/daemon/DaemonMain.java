@@ -113,7 +113,7 @@ public final class DaemonMain {
             Fallback.takeOverAgain(state, resumeFd, t);
             throw t;
         }
-        io.steward.sys.Libc.close(resumeFd);
+        state.close(); // the mapping and the memfd: everything is taken over
         try (Daemon daemon = taken; ApiServer server = serving) {
             makeReplaceable(daemon, server);
             daemon.tookOver();

@@ -30,9 +30,8 @@ record DaemonState(String version, Instant startedAt, long upgrades, long stoppe
      *
      * @param keep gets the descriptors the next daemon inherits
      */
-    static StateFile write(Daemon d, long stoppedServingNanos, Set<Integer> keep) throws IOException {
+    static void write(StateFile state, Daemon d, long stoppedServingNanos, Set<Integer> keep) throws IOException {
         keep.add(d.lock().fd());
-        StateFile state = StateFile.empty();
         state.put(EVENTS, d.events()::handOver);
         state.put(COUNTERS, out -> {
             var logs = d.sessions().logCounters();
@@ -52,7 +51,6 @@ record DaemonState(String version, Instant startedAt, long upgrades, long stoppe
             io.steward.core.Handover.writeBytes(out, d.sessions().registry().ids().keyBytes());
             io.steward.core.Handover.writeLongs(out, keep.stream().mapToLong(Integer::longValue).toArray());
         });
-        return state;
     }
 
     static DaemonState read(StateFile state) {

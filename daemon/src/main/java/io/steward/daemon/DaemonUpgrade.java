@@ -119,17 +119,23 @@ final class DaemonUpgrade {
                 throw new IllegalStateException("requests were still under way after " + DRAIN.toSeconds() + " s");
             }
             undo.add(server::undrain);
+            long drained = System.nanoTime();
             holdSteady(undo);
             SessionHandover sessions = new SessionHandover(daemon.sessions());
             sessions.pauseLogs();
             undo.add(sessions::resumeLogs);
+            long held = System.nanoTime();
             Set<Integer> keep = new HashSet<>();
-            StateFile state = DaemonState.write(daemon, stoppedServing, keep);
+            StateFile state = StateFile.create();
+            undo.add(state::close);
+            DaemonState.write(state, daemon, stoppedServing, keep);
             state.put(DaemonState.METRICS, server::handOver);
-            int memfd = state.writeToMemfd();
-            undo.add(() -> Libc.close(memfd));
+            int memfd = state.fd();
             keep.add(memfd);
             int listening = server.listeningFd();
+            System.err.printf("steward: handing over to %s: drained in %d ms, held in %d ms, %d MiB of state written in %d ms%n",
+                    command.getFirst(), (drained - stoppedServing) / 1_000_000, (held - drained) / 1_000_000,
+                    state.bytes() >> 20, (System.nanoTime() - held) / 1_000_000);
             exec(command, memfd, listening, keep, undo);
         } catch (Exception | Error e) {
             String reason = e.getMessage() != null ? e.getMessage() : e.toString();
