@@ -236,7 +236,7 @@ public final class Daemon implements Backend, AutoCloseable {
      */
     static Daemon takeOver(StewardHome home, io.steward.daemon.upgrade.StateFile state,
             java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery) {
-        return new Daemon(home, quotaFromEnvironment(), Reaper.TICK, new SessionIds(),
+        return new Daemon(home, quotaFromEnvironment(), Reaper.TICK, null, // its ids are keyed as the predecessor's
                 new Heartbeats.Config(beatsUdp, allowUnverifiedRecovery), state);
     }
 

@@ -100,8 +100,11 @@ public final class DaemonMain {
 
     private static int takeOver(StewardHome home, java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery,
             int resumeFd) throws Exception {
-        // The HTTP server's classes load on the second core meanwhile: its start is the last step of the window.
-        Thread.ofPlatform().name("steward-warm-up").daemon(true).start(ApiServer::warmUp);
+        // The native calls' bootstrap and the HTTP server's classes load on the second core meanwhile.
+        Thread.ofPlatform().name("steward-warm-up").daemon(true).start(() -> {
+            io.steward.sys.Libc.getpid();
+            ApiServer.warmUp();
+        });
         io.steward.daemon.upgrade.StateFile state = io.steward.daemon.upgrade.StateFile.read(resumeFd);
         Daemon taken;
         ApiServer serving;

@@ -21,7 +21,7 @@ public final class SessionIds {
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
     private static final Pattern ID_CHARS = Pattern.compile("[a-z2-7]{" + MIN_PREFIX + "," + LENGTH + "}");
 
-    private final java.util.random.RandomGenerator random;
+    private volatile java.util.random.RandomGenerator random;
     private final SecretKeySpec key;
 
     public SessionIds() {
@@ -33,14 +33,31 @@ public final class SessionIds {
         this(idBits, newKey());
     }
 
-    /** Ids keyed by {@code key}, the one a daemon before this one used: every session keeps its key and tag. */
+    /**
+     * Ids keyed by {@code key}, the one a daemon before this one used: every session keeps its key
+     * and tag. Its random source is made at the first new id, not here: a daemon taking over is
+     * waited on, and seeding one costs a tenth of a second.
+     */
     public SessionIds(byte[] key) {
-        this(new SecureRandom(), key);
+        this(null, key);
     }
 
     private SessionIds(java.util.random.RandomGenerator idBits, byte[] key) {
         this.random = idBits;
         this.key = new SecretKeySpec(key, "HmacSHA256");
+    }
+
+    private java.util.random.RandomGenerator random() {
+        java.util.random.RandomGenerator r = random;
+        if (r == null) {
+            synchronized (this) {
+                if (random == null) {
+                    random = new SecureRandom();
+                }
+                r = random;
+            }
+        }
+        return r;
     }
 
     private static byte[] newKey() {
@@ -56,7 +73,7 @@ public final class SessionIds {
 
     public String newId() {
         byte[] b = new byte[17];
-        random.nextBytes(b);
+        random().nextBytes(b);
         char[] out = new char[LENGTH];
         long acc = 0;
         int bits = 0;

@@ -75,6 +75,7 @@ public final class SessionHandover {
         out.writeInt(all.size());
         for (Session s : all) {
             out.writeUTF(s.id());
+            out.writeUTF(s.key());
             out.writeUTF(s.auditTag());
             Handover.writeString(out, Json.write(s.request().body()));
             out.writeInt(s.restarts());
@@ -120,6 +121,7 @@ public final class SessionHandover {
     /** Reads one session; returns what sets it going. */
     private Runnable readOne(DataInputStream in) throws IOException {
         String id = in.readUTF();
+        String key = in.readUTF(); // carried: the next daemon computes no keyed hash to take over
         String tag = in.readUTF();
         RunRequest request = RunRequest.parse(Json.parseObject(Handover.readString(in)));
         int restarts = in.readInt();
@@ -132,7 +134,7 @@ public final class SessionHandover {
                 .originator(Sessions.originator(tag, restarts)).build();
         ManagedProcess p = sessions.runtime().takeOver(spec, in);
         var registry = sessions.registry();
-        Session s = new Session(id, registry.ids().key(id), tag, request, p, request.vitals(), sessions.steps());
+        Session s = new Session(id, key, tag, request, p, request.vitals(), sessions.steps());
         s.takeOver(in);
         if (in.readBoolean()) {
             s.log(SessionLog.takeOver(sessions.logs(), request.name() != null ? request.name() : id, p,
