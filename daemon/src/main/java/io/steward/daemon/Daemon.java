@@ -113,8 +113,13 @@ public final class Daemon implements Backend, AutoCloseable {
         } else {
             recoverLeftovers();
         }
-        // The network row is negotiated now, by one sock_diag dump, not by the first request.
-        io.steward.core.Capabilities.network();
+        // The network row is negotiated now, by one sock_diag dump, not by the first request; a
+        // daemon taking over does it beside its start, which its predecessor's clients wait on.
+        if (state == null) {
+            io.steward.core.Capabilities.network();
+        } else {
+            Thread.ofVirtual().name("steward-network-probe").start(io.steward.core.Capabilities::network);
+        }
         this.reaper = new Reaper(registry, events, tick);
         reaper.every(sessions.book().deferred()::retry);
         reaper.every(sessions.activity()::flushSuppressed);
