@@ -156,6 +156,15 @@ public final class ManagedProcess {
         return tree.hasOrHad(pid);
     }
 
+    /**
+     * {@link #hasOrHad}, asked again once the I/O loop has taken the membership's pending events:
+     * a sender that forked, sent and exited at once (a {@code systemd-notify}) may be read before
+     * its fork was, by a busy loop. Waits up to {@code patience} for the loop; any thread but it.
+     */
+    public boolean hasOrHadOnceCaughtUp(int pid, Duration patience) {
+        return tree.hasOrHad(pid) || runtime.caughtUp(patience) && tree.hasOrHad(pid);
+    }
+
     /** Registers the descriptors with the loop; the exit watch goes last so output is wired before it can end. */
     void start() {
         streams.start();

@@ -325,6 +325,21 @@ public final class ProcessRuntime implements AutoCloseable {
     }
 
     /**
+     * Waits until the I/O loop has run once more: what was readable when it woke (the proc
+     * connector's events among it) is handled before its tasks. False at {@code patience}.
+     */
+    boolean caughtUp(Duration patience) {
+        java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+        loop.execute(ran::countDown);
+        try {
+            return ran.await(patience.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
      * Takes over a process a daemon before this one handed over ({@link Handover#write}): live, it
      * joins this runtime as a spawned one does (its rings, exit watch and membership); exited, it
      * only carries its rings and its exit for the session that had it.

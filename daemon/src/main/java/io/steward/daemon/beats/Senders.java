@@ -21,6 +21,9 @@ final class Senders {
     /** Deep enough for any real tree; a loop in a corrupt /proc read cannot spin. */
     private static final int MAX_DEPTH = 64;
 
+    /** How long a sender no tree knows yet may wait for the I/O loop to read its fork. */
+    private static final java.time.Duration CATCH_UP = java.time.Duration.ofMillis(100);
+
     private Senders() {}
 
     /** The daemon's own PID namespace. */
@@ -76,6 +79,7 @@ final class Senders {
      * by the parent chain in /proc or, for a sender already gone from it, by the tree's membership.
      */
     static boolean belongsTo(int pid, Session s) {
-        return owner(pid, List.of(s)).isPresent() || s.live() && s.process().hasOrHad(pid);
+        return owner(pid, List.of(s)).isPresent()
+                || s.live() && s.process().hasOrHadOnceCaughtUp(pid, CATCH_UP);
     }
 }
