@@ -205,17 +205,21 @@ final class DaemonUpgrade {
         return release;
     }
 
-    /** Keeps {@code keep} and the listening socket (as fd 0) and executes the new daemon; returns only by throwing. */
-    private void exec(List<String> command, int memfd, int listening, Set<Integer> keep, List<Runnable> undo) {
+    /** {@code command daemon run} with the options this daemon runs with. */
+    private List<String> run(List<String> command) {
         List<String> argv = new ArrayList<>(command);
         argv.addAll(List.of("daemon", "run"));
         argv.addAll(runOptions);
+        return argv;
+    }
+
+    /** Keeps {@code keep} and the listening socket (as fd 0) and executes the new daemon; returns only by throwing. */
+    private void exec(List<String> command, int memfd, int listening, Set<Integer> keep, List<Runnable> undo) {
+        List<String> argv = run(command);
         argv.add("--resume-fd=" + memfd);
         List<String> env = Fallback.environment();
         // Should the new build fail to take over, this one takes over again from the same state.
-        List<String> fallback = new ArrayList<>(ownCommand);
-        fallback.addAll(List.of("daemon", "run"));
-        fallback.addAll(runOptions);
+        List<String> fallback = run(ownCommand);
         env.add(Fallback.VARIABLE + "=" + io.steward.api.Json.write(java.util.Map.of("argv", fallback)));
         Exec.dup(listening, 0);
         undo.add(() -> {
