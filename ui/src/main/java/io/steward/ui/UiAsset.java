@@ -1,0 +1,4 @@
+package io.steward.ui;
+
+/** One file of the dashboard. */
+public record UiAsset(String path, byte[] bytes) {}
