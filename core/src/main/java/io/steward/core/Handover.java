@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public final class Handover {
     /** This layout's version; a daemon refuses to hand over to a build that does not read it. */
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
 
     private Handover() {}
 
@@ -52,11 +52,7 @@ public final class Handover {
             out.writeInt(live && streams.err != null ? kept(openFd(streams.err), keep) : -1);
             out.writeInt(live && streams.stdinChannel() != null ? kept(openFd(streams.stdinChannel()), keep) : -1);
             writeExit(out, exit);
-            streams.stdout.handOver(out);
             out.writeBoolean(streams.stderr != null);
-            if (streams.stderr != null) {
-                streams.stderr.handOver(out);
-            }
             writeLongs(out, streams.order != null ? streams.order.handOver() : null);
             out.writeBoolean(streams.stdin != null);
             if (streams.stdin != null) {
@@ -69,8 +65,33 @@ public final class Handover {
         }
     }
 
-    /** A process as {@link #write} wrote it, built on {@code runtime}'s loop but not yet started. */
-    static ManagedProcess read(ProcessRuntime runtime, ProcessSpec spec, DataInputStream in) throws IOException {
+    /**
+     * Writes {@code p}'s rings, byte for byte at their offsets, apart from the rest of it: reading
+     * them back is plain copying, which the next program does while its native calls bootstrap.
+     */
+    public static void writeRings(ManagedProcess p, DataOutputStream out) throws IOException {
+        synchronized (p) {
+            ProcessStreams streams = p.streams();
+            streams.stdout.handOver(out);
+            out.writeBoolean(streams.stderr != null);
+            if (streams.stderr != null) {
+                streams.stderr.handOver(out);
+            }
+        }
+    }
+
+    /** A process's rings as {@link #writeRings} wrote them; no native call is made. */
+    public static Rings readRings(DataInputStream in) throws IOException {
+        Ring stdout = Ring.takeOver(in);
+        return new Rings(stdout, in.readBoolean() ? Ring.takeOver(in) : null);
+    }
+
+    /** A process's rings read back, for {@link ProcessRuntime#takeOver}. */
+    public record Rings(Ring stdout, Ring stderr) {}
+
+    /** A process as {@link #write} wrote it, with its rings, built on {@code runtime}'s loop but not yet started. */
+    static ManagedProcess read(ProcessRuntime runtime, ProcessSpec spec, DataInputStream in, Rings rings)
+            throws IOException {
         int pid = in.readInt();
         String originator = in.readUTF();
         boolean pty = in.readBoolean();
@@ -84,8 +105,11 @@ public final class Handover {
         int err = in.readInt();
         int stdin = in.readInt();
         ExitStatus exit = readExit(in);
-        Ring stdout = Ring.takeOver(in);
-        Ring stderr = in.readBoolean() ? Ring.takeOver(in) : null;
+        if (in.readBoolean() != (rings.stderr() != null)) {
+            throw new IOException("process " + pid + ": its rings do not match it (stderr)");
+        }
+        Ring stdout = rings.stdout();
+        Ring stderr = rings.stderr();
         long[] order = readLongs(in);
         boolean hasStdin = in.readBoolean();
         Launcher.Spawned spawned = new Launcher.Spawned(pid, pidfd, originator, pty ? out : stdin, out,

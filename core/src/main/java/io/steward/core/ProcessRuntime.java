@@ -344,8 +344,9 @@ public final class ProcessRuntime implements AutoCloseable {
      * joins this runtime as a spawned one does (its rings, exit watch and membership); exited, it
      * only carries its rings and its exit for the session that had it.
      */
-    public ManagedProcess takeOver(ProcessSpec spec, java.io.DataInputStream in) throws java.io.IOException {
-        ManagedProcess p = Handover.read(this, spec, in);
+    public ManagedProcess takeOver(ProcessSpec spec, java.io.DataInputStream in, Handover.Rings rings)
+            throws java.io.IOException {
+        ManagedProcess p = Handover.read(this, spec, in, rings);
         if (p.phase() == ManagedProcess.Phase.EXITED) {
             return p;
         }

@@ -66,11 +66,12 @@ public final class Daemon implements Backend, AutoCloseable {
         this(home, quota, tick, ids, beats, null);
     }
 
-    /** @param state what the daemon before this one handed over (same pid, an execve ago), or null */
+    /** @param predecessor what the daemon before this one handed over (same pid, an execve ago), or null */
     private Daemon(StewardHome home, int quota, Duration tick, SessionIds ids, Heartbeats.Config beats,
-            io.steward.daemon.upgrade.StateFile state) {
+            DaemonState.Predecessor predecessor) {
         this.home = home;
         HomeDir.prepare(home);
+        io.steward.daemon.upgrade.StateFile state = predecessor != null ? predecessor.state() : null;
         DaemonState before = state != null ? DaemonState.read(state) : null;
         this.startedAt = before != null ? before.startedAt() : Instant.now();
         // A build that took over again after its successor failed to is not an upgrade: it says why instead.
@@ -88,14 +89,15 @@ public final class Daemon implements Backend, AutoCloseable {
         Journal j = null;
         ProcessRuntime r = null;
         try {
-            j = new Journal(home.file("state.db"));
+            // The runtime first: its native calls are linked here while another thread links SQLite's.
             r = before != null ? ProcessRuntime.createForTakeOver() : ProcessRuntime.create();
+            j = new Journal(home.file("state.db"));
         } catch (RuntimeException e) {
-            if (j != null) {
-                j.close();
-            }
             if (before == null) {
-                lock.close(); // a daemon taking over keeps it: the build before it may take over again
+                if (r != null) {
+                    r.close();
+                }
+                lock.close(); // a daemon taking over keeps both: the build before it may take over again
             }
             throw e;
         }
@@ -109,7 +111,7 @@ public final class Daemon implements Backend, AutoCloseable {
         this.resurrection = new Resurrection(sessions, apply);
         this.checkpoints = new Checkpoints(sessions, home.dir());
         if (state != null) {
-            this.sessionsGo = DaemonState.takeOver(state, this);
+            this.sessionsGo = DaemonState.takeOver(predecessor, this);
         } else {
             recoverLeftovers();
         }
@@ -239,10 +241,10 @@ public final class Daemon implements Backend, AutoCloseable {
      * {@code --resume-fd}, and the upgrade tests. The sessions, their processes and rings, the event
      * stream and the counters are the predecessor's, as it handed them over.
      */
-    static Daemon takeOver(StewardHome home, io.steward.daemon.upgrade.StateFile state,
+    static Daemon takeOver(StewardHome home, DaemonState.Predecessor predecessor,
             java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery) {
         return new Daemon(home, quotaFromEnvironment(), Reaper.TICK, null, // its ids are keyed as the predecessor's
-                new Heartbeats.Config(beatsUdp, allowUnverifiedRecovery), state);
+                new Heartbeats.Config(beatsUdp, allowUnverifiedRecovery), predecessor);
     }
 
     /** The new daemon serves: the event that says it was replaced, and how long nobody was served. */

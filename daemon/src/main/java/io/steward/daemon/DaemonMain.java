@@ -100,16 +100,20 @@ public final class DaemonMain {
 
     private static int takeOver(StewardHome home, java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery,
             int resumeFd) throws Exception {
-        // The native calls' bootstrap and the HTTP server's classes load on the second core meanwhile.
-        Thread.ofPlatform().name("steward-warm-up").daemon(true).start(() -> {
-            io.steward.sys.Libc.getpid();
+        // Three things at once: the native calls are linked, the sessions' requests parsed and rings
+        // copied, then the HTTP server's classes loaded, on threads of their own, while this one builds
+        // the daemon (which waits for its first native call, and for the rings once it takes the sessions over).
+        Thread.ofPlatform().name("steward-bindings").daemon(true).start(io.steward.sys.Bindings::bootstrap);
+        io.steward.daemon.upgrade.StateFile state = io.steward.daemon.upgrade.StateFile.read(resumeFd);
+        DaemonState.Predecessor before = DaemonState.predecessor(state);
+        Thread.ofPlatform().name("steward-plain").daemon(true).start(() -> {
+            before.readPlain();
             ApiServer.warmUp();
         });
-        io.steward.daemon.upgrade.StateFile state = io.steward.daemon.upgrade.StateFile.read(resumeFd);
         Daemon taken;
         ApiServer serving;
         try {
-            taken = Daemon.takeOver(home, state, beatsUdp, allowUnverifiedRecovery);
+            taken = Daemon.takeOver(home, before, beatsUdp, allowUnverifiedRecovery);
             serving = ApiServer.start(taken, state.section(DaemonState.METRICS));
         } catch (Throwable t) {
             // Nothing is closed (closing would end every session): the build before takes over again, or this one halts.

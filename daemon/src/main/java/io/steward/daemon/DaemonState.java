@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.FutureTask;
 
 /**
  * The daemon's own part of what it hands over, and where each part goes: its version, since when
@@ -21,6 +22,7 @@ record DaemonState(String version, Instant startedAt, long upgrades, long stoppe
     static final String DAEMON = "daemon";
     static final String EVENTS = "events";
     static final String SESSIONS = "sessions";
+    static final String PLAIN = "plain";
     static final String COUNTERS = "counters";
     static final String METRICS = "metrics";
 
@@ -39,7 +41,9 @@ record DaemonState(String version, Instant startedAt, long upgrades, long stoppe
             out.writeLong(logs.dropped().get());
             d.heartbeats().counters().handOver(out);
         });
-        state.put(SESSIONS, out -> new SessionHandover(d.sessions()).write(out, keep));
+        SessionHandover sessions = new SessionHandover(d.sessions());
+        state.put(SESSIONS, out -> sessions.write(out, keep));
+        state.put(PLAIN, sessions::writePlain);
         // Last: it lists every descriptor kept, which a fallback keeps again.
         state.put(DAEMON, out -> {
             out.writeUTF(Daemon.VERSION);
@@ -64,10 +68,28 @@ record DaemonState(String version, Instant startedAt, long upgrades, long stoppe
     }
 
     /**
+     * What the predecessor handed over; the sessions' requests and rings are read by {@link
+     * Predecessor#readPlain}, which the caller runs on a thread of its own while the daemon taking
+     * over is built.
+     */
+    static Predecessor predecessor(StateFile state) {
+        return new Predecessor(state, new FutureTask<>(() -> SessionHandover.readPlain(state.section(PLAIN))));
+    }
+
+    /** The state a predecessor handed over, and its sessions' requests and rings as they are read. */
+    record Predecessor(StateFile state, FutureTask<List<SessionHandover.Plain>> plain) {
+        /** Parses the requests and copies the rings (no native call); the sessions' take-over waits for it. */
+        void readPlain() {
+            plain.run();
+        }
+    }
+
+    /**
      * Puts what the predecessor handed over into {@code d}'s parts: events, counters, then the
      * sessions; returns what sets the sessions going, to run once {@code d} serves.
      */
-    static Runnable takeOver(StateFile state, Daemon d) {
+    static Runnable takeOver(Predecessor before, Daemon d) {
+        StateFile state = before.state();
         try {
             d.events().takeOver(state.section(EVENTS));
             DataInputStream counters = state.section(COUNTERS);
@@ -75,7 +97,7 @@ record DaemonState(String version, Instant startedAt, long upgrades, long stoppe
             logs.written().set(counters.readLong());
             logs.dropped().set(counters.readLong());
             d.heartbeats().counters().takeOver(counters);
-            return new SessionHandover(d.sessions()).read(state.section(SESSIONS));
+            return new SessionHandover(d.sessions()).read(state.section(SESSIONS), before.plain());
         } catch (IOException e) {
             throw new UncheckedIOException("reading the state handed over", e);
         }

@@ -7,6 +7,7 @@ import io.steward.daemon.http.ApiServer;
 import io.steward.daemon.session.Caller;
 import io.steward.daemon.supervision.SessionHandover;
 import io.steward.daemon.upgrade.BuildCheck;
+import io.steward.daemon.upgrade.BuildIdentity;
 import io.steward.daemon.upgrade.Hold;
 import io.steward.daemon.upgrade.StateFile;
 import io.steward.sys.Exec;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
@@ -27,7 +29,8 @@ import java.util.logging.Logger;
  * Replaces the daemon in place, keeping its pid, its sessions, their output and their clients:
  *
  * <ol>
- *   <li>the new build is asked, in a child, whether it reads this state's format ({@link BuildCheck});
+ *   <li>the new build is asked, in a child, whether it reads this state's format ({@link BuildCheck}),
+ *       unless it is this daemon's own command on the files it started from ({@link BuildIdentity});
  *   <li>the API drains: new connections wait in the socket's backlog, requests that come on open ones
  *       are answered {@code upgrading}, those under way finish;
  *   <li>every thread that changes state is held between two pieces of work (the I/O loop, the tree
@@ -53,6 +56,8 @@ final class DaemonUpgrade {
     private final List<String> ownCommand;
     /** The options of {@code daemon run} it was started with that a successor keeps (never --resurrect). */
     private final List<String> runOptions;
+    /** The files this daemon runs, as they were when it started: a restart onto them needs no check. */
+    private final Optional<BuildIdentity> ownBuild;
     private final AtomicBoolean underWay = new AtomicBoolean();
 
     DaemonUpgrade(Daemon daemon, ApiServer server, List<String> ownCommand, List<String> runOptions) {
@@ -60,6 +65,7 @@ final class DaemonUpgrade {
         this.server = server;
         this.ownCommand = List.copyOf(ownCommand);
         this.runOptions = List.copyOf(runOptions);
+        this.ownBuild = BuildIdentity.of(this.ownCommand);
     }
 
     /**
@@ -94,11 +100,13 @@ final class DaemonUpgrade {
         }
         List<String> next = command.isEmpty() ? ownCommand : List.copyOf(command);
         try {
-            // Under the spawn gate: the check's JVM is no orphan for the sweep to reap.
-            daemon.runtime().gated(() -> {
-                BuildCheck.require(next, daemon.home().dir());
-                return null;
-            });
+            if (!runsItself(next)) {
+                // Under the spawn gate: the check's JVM is no orphan for the sweep to reap.
+                daemon.runtime().gated(() -> {
+                    BuildCheck.require(next, daemon.home().dir());
+                    return null;
+                });
+            }
         } catch (StewardException e) {
             underWay.set(false);
             daemon.audit().record(caller, "upgrade", null, e.code().wire());
@@ -109,6 +117,11 @@ final class DaemonUpgrade {
         UpgradeStarted started = new UpgradeStarted(Libc.getpid(), Daemon.VERSION, daemon.upgrades());
         Thread.ofPlatform().name("steward-upgrade").start(() -> handOver(next));
         return started;
+    }
+
+    /** True when {@code next} is this daemon's own command and its files are those it started from. */
+    private boolean runsItself(List<String> next) {
+        return ownBuild.isPresent() && next.equals(ownCommand) && ownBuild.equals(BuildIdentity.of(next));
     }
 
     private void handOver(List<String> command) {

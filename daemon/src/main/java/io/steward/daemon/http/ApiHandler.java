@@ -136,9 +136,14 @@ final class ApiHandler extends Handler.Abstract {
                 response.getHeaders().put(HttpHeader.ALLOW, m.allow);
             }
             Http.problem(response, e, callback);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Answered, whatever it was: a request left unanswered would hang its client and count
+            // as under way for good, so no hand-over could drain.
             metrics.error(ErrorCode.INTERNAL);
             Http.problem(response, new StewardException(ErrorCode.INTERNAL, "internal error: " + e), callback);
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
         }
     }
 

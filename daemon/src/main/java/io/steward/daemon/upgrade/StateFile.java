@@ -32,7 +32,7 @@ import java.util.Map;
  */
 public final class StateFile implements AutoCloseable {
     /** This layout's version, sessions and processes included; raise it with any change to what is written. */
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
     private static final String MAGIC = "steward-handover";
     /** A ring's 64 KiB pages are written past the buffer, straight into the memfd. */
     private static final int BUFFER = 64 * 1024;
