@@ -31,14 +31,15 @@ final class UiListener {
     private final Server server;
     private final HttpConfiguration http;
     private final Path remembered;
-    private final UiToken token = UiToken.random();
+    private final UiToken token;
     private volatile ServerConnector connector;
     private volatile UiAddress address;
     /** The {@code Host} headers a page of this listener sends: its address, and localhost, with its port. */
     private volatile Set<String> hosts = Set.of();
 
-    UiListener(Server server, HttpConfiguration http, Path home) {
+    UiListener(Server server, HttpConfiguration http, Path home, UiToken token) {
         this.server = server;
+        this.token = token;
         this.http = http;
         this.remembered = home.resolve(REMEMBERED);
     }
@@ -135,6 +136,12 @@ final class UiListener {
     String url() {
         UiAddress a = address;
         return a == null ? null : "http://" + a.authority() + "/";
+    }
+
+    /** {@code 127.0.0.1:PORT} while the dashboard is served, else null. */
+    String address() {
+        UiAddress a = address;
+        return a == null ? null : a.authority();
     }
 
     /** True for a request that came in on this listener. */
