@@ -4,6 +4,8 @@ import io.steward.api.ErrorCode;
 import io.steward.api.StewardException;
 import io.steward.api.UiAddress;
 import io.steward.api.UiInfo;
+import io.steward.daemon.session.AuditLog;
+import io.steward.daemon.session.Caller;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,6 +48,15 @@ final class UiListener {
 
     UiToken token() {
         return token;
+    }
+
+    /** {@link #start(UiAddress)} for {@code caller}, at an address as a request spells it (null: where it was); a start is audited. */
+    UiInfo start(Caller caller, String address, AuditLog audit) {
+        UiInfo info = start(address == null ? null : UiAddress.parse(address));
+        if (info.started()) {
+            audit.record(caller, "ui " + info.url(), null, "ok");
+        }
+        return info;
     }
 
     /**

@@ -1,5 +1,9 @@
 package io.steward.daemon.session;
 
+import io.steward.api.SessionSamples;
+import java.time.Duration;
+import java.util.List;
+
 /**
  * The last hour of a session's usage, for the dashboard's charts: a sample per period (10 s by
  * default), its tree's CPU time and resident memory, in a ring of primitive arrays so that a
@@ -53,6 +57,23 @@ public final class UsageHistory {
             c.cpuMilliPercent[i] = cpuMilliPercent[at];
         }
         return c;
+    }
+
+    /** The samples as the API writes them: ms, and percent rounded to a tenth. */
+    public SessionSamples samples(String session, Duration period) {
+        Columns c = columns();
+        int n = c.atMs().length;
+        Long[] at = new Long[n];
+        Long[] cpu = new Long[n];
+        Double[] percent = new Double[n];
+        Long[] rss = new Long[n];
+        for (int i = 0; i < n; i++) {
+            at[i] = c.atMs()[i];
+            cpu[i] = c.cpuMicros()[i] / 1000;
+            percent[i] = Math.round(c.cpuMilliPercent()[i] / 100.0) / 10.0;
+            rss[i] = c.rssBytes()[i];
+        }
+        return new SessionSamples(session, period, List.of(at), List.of(cpu), List.of(percent), List.of(rss));
     }
 
     /** A copy of the ring, column by column, oldest first. */
