@@ -13,11 +13,12 @@ public final class UsageHistory {
     /** An hour of samples at the default period. */
     public static final int CAPACITY = 360;
 
-    private final long[] atMs = new long[CAPACITY];
-    private final long[] cpuMicros = new long[CAPACITY];
-    private final long[] rssBytes = new long[CAPACITY];
+    // Allocated at the first sample (10 KiB in all): a session that ends within a period never needs them.
+    private long[] atMs;
+    private long[] cpuMicros;
+    private long[] rssBytes;
     /** CPU used since the sample before, as a share of one core, in thousandths of a percent. */
-    private final int[] cpuMilliPercent = new int[CAPACITY];
+    private int[] cpuMilliPercent;
     private int next;
     private int size;
     private long lastCpuMicros = -1;
@@ -29,6 +30,12 @@ public final class UsageHistory {
      * share is what the new tree used since the sample before.
      */
     public synchronized void add(long epochMs, long nanos, long cpu, long rss) {
+        if (atMs == null) {
+            atMs = new long[CAPACITY];
+            cpuMicros = new long[CAPACITY];
+            rssBytes = new long[CAPACITY];
+            cpuMilliPercent = new int[CAPACITY];
+        }
         int share = 0;
         long elapsedMicros = (nanos - lastAtNanos) / 1000;
         if (lastCpuMicros >= 0 && elapsedMicros > 0) {
