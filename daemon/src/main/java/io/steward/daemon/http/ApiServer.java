@@ -105,7 +105,8 @@ public final class ApiServer implements AutoCloseable {
             metrics.takeOver(handedOver);
         }
         int owner = Libc.getuid();
-        UiToken token = uiHandedOver != null ? new UiToken(uiHandedOver.readUTF()) : UiToken.random();
+        String handedToken = uiHandedOver != null ? uiHandedOver.readUTF() : "";
+        UiToken token = handedToken.isEmpty() ? null : new UiToken(handedToken);
         UiListener ui = new UiListener(server, http, daemon.home().dir(), token);
         ApiHandler api = new ApiHandler(daemon, owner, metrics, ui);
         UriTemplatePathSpec attach = new UriTemplatePathSpec("/v1/sessions/{ref}/attach");
@@ -221,7 +222,8 @@ public final class ApiServer implements AutoCloseable {
 
     /** The dashboard's token, for the next daemon: a page left open keeps working across an upgrade. */
     public void handOverUi(java.io.DataOutputStream out) throws java.io.IOException {
-        out.writeUTF(ui.token().value());
+        UiToken token = ui.tokenIfDrawn();
+        out.writeUTF(token == null ? "" : token.value());
     }
 
     /** The request counters, for the next daemon. */

@@ -33,7 +33,8 @@ final class UiListener {
     private final Server server;
     private final HttpConfiguration http;
     private final Path remembered;
-    private final UiToken token;
+    /** Drawn when first needed: SecureRandom's start is no part of a daemon's that never serves the page. */
+    private UiToken token;
     private volatile ServerConnector connector;
     private volatile UiAddress address;
     /** The {@code Host} headers a page of this listener sends: its address, and localhost, with its port. */
@@ -46,7 +47,15 @@ final class UiListener {
         this.remembered = home.resolve(REMEMBERED);
     }
 
-    UiToken token() {
+    synchronized UiToken token() {
+        if (token == null) {
+            token = UiToken.random();
+        }
+        return token;
+    }
+
+    /** The token, or null while none was drawn (what a successor is handed). */
+    synchronized UiToken tokenIfDrawn() {
         return token;
     }
 
@@ -140,7 +149,7 @@ final class UiListener {
 
     private UiInfo info(boolean started) {
         String url = url();
-        return new UiInfo(url, url + "?token=" + token.value(), started);
+        return new UiInfo(url, url + "?token=" + token().value(), started);
     }
 
     /** {@code http://127.0.0.1:PORT/} while the dashboard is served, else null. */
