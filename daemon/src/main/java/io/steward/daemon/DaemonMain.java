@@ -2,6 +2,7 @@ package io.steward.daemon;
 
 import io.steward.api.Json;
 import io.steward.api.StewardHome;
+import io.steward.api.UiAddress;
 import io.steward.daemon.http.ApiServer;
 import io.steward.daemon.session.RunRequest;
 import java.net.StandardProtocolFamily;
@@ -57,8 +58,17 @@ public final class DaemonMain {
      */
     public static int run(StewardHome home, java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery,
             boolean resurrect, boolean json, int resumeFd) throws Exception {
+        return run(home, beatsUdp, allowUnverifiedRecovery, resurrect, json, resumeFd, null);
+    }
+
+    /**
+     * {@link #run(StewardHome, java.net.InetSocketAddress, boolean, boolean, boolean, int)}, serving
+     * the dashboard on {@code ui} too (a loopback address; null for none until {@code steward ui}).
+     */
+    public static int run(StewardHome home, java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery,
+            boolean resurrect, boolean json, int resumeFd, UiAddress ui) throws Exception {
         if (resumeFd >= 0) {
-            return takeOver(home, beatsUdp, allowUnverifiedRecovery, resumeFd);
+            return takeOver(home, beatsUdp, allowUnverifiedRecovery, resumeFd, ui);
         }
         if (answering(home.socket())) {
             long pid = io.steward.api.LockHolder.of(home.lock());
@@ -67,14 +77,16 @@ public final class DaemonMain {
             return 1;
         }
         try (Daemon daemon = Daemon.open(home, beatsUdp, allowUnverifiedRecovery); ApiServer server = ApiServer.start(daemon)) {
+            String dashboard = ui != null ? server.ui(ui).url() : null;
             makeReplaceable(daemon, server);
             Thread hook = new Thread(() -> daemon.shutdown(RunRequest.DEFAULT_GRACE));
             Runtime.getRuntime().addShutdownHook(hook);
             System.err.println("steward: daemon " + Daemon.VERSION + " pid " + ProcessHandle.current().pid()
                     + " listening on " + home.socket()
-                    + (beatsUdp != null ? "; UDP beats on port " + daemon.heartbeats().udpPort() : ""));
+                    + (beatsUdp != null ? "; UDP beats on port " + daemon.heartbeats().udpPort() : "")
+                    + (dashboard != null ? "; dashboard on " + dashboard : ""));
             if (json) {
-                System.out.println(Json.write(daemon.health().toJson()));
+                System.out.println(Json.write(daemon.health().withUi(dashboard).toJson()));
                 System.out.flush();
             }
             if (resurrect) {
@@ -90,6 +102,15 @@ public final class DaemonMain {
         return 0;
     }
 
+    /** After a take-over the dashboard is served again, but its port may be taken meanwhile: the sessions matter more. */
+    private static void serveUi(ApiServer server, UiAddress ui) {
+        try {
+            server.ui(ui);
+        } catch (io.steward.api.StewardException e) {
+            System.err.println("steward: the dashboard is not served: " + e.getMessage());
+        }
+    }
+
     /** A daemon started as `steward daemon run` can be replaced in place by a build run the same way. */
     private static void makeReplaceable(Daemon daemon, ApiServer server) {
         java.util.List<java.util.List<String>> launch = DaemonUpgrade.launch();
@@ -99,7 +120,7 @@ public final class DaemonMain {
     }
 
     private static int takeOver(StewardHome home, java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery,
-            int resumeFd) throws Exception {
+            int resumeFd, UiAddress ui) throws Exception {
         // Three things at once: the native calls are linked, the sessions' requests parsed and rings
         // copied, then the HTTP server's classes loaded, on threads of their own, while this one builds
         // the daemon (which waits for its first native call, and for the rings once it takes the sessions over).
@@ -114,7 +135,7 @@ public final class DaemonMain {
         ApiServer serving;
         try {
             taken = Daemon.takeOver(home, before, beatsUdp, allowUnverifiedRecovery);
-            serving = ApiServer.start(taken, state.section(DaemonState.METRICS));
+            serving = ApiServer.start(taken, state.section(DaemonState.METRICS), state.section(DaemonState.UI));
         } catch (Throwable t) {
             // Nothing is closed (closing would end every session): the build before takes over again, or this one halts.
             Fallback.takeOverAgain(state, resumeFd, t);
@@ -124,6 +145,9 @@ public final class DaemonMain {
         try (Daemon daemon = taken; ApiServer server = serving) {
             makeReplaceable(daemon, server);
             daemon.tookOver();
+            if (ui != null) {
+                serveUi(server, ui);
+            }
             Thread hook = new Thread(() -> daemon.shutdown(RunRequest.DEFAULT_GRACE));
             Runtime.getRuntime().addShutdownHook(hook);
             daemon.awaitStop();
@@ -159,15 +183,18 @@ public final class DaemonMain {
      */
     public static void main(String[] args) throws Exception {
         int resumeFd = -1;
+        UiAddress ui = null;
         for (String a : args) {
             if (a.startsWith("--resume-check=")) {
                 System.exit(resumeCheck(Integer.parseInt(a.substring("--resume-check=".length()))));
             } else if (a.startsWith("--resume-fd=")) {
                 resumeFd = Integer.parseInt(a.substring("--resume-fd=".length()));
+            } else if (a.startsWith("--ui=")) {
+                ui = UiAddress.parse(a.substring("--ui=".length()));
             }
         }
         try {
-            System.exit(run(StewardHome.fromEnvironment(), null, false, false, false, resumeFd));
+            System.exit(run(StewardHome.fromEnvironment(), null, false, false, false, resumeFd, ui));
         } catch (io.steward.api.StewardException e) {
             System.err.println("steward: " + e.getMessage()); // one line, as the CLI says it
             System.exit(1);

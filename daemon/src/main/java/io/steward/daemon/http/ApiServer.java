@@ -25,9 +25,12 @@ public final class ApiServer implements AutoCloseable {
     private final ApiHandler api;
     private final Metrics metrics;
     private final Backend daemon;
+    private final UiListener ui;
 
-    private ApiServer(Server server, SocketKeeper socket, ApiHandler api, Metrics metrics, Backend daemon) {
+    private ApiServer(Server server, SocketKeeper socket, ApiHandler api, Metrics metrics, Backend daemon,
+            UiListener ui) {
         this.server = server;
+        this.ui = ui;
         this.socket = socket;
         this.api = api;
         this.metrics = metrics;
@@ -73,6 +76,16 @@ public final class ApiServer implements AutoCloseable {
      *     listening socket (as fd 0); null to bind a new socket
      */
     public static ApiServer start(Backend daemon, java.io.DataInputStream handedOver) throws Exception {
+        return start(daemon, handedOver, null);
+    }
+
+    /**
+     * @param handedOver the metrics a daemon before this one counted, when it handed this one its
+     *     listening socket (as fd 0); null to bind a new socket
+     * @param uiHandedOver the dashboard's token that daemon had ({@link #handOverUi}), or null to draw one
+     */
+    public static ApiServer start(Backend daemon, java.io.DataInputStream handedOver, java.io.DataInputStream uiHandedOver)
+            throws Exception {
         Path socket = daemon.home().socket();
         Server server = new Server(threads());
         HttpConfiguration http = new HttpConfiguration();
@@ -92,7 +105,10 @@ public final class ApiServer implements AutoCloseable {
             metrics.takeOver(handedOver);
         }
         int owner = Libc.getuid();
-        ApiHandler api = new ApiHandler(daemon, owner, metrics);
+        String handedToken = uiHandedOver != null ? uiHandedOver.readUTF() : "";
+        UiToken token = handedToken.isEmpty() ? null : new UiToken(handedToken);
+        UiListener ui = new UiListener(server, http, daemon.home().dir(), token);
+        ApiHandler api = new ApiHandler(daemon, owner, metrics, ui);
         UriTemplatePathSpec attach = new UriTemplatePathSpec("/v1/sessions/{ref}/attach");
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
             container.setIdleTimeout(Duration.ofMinutes(30));
@@ -124,7 +140,9 @@ public final class ApiServer implements AutoCloseable {
             });
         });
         ws.setHandler(api);
-        server.setHandler(ws);
+        UiGate gate = new UiGate(ui, daemon.sessions().audit(), metrics, owner);
+        gate.setHandler(ws);
+        server.setHandler(gate);
         server.setErrorHandler(new Http.ProblemErrorHandler());
         server.setStopAtShutdown(false);
         server.start();
@@ -140,7 +158,22 @@ public final class ApiServer implements AutoCloseable {
             throw e;
         }
         daemon.everyTick(keeper::check);
-        return new ApiServer(server, keeper, api, metrics, daemon);
+        return new ApiServer(server, keeper, api, metrics, daemon, ui);
+    }
+
+    /**
+     * Serves the dashboard on a loopback TCP port as well: {@code address}, or where it was served
+     * last (a free port the first time) when null. Answers at once when it is served already.
+     *
+     * @throws StewardException {@code conflict} when the port is taken, or the dashboard is served elsewhere
+     */
+    public io.steward.api.UiInfo ui(io.steward.api.UiAddress address) {
+        return ui.start(address);
+    }
+
+    /** Where the dashboard listens ({@code 127.0.0.1:PORT}), or null while it does not. */
+    public String uiAddress() {
+        return ui.address();
     }
 
     /**
@@ -185,6 +218,12 @@ public final class ApiServer implements AutoCloseable {
     /** The listening socket's descriptor: what a hand-over keeps, as the next daemon's fd 0. */
     public int listeningFd() {
         return socket.listeningFd();
+    }
+
+    /** The dashboard's token, for the next daemon: a page left open keeps working across an upgrade. */
+    public void handOverUi(java.io.DataOutputStream out) throws java.io.IOException {
+        UiToken token = ui.tokenIfDrawn();
+        out.writeUTF(token == null ? "" : token.value());
     }
 
     /** The request counters, for the next daemon. */

@@ -15,6 +15,8 @@ import java.util.TreeSet;
 enum Route {
     METRICS("GET", "/metrics"),
     HEALTH("GET", "/v1/health"),
+    /** Starts the dashboard's listener, or finds it: its address and token. */
+    UI("POST", "/v1/ui"),
     CAPABILITIES("GET", "/v1/capabilities"),
     PORTS("GET", "/v1/ports"),
     BEATS("GET", "/v1/beats"),
@@ -45,6 +47,7 @@ enum Route {
     FLUSH("POST", "/v1/sessions/{ref}/flush"),
     SESSION_PORTS("GET", "/v1/sessions/{ref}/ports"),
     SESSION_TREE("GET", "/v1/sessions/{ref}/tree"),
+    SAMPLES("GET", "/v1/sessions/{ref}/samples"),
     SESSION_EVENTS("GET", "/v1/sessions/{ref}/events", "since", "until", "category"),
     CHECKPOINT("POST", "/v1/sessions/{ref}/checkpoint"),
     RESTORE("POST", "/v1/restore"),
