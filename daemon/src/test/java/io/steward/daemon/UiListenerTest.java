@@ -39,7 +39,7 @@ class UiListenerTest extends DaemonFixture {
         URI link = URI.create(ui.link());
         port = link.getPort();
         token = link.getQuery().substring("token=".length());
-        cookie = "Cookie: steward_token=" + token;
+        cookie = "Cookie: steward_token_" + port + "=" + token;
         origin = "Origin: http://127.0.0.1:" + port;
     }
 
@@ -52,7 +52,7 @@ class UiListenerTest extends DaemonFixture {
         RawHttp.Answer first = RawHttp.get(port, "/?token=" + token);
         assertEquals(303, first.status());
         assertEquals("/", first.header("Location"), "the token leaves the address bar");
-        assertEquals("steward_token=" + token + "; Path=/; HttpOnly; SameSite=Strict", first.header("Set-Cookie"));
+        assertEquals("steward_token_" + port + "=" + token + "; Path=/; HttpOnly; SameSite=Strict", first.header("Set-Cookie"));
         assertEquals("/ui/app.js?x=1", RawHttp.get(port, "/ui/app.js?token=" + token + "&x=1").header("Location"));
 
         RawHttp.Answer page = RawHttp.get(port, "/", cookie);
@@ -80,7 +80,7 @@ class UiListenerTest extends DaemonFixture {
     @Test
     void withoutTheTokenNothingButA401() throws Exception {
         for (RawHttp.Answer a : List.of(RawHttp.get(port, "/"), RawHttp.get(port, "/v1/health"),
-                RawHttp.get(port, "/ui/index.html"), RawHttp.get(port, "/v1/sessions", "Cookie: steward_token=guess"),
+                RawHttp.get(port, "/ui/index.html"), RawHttp.get(port, "/v1/sessions", "Cookie: steward_token_" + port + "=guess"),
                 RawHttp.get(port, "/?token=guess"), RawHttp.get(port, "/v1/health", "Authorization: Bearer guess"),
                 RawHttp.send(port, "POST", "/v1/sessions", List.of(origin), "{\"argv\":[\"true\"]}"))) {
             assertEquals(401, a.status());

@@ -19,7 +19,7 @@ class UiUpgradeTest {
             UiInfo ui = c.daemon().ui();
             URI link = URI.create(ui.link());
             int port = link.getPort();
-            String cookie = "Cookie: steward_token=" + link.getQuery().substring("token=".length());
+            String cookie = "Cookie: steward_token_" + port + "=" + link.getQuery().substring("token=".length());
             assertEquals(200, RawHttp.get(port, "/v1/health", cookie).status());
 
             HealthInfo after = c.daemon().awaitUpgraded(c.daemon().upgrade(List.of()), Duration.ofSeconds(60));

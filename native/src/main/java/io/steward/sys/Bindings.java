@@ -11,12 +11,14 @@ import java.lang.invoke.MethodHandles;
 public final class Bindings {
     private Bindings() {}
 
-    /** Initialises the classes of native calls a daemon uses, in the order it first needs them. */
+    /**
+     * Initialises the classes of native calls a daemon makes before it serves, in the order it
+     * first needs them; those it makes later (spawning, terminals, an upgrade) are left to their first use.
+     */
     public static void bootstrap() {
         MethodHandles.Lookup lookup = MethodHandles.lookup();
-        for (Class<?> c : new Class<?>[] {Libc.class, SqliteLib.class, Epoll.class, Pidfd.class, UnixDatagram.class,
-                DatagramSockets.class, DatagramBatch.class, Netlink.class, Pty.class, ProcFds.class, PosixSpawn.class,
-                Exec.class}) {
+        for (Class<?> c : new Class<?>[] {Libc.class, Epoll.class, Pidfd.class, Netlink.class, SqliteLib.class,
+                UnixDatagram.class, DatagramSockets.class, DatagramBatch.class}) {
             try {
                 lookup.ensureInitialized(c);
             } catch (IllegalAccessException e) {

@@ -74,11 +74,11 @@ final class UiGate extends Handler.Wrapper {
             // The token leaves the address bar (and the history) for a cookie scripts cannot read.
             response.setStatus(303);
             response.getHeaders().put(HttpHeader.LOCATION, withoutToken(request));
-            response.getHeaders().put(HttpHeader.SET_COOKIE, listener.token().cookie());
+            response.getHeaders().put(HttpHeader.SET_COOKIE, listener.token().cookie(localPort(request)));
             response.write(true, null, callback);
             return true;
         }
-        if (!listener.token().inCookies(request.getHeaders().getValuesList(HttpHeader.COOKIE))
+        if (!listener.token().inCookies(request.getHeaders().getValuesList(HttpHeader.COOKIE), localPort(request))
                 && !listener.token().inAuthorization(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
             return refuse(request, response, callback, Refusal.UNAUTHORIZED);
         }
@@ -107,6 +107,11 @@ final class UiGate extends Handler.Wrapper {
             UiFiles.send(request, response, callback, file.get());
         }
         return true;
+    }
+
+    /** The port the request came in on: the listener's own. */
+    private static int localPort(Request request) {
+        return Request.getLocalPort(request);
     }
 
     private static boolean readOnly(String method) {

@@ -6,9 +6,13 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 
-/** The dashboard's secret: 32 random bytes per daemon, and the checks of what a request presents. */
+/**
+ * The dashboard's secret: 32 random bytes per daemon, and the checks of what a request presents.
+ * Its cookie is named after the listener's port: a browser keeps cookies by host, not port, so two
+ * daemons' dashboards on 127.0.0.1 would otherwise sign each other's pages out.
+ */
 record UiToken(String value) {
-    static final String COOKIE = "steward_token";
+    static final String COOKIE = "steward_token_";
     static final String QUERY = "token";
 
     static UiToken random() {
@@ -23,12 +27,13 @@ record UiToken(String value) {
                 presented.getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** True when one of the {@code Cookie} headers carries the token. */
-    boolean inCookies(List<String> headers) {
+    /** True when one of the {@code Cookie} headers carries the token in the cookie of the listener on {@code port}. */
+    boolean inCookies(List<String> headers, int port) {
+        String name = COOKIE + port;
         for (String header : headers) {
             for (String pair : header.split(";")) {
                 int eq = pair.indexOf('=');
-                if (eq > 0 && pair.substring(0, eq).strip().equals(COOKIE) && matches(pair.substring(eq + 1).strip())) {
+                if (eq > 0 && pair.substring(0, eq).strip().equals(name) && matches(pair.substring(eq + 1).strip())) {
                     return true;
                 }
             }
@@ -42,8 +47,8 @@ record UiToken(String value) {
     }
 
     /** The {@code Set-Cookie} value the first load gets: the browser sends it back to this origin only. */
-    String cookie() {
-        return COOKIE + "=" + value + "; Path=/; HttpOnly; SameSite=Strict";
+    String cookie(int port) {
+        return COOKIE + port + "=" + value + "; Path=/; HttpOnly; SameSite=Strict";
     }
 
     /** Never the secret itself, should a token ever be logged. */
