@@ -14,9 +14,11 @@ import java.util.Map;
  * @param upgrades how many times the daemon was replaced in place ({@code daemon upgrade} or
  *     {@code restart}) since it started; its uptime counts from that start
  * @param lastUpgradeFailure why the last upgrade asked of this daemon did not happen, or null
+ * @param ui the dashboard's address ({@code http://127.0.0.1:PORT/}, without its token) while it is
+ *     served, or null
  */
 public record HealthInfo(Status status, String version, long pid, Duration uptime, long sessions, String home,
-        long lastEventSeq, long upgrades, String lastUpgradeFailure) {
+        long lastEventSeq, long upgrades, String lastUpgradeFailure, String ui) {
 
     public enum Status implements Json.Wire {
         OK,
@@ -34,7 +36,7 @@ public record HealthInfo(Status status, String version, long pid, Duration uptim
         JsonFields f = new JsonFields(json);
         return new HealthInfo(f.wire("status", Status.values()), f.text("version"), f.longValue("pid"),
                 f.millis("uptimeMs"), f.longValue("sessions"), f.text("home"), f.longValue("lastEventSeq"),
-                f.longValue("upgrades"), f.text("lastUpgradeFailure"));
+                f.longValue("upgrades"), f.text("lastUpgradeFailure"), f.text("ui"));
     }
 
     public Map<String, Object> toJson() {
@@ -42,6 +44,12 @@ public record HealthInfo(Status status, String version, long pid, Duration uptim
                 JsonFields.millis(uptime), "sessions", sessions, "home", home, "lastEventSeq", lastEventSeq,
                 "upgrades", upgrades);
         EventJson.putPresent(m, "lastUpgradeFailure", lastUpgradeFailure);
+        EventJson.putPresent(m, "ui", ui);
         return m;
+    }
+
+    /** The same health, with the dashboard's address (null when it is not served). */
+    public HealthInfo withUi(String url) {
+        return new HealthInfo(status, version, pid, uptime, sessions, home, lastEventSeq, upgrades, lastUpgradeFailure, url);
     }
 }

@@ -8,6 +8,7 @@ import io.steward.api.Json;
 import io.steward.api.LockHolder;
 import io.steward.api.MillisType;
 import io.steward.api.StewardHome;
+import io.steward.api.UiAddress;
 import io.steward.client.DaemonUnreachableException;
 import io.steward.client.StewardClient;
 import io.steward.daemon.DaemonMain;
@@ -46,6 +47,15 @@ final class DaemonCommand {
                 description = "Let stalls proven only by UDP beats trigger --on-stall actions.")
         boolean allowUnverifiedRecovery;
 
+        @Option(names = "--ui", paramLabel = "127.0.0.1:PORT",
+                description = "Also serve the dashboard on this loopback address (see steward ui).")
+        String ui;
+
+        /** The dashboard's address, checked before a daemon is started for it; null for none. */
+        UiAddress uiAddress() {
+            return ui == null ? null : UiAddress.parse(ui);
+        }
+
         InetSocketAddress udpAddress() {
             if (udp == null) {
                 return null;
@@ -78,6 +88,9 @@ final class DaemonCommand {
             if (allowUnverifiedRecovery) {
                 out.add("--allow-unverified-recovery");
             }
+            if (ui != null) {
+                out.add("--ui=" + ui);
+            }
             return out;
         }
     }
@@ -104,7 +117,7 @@ final class DaemonCommand {
                 return DaemonMain.resumeCheck(resumeCheck);
             }
             return DaemonMain.run(StewardHome.fromEnvironment(), options.udpAddress(), options.allowUnverifiedRecovery,
-                    options.resurrect, json, resumeFd);
+                    options.resurrect, json, resumeFd, options.uiAddress());
         }
     }
 
@@ -120,6 +133,8 @@ final class DaemonCommand {
                 options.udp = args[i].substring("--beats-udp=".length());
             } else if (args[i].equals("--allow-unverified-recovery")) {
                 options.allowUnverifiedRecovery = true;
+            } else if (args[i].startsWith("--ui=")) {
+                options.ui = args[i].substring("--ui=".length());
             } else {
                 System.err.println("steward: daemon run: unknown option " + args[i] + " for a take-over");
                 return Errors.USAGE;
@@ -127,7 +142,7 @@ final class DaemonCommand {
         }
         try {
             return DaemonMain.run(StewardHome.fromEnvironment(), options.udpAddress(), options.allowUnverifiedRecovery,
-                    false, false, fd);
+                    false, false, fd, options.uiAddress());
         } catch (Exception e) {
             System.err.println("steward: the take-over failed: " + e);
             e.printStackTrace();
@@ -147,8 +162,15 @@ final class DaemonCommand {
         public Integer call() throws Exception {
             StewardHome home = StewardHome.fromEnvironment();
             options.udpAddress();
+            UiAddress ui = options.uiAddress();
             HealthInfo health = start(home, options.argv());
-            System.out.println(json ? Json.write(health.toJson()) : "steward: daemon pid " + health.pid() + " on " + home.socket());
+            if (ui != null && health.ui() == null) {
+                // A daemon that ran already: it serves the dashboard from now on, as asked.
+                new StewardClient(home).daemon().ui(ui);
+                health = new StewardClient(home).daemon().health();
+            }
+            System.out.println(json ? Json.write(health.toJson()) : "steward: daemon pid " + health.pid() + " on "
+                    + home.socket() + (health.ui() != null ? "; dashboard on " + health.ui() : ""));
             return 0;
         }
     }
@@ -232,10 +254,11 @@ final class DaemonCommand {
             if (json) {
                 System.out.println(Json.write(h.toJson()));
             } else {
-                System.out.printf("steward %s: pid %s, up %s, %s, home %s%s%n", h.version(), h.pid(),
+                System.out.printf("steward %s: pid %s, up %s, %s, home %s%s%s%n", h.version(), h.pid(),
                         Durations.format(Duration.ofSeconds(h.uptime().toSeconds())),
                         Printer.count(h.sessions(), "running session"), h.home(),
-                        h.upgrades() > 0 ? ", upgraded " + Printer.count(h.upgrades(), "time") : "");
+                        h.upgrades() > 0 ? ", upgraded " + Printer.count(h.upgrades(), "time") : "",
+                        h.ui() != null ? ", dashboard " + h.ui() : "");
             }
             return 0;
         }

@@ -30,7 +30,7 @@ public final class Main {
             AppCommands.Flush.class, ApplyCommand.class, CheckpointCommands.Checkpoint.class,
             CheckpointCommands.ListCheckpoints.class, CheckpointCommands.Restore.class, CheckpointCommands.Gc.class,
             PortsCommand.class, TreeCommand.class, ObserveCommand.class,
-            StartupCommand.class, ExecCommand.class, DaemonCommand.class, CapsCommand.class,
+            StartupCommand.class, ExecCommand.class, DaemonCommand.class, UiCommand.class, CapsCommand.class,
             CompletionCommand.class, HelpCommand.class);
 
     public static void main(String[] args) {

@@ -98,6 +98,23 @@ public final class DaemonEndpoints {
                 + " s" + (last != null ? ": " + last.getMessage() : ""));
     }
 
+    /**
+     * Serves the dashboard (or finds it served): where it was served last, a free loopback port the
+     * first time. The answer's {@code link} carries the daemon's token: whoever has it controls the daemon.
+     */
+    public io.steward.api.UiInfo ui() {
+        return io.steward.api.UiInfo.fromJson(client.object("POST", "/v1/ui", Json.object()));
+    }
+
+    /**
+     * Serves the dashboard at {@code address}.
+     *
+     * @throws io.steward.api.StewardException {@code conflict} when the port is taken or the dashboard listens elsewhere
+     */
+    public io.steward.api.UiInfo ui(io.steward.api.UiAddress address) {
+        return io.steward.api.UiInfo.fromJson(client.object("POST", "/v1/ui", Json.object("address", address.authority())));
+    }
+
     /** Stops every session with {@code grace} (soft, then hard), then the daemon; answers before the stop. */
     public DaemonStopping stopDaemon(Duration grace) {
         return DaemonStopping.fromJson(client.object("POST", "/v1/daemon/stop", Json.object("graceMs", grace.toMillis())));

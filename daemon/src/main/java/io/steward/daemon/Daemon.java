@@ -231,7 +231,7 @@ public final class Daemon implements Backend, AutoCloseable {
         return new HealthInfo(closed ? HealthInfo.Status.STOPPING : HealthInfo.Status.OK, VERSION, Libc.getpid(),
                 Duration.between(startedAt, Instant.now()),
                 registry.list(false, null).size(), home.dir().toString(), events.lastSeq(), upgrades,
-                lastUpgradeFailure);
+                lastUpgradeFailure, null);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.steward.daemon;
 
 import io.steward.api.Json;
 import io.steward.api.StewardHome;
+import io.steward.api.UiAddress;
 import io.steward.daemon.http.ApiServer;
 import io.steward.daemon.session.RunRequest;
 import java.net.StandardProtocolFamily;
@@ -57,8 +58,17 @@ public final class DaemonMain {
      */
     public static int run(StewardHome home, java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery,
             boolean resurrect, boolean json, int resumeFd) throws Exception {
+        return run(home, beatsUdp, allowUnverifiedRecovery, resurrect, json, resumeFd, null);
+    }
+
+    /**
+     * {@link #run(StewardHome, java.net.InetSocketAddress, boolean, boolean, boolean, int)}, serving
+     * the dashboard on {@code ui} too (a loopback address; null for none until {@code steward ui}).
+     */
+    public static int run(StewardHome home, java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery,
+            boolean resurrect, boolean json, int resumeFd, UiAddress ui) throws Exception {
         if (resumeFd >= 0) {
-            return takeOver(home, beatsUdp, allowUnverifiedRecovery, resumeFd);
+            return takeOver(home, beatsUdp, allowUnverifiedRecovery, resumeFd, ui);
         }
         if (answering(home.socket())) {
             long pid = io.steward.api.LockHolder.of(home.lock());
@@ -67,14 +77,16 @@ public final class DaemonMain {
             return 1;
         }
         try (Daemon daemon = Daemon.open(home, beatsUdp, allowUnverifiedRecovery); ApiServer server = ApiServer.start(daemon)) {
+            String dashboard = ui != null ? server.ui(ui).url() : null;
             makeReplaceable(daemon, server);
             Thread hook = new Thread(() -> daemon.shutdown(RunRequest.DEFAULT_GRACE));
             Runtime.getRuntime().addShutdownHook(hook);
             System.err.println("steward: daemon " + Daemon.VERSION + " pid " + ProcessHandle.current().pid()
                     + " listening on " + home.socket()
-                    + (beatsUdp != null ? "; UDP beats on port " + daemon.heartbeats().udpPort() : ""));
+                    + (beatsUdp != null ? "; UDP beats on port " + daemon.heartbeats().udpPort() : "")
+                    + (dashboard != null ? "; dashboard on " + dashboard : ""));
             if (json) {
-                System.out.println(Json.write(daemon.health().toJson()));
+                System.out.println(Json.write(daemon.health().withUi(dashboard).toJson()));
                 System.out.flush();
             }
             if (resurrect) {
@@ -90,6 +102,15 @@ public final class DaemonMain {
         return 0;
     }
 
+    /** After a take-over the dashboard is served again, but its port may be taken meanwhile: the sessions matter more. */
+    private static void serveUi(ApiServer server, UiAddress ui) {
+        try {
+            server.ui(ui);
+        } catch (io.steward.api.StewardException e) {
+            System.err.println("steward: the dashboard is not served: " + e.getMessage());
+        }
+    }
+
     /** A daemon started as `steward daemon run` can be replaced in place by a build run the same way. */
     private static void makeReplaceable(Daemon daemon, ApiServer server) {
         java.util.List<java.util.List<String>> launch = DaemonUpgrade.launch();
@@ -99,7 +120,7 @@ public final class DaemonMain {
     }
 
     private static int takeOver(StewardHome home, java.net.InetSocketAddress beatsUdp, boolean allowUnverifiedRecovery,
-            int resumeFd) throws Exception {
+            int resumeFd, UiAddress ui) throws Exception {
         // The native calls' bootstrap and the HTTP server's classes load on the second core meanwhile.
         Thread.ofPlatform().name("steward-warm-up").daemon(true).start(() -> {
             io.steward.sys.Libc.getpid();
@@ -120,6 +141,9 @@ public final class DaemonMain {
         try (Daemon daemon = taken; ApiServer server = serving) {
             makeReplaceable(daemon, server);
             daemon.tookOver();
+            if (ui != null) {
+                serveUi(server, ui);
+            }
             Thread hook = new Thread(() -> daemon.shutdown(RunRequest.DEFAULT_GRACE));
             Runtime.getRuntime().addShutdownHook(hook);
             daemon.awaitStop();

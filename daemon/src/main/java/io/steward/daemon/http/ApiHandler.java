@@ -48,8 +48,11 @@ final class ApiHandler extends Handler.Abstract {
     /** Completes when a hand-over begins to drain the API: a waiting request gives up then. */
     private volatile java.util.concurrent.CompletableFuture<Void> drained = new java.util.concurrent.CompletableFuture<>();
 
-    ApiHandler(Backend daemon, int ownerUid, Metrics metrics) {
+    private final UiListener ui;
+
+    ApiHandler(Backend daemon, int ownerUid, Metrics metrics, UiListener ui) {
         this.daemon = daemon;
+        this.ui = ui;
         this.sessions = daemon.sessions();
         this.ownerUid = ownerUid;
         this.metrics = metrics;
@@ -144,7 +147,9 @@ final class ApiHandler extends Handler.Abstract {
 
     /** The connection's caller; another uid is refused, and audited. */
     Caller caller(Request request, Sessions sessions) {
-        Peers.Peer peer = (Peers.Peer) request.getConnectionMetaData().getAttribute(Peers.ATTRIBUTE);
+        // Set on the request by UiGate once the dashboard's token checked out, else the Unix socket's peer.
+        Peers.Peer peer = request.getAttribute(Peers.ATTRIBUTE) instanceof Peers.Peer p ? p
+                : (Peers.Peer) request.getConnectionMetaData().getAttribute(Peers.ATTRIBUTE);
         Caller caller = peer == null ? new Caller(-1, -1) : new Caller(peer.uid(), peer.pid());
         if (caller.uid() != ownerUid) {
             sessions.audit().record(caller, request.getMethod() + " " + Request.getPathInContext(request), null,
@@ -168,7 +173,15 @@ final class ApiHandler extends Handler.Abstract {
         Session s = match.ref() != null ? sessions.find(match.ref()) : null;
         switch (match.route()) {
             case METRICS -> Http.send(response, 200, "text/plain; version=0.0.4", metrics.render(sessions, daemon.checkpoints()).getBytes(), cb);
-            case HEALTH -> Http.json(response, 200, daemon.health().toJson(), cb);
+            case HEALTH -> Http.json(response, 200, daemon.health().withUi(ui.url()).toJson(), cb);
+            case UI -> {
+                String address = body(request, "address").string("address");
+                io.steward.api.UiInfo started = ui.start(address == null ? null : io.steward.api.UiAddress.parse(address));
+                if (started.started()) {
+                    sessions.audit().record(caller, "ui " + started.url(), null, "ok");
+                }
+                Http.json(response, 200, started.toJson(), cb);
+            }
             case CAPABILITIES -> Http.json(response, 200,
                     capabilities(sessions.runtime(), daemon.home().dir()).toJson(), cb);
             case PORTS -> Http.json(response, 200, SessionPorts.of(sessions.registry().list(false, null)).toJson(), cb);

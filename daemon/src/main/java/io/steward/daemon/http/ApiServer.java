@@ -25,9 +25,12 @@ public final class ApiServer implements AutoCloseable {
     private final ApiHandler api;
     private final Metrics metrics;
     private final Backend daemon;
+    private final UiListener ui;
 
-    private ApiServer(Server server, SocketKeeper socket, ApiHandler api, Metrics metrics, Backend daemon) {
+    private ApiServer(Server server, SocketKeeper socket, ApiHandler api, Metrics metrics, Backend daemon,
+            UiListener ui) {
         this.server = server;
+        this.ui = ui;
         this.socket = socket;
         this.api = api;
         this.metrics = metrics;
@@ -92,7 +95,8 @@ public final class ApiServer implements AutoCloseable {
             metrics.takeOver(handedOver);
         }
         int owner = Libc.getuid();
-        ApiHandler api = new ApiHandler(daemon, owner, metrics);
+        UiListener ui = new UiListener(server, http, daemon.home().dir());
+        ApiHandler api = new ApiHandler(daemon, owner, metrics, ui);
         UriTemplatePathSpec attach = new UriTemplatePathSpec("/v1/sessions/{ref}/attach");
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
             container.setIdleTimeout(Duration.ofMinutes(30));
@@ -124,7 +128,9 @@ public final class ApiServer implements AutoCloseable {
             });
         });
         ws.setHandler(api);
-        server.setHandler(ws);
+        UiGate gate = new UiGate(ui, daemon.sessions().audit(), metrics, owner);
+        gate.setHandler(ws);
+        server.setHandler(gate);
         server.setErrorHandler(new Http.ProblemErrorHandler());
         server.setStopAtShutdown(false);
         server.start();
@@ -140,7 +146,17 @@ public final class ApiServer implements AutoCloseable {
             throw e;
         }
         daemon.everyTick(keeper::check);
-        return new ApiServer(server, keeper, api, metrics, daemon);
+        return new ApiServer(server, keeper, api, metrics, daemon, ui);
+    }
+
+    /**
+     * Serves the dashboard on a loopback TCP port as well: {@code address}, or where it was served
+     * last (a free port the first time) when null. Answers at once when it is served already.
+     *
+     * @throws StewardException {@code conflict} when the port is taken, or the dashboard is served elsewhere
+     */
+    public io.steward.api.UiInfo ui(io.steward.api.UiAddress address) {
+        return ui.start(address);
     }
 
     /**

@@ -15,10 +15,15 @@ final class Metrics {
     private final LongAdder requests = new LongAdder();
     private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
     private final AtomicLong attachDropped = new AtomicLong();
+    /** Requests the dashboard's listener refused, by {@link UiGate.Refusal}; not handed over, as the listener is not. */
+    private final Map<UiGate.Refusal, LongAdder> uiRefused = new EnumMap<>(UiGate.Refusal.class);
 
     Metrics() {
         for (ErrorCode c : ErrorCode.values()) {
             errors.put(c, new LongAdder());
+        }
+        for (UiGate.Refusal r : UiGate.Refusal.values()) {
+            uiRefused.put(r, new LongAdder());
         }
     }
 
@@ -54,6 +59,10 @@ final class Metrics {
 
     void error(ErrorCode code) {
         errors.get(code).increment();
+    }
+
+    void uiRefused(UiGate.Refusal why) {
+        uiRefused.get(why).increment();
     }
 
     void attachDropped(long bytes) {
@@ -108,6 +117,12 @@ final class Metrics {
                 m.rescans());
         line(b, "steward_observed_events_total", "counter", "process, file and network events published",
                 sessions.activity().published());
+        b.append("# HELP steward_ui_refusals_total requests the dashboard's listener refused, by reason\n")
+                .append("# TYPE steward_ui_refusals_total counter\n");
+        for (Map.Entry<UiGate.Refusal, LongAdder> e : uiRefused.entrySet()) {
+            b.append("steward_ui_refusals_total{reason=\"").append(e.getKey().label()).append("\"} ")
+                    .append(e.getValue().sum()).append('\n');
+        }
         sessions.heartbeats().render(b);
         checkpoints(b, checkpoints.counters());
         trees(b, sessions);

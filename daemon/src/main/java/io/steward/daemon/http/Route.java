@@ -15,6 +15,8 @@ import java.util.TreeSet;
 enum Route {
     METRICS("GET", "/metrics"),
     HEALTH("GET", "/v1/health"),
+    /** Starts the dashboard's listener, or finds it: its address and token. */
+    UI("POST", "/v1/ui"),
     CAPABILITIES("GET", "/v1/capabilities"),
     PORTS("GET", "/v1/ports"),
     BEATS("GET", "/v1/beats"),
