@@ -38,6 +38,11 @@ public final class Sessions {
         return info(client.object("GET", path(ref), null));
     }
 
+    /** The last hour of the session's CPU and memory, a sample per period (10 s by default), oldest first. */
+    public io.steward.api.SessionSamples samples(String ref) {
+        return io.steward.api.SessionSamples.fromJson(client.object("GET", path(ref) + "/samples", null));
+    }
+
     /** The TCP, UDP and Unix sockets held by the session's tree (its root and every descendant). */
     public PortList ports(String ref) {
         return PortList.fromJson(client.object("GET", path(ref) + "/ports", null));

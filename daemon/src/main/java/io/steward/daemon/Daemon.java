@@ -21,6 +21,7 @@ import io.steward.daemon.state.Journal;
 import io.steward.daemon.supervision.Reaper;
 import io.steward.daemon.supervision.Checkpoints;
 import io.steward.daemon.supervision.Sessions;
+import io.steward.daemon.supervision.UsageSampler;
 import io.steward.sys.Libc;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +48,7 @@ public final class Daemon implements Backend, AutoCloseable {
     private final Apply apply;
     private final Resurrection resurrection;
     private final Reaper reaper;
+    private final UsageSampler sampler;
     private final Heartbeats heartbeats;
     private final Instant startedAt;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -123,6 +125,8 @@ public final class Daemon implements Backend, AutoCloseable {
         this.reaper = new Reaper(registry, events, tick);
         reaper.every(sessions.book().deferred()::retry);
         reaper.every(sessions.activity()::flushSuppressed);
+        this.sampler = new UsageSampler(registry, UsageSampler.configuredPeriod());
+        reaper.every(sampler);
     }
 
     /** A daemon with the defaults; {@code STEWARD_MAX_SESSIONS} overrides the quota of live sessions. */
@@ -155,6 +159,13 @@ public final class Daemon implements Backend, AutoCloseable {
 
     static Daemon open(StewardHome home, int quota, Duration tick) {
         return new Daemon(home, quota, tick, new SessionIds(), Heartbeats.Config.DEFAULT);
+    }
+
+    /** For tests of the usage history: a tick and a sample period shorter than a person's. */
+    static Daemon open(StewardHome home, Duration tick, Duration samplePeriod) {
+        Daemon d = new Daemon(home, DEFAULT_QUOTA, tick, new SessionIds(), Heartbeats.Config.DEFAULT);
+        d.sampler.period(samplePeriod);
+        return d;
     }
 
     /** For tests that need ids of a chosen shape (colliding prefixes). */
@@ -218,6 +229,11 @@ public final class Daemon implements Backend, AutoCloseable {
 
     Heartbeats heartbeats() {
         return heartbeats;
+    }
+
+    @Override
+    public Duration samplePeriod() {
+        return sampler.period();
     }
 
     /** Runs {@code chore} on every reaper tick (by default every 2 s) while the daemon lives. */

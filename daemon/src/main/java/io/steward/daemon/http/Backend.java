@@ -42,6 +42,9 @@ public interface Backend {
      */
     io.steward.api.UpgradeStarted upgrade(io.steward.daemon.session.Caller caller, java.util.List<String> command);
 
+    /** How often each running session's usage is sampled for its history. */
+    Duration samplePeriod();
+
     /** Runs {@code chore} on every reaper tick while the daemon lives. */
     void everyTick(Runnable chore);
 }

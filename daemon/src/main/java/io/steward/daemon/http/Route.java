@@ -47,6 +47,7 @@ enum Route {
     FLUSH("POST", "/v1/sessions/{ref}/flush"),
     SESSION_PORTS("GET", "/v1/sessions/{ref}/ports"),
     SESSION_TREE("GET", "/v1/sessions/{ref}/tree"),
+    SAMPLES("GET", "/v1/sessions/{ref}/samples"),
     SESSION_EVENTS("GET", "/v1/sessions/{ref}/events", "since", "until", "category"),
     CHECKPOINT("POST", "/v1/sessions/{ref}/checkpoint"),
     RESTORE("POST", "/v1/restore"),

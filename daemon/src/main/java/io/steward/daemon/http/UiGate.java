@@ -114,8 +114,9 @@ final class UiGate extends Handler.Wrapper {
     }
 
     private static boolean upgrade(Request request) {
-        // Any upgrade at all: the listener speaks HTTP/1.1 only, where a WebSocket asks with this header.
-        return request.getHeaders().get(HttpHeader.UPGRADE) != null;
+        // A WebSocket asks with this header (HTTP/1.1 only here); an h2c offer, as java.net.http sends, is no upgrade: it is ignored.
+        String upgrade = request.getHeaders().get(HttpHeader.UPGRADE);
+        return upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket");
     }
 
     /** Headers every answer of the listener carries, refusals included; the page's files set their own caching. */

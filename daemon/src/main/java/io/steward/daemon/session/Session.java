@@ -37,6 +37,7 @@ public final class Session {
     /** Its state and its current process: a restart replaces the process, keeping the rings. */
     private final Lifecycle<ManagedProcess> life;
     private final Vitals vitals;
+    private final UsageHistory usage = new UsageHistory();
     private volatile ExitStatus lastExit;
     private final Backoff backoff = new Backoff();
     private volatile Instant createdAt = Instant.now();
@@ -110,6 +111,11 @@ public final class Session {
 
     public RunRequest request() {
         return request;
+    }
+
+    /** The last hour of its tree's CPU and memory, a sample per period. */
+    public UsageHistory usage() {
+        return usage;
     }
 
     /** Readiness, status and liveness as the session's heartbeats and sd_notify messages tell them. */
