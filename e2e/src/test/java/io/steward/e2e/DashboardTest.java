@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One browser for the test class; for each test a daemon of its own (in its own home) and a fresh
  * browser context that has opened the page through the daemon's token link. Errors the page throws
- * or logs fail the test.
+ * or the Content-Security-Policy refuses fail the test.
  */
 abstract class DashboardTest {
     static final Path SCREENSHOTS = Path.of(System.getProperty("screenshots.dir", "target/screenshots"));
@@ -104,9 +104,11 @@ abstract class DashboardTest {
     @AfterEach
     void closeDashboard() throws Exception {
         try {
-            List<String> thrown = pageErrors.stream().filter(e -> e.startsWith("page error")).toList();
-            if (!thrown.isEmpty()) {
-                throw new AssertionError("the page threw: " + thrown);
+            // an exception the page did not catch, or anything the served Content-Security-Policy refused
+            List<String> failed = pageErrors.stream()
+                    .filter(e -> e.startsWith("page error") || e.contains("Content Security Policy")).toList();
+            if (!failed.isEmpty()) {
+                throw new AssertionError("the page failed: " + failed);
             }
         } finally {
             closeAll();

@@ -61,7 +61,9 @@ final class Steward implements AutoCloseable {
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().putAll(Map.of("STEWARD_HOME", home.toString()));
+            pb.environment().putAll(Map.of("STEWARD_HOME", home.toString(),
+                    // a sample of each session's CPU and memory every second, not every ten: the charts fill in a test's time
+                    "JAVA_TOOL_OPTIONS", "-Dsteward.samplePeriodMs=1000"));
             Process p = pb.start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -4,32 +4,21 @@ import { getJson, sessionPath } from './api.js';
 import { el } from './dom.js';
 import * as fmt from './format.js';
 
+// at most this often, and at least as often as the daemon samples
 const REFRESH_MS = 5000;
 
-/** The samples as [seconds], [cpu %], [rss bytes], whatever names the fields carry. */
+/** The samples route's columns (atMs, cpuPercent, rssBytes, oldest first) as uPlot's series: seconds, %, bytes. */
 export function series(answer) {
-  const samples = Array.isArray(answer) ? answer : answer.samples || [];
-  const t = [];
-  const cpu = [];
-  const rss = [];
-  let previous = null;
-  for (const s of samples) {
-    const ms = s.epochMs ?? s.atMs ?? (s.at ? Date.parse(s.at) : s.t);
-    const cpuMs = s.treeCpuMs ?? s.cpuMs;
-    let percent = s.cpuPercent ?? s.cpu ?? null;
-    if (percent === null && previous && cpuMs !== undefined && ms > previous.ms) {
-      percent = Math.max(0, ((cpuMs - previous.cpuMs) / (ms - previous.ms)) * 100);
-    }
-    previous = { ms, cpuMs };
-    t.push(ms / 1000);
-    cpu.push(percent);
-    rss.push(s.treeRssBytes ?? s.rssBytes ?? s.rss ?? null);
-  }
-  return { t, cpu, rss };
+  return {
+    t: (answer.atMs || []).map((ms) => ms / 1000),
+    cpu: answer.cpuPercent || [],
+    rss: answer.rssBytes || [],
+  };
 }
 
 export function mount(pane, ref) {
   const note = el('p', { id: 'charts-status', testid: 'charts-status', class: 'dim' }, 'loading samples');
+  let period = 10000;
   const cpuBox = el('div', { id: 'chart-cpu', testid: 'chart-cpu', class: 'chart' });
   const memBox = el('div', { id: 'chart-mem', testid: 'chart-mem', class: 'chart' });
   pane.append(note, el('h3', {}, 'CPU (% of one core)'), cpuBox, el('h3', {}, 'Memory (resident, whole tree)'), memBox);
@@ -46,16 +35,23 @@ export function mount(pane, ref) {
 
   async function load() {
     try {
-      const { t, cpu, rss } = series(await getJson(sessionPath(ref, '/samples')));
+      const answer = await getJson(sessionPath(ref, '/samples'));
+      period = answer.periodMs || period;
+      const { t, cpu, rss } = series(answer);
       cpuChart.setData([t, cpu]);
       memChart.setData([t, rss]);
-      note.textContent = t.length ? `${t.length} samples since ${new Date(t[0] * 1000).toLocaleTimeString()}` : 'no samples yet';
+      note.textContent = t.length ? `${t.length} samples, one per ${fmt.duration(period)}, since ${new Date(t[0] * 1000).toLocaleTimeString()}` : `no samples yet (one per ${fmt.duration(period)})`;
       pane.dataset.samples = String(t.length);
     } catch (e) {
       note.textContent = `no samples: ${e.message}`;
     }
   }
-  load();
-  const timer = setInterval(load, REFRESH_MS);
-  return () => { clearInterval(timer); window.removeEventListener('resize', resize); cpuChart.destroy(); memChart.destroy(); };
+  let timer = null;
+  let stopped = false;
+  const loop = async () => {
+    await load();
+    if (!stopped) timer = setTimeout(loop, Math.min(REFRESH_MS, period));
+  };
+  loop();
+  return () => { stopped = true; clearTimeout(timer); window.removeEventListener('resize', resize); cpuChart.destroy(); memChart.destroy(); };
 }
