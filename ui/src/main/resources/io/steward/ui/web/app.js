@@ -1,33 +1,36 @@
 // The page's router: #/sessions, #/s/NAME/logs|terminal|charts|events, #/new, #/capabilities, #/heartbeats, #/health.
-import * as sessions from './sessions-view.js';
-import * as session from './session-view.js';
-import * as newSession from './new-session-view.js';
-import * as info from './info-views.js';
+// Each view's module is loaded when first shown, so the sessions page does not wait for xterm.js or uPlot.
 
-const view = document.getElementById('view');
+const main = document.getElementById('view');
 let unmount = () => {};
+let shown = 0;
 
-function route() {
+const ROUTES = {
+  sessions: async (view) => (await import('./sessions-view.js')).mount(view),
+  s: async (view, ref, tab) => (await import('./session-view.js')).mount(view, ref, tab || 'logs'),
+  new: async (view) => (await import('./new-session-view.js')).mount(view),
+  capabilities: async (view) => (await import('./info-views.js')).capabilities(view),
+  heartbeats: async (view) => (await import('./info-views.js')).heartbeats(view),
+  health: async (view) => (await import('./info-views.js')).health(view),
+};
+
+async function route() {
   const parts = (location.hash.replace(/^#\/?/, '') || 'sessions').split('/').map(decodeURIComponent);
+  const name = ROUTES[parts[0]] && (parts[0] !== 's' || parts[1]) ? parts[0] : 'sessions';
+  const turn = ++shown;
   unmount();
-  view.replaceChildren();
-  let name = parts[0];
-  if (name === 's' && parts[1]) {
-    unmount = session.mount(view, parts[1], parts[2] || 'logs');
-  } else if (name === 'new') {
-    unmount = newSession.mount(view);
-  } else if (name === 'capabilities') {
-    unmount = info.capabilities(view);
-  } else if (name === 'heartbeats') {
-    unmount = info.heartbeats(view);
-  } else if (name === 'health') {
-    unmount = info.health(view);
-  } else {
-    name = 'sessions';
-    unmount = sessions.mount(view);
-  }
+  unmount = () => {};
+  // a box of its own: a view still loading when another is asked for fills a box no longer shown
+  const view = document.createElement('div');
+  main.replaceChildren(view);
   document.body.dataset.route = name;
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.dataset.route === name);
+  const done = await ROUTES[name](view, ...parts.slice(1));
+  if (turn === shown) {
+    unmount = done;
+  } else {
+    done(); // another route was asked for while this one loaded
+  }
 }
 
 window.addEventListener('hashchange', route);

@@ -31,13 +31,16 @@ let shared = null;
 
 function connect() {
   const live = document.getElementById('live');
+  let opened = false;
   shared = openEvents('/v1/events?category=lifecycle,heartbeat,daemon', (event) => {
     for (const l of listeners) l(event);
   }, (open) => {
     if (!live) return;
     live.textContent = open ? 'live' : 'reconnecting';
     live.className = open ? 'live on' : 'live off';
-    if (open) for (const l of listeners) l({ type: 'reconnected' });
+    // after a break, what happened meanwhile is read again; the first opening has nothing to catch up on
+    if (open && opened) for (const l of listeners) l({ type: 'reconnected' });
+    if (open) opened = true;
   });
 }
 

@@ -69,6 +69,7 @@ export function mount(view) {
     }
     count.textContent = `${shown.length} of ${state.sessions.length}`;
     table.dataset.loaded = String(state.loaded);
+    if (state.loaded && !performance.getEntriesByName('sessions-rendered').length) performance.mark('sessions-rendered');
     table.dataset.rows = String(shown.length);
   }
 
