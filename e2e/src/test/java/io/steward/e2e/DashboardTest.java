@@ -16,9 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One browser for the test class; for each test a daemon of its own (in its own home) and a fresh
@@ -32,16 +29,22 @@ abstract class DashboardTest {
     private static Playwright playwright;
     static Browser browser;
 
-    /** Homes of the class's daemons. */
-    @TempDir
-    static Path homes;
-
-    // The next test's daemon starts while the one before runs, and a finished test's daemon stops
-    // while the next runs: a daemon takes seconds to start and stop, the browser's work less.
-    private static CompletableFuture<Steward> next;
-    private static final List<CompletableFuture<Void>> stopping = new ArrayList<>();
+    // The next test's daemon starts while the one before runs (in this class or the one before), and
+    // a finished test's daemon stops while the next runs: a daemon takes seconds to start and stop, a
+    // test's browser work about as long. The one started for no test is stopped as the JVM ends.
+    private static final Path HOMES = temporaryDirectory();
     private static final AtomicInteger started = new AtomicInteger();
-    private static long remaining;
+    private static final List<CompletableFuture<Void>> stopping = new ArrayList<>();
+    private static CompletableFuture<Steward> next;
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (next != null) {
+                stop(next.join());
+            }
+            removeTree(HOMES);
+        }, "steward-e2e-stop"));
+    }
 
     Steward steward;
     BrowserContext context;
@@ -49,17 +52,34 @@ abstract class DashboardTest {
     final List<String> pageErrors = new ArrayList<>();
 
     @BeforeAll
-    static void launchBrowser(TestInfo info) {
+    static void launchBrowser() {
         Browsers.requireChromium();
         playwright = Playwright.create();
         browser = Browsers.launch(playwright);
-        remaining = java.util.Arrays.stream(info.getTestClass().orElseThrow().getDeclaredMethods())
-                .filter(m -> m.isAnnotationPresent(Test.class)).count();
-        next = startDaemon();
+        if (next == null) {
+            next = startDaemon();
+        }
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("steward-e2e");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Best effort: what a stopped daemon left in its home (logs, state) goes with it. */
+    private static void removeTree(Path root) {
+        try (var files = Files.walk(root)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory: the system clears it in the end
+        }
     }
 
     private static CompletableFuture<Steward> startDaemon() {
-        Path home = homes.resolve("home-" + started.incrementAndGet());
+        Path home = HOMES.resolve("home-" + started.incrementAndGet());
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return Steward.start(home);
@@ -71,10 +91,6 @@ abstract class DashboardTest {
 
     @AfterAll
     static void closeBrowser() throws Exception {
-        if (next != null) {
-            Steward unused = next.join();
-            stopping.add(CompletableFuture.runAsync(() -> stop(unused)));
-        }
         CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
         stopping.clear();
         if (browser != null) {
@@ -88,7 +104,7 @@ abstract class DashboardTest {
     @BeforeEach
     void openDashboard() throws Exception {
         steward = next.join();
-        next = --remaining > 0 ? startDaemon() : null;
+        next = startDaemon();
         context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 760));
         context.setDefaultTimeout(10_000);
         page = context.newPage();
@@ -133,6 +149,8 @@ abstract class DashboardTest {
             s.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            removeTree(s.home);
         }
     }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class RefusalsTest extends DashboardTest {
 
     @Test
-    void withoutTheTokenTheAnswerIs401AndNothingElse() {
+    void withoutTheTokenTheAnswerIs401AndNothingElseAndAnotherHostNameIsRefused() {
         // (a browser context of its own, without the page's cookie; Chromium itself shows no page for
         // an error without a body, so its requests are made the way the page's scripts make them)
         try (BrowserContext stranger = browser.newContext()) {
@@ -27,10 +27,7 @@ class RefusalsTest extends DashboardTest {
         }
         // the token left the address bar for the cookie
         assertEquals(steward.url, page.url());
-    }
 
-    @Test
-    void anotherHostNameIsRefused() {
         // the very listener, under a name a DNS rebinding would give it, with the page's cookie
         URI u = URI.create(steward.url);
         APIResponse r = context.request().get(steward.url + "v1/sessions",

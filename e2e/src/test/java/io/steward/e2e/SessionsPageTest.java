@@ -41,13 +41,14 @@ class SessionsPageTest extends DashboardTest {
     }
 
     @Test
-    void filtersAndSortsAndSavesTheScreenshotTheReadmeShows() throws Exception {
+    void savesTheScreenshotTheReadmeShowsAndFiltersAndSorts() throws Exception {
         steward.run("argv", java.util.List.of("sleep", "600"), "name", "api", "label", "backend");
         steward.run("argv", java.util.List.of("sh", "-c", "echo ready; sleep 600"), "name", "web", "label", "frontend");
         steward.run("argv", java.util.List.of("sh", "-c", "exit 3"), "name", "migrate");
         steward.run("argv", java.util.List.of("bash"), "name", "shell", "pty", true);
         assertThat(page.locator("[data-testid=session-row][data-name=migrate] [data-testid=state]")).hasText("exited 3");
         assertThat(page.locator("[data-testid=session-row]")).hasCount(4);
+        publish(screenshot("sessions"), "dashboard.png");
 
         page.fill("#sessions-filter", "front");
         assertThat(page.locator("[data-testid=session-row]")).hasCount(1);
@@ -60,7 +61,5 @@ class SessionsPageTest extends DashboardTest {
         assertThat(page.locator("[data-testid=session-row]").first()).hasAttribute("data-name", "web");
         page.click("[data-testid=sort-state]");
         assertThat(page.locator("[data-testid=session-row]").first()).hasAttribute("data-name", "migrate");
-
-        publish(screenshot("sessions"), "dashboard.png");
     }
 }
