@@ -135,6 +135,8 @@ final class DaemonCommand {
                 options.allowUnverifiedRecovery = true;
             } else if (args[i].startsWith("--ui=")) {
                 options.ui = args[i].substring("--ui=".length());
+            } else if (args[i].equals("--ui") && i + 1 < args.length - 1) {
+                options.ui = args[++i];
             } else {
                 System.err.println("steward: daemon run: unknown option " + args[i] + " for a take-over");
                 return Errors.USAGE;

@@ -131,7 +131,7 @@ public final class DaemonMain {
         ApiServer serving;
         try {
             taken = Daemon.takeOver(home, state, beatsUdp, allowUnverifiedRecovery);
-            serving = ApiServer.start(taken, state.section(DaemonState.METRICS));
+            serving = ApiServer.start(taken, state.section(DaemonState.METRICS), state.section(DaemonState.UI));
         } catch (Throwable t) {
             // Nothing is closed (closing would end every session): the build before takes over again, or this one halts.
             Fallback.takeOverAgain(state, resumeFd, t);
@@ -179,15 +179,18 @@ public final class DaemonMain {
      */
     public static void main(String[] args) throws Exception {
         int resumeFd = -1;
+        UiAddress ui = null;
         for (String a : args) {
             if (a.startsWith("--resume-check=")) {
                 System.exit(resumeCheck(Integer.parseInt(a.substring("--resume-check=".length()))));
             } else if (a.startsWith("--resume-fd=")) {
                 resumeFd = Integer.parseInt(a.substring("--resume-fd=".length()));
+            } else if (a.startsWith("--ui=")) {
+                ui = UiAddress.parse(a.substring("--ui=".length()));
             }
         }
         try {
-            System.exit(run(StewardHome.fromEnvironment(), null, false, false, false, resumeFd));
+            System.exit(run(StewardHome.fromEnvironment(), null, false, false, false, resumeFd, ui));
         } catch (io.steward.api.StewardException e) {
             System.err.println("steward: " + e.getMessage()); // one line, as the CLI says it
             System.exit(1);

@@ -23,6 +23,8 @@ record DaemonState(String version, Instant startedAt, long upgrades, long stoppe
     static final String SESSIONS = "sessions";
     static final String COUNTERS = "counters";
     static final String METRICS = "metrics";
+    /** The dashboard's token, so a page left open carries on with its cookie; a build without it draws a new one. */
+    static final String UI = "ui";
 
     /**
      * Writes everything but the API's counters (the caller adds {@link #METRICS}); every thread

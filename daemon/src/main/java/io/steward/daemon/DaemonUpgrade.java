@@ -130,6 +130,7 @@ final class DaemonUpgrade {
             undo.add(state::close);
             DaemonState.write(state, daemon, stoppedServing, keep);
             state.put(DaemonState.METRICS, server::handOver);
+            state.put(DaemonState.UI, server::handOverUi);
             int memfd = state.fd();
             keep.add(memfd);
             int listening = server.listeningFd();
@@ -205,11 +206,25 @@ final class DaemonUpgrade {
         return release;
     }
 
-    /** {@code command daemon run} with the options this daemon runs with. */
+    /**
+     * {@code command daemon run} with the options this daemon runs with; the dashboard's address is
+     * where it listens now (it may have been started since, by {@code steward ui}), or none.
+     */
     private List<String> run(List<String> command) {
         List<String> argv = new ArrayList<>(command);
         argv.addAll(List.of("daemon", "run"));
-        argv.addAll(runOptions);
+        for (int i = 0; i < runOptions.size(); i++) {
+            String option = runOptions.get(i);
+            if (option.equals("--ui")) {
+                i++; // and its value
+            } else if (!option.startsWith("--ui=")) {
+                argv.add(option);
+            }
+        }
+        String ui = server.uiAddress();
+        if (ui != null) {
+            argv.add("--ui=" + ui);
+        }
         return argv;
     }
 

@@ -186,8 +186,12 @@ class UiListenerTest extends DaemonFixture {
     }
 
     private void securityHeaders(RawHttp.Answer a) {
-        assertEquals("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
-                + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'", a.header("Content-Security-Policy"));
+        String csp = a.header("Content-Security-Policy");
+        assertNotNull(csp, "every answer has the policy");
+        // The page's policy, whichever module holds it: nothing but this origin, no inline script, no framing.
+        assertTrue(csp.startsWith("default-src 'self';"), csp);
+        assertTrue(csp.contains("connect-src 'self'") && csp.contains("frame-ancestors 'none'"), csp);
+        assertTrue(!csp.contains("script-src") || csp.contains("script-src 'self';"), csp);
         assertEquals("nosniff", a.header("X-Content-Type-Options"));
         assertEquals("no-referrer", a.header("Referrer-Policy"));
     }

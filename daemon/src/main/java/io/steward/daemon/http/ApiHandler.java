@@ -174,14 +174,7 @@ final class ApiHandler extends Handler.Abstract {
         switch (match.route()) {
             case METRICS -> Http.send(response, 200, "text/plain; version=0.0.4", metrics.render(sessions, daemon.checkpoints()).getBytes(), cb);
             case HEALTH -> Http.json(response, 200, daemon.health().withUi(ui.url()).toJson(), cb);
-            case UI -> {
-                String address = body(request, "address").string("address");
-                io.steward.api.UiInfo started = ui.start(address == null ? null : io.steward.api.UiAddress.parse(address));
-                if (started.started()) {
-                    sessions.audit().record(caller, "ui " + started.url(), null, "ok");
-                }
-                Http.json(response, 200, started.toJson(), cb);
-            }
+            case UI -> Http.json(response, 200, ui.start(caller, body(request, "address").string("address"), sessions.audit()).toJson(), cb);
             case CAPABILITIES -> Http.json(response, 200,
                     capabilities(sessions.runtime(), daemon.home().dir()).toJson(), cb);
             case PORTS -> Http.json(response, 200, SessionPorts.of(sessions.registry().list(false, null)).toJson(), cb);
@@ -320,7 +313,7 @@ final class ApiHandler extends Handler.Abstract {
             }
             case SESSION_PORTS -> Http.json(response, 200, SessionPorts.of(List.of(s)).toJson(), cb);
             case SESSION_TREE -> Http.json(response, 200, SessionTree.of(s).toJson(), cb);
-            case SAMPLES -> Http.json(response, 200, samples(s).toJson(), cb);
+            case SAMPLES -> Http.json(response, 200, s.usage().samples(s.id(), daemon.samplePeriod()).toJson(), cb);
             case SESSION_EVENTS -> {
                 streaming.run();
                 EventStream.serve(sessions.events(), EventStream.since(query, request),
@@ -350,24 +343,6 @@ final class ApiHandler extends Handler.Abstract {
             }
             case ATTACH -> throw JsonBody.invalid("attach: a WebSocket upgrade is required (Upgrade: websocket)");
         }
-    }
-
-    /** The session's usage history as the API writes it: ms and percent, rounded to a tenth. */
-    private io.steward.api.SessionSamples samples(Session s) {
-        var c = s.usage().columns();
-        int n = c.atMs().length;
-        Long[] at = new Long[n];
-        Long[] cpu = new Long[n];
-        Double[] percent = new Double[n];
-        Long[] rss = new Long[n];
-        for (int i = 0; i < n; i++) {
-            at[i] = c.atMs()[i];
-            cpu[i] = c.cpuMicros()[i] / 1000;
-            percent[i] = Math.round(c.cpuMilliPercent()[i] / 100.0) / 10.0;
-            rss[i] = c.rssBytes()[i];
-        }
-        return new io.steward.api.SessionSamples(s.id(), daemon.samplePeriod(), List.of(at), List.of(cpu),
-                List.of(percent), List.of(rss));
     }
 
     /** How long a reload of a {@code --notify} session waits for its READY=1, as run --wait-ready waits by default. */

@@ -76,6 +76,16 @@ public final class ApiServer implements AutoCloseable {
      *     listening socket (as fd 0); null to bind a new socket
      */
     public static ApiServer start(Backend daemon, java.io.DataInputStream handedOver) throws Exception {
+        return start(daemon, handedOver, null);
+    }
+
+    /**
+     * @param handedOver the metrics a daemon before this one counted, when it handed this one its
+     *     listening socket (as fd 0); null to bind a new socket
+     * @param uiHandedOver the dashboard's token that daemon had ({@link #handOverUi}), or null to draw one
+     */
+    public static ApiServer start(Backend daemon, java.io.DataInputStream handedOver, java.io.DataInputStream uiHandedOver)
+            throws Exception {
         Path socket = daemon.home().socket();
         Server server = new Server(threads());
         HttpConfiguration http = new HttpConfiguration();
@@ -95,7 +105,9 @@ public final class ApiServer implements AutoCloseable {
             metrics.takeOver(handedOver);
         }
         int owner = Libc.getuid();
-        UiListener ui = new UiListener(server, http, daemon.home().dir());
+        String handedToken = uiHandedOver != null ? uiHandedOver.readUTF() : "";
+        UiToken token = handedToken.isEmpty() ? null : new UiToken(handedToken);
+        UiListener ui = new UiListener(server, http, daemon.home().dir(), token);
         ApiHandler api = new ApiHandler(daemon, owner, metrics, ui);
         UriTemplatePathSpec attach = new UriTemplatePathSpec("/v1/sessions/{ref}/attach");
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
@@ -159,6 +171,11 @@ public final class ApiServer implements AutoCloseable {
         return ui.start(address);
     }
 
+    /** Where the dashboard listens ({@code 127.0.0.1:PORT}), or null while it does not. */
+    public String uiAddress() {
+        return ui.address();
+    }
+
     /**
      * Stops serving for a hand-over: connections wait in the socket's backlog, requests that come
      * on open ones are answered {@code upgrading}, and this returns once those under way are done.
@@ -201,6 +218,12 @@ public final class ApiServer implements AutoCloseable {
     /** The listening socket's descriptor: what a hand-over keeps, as the next daemon's fd 0. */
     public int listeningFd() {
         return socket.listeningFd();
+    }
+
+    /** The dashboard's token, for the next daemon: a page left open keeps working across an upgrade. */
+    public void handOverUi(java.io.DataOutputStream out) throws java.io.IOException {
+        UiToken token = ui.tokenIfDrawn();
+        out.writeUTF(token == null ? "" : token.value());
     }
 
     /** The request counters, for the next daemon. */

@@ -4,6 +4,8 @@ import io.steward.api.ErrorCode;
 import io.steward.api.StewardException;
 import io.steward.api.UiAddress;
 import io.steward.api.UiInfo;
+import io.steward.daemon.session.AuditLog;
+import io.steward.daemon.session.Caller;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,20 +33,39 @@ final class UiListener {
     private final Server server;
     private final HttpConfiguration http;
     private final Path remembered;
-    private final UiToken token = UiToken.random();
+    /** Drawn when first needed: SecureRandom's start is no part of a daemon's that never serves the page. */
+    private UiToken token;
     private volatile ServerConnector connector;
     private volatile UiAddress address;
     /** The {@code Host} headers a page of this listener sends: its address, and localhost, with its port. */
     private volatile Set<String> hosts = Set.of();
 
-    UiListener(Server server, HttpConfiguration http, Path home) {
+    UiListener(Server server, HttpConfiguration http, Path home, UiToken token) {
         this.server = server;
+        this.token = token;
         this.http = http;
         this.remembered = home.resolve(REMEMBERED);
     }
 
-    UiToken token() {
+    synchronized UiToken token() {
+        if (token == null) {
+            token = UiToken.random();
+        }
         return token;
+    }
+
+    /** The token, or null while none was drawn (what a successor is handed). */
+    synchronized UiToken tokenIfDrawn() {
+        return token;
+    }
+
+    /** {@link #start(UiAddress)} for {@code caller}, at an address as a request spells it (null: where it was); a start is audited. */
+    UiInfo start(Caller caller, String address, AuditLog audit) {
+        UiInfo info = start(address == null ? null : UiAddress.parse(address));
+        if (info.started()) {
+            audit.record(caller, "ui " + info.url(), null, "ok");
+        }
+        return info;
     }
 
     /**
@@ -128,13 +149,19 @@ final class UiListener {
 
     private UiInfo info(boolean started) {
         String url = url();
-        return new UiInfo(url, url + "?token=" + token.value(), started);
+        return new UiInfo(url, url + "?token=" + token().value(), started);
     }
 
     /** {@code http://127.0.0.1:PORT/} while the dashboard is served, else null. */
     String url() {
         UiAddress a = address;
         return a == null ? null : "http://" + a.authority() + "/";
+    }
+
+    /** {@code 127.0.0.1:PORT} while the dashboard is served, else null. */
+    String address() {
+        UiAddress a = address;
+        return a == null ? null : a.authority();
     }
 
     /** True for a request that came in on this listener. */

@@ -1,5 +1,9 @@
 package io.steward.daemon.session;
 
+import io.steward.api.SessionSamples;
+import java.time.Duration;
+import java.util.List;
+
 /**
  * The last hour of a session's usage, for the dashboard's charts: a sample per period (10 s by
  * default), its tree's CPU time and resident memory, in a ring of primitive arrays so that a
@@ -9,11 +13,12 @@ public final class UsageHistory {
     /** An hour of samples at the default period. */
     public static final int CAPACITY = 360;
 
-    private final long[] atMs = new long[CAPACITY];
-    private final long[] cpuMicros = new long[CAPACITY];
-    private final long[] rssBytes = new long[CAPACITY];
+    // Allocated at the first sample (10 KiB in all): a session that ends within a period never needs them.
+    private long[] atMs;
+    private long[] cpuMicros;
+    private long[] rssBytes;
     /** CPU used since the sample before, as a share of one core, in thousandths of a percent. */
-    private final int[] cpuMilliPercent = new int[CAPACITY];
+    private int[] cpuMilliPercent;
     private int next;
     private int size;
     private long lastCpuMicros = -1;
@@ -25,6 +30,12 @@ public final class UsageHistory {
      * share is what the new tree used since the sample before.
      */
     public synchronized void add(long epochMs, long nanos, long cpu, long rss) {
+        if (atMs == null) {
+            atMs = new long[CAPACITY];
+            cpuMicros = new long[CAPACITY];
+            rssBytes = new long[CAPACITY];
+            cpuMilliPercent = new int[CAPACITY];
+        }
         int share = 0;
         long elapsedMicros = (nanos - lastAtNanos) / 1000;
         if (lastCpuMicros >= 0 && elapsedMicros > 0) {
@@ -53,6 +64,23 @@ public final class UsageHistory {
             c.cpuMilliPercent[i] = cpuMilliPercent[at];
         }
         return c;
+    }
+
+    /** The samples as the API writes them: ms, and percent rounded to a tenth. */
+    public SessionSamples samples(String session, Duration period) {
+        Columns c = columns();
+        int n = c.atMs().length;
+        Long[] at = new Long[n];
+        Long[] cpu = new Long[n];
+        Double[] percent = new Double[n];
+        Long[] rss = new Long[n];
+        for (int i = 0; i < n; i++) {
+            at[i] = c.atMs()[i];
+            cpu[i] = c.cpuMicros()[i] / 1000;
+            percent[i] = Math.round(c.cpuMilliPercent()[i] / 100.0) / 10.0;
+            rss[i] = c.rssBytes()[i];
+        }
+        return new SessionSamples(session, period, List.of(at), List.of(cpu), List.of(percent), List.of(rss));
     }
 
     /** A copy of the ring, column by column, oldest first. */
