@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class UiAssetsTest {
-    private static final Pattern IMPORT = Pattern.compile("(?m)^\\s*import\\s[^;]*?from\\s+'(\\./[^']+)'");
+    // static imports, and the views' modules app.js loads when first shown
+    private static final Pattern IMPORT = Pattern.compile("(?m)^\\s*import\\s[^;(]*?from\\s+'(\\./[^']+)'|\\bimport\\(\\s*'(\\./[^']+)'\\s*\\)");
     private static final Pattern LINK = Pattern.compile("(?:href|src)=\"ui/([^\"]+)\"");
 
     private static String text(String path) {
@@ -39,7 +40,8 @@ class UiAssetsTest {
             String dir = path.contains("/") ? path.substring(0, path.lastIndexOf('/') + 1) : "";
             Matcher imports = IMPORT.matcher(text(path));
             while (imports.find()) {
-                todo.add(dir + imports.group(1).substring(2));
+                String found = imports.group(1) != null ? imports.group(1) : imports.group(2);
+                todo.add(dir + found.substring(2));
             }
         }
         assertTrue(seen.contains("app.js") && seen.contains("vendor/xterm-6.0.0/xterm.mjs") && seen.contains("vendor/uplot-1.6.32/uPlot.esm.js"), seen.toString());
