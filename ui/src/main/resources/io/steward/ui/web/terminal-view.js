@@ -20,16 +20,25 @@ export function mount(pane, ref) {
   term.loadAddon(fit);
   term.open(host);
   let socket = null;
+  let pty = false; // only a terminal session has a size to follow; the hello says which it is
 
   const showSize = () => { host.dataset.size = `${term.rows}x${term.cols}`; };
   const sendSize = () => {
-    if (socket && socket.readyState === WebSocket.OPEN && mode.value === 'write') {
+    if (pty && socket && socket.readyState === WebSocket.OPEN && mode.value === 'write') {
       socket.send(JSON.stringify({ type: 'resize', rows: term.rows, cols: term.cols }));
     }
   };
   term.onResize(() => { showSize(); sendSize(); });
   term.onData((data) => {
-    if (socket && socket.readyState === WebSocket.OPEN && mode.value === 'write') socket.send(encoder.encode(data));
+    if (!socket || socket.readyState !== WebSocket.OPEN || mode.value !== 'write') return;
+    if (pty) {
+      socket.send(encoder.encode(data));
+      return;
+    }
+    // pipes have no line discipline: Enter is a newline, and what is typed is shown here
+    const text = data.replace(/\r/g, '\n');
+    term.write(text);
+    socket.send(encoder.encode(text));
   });
   term.onBinary((data) => {
     if (socket && socket.readyState === WebSocket.OPEN && mode.value === 'write') {
@@ -60,11 +69,19 @@ export function mount(pane, ref) {
     socket = ws;
     let hello = false;
     say('connecting');
-    ws.onopen = () => { sendSize(); };
     ws.onmessage = (e) => {
       if (typeof e.data === 'string') {
         const m = JSON.parse(e.data);
-        if (m.type === 'hello') { hello = true; say(mode.value === 'watch' ? 'watching' : 'attached', 'green'); host.dataset.attached = mode.value; term.focus(); }
+        if (m.type === 'hello') {
+          hello = true;
+          pty = m.kind === 'pty';
+          // a pipe session's output has bare newlines, which a terminal only moves down on
+          term.options.convertEol = !pty;
+          sendSize();
+          say(mode.value === 'watch' ? 'watching' : 'attached', 'green');
+          host.dataset.attached = mode.value;
+          term.focus();
+        }
         else if (m.type === 'stolen') say('another client took the terminal: Steal to take it back', 'red');
         else if (m.type === 'exit') say(`ended: ${m.signal ? 'killed ' + m.signal : 'exited ' + m.exitCode}`, 'dim');
         else if (m.type === 'restarted') say(`restarted as pid ${m.pid}`, 'yellow');
