@@ -25,7 +25,7 @@ export function mount(pane, ref) {
   const width = () => Math.max(300, pane.clientWidth - 20);
   const opts = (label, value) => ({
     width: width(), height: 200, legend: { show: true },
-    series: [{}, { label, stroke: '#2b7bd6', fill: 'rgba(43,123,214,0.15)', value: (u, v) => (v === null ? '-' : value(v)) }],
+    series: [{}, { label, stroke: '#2b7bd6', fill: 'rgba(43,123,214,0.15)', points: { show: false }, value: (u, v) => (v === null ? '-' : value(v)) }],
     axes: [{}, { values: (u, vals) => vals.map(value), size: 70 }],
   });
   const cpuChart = new uPlot(opts('CPU', (v) => `${v.toFixed(1)}%`), [[], []], cpuBox);
