@@ -18,11 +18,6 @@ import org.eclipse.jetty.util.Callback;
  * something. Every answer carries the page's security headers; every refusal is audited and counted.
  */
 final class UiGate extends Handler.Wrapper {
-    /** The dashboard's Content-Security-Policy: no inline script, nothing from another host. */
-    // TODO: use UiAssets.CONTENT_SECURITY_POLICY once the ui module has it, and drop this copy.
-    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; "
-            + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-
     /** Why a request was refused: the metric's label and the audit's result. */
     enum Refusal {
         UNAUTHORIZED(401), HOST(421), ORIGIN(403), METHOD(405);
@@ -127,7 +122,7 @@ final class UiGate extends Handler.Wrapper {
     /** Headers every answer of the listener carries, refusals included; the page's files set their own caching. */
     static void securityHeaders(Response response) {
         var h = response.getHeaders();
-        h.put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        h.put("Content-Security-Policy", io.steward.ui.UiAssets.CONTENT_SECURITY_POLICY);
         h.put("X-Content-Type-Options", "nosniff");
         h.put("Referrer-Policy", "no-referrer");
         h.put(HttpHeader.CACHE_CONTROL, "no-cache");
