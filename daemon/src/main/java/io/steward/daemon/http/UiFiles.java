@@ -25,7 +25,6 @@ import org.eclipse.jetty.util.Callback;
  * with its version) may be cached for a year, the rest is checked again on every load.
  */
 final class UiFiles {
-    static final String VENDOR = "vendor/";
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
     /** One file ready to send: its bytes, gzip-compressed too when that is smaller. */
@@ -84,8 +83,8 @@ final class UiFiles {
     private static Served prepare(UiAsset asset) {
         byte[] plain = asset.bytes();
         byte[] gzip = gzip(plain);
-        return new Served(plain, gzip.length < plain.length ? gzip : null, type(asset.path()), etag(plain),
-                asset.path().startsWith(VENDOR));
+        return new Served(plain, gzip.length < plain.length ? gzip : null, asset.contentType(), etag(plain),
+                asset.immutable());
     }
 
     private static byte[] gzip(byte[] plain) {
@@ -105,21 +104,5 @@ final class UiFiles {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static String type(String path) {
-        String ext = path.substring(path.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
-        return switch (ext) {
-            case "html" -> "text/html; charset=utf-8";
-            case "js", "mjs" -> "text/javascript; charset=utf-8";
-            case "css" -> "text/css; charset=utf-8";
-            case "json", "map" -> "application/json";
-            case "svg" -> "image/svg+xml";
-            case "png" -> "image/png";
-            case "ico" -> "image/x-icon";
-            case "woff2" -> "font/woff2";
-            case "txt", "md" -> "text/plain; charset=utf-8";
-            default -> "application/octet-stream";
-        };
     }
 }
