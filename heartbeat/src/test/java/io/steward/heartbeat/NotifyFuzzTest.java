@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 /** Fuzzes the sd_notify parser: it never throws, and whole-datagram refusals follow their rules. */
 class NotifyFuzzTest {
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     @DictionaryEntries({"READY=1", "RELOADING=1", "STOPPING=1", "STATUS=", "WATCHDOG=1", "WATCHDOG=trigger",
         "WATCHDOG_USEC=", "EXTEND_TIMEOUT_USEC=", "MAINPID=", "ERRNO=", "BARRIER=1",
         "18446744073709551615", "4095", "2147483647"})

@@ -17,7 +17,7 @@ class VlpFuzzTest {
     private final VlpDecoder decoder = new VlpDecoder();
     private final MutableFrame beat = new MutableFrame();
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void decode(FuzzedDataProvider data) {
         byte[] wire = data.consumeBoolean() ? sealed(data) : data.consumeRemainingAsBytes();
         VlpError expected = VlpOracle.expected(wire);

@@ -21,8 +21,12 @@ final class Senders {
     /** Deep enough for any real tree; a loop in a corrupt /proc read cannot spin. */
     private static final int MAX_DEPTH = 64;
 
-    /** How long a sender no tree knows yet may wait for the I/O loop to read its fork. */
-    private static final java.time.Duration CATCH_UP = java.time.Duration.ofMillis(100);
+    /**
+     * How long a sender no tree knows yet may wait for the I/O loop to read its fork. Only such a
+     * sender waits (one gone before its datagram was read, such as systemd-notify), and the loop
+     * answers at once unless it is that far behind: 100 ms lost a READY=1 on a loaded machine.
+     */
+    private static final java.time.Duration CATCH_UP = java.time.Duration.ofSeconds(1);
 
     private Senders() {}
 
