@@ -28,7 +28,7 @@ class NotifyTest extends DaemonFixture {
                 "timeout 10 systemd-notify --ready --status='warming up'; echo notify-rc=$?; exec sleep 30"),
                 "notify", true);
         String id = s.id();
-        assertEquals(false, s.heartbeat().ready());
+        // (it may be ready already when run answers: systemd-notify can be that quick)
         SessionInfo ready = client.sessions().awaitReady(id, Duration.ofSeconds(15));
         assertEquals(true, ready.heartbeat().ready());
         assertEquals(false, ready.timedOut());
