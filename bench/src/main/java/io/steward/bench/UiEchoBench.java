@@ -25,11 +25,13 @@ final class UiEchoBench {
               let receivedAt = -1;
               let want = -1;
               let waiters = [];
+              let extensions = '';
               // where a key's time goes: to the socket's send, to the echo's arrival, to the buffer
               const Native = WebSocket;
               window.WebSocket = class extends Native {
                 constructor(...args) {
                   super(...args);
+                  this.addEventListener('open', () => { extensions = this.extensions; });
                   this.addEventListener('message', () => { if (want >= 0 && receivedAt < 0) receivedAt = performance.now(); });
                 }
                 send(data) {
@@ -51,6 +53,7 @@ final class UiEchoBench {
               window.__benchEcho = {
                 latencies: () => latencies.slice(),
                 parts: () => parts.slice(),
+                extensions: () => extensions,
                 echoed: ([n, ms]) => new Promise((resolve, reject) => {
                   const timer = setTimeout(() => reject(new Error(`no echo of key ${n} within ${ms} ms`)), ms);
                   const waiting = () => {
@@ -85,7 +88,8 @@ final class UiEchoBench {
             double[] ms = all.subList(warmup, warmup + count).stream().mapToDouble(o -> ((Number) o).doubleValue()).toArray();
             Arrays.sort(ms);
             System.out.printf("ui-echo-p50 %.3f ms%nui-echo-p99 %.3f ms%n", percentile(ms, 0.5), percentile(ms, 0.99));
-            System.err.println("  ui-echo, median of each part: " + parts(page, warmup, count));
+            System.err.println("  ui-echo: the socket's extensions: '" + page.evaluate("() => window.__benchEcho.extensions()")
+                    + "'; median of each part: " + parts(page, warmup, count));
             System.err.printf("  ui-echo: %d keys, min %.3f p50 %.3f p90 %.3f p99 %.3f max %.3f ms%n", count, ms[0],
                     percentile(ms, 0.5), percentile(ms, 0.9), percentile(ms, 0.99), ms[ms.length - 1]);
         }
