@@ -45,8 +45,11 @@ final class UiBench {
     private static final String TIMINGS = """
             () => {
               const n = performance.getEntriesByType('navigation')[0];
-              const list = performance.getEntriesByType('resource').find((e) => e.name.includes('/v1/sessions'));
-              return [n.responseEnd, n.domContentLoadedEventEnd, list ? list.startTime : -1, list ? list.responseEnd : -1];
+              const fetched = (path) => performance.getEntriesByType('resource').find((e) => e.name.includes(path));
+              const list = fetched('/v1/sessions');
+              const beats = fetched('/v1/beats');
+              return [n.responseEnd, n.domContentLoadedEventEnd, list ? list.startTime : -1, list ? list.responseEnd : -1,
+                beats ? beats.responseEnd : -1];
             }""";
 
     private UiBench() {}
@@ -121,9 +124,10 @@ final class UiBench {
 
     private static String timings(Page page) {
         List<?> t = (List<?>) page.evaluate(TIMINGS);
-        return String.format("table at %.1f ms; document received %.1f, DOMContentLoaded %.1f, session list fetched %.1f to %.1f ms",
+        return String.format("table at %.1f ms; document received %.1f, DOMContentLoaded %.1f, session list fetched %.1f"
+                        + " to %.1f, heartbeats to %.1f ms",
                 ((Number) page.evaluate("() => window.__benchTableAt")).doubleValue(), num(t.get(0)), num(t.get(1)),
-                num(t.get(2)), num(t.get(3)));
+                num(t.get(2)), num(t.get(3)), num(t.get(4)));
     }
 
     private static double num(Object o) {
