@@ -13,7 +13,10 @@ public final class Main {
                    Main idle-sessions DAEMON_PID WARMUP COUNT IDLE_SECONDS CLK_TCK
                    Main stop-latency WARMUP COUNT
                    Main upgrade SESSIONS MIB ROUNDS WRITER_UPGRADES
-            The daemon subjects talk to the daemon of STEWARD_HOME, which bench/run starts.""";
+                   Main ui-table LINK SESSIONS ROUNDS
+                   Main ui-echo LINK SESSION WARMUP COUNT
+            The daemon subjects talk to the daemon of STEWARD_HOME, which bench/run starts; LINK is the
+            page's address with its token, as `steward ui` prints it.""";
 
     private Main() {}
 
@@ -32,11 +35,21 @@ public final class Main {
             case "stop-latency" -> StopBench.run((int) arg(args, 1), (int) arg(args, 2));
             case "upgrade" -> UpgradeBench.run((int) arg(args, 1), (int) arg(args, 2), (int) arg(args, 3),
                     (int) arg(args, 4));
+            case "ui-table" -> UiBench.run(text(args, 1), (int) arg(args, 2), (int) arg(args, 3));
+            case "ui-echo" -> UiEchoBench.run(text(args, 1), text(args, 2), (int) arg(args, 3), (int) arg(args, 4));
             default -> {
                 System.err.println(USAGE);
                 System.exit(2);
             }
         }
+    }
+
+    private static String text(String[] args, int i) {
+        if (args.length <= i) {
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+        return args[i];
     }
 
     private static long arg(String[] args, int i) {

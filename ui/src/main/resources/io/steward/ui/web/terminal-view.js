@@ -89,7 +89,10 @@ export function mount(pane, ref) {
         else if (m.type === 'error') say(`${m.code}: ${m.detail}`, 'red');
         return;
       }
-      term.write(new Uint8Array(e.data, 1));
+      // an event on the terminal's element once xterm has the bytes in its buffer: how a measurement
+      // of typing (key to echo) sees the echo arrive without reaching into the view
+      const bytes = new Uint8Array(e.data, 1);
+      term.write(bytes, () => host.dispatchEvent(new CustomEvent('terminal-written', { detail: bytes })));
     };
     ws.onclose = (e) => {
       delete host.dataset.attached;
