@@ -226,7 +226,18 @@ public final class ProcessRuntime implements AutoCloseable {
     public ManagedProcess restore(ProcessSpec spec, Criu criu, CheckpointedTree tree, java.nio.file.Path images,
             java.nio.file.Path log) {
         TreeCheckpoint.awaitPidsFree(tree.pids(), this);
-        return launch(spec, null, () -> TreeCheckpoint.restore(spec, tree, criu, images, log, this));
+        try {
+            return launch(spec, null, () -> TreeCheckpoint.restore(spec, tree, criu, images, log, this));
+        } catch (Criu.Failure e) {
+            if (e.getMessage() == null || !e.getMessage().contains("File exists")) {
+                throw e;
+            }
+            // A pid of the tree was taken when CRIU forked it (a zombie of the dumped tree not yet
+            // gone, a process started meanwhile): once every pid is free again (else a conflict
+            // naming the holder), the one retry; a failed restore leaves nothing behind.
+            TreeCheckpoint.awaitPidsFree(tree.pids(), this);
+            return launch(spec, null, () -> TreeCheckpoint.restore(spec, tree, criu, images, log, this));
+        }
     }
 
     private ManagedProcess launch(ProcessSpec spec, ManagedProcess previous,
